@@ -1,29 +1,44 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-// NestJS 12 and some of its dependencies ship ESM only. Node 20 runs them through require(esm), but
+// NestJS 12 and some of its dependencies ship ESM only. Node 20.19+ runs them through require(esm), but
 // Jest's module loader does that only from Node 24.9, so under Jest they are compiled to CommonJS.
 function esmOnlyPackages(root) {
   const found = [];
   const visit = (dir, scope) => {
     for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       if (name.startsWith('.')) continue;
-      if (!scope && name.startsWith('@')) { visit(path.join(dir, name), name); continue; }
+      if (!scope && name.startsWith('@')) {
+        visit(path.join(dir, name), name);
+        continue;
+      }
       try {
         const pkg = JSON.parse(fs.readFileSync(path.join(dir, name, 'package.json'), 'utf8'));
         if (pkg.type === 'module') found.push(scope ? `${scope}/${name}` : name);
-      } catch { /* not a package */ }
+      } catch {
+        // not a package folder
+      }
     }
   };
   visit(path.join(root, 'node_modules'));
-  return found;
+  return found.map((n) => n.replace(/[.+]/g, '\\$&'));
 }
-const esm = esmOnlyPackages(__dirname).map((n) => n.replace(/[.+]/g, '\\$&'));
-const swc = ['@swc/jest', { module: { type: 'commonjs' } }];
-module.exports = {
+
+const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages(__dirname).join('|')})/)`],
   moduleNameMapper: { '^@oc/(.*)$': '<rootDir>/libs/$1/src' },
-  testMatch: ['**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/** Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps. */
+module.exports = {
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
 };

@@ -1,0 +1,61 @@
+import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '@oc/config';
+import { HealthProbe } from '@oc/observability';
+
+/**
+ * The process's Redis connection. Commands fail fast while Redis is away (no offline queue, one retry),
+ * so callers such as the gate can fall back instead of waiting; ioredis reconnects by itself.
+ */
+@Injectable()
+export class RedisConnection implements OnApplicationShutdown {
+  readonly client: Redis;
+  constructor(readonly url: string, readonly keyPrefix: string) {
+    this.client = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    // Errors surface on the commands that fail; the connection-level event only needs to be handled.
+    this.client.on('error', () => undefined);
+  }
+  key(...parts: string[]): string {
+    return this.keyPrefix + parts.join(':');
+  }
+  async onApplicationShutdown(): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+@Injectable()
+export class RedisProbe extends HealthProbe {
+  readonly name = 'redis';
+  constructor(private readonly redis: RedisConnection) {
+    super();
+  }
+  async check(): Promise<void> {
+    const pong = await this.redis.client.ping();
+    if (pong !== 'PONG') throw new Error(`unexpected PING answer ${pong}`);
+  }
+}
+
+@Global()
+@Module({})
+export class RedisModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: RedisModule,
+      providers: [
+        {
+          provide: RedisConnection,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => new RedisConnection(config.REDIS_URL, config.REDIS_KEY_PREFIX),
+        },
+        RedisProbe,
+      ],
+      exports: [RedisConnection, RedisProbe],
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Environment values arrive as strings; integers must be written as integers, nothing else. */
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const rule = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return [
+    Transform(toInt),
+    IsInt({ message: (a) => `${a.property} must be ${rule}` }),
+    Min(min, { message: (a) => `${a.property} must be ${rule}` }),
+    Max(max, { message: (a) => `${a.property} must be ${rule}` }),
+  ];
+};
+const apply =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => decorators.forEach((d) => d(target, key));
+const Int = (min: number, max?: number): PropertyDecorator => apply(...int(min, max));
+const Bool = (): PropertyDecorator =>
+  apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
+
+/**
+ * Every setting of SPEC §7, declared once. Nothing else in the code base reads process.env:
+ * apps, CLI, tests and benchmarks receive an AppConfig.
+ */
+export class AppConfig {
+  @IsString() @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = 'localhost:9092';
+
+  @IsString() @MinLength(1, { message: 'KAFKA_GROUP_ID must not be empty' })
+  KAFKA_GROUP_ID = 'overload-credit-ingest';
+
+  @IsString() @Matches(/^[A-Za-z0-9._-]*$/, { message: 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"' })
+  TOPIC_PREFIX = '';
+
+  @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/overload_credit';
+
+  @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+  @IsString() @Matches(/^[A-Za-z0-9:._-]*$/, { message: 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"' })
+  REDIS_KEY_PREFIX = 'oc:';
+
+  @Int(1, 65535) GATE_PORT = 3001;
+  @Int(1, 65535) STAFF_PORT = 3002;
+  /** Port of ingest's own health and metrics endpoint. */
+  @Int(1, 65535) INGEST_PORT = 3003;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'STAFF_JWT_SECRET must be at least 32 characters' })
+  STAFF_JWT_SECRET?: string;
+
+  @IsOptional() @IsString() @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'STAFF_JWT_PUBLIC_KEY must be a PEM public key' })
+  STAFF_JWT_PUBLIC_KEY?: string;
+
+  @Int(1) LISTING_THRESHOLD = 3;
+  @Int(1) COUNT_WINDOW_DAYS = 365;
+  @Int(0) WARNING_BAND_KG = 1000;
+  @Int(0) TRIP_MERGE_MINUTES = 60;
+  @Int(1) LISTING_VALIDITY_DAYS = 365;
+  @Int(1) PUBLICATION_DAYS = 730;
+  @Int(1) PUBLICATION_DEADLINE_WORKING_DAYS = 7;
+  @Int(0) REPAIR_MIN_DAYS = 0;
+  @Bool() TURN_BACK_REQUIRES_PUBLICATION = false;
+
+  @IsIn(['open', 'closed'], { message: 'GATE_FAILURE_MODE must be open or closed' })
+  GATE_FAILURE_MODE: 'open' | 'closed' = 'open';
+
+  @Int(1, 60000) GATE_DEADLINE_MS = 100;
+  @Int(1, 60000) GATE_DB_TIMEOUT_MS = 50;
+  @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+export type ConfigKey = Exclude<keyof AppConfig, never>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const flatten = (errors: ValidationError[]): string[] =>
+  errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [])]);
+
+/**
+ * Builds the configuration from an environment (process.env by default). Unknown variables are ignored,
+ * empty strings count as unset, and every problem is reported at once.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const defaults = new AppConfig();
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults) as ConfigKey[]) raw[key] = defaults[key];
+  for (const key of CONFIG_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const problems = flatten(validateSync(config, { forbidUnknownValues: true }));
+  const dedup = [...new Set(problems)];
+  if (dedup.length > 0) throw new ConfigError(dedup);
+  return config;
+}
+
+/** Every variable name the service reads, in SPEC §7 order. */
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  'KAFKA_BROKERS', 'KAFKA_GROUP_ID', 'TOPIC_PREFIX', 'DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX',
+  'GATE_PORT', 'STAFF_PORT', 'INGEST_PORT', 'STAFF_JWT_SECRET', 'STAFF_JWT_PUBLIC_KEY', 'LISTING_THRESHOLD',
+  'COUNT_WINDOW_DAYS', 'WARNING_BAND_KG', 'TRIP_MERGE_MINUTES', 'LISTING_VALIDITY_DAYS', 'PUBLICATION_DAYS',
+  'PUBLICATION_DEADLINE_WORKING_DAYS', 'REPAIR_MIN_DAYS', 'TURN_BACK_REQUIRES_PUBLICATION',
+  'GATE_FAILURE_MODE', 'GATE_DEADLINE_MS', 'GATE_DB_TIMEOUT_MS', 'KAFKA_TOPIC_PARTITIONS', 'LOG_LEVEL',
+];
+
+/** Loads the configuration or stops the process with a message that names each bad variable. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

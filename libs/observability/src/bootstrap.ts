@@ -1,0 +1,42 @@
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { PinoNestLogger } from './logger';
+
+export interface HttpAppOptions {
+  name: string;
+  module: Type<unknown> | DynamicModule;
+  port: number;
+  host?: string;
+  logger: Logger;
+  /** Largest accepted request body; larger bodies get 413. */
+  bodyLimit?: number;
+}
+
+/**
+ * Starts a Fastify-based Nest app with JSON logs and graceful shutdown: on SIGTERM/SIGINT Nest stops
+ * accepting requests, runs every shutdown hook (consumers finish their batch, connections close), exits.
+ */
+export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    options.module,
+    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: true }),
+    { logger: new PinoNestLogger(options.logger), bufferLogs: false },
+  );
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  options.logger.info({ port: options.port }, `${options.name} listening`);
+  return app;
+}
+
+/** Logs and exits on an error nothing else handled, instead of running on in an unknown state. */
+export function exitOnFatal(logger: Logger, app?: () => INestApplication | undefined): void {
+  const fatal = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, `${kind}; exiting`);
+    void app?.()?.close().finally(() => process.exit(1));
+    setTimeout(() => process.exit(1), 5000).unref();
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+}

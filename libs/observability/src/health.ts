@@ -1,0 +1,69 @@
+import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+/** A dependency whose reachability decides readiness (Postgres, Redis, Kafka). */
+export abstract class HealthProbe {
+  abstract readonly name: string;
+  /** Resolves when the dependency answers; rejects (or times out) otherwise. */
+  abstract check(): Promise<void>;
+}
+
+export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
+const PROBE_TIMEOUT_MS = 2000;
+
+export interface ReadinessReport {
+  status: 'ok' | 'unavailable';
+  checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+  down: string[];
+}
+
+@Injectable()
+export class HealthService {
+  constructor(@Inject(HEALTH_PROBES) private readonly probes: HealthProbe[]) {}
+
+  async readiness(): Promise<ReadinessReport> {
+    const results = await Promise.all(
+      this.probes.map(async (probe) => {
+        try {
+          await withTimeout(probe.check(), PROBE_TIMEOUT_MS, `${probe.name} did not answer in ${PROBE_TIMEOUT_MS} ms`);
+          return [probe.name, { status: 'up' as const }] as const;
+        } catch (error) {
+          return [probe.name, { status: 'down' as const, error: (error as Error).message }] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const down = results.filter(([, r]) => r.status === 'down').map(([name]) => name);
+    return { status: down.length ? 'unavailable' : 'ok', checks, down };
+  }
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    const report = await this.health.readiness();
+    if (report.status === 'ok') {
+      await reply.status(HttpStatus.OK).send(report);
+      return;
+    }
+    await reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({
+      error: { code: 'NOT_READY', message: `Not ready: ${report.down.join(', ')} unavailable`, details: report.checks },
+    });
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,95 @@
+import { AppConfig, loadConfig } from '@oc/config';
+
+/**
+ * The services and isolation names of this test run, as the global setup prepared them: its own
+ * database, topic prefix and Redis key prefix, so that suites (and two runs at once) never meet.
+ */
+export interface TestServices {
+  runId: string;
+  databaseUrl: string;
+  redisUrl: string;
+  kafkaBrokers: string;
+  topicPrefix: string;
+  redisKeyPrefix: string;
+  /** A URL for another database on the same server (tests that need a database of their own). */
+  databaseUrlFor(database: string): string;
+  /** The environment an app of this run is started with, plus overrides. */
+  env(overrides?: Record<string, string>): Record<string, string>;
+  /** The validated configuration for this run, plus overrides. */
+  config(overrides?: Record<string, string>): AppConfig;
+}
+
+export const RUN_ENV = {
+  runId: 'OC_TEST_RUN_ID',
+  databaseUrl: 'OC_TEST_DATABASE_URL',
+  redisUrl: 'OC_TEST_REDIS_URL',
+  kafkaBrokers: 'OC_TEST_KAFKA_BROKERS',
+  topicPrefix: 'OC_TEST_TOPIC_PREFIX',
+  redisKeyPrefix: 'OC_TEST_REDIS_KEY_PREFIX',
+} as const;
+
+export function testServices(): TestServices {
+  const read = (name: string): string => {
+    const value = process.env[name];
+    if (!value) {
+      throw new Error(
+        `${name} is not set: integration and e2e tests need the global setup (run them through jest with ` +
+          `the repository's jest.config.js, e.g. "npm run test:all")`,
+      );
+    }
+    return value;
+  };
+  const runId = read(RUN_ENV.runId);
+  const databaseUrl = read(RUN_ENV.databaseUrl);
+  const redisUrl = read(RUN_ENV.redisUrl);
+  const kafkaBrokers = read(RUN_ENV.kafkaBrokers);
+  const topicPrefix = read(RUN_ENV.topicPrefix);
+  const redisKeyPrefix = read(RUN_ENV.redisKeyPrefix);
+  const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    KAFKA_BROKERS: kafkaBrokers,
+    TOPIC_PREFIX: topicPrefix,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    KAFKA_GROUP_ID: `${topicPrefix}ingest`,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+  return {
+    runId,
+    databaseUrl,
+    redisUrl,
+    kafkaBrokers,
+    topicPrefix,
+    redisKeyPrefix,
+    databaseUrlFor: (database) => {
+      const url = new URL(databaseUrl);
+      url.pathname = `/${database}`;
+      return url.toString();
+    },
+    env,
+    config: (overrides) => loadConfig(env(overrides)),
+  };
+}
+
+/** Polls until `probe` returns a value other than undefined/false, or fails after the deadline. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 15000, intervalMs = 100, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? `: last error ${(lastError as Error).message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
