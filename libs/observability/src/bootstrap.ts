@@ -24,10 +24,42 @@ export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFas
     new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: true }),
     { logger: new PinoNestLogger(options.logger), bufferLogs: false },
   );
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  stopOnSignals(app, options.logger);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   options.logger.info({ port: options.port }, `${options.name} listening`);
   return app;
+}
+
+/**
+ * Graceful shutdown: the first SIGTERM/SIGINT closes the app (shutdown hooks run: consumers finish the
+ * batch in hand, connections close) and exits 0; a second signal, or 20 s, forces the exit.
+ */
+export function stopOnSignals(app: INestApplication, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took longer than 20 s; exiting');
+      process.exit(1);
+    }, 20000).unref();
+    app
+      .close()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Logs and exits on an error nothing else handled, instead of running on in an unknown state. */
