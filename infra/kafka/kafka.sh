@@ -24,7 +24,7 @@
 set -euo pipefail
 
 readonly DEFAULT_KAFKA3_VERSION=3.9.2
-readonly DEFAULT_KAFKA4_VERSION=4.1.2
+readonly DEFAULT_KAFKA4_VERSION=4.4.0
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 readonly SCRIPT_DIR

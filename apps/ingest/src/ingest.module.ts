@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { RedisModule, RedisProbe, TurnBackCache } from '@oc/cache';
 import { AppConfig, ConfigModule } from '@oc/config';
-import { RedisModule, RedisProbe } from '@oc/cache';
+import { CacheRebuildService, CreditRecountService, IngestProducer, ListingExpiryService, WeighingIngestService } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
-import { DatabaseModule, PostgresProbe } from '@oc/persistence';
+import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe, WeighingRepository } from '@oc/persistence';
+import { INGEST_LOGGER, IngestRuntime } from './ingest-runtime.service';
+import { WeighingEventsController } from './weighing-events.controller';
 
 @Module({})
 export class IngestModule {
@@ -16,6 +19,21 @@ export class IngestModule {
         RedisModule.forRoot(),
         KafkaModule.forRoot('ingest', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
+      ],
+      controllers: [WeighingEventsController],
+      providers: [
+        { provide: INGEST_LOGGER, useValue: logger },
+        WeighingRepository,
+        CreditRepository,
+        AuditLogRepository,
+        OutboxRepository,
+        TurnBackCache,
+        CreditRecountService,
+        WeighingIngestService,
+        ListingExpiryService,
+        CacheRebuildService,
+        IngestRuntime,
+        { provide: IngestProducer, useExisting: IngestRuntime },
       ],
     };
   }

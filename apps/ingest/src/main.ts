@@ -1,18 +1,32 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@oc/config';
+import { AppConfig, loadConfigOrExit } from '@oc/config';
+import { TOPIC, topics } from '@oc/contracts';
+import { KafkaBatchServer, KafkaConnection } from '@oc/messaging';
 import { bootstrapHttpApp, createLogger, exitOnFatal } from '@oc/observability';
 import { IngestModule } from './ingest.module';
+import { IngestRuntime } from './ingest-runtime.service';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
   const logger = createLogger('ingest', config.LOG_LEVEL);
-  const app = await bootstrapHttpApp({
-    name: 'ingest',
-    module: IngestModule.register(config, logger),
-    port: config.INGEST_PORT,
-    logger,
-  });
+  // Health and metrics answer from the start; the consumer joins once Kafka and Postgres are there.
+  const app = await bootstrapHttpApp({ name: 'ingest', module: IngestModule.register(config, logger), port: config.INGEST_PORT, logger });
   exitOnFatal(logger, () => app);
+  await app.get(IngestRuntime).prepare();
+  const names = topics(config.TOPIC_PREFIX);
+  app.connectMicroservice(
+    {
+      strategy: new KafkaBatchServer({
+        kafka: app.get(KafkaConnection).kafka,
+        groupId: config.KAFKA_GROUP_ID,
+        topics: { [names.weighingEvents]: TOPIC.weighingEvents },
+        onError: (error, attempt, topic, partition) =>
+          logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  logger.info({ topic: names.weighingEvents, group: config.KAFKA_GROUP_ID }, 'consuming');
 }
 
 void main();

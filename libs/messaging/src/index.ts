@@ -1,1 +1,5 @@
 export * from './kafka.module';
+export * from './kafka-batch.server';
+export * from './topic-admin';
+export * from './dead-letter.publisher';
+export * from './outbox-relay';

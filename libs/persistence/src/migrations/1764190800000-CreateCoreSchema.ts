@@ -134,7 +134,7 @@ export class CreateCoreSchema1764190800000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE outbox (
         id              bigserial   PRIMARY KEY,
-        topic           text        NOT NULL,
+        topic           text,
         message_key     text        NOT NULL,
         payload         jsonb       NOT NULL,
         created_at      timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,95 @@
+import { Inject, Injectable, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import { Partitioners, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { TurnBackCache } from '@oc/cache';
+import { AppConfig } from '@oc/config';
+import { topics } from '@oc/contracts';
+import { CacheRebuildService, IngestProducer, ListingExpiryService } from '@oc/credit';
+import { ensureTopics, KafkaConnection, OutboxRelay } from '@oc/messaging';
+import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
+
+export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
+const EXPIRY_INTERVAL_MS = 30_000;
+
+/**
+ * Everything ingest runs besides the consumer: topics, the shared producer, the cache check at start,
+ * the outbox relay and the expiry scheduler. `prepare()` waits (retrying) until Kafka and Postgres
+ * answer, so the process can start before its dependencies and report itself not ready meanwhile.
+ */
+@Injectable()
+export class IngestRuntime extends IngestProducer implements BeforeApplicationShutdown, OnApplicationShutdown {
+  readonly producer: Producer;
+  private relay?: OutboxRelay;
+  private expiryTimer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly kafka: KafkaConnection,
+    private readonly db: DatabaseConnection,
+    private readonly outbox: OutboxRepository,
+    private readonly cache: TurnBackCache,
+    private readonly rebuild: CacheRebuildService,
+    private readonly expiry: ListingExpiryService,
+    @Inject(INGEST_LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+    // One request in flight keeps per-partition order on retries; duplicates are possible and harmless
+    // (at-least-once: listing events carry a stable eventId, cache writes are versioned).
+    this.producer = kafka.kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async prepare(): Promise<void> {
+    const names = topics(this.config.TOPIC_PREFIX);
+    await this.retry('create topics', () => ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS));
+    await this.retry('connect the producer', () => this.producer.connect());
+    await this.retry('check the turn-back cache', async () => {
+      const rebuilt = await this.rebuild.rebuildIfStale();
+      if (rebuilt) this.logger.info({ vehicles: rebuilt.written }, 'turn-back cache rebuilt');
+    });
+    this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, { databaseUrl: this.config.DATABASE_URL });
+    this.relay.start();
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    const run = async (): Promise<void> => {
+      try {
+        let ended: number;
+        do ended = await this.expiry.expireDue(new Date());
+        while (ended > 0 && !this.stopped);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'listing expiry failed; trying again later');
+      }
+      if (!this.stopped) this.expiryTimer = setTimeout(() => void run(), EXPIRY_INTERVAL_MS);
+    };
+    void run();
+  }
+
+  private async retry(what: string, action: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) throw new Error('stopping');
+      try {
+        await action();
+        return;
+      } catch (error) {
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err: error, attempt }, `could not ${what} yet; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 3000)));
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.expiryTimer);
+    await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { RedisConnection } from './redis.module';
+
+/** Bumped when the layout of a cache entry changes; ingest rebuilds a cache with an older marker. */
+export const CACHE_SCHEMA_VERSION = '1';
+
+/** What the gate needs to know about one vehicle: its active listing, if any. */
+export interface VehicleCacheEntry {
+  vehicleKey: string;
+  /** vehicle_states.version: a newer version always wins, an older one never overwrites. */
+  version: number;
+  listing: { id: string; status: 'LISTED' | 'PUBLISHED'; listedAt: string; violationCount: number } | null;
+}
+
+export type CachedListing = NonNullable<VehicleCacheEntry['listing']>;
+
+// Compare-and-set on the version. A vehicle without an active listing keeps a tombstone (status NONE)
+// for a week, so that a delayed older write cannot bring a repaired listing back.
+const WRITE_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], 'v')
+if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == 'NONE' then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', 'NONE')
+  redis.call('EXPIRE', KEYS[1], 604800)
+else
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2], 'id', ARGV[3], 'at', ARGV[4], 'n', ARGV[5])
+end
+return 1`;
+
+interface CacheWritePipeline {
+  ocCacheWrite(key: string, ...args: (string | number)[]): CacheWritePipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** The Redis turn-back cache (SPEC §4.6, §5): written by the outbox relay and cache:rebuild, read by the gate. */
+@Injectable()
+export class TurnBackCache {
+  constructor(private readonly redis: RedisConnection) {
+    // ioredis sends EVALSHA and falls back to EVAL after a Redis restart emptied the script cache.
+    if (!('ocCacheWrite' in redis.client)) redis.client.defineCommand('ocCacheWrite', { numberOfKeys: 1, lua: WRITE_SCRIPT });
+  }
+
+  vehicleKey(vehicleKey: string): string {
+    return this.redis.key('vehicle', vehicleKey);
+  }
+  private metaKey(): string {
+    return this.redis.key('meta');
+  }
+
+  /** Writes entries with compare-and-set in one pipeline; returns how many were newer than the cache. */
+  async write(entries: VehicleCacheEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const pipeline = this.redis.client.pipeline() as unknown as CacheWritePipeline;
+    for (const e of entries) {
+      const l = e.listing;
+      pipeline.ocCacheWrite(this.vehicleKey(e.vehicleKey), e.version, l ? l.status : 'NONE', l?.id ?? '', l?.listedAt ?? '', l?.violationCount ?? 0);
+    }
+    const results = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+    let written = 0;
+    for (const [error, value] of results) {
+      if (error) throw error;
+      written += Number(value);
+    }
+    return written;
+  }
+
+  /** One round trip. undefined = the vehicle has no entry (never listed, or its tombstone expired). */
+  async read(vehicleKey: string): Promise<CachedListing | null | undefined> {
+    const [v, s, id, at, n] = await this.redis.client.hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n');
+    if (v === null) return undefined;
+    if (s !== 'LISTED' && s !== 'PUBLISHED') return null;
+    return { id: id ?? '', status: s, listedAt: at ?? '', violationCount: Number(n ?? 0) };
+  }
+
+  async readMarker(): Promise<{ schema: string; rebuiltAt: string } | null> {
+    const [schema, rebuiltAt] = await this.redis.client.hmget(this.metaKey(), 'schema', 'rebuiltAt');
+    return schema ? { schema, rebuiltAt: rebuiltAt ?? '' } : null;
+  }
+
+  async writeMarker(rebuiltAt: Date): Promise<void> {
+    await this.redis.client.hset(this.metaKey(), 'schema', CACHE_SCHEMA_VERSION, 'rebuiltAt', rebuiltAt.toISOString());
+  }
+
+  /** True when the cache was built by this schema version; otherwise it must be rebuilt. */
+  async isCurrent(): Promise<boolean> {
+    return (await this.readMarker())?.schema === CACHE_SCHEMA_VERSION;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './weighing-events-v1/weigh-event.dto';
+export * from './weighing-events-v1/parse-weigh-event';
+export * from './credit-listing-events-v1/listing-event';
+export * from './gate-decisions-v1/gate-decision-event';

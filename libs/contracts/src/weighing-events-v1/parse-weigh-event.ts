@@ -1,0 +1,116 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import {
+  normalizePlate,
+  parsePlateColor,
+  PlateColorCode,
+  UNKNOWN_PLATE,
+  validatePlate,
+  vehicleKey,
+} from '@oc/domain';
+import { CargoState, WeighEventV1Dto, WeighingSource } from './weigh-event.dto';
+
+export const MAX_EVENT_BYTES = 64 * 1024;
+/** Scales' clocks drift; an event may be at most this far ahead of its receipt (SPEC §3). */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type InvalidReason = 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID';
+
+/** A weigh event after validation and normalisation: what ingest stores. */
+export interface WeighEvent {
+  eventId: string;
+  source: WeighingSource;
+  stationId: string;
+  laneId: string | null;
+  measuredAt: Date;
+  plate: string;
+  plateColor: PlateColorCode;
+  vehicleKey: string;
+  axles: number;
+  combination: boolean;
+  singleDriveAxle: boolean;
+  grossWeightKg: number;
+  cargo: CargoState;
+  permitNo: string | null;
+  evidence: { imageUrls: string[]; deviceCertNo?: string } | null;
+}
+
+export type ParseResult =
+  | { ok: true; event: WeighEvent }
+  | { ok: false; code: InvalidReason; details: FieldError[] };
+
+const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
+  errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+
+/**
+ * Validates one Kafka message value against weigh event v1 (SPEC §3, §4.1). Never throws: every
+ * failure comes back with the field and the reason, for the dead-letter headers.
+ */
+export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseResult {
+  if (!value || value.length === 0) return { ok: false, code: 'BAD_JSON', details: [{ field: '(message)', message: 'empty message value' }] };
+  if (value.length > MAX_EVENT_BYTES) {
+    return { ok: false, code: 'TOO_LARGE', details: [{ field: '(message)', message: `value is ${value.length} bytes; at most ${MAX_EVENT_BYTES}` }] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return { ok: false, code: 'BAD_JSON', details: [{ field: '(message)', message: `not JSON: ${(error as Error).message}` }] };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: 'SCHEMA_INVALID', details: [{ field: '(message)', message: 'value must be a JSON object' }] };
+  }
+  const dto = plainToInstance(WeighEventV1Dto, raw);
+  const details = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true }));
+
+  const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
+  if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {
+    const check = validatePlate(plate);
+    if (!check.ok) details.push({ field: 'plate', message: check.reason });
+  }
+  const plateColor = details.some((d) => d.field === 'plateColor') ? undefined : parsePlateColor(dto.plateColor);
+  let measuredAt: Date | undefined;
+  if (!details.some((d) => d.field === 'measuredAt')) {
+    measuredAt = new Date(dto.measuredAt);
+    if (Number.isNaN(measuredAt.getTime())) details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
+    else if (measuredAt.getTime() > receivedAt.getTime() + MAX_CLOCK_AHEAD_MS) {
+      details.push({ field: 'measuredAt', message: 'measuredAt is more than 5 minutes after receipt' });
+    }
+  }
+  if (dto.singleDriveAxle === true && dto.axles < 6) {
+    details.push({ field: 'singleDriveAxle', message: 'singleDriveAxle applies only to combinations of 6 or more axles' });
+  }
+  if (details.length > 0 || plateColor === undefined || !measuredAt) return { ok: false, code: 'SCHEMA_INVALID', details };
+
+  return {
+    ok: true,
+    event: {
+      eventId: dto.eventId,
+      source: dto.source,
+      stationId: dto.stationId,
+      laneId: dto.laneId ?? null,
+      measuredAt,
+      plate,
+      plateColor,
+      vehicleKey: vehicleKey(plateColor, plate),
+      axles: dto.axles,
+      combination: dto.combination ?? dto.axles >= 5,
+      singleDriveAxle: dto.singleDriveAxle ?? false,
+      grossWeightKg: dto.grossWeightKg,
+      cargo: dto.cargo,
+      permitNo: dto.permitNo ?? null,
+      evidence: dto.evidence ? { imageUrls: dto.evidence.imageUrls, ...(dto.evidence.deviceCertNo ? { deviceCertNo: dto.evidence.deviceCertNo } : {}) } : null,
+    },
+  };
+}
+
+export { UNKNOWN_PLATE };

@@ -1,0 +1,94 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+import { parsePlateColor } from '@oc/domain';
+
+export const WEIGHING_SOURCES = ['TOLL_ENTRY', 'WEIGH_STATION', 'MOBILE_UNIT'] as const;
+export type WeighingSource = (typeof WEIGHING_SOURCES)[number];
+export const CARGO_STATES = ['LADEN', 'EMPTY', 'UNKNOWN'] as const;
+export type CargoState = (typeof CARGO_STATES)[number];
+
+const IsPlateColor = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isPlateColor',
+    validator: {
+      validate: (value: unknown) =>
+        (typeof value === 'string' || typeof value === 'number') && parsePlateColor(value) !== undefined,
+      defaultMessage: () => 'plateColor must be one of the codes 0-7, 11, 12 or their names (BLUE, YELLOW, …)',
+    },
+  });
+
+/** ISO 8601 date-time with an explicit offset (Z or ±hh:mm). */
+export const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class EvidenceDto {
+  @IsArray() @ArrayMaxSize(10)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'each imageUrl must be an http or https URL' })
+  imageUrls!: string[];
+
+  @IsOptional() @IsString() @MaxLength(64)
+  deviceCertNo?: string;
+}
+
+/** The weigh event v1 as it arrives on `weighing.events.v1` (SPEC §3), before normalisation. */
+export class WeighEventV1Dto {
+  @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  eventId!: string;
+
+  @IsIn(WEIGHING_SOURCES, { message: `source must be one of ${WEIGHING_SOURCES.join(', ')}` })
+  source!: WeighingSource;
+
+  @IsString() @Length(1, 32)
+  @Matches(/^\d{6}/, { message: 'stationId must start with a 6-digit administrative division code' })
+  stationId!: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(16)
+  laneId?: string;
+
+  @IsString() @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'measuredAt must be an ISO 8601 date-time with an offset' })
+  measuredAt!: string;
+
+  @IsString() @MinLength(1) @MaxLength(32)
+  plate!: string;
+
+  /** A code (number or numeric string) or a colour name (SPEC §4.1). */
+  @IsPlateColor()
+  plateColor!: string | number;
+
+  @IsInt() @Min(2) @Max(12)
+  axles!: number;
+
+  @IsOptional() @IsBoolean()
+  combination?: boolean;
+
+  @IsOptional() @IsBoolean()
+  singleDriveAxle?: boolean;
+
+  @IsInt() @Min(0) @Max(200000)
+  grossWeightKg!: number;
+
+  @IsIn(CARGO_STATES, { message: `cargo must be one of ${CARGO_STATES.join(', ')}` })
+  cargo!: CargoState;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
+  permitNo?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => EvidenceDto)
+  evidence?: EvidenceDto;
+}

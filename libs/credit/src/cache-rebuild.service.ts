@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { TurnBackCache, VehicleCacheEntry } from '@oc/cache';
+import { DatabaseConnection } from '@oc/persistence';
+
+export interface RebuildProgress {
+  written: number;
+  total: number;
+}
+
+/**
+ * Rebuilds the Redis turn-back cache from Postgres (SPEC §8 cache:rebuild): every vehicle with an
+ * active listing, and every vehicle that ever had one (so a stale entry is cleared). Entries carry the
+ * database version, so a rebuild racing with the outbox relay never overwrites a newer entry.
+ */
+@Injectable()
+export class CacheRebuildService {
+  constructor(
+    private readonly db: DatabaseConnection,
+    private readonly cache: TurnBackCache,
+  ) {}
+
+  async rebuild(onProgress?: (p: RebuildProgress) => void, pageSize = 5000): Promise<RebuildProgress> {
+    const ds = await this.db.ready();
+    const [{ total }] = (await ds.query(
+      `SELECT count(*)::int AS total FROM vehicle_states s
+       WHERE s.active_listing_id IS NOT NULL OR EXISTS (SELECT 1 FROM listings l WHERE l.vehicle_key = s.vehicle_key)`,
+    )) as { total: number }[];
+    const progress: RebuildProgress = { written: 0, total };
+    let after = '';
+    for (;;) {
+      const rows = (await ds.query(
+        `SELECT s.vehicle_key, s.version, l.id, l.status, l.listed_at, l.violation_count
+         FROM vehicle_states s LEFT JOIN listings l ON l.id = s.active_listing_id
+         WHERE s.vehicle_key > $1
+           AND (s.active_listing_id IS NOT NULL OR EXISTS (SELECT 1 FROM listings x WHERE x.vehicle_key = s.vehicle_key))
+         ORDER BY s.vehicle_key LIMIT $2`,
+        [after, pageSize],
+      )) as { vehicle_key: string; version: string; id: string | null; status: 'LISTED' | 'PUBLISHED' | null; listed_at: Date | null; violation_count: number | null }[];
+      if (rows.length === 0) break;
+      const entries: VehicleCacheEntry[] = rows.map((r) => ({
+        vehicleKey: r.vehicle_key,
+        version: Number(r.version),
+        listing: r.id && r.status && r.listed_at
+          ? { id: r.id, status: r.status, listedAt: r.listed_at.toISOString(), violationCount: Number(r.violation_count) }
+          : null,
+      }));
+      await this.cache.write(entries);
+      progress.written += rows.length;
+      onProgress?.({ ...progress });
+      after = rows[rows.length - 1]!.vehicle_key;
+    }
+    await this.cache.writeMarker(new Date());
+    return progress;
+  }
+
+  /** Rebuilds when the cache has no marker or one of an older schema (a flushed or new Redis). */
+  async rebuildIfStale(onProgress?: (p: RebuildProgress) => void): Promise<RebuildProgress | null> {
+    if (await this.cache.isCurrent()) return null;
+    return this.rebuild(onProgress);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './cache-rebuild.service';
+export * from './credit-recount.service';
+export * from './listing-expiry.service';
+export * from './weighing-ingest.service';

@@ -1,0 +1,129 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom, Observable } from 'rxjs';
+
+/** What a handler receives: the messages of one partition's batch, in offset order. */
+export interface KafkaBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** Lets long work keep the group membership alive. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the partition was revoked: stop and let it be redelivered. */
+  isActive(): boolean;
+}
+
+export interface KafkaBatchServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Topic name → the @EventPattern that handles its batches. */
+  topics: Record<string, string>;
+  partitionsConsumedConcurrently?: number;
+  /** Decides whether a handler failure is worth retrying (the default: always). */
+  isTransient?: (error: unknown) => boolean;
+  onError?: (error: unknown, attempt: number, topic: string, partition: number) => void;
+  maxBytesPerPartition?: number;
+}
+
+export class BatchAbandonedError extends Error {
+  constructor() {
+    super('batch abandoned: the consumer is stopping or the partition was reassigned');
+  }
+}
+
+/**
+ * A Nest transport over kafkajs eachBatch. Nest's built-in Kafka server hands over one message at a
+ * time and blocks its partition on a poison message; here a handler gets a partition's whole batch,
+ * its offsets are committed only after the handler resolved (i.e. after its database transaction
+ * committed), and a failing batch is retried with backoff while heartbeats keep the partition — it is
+ * never skipped. Poison messages are the handler's business (dead-letter them, then resolve).
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private closing = false;
+
+  constructor(private readonly options: KafkaBatchServerOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const consumer = this.options.kafka.consumer({
+        groupId: this.options.groupId,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+        maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
+        allowAutoTopicCreation: false,
+      });
+      this.consumer = consumer;
+      await consumer.connect();
+      for (const topic of Object.keys(this.options.topics)) {
+        // A new group starts at the earliest offset: nothing produced before the first start is lost.
+        await consumer.subscribe({ topic, fromBeginning: true });
+      }
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.handleBatch(payload),
+      });
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    if (batch.messages.length === 0) return;
+    const pattern = this.options.topics[batch.topic];
+    const handler = pattern ? this.getHandlerByPattern(pattern) : null;
+    if (!handler) throw new Error(`no handler for topic ${batch.topic}`);
+
+    const isActive = (): boolean => !this.closing && isRunning() && !isStale();
+    const work: KafkaBatch = { topic: batch.topic, partition: batch.partition, messages: batch.messages, heartbeat, isActive };
+    for (let attempt = 1; ; attempt++) {
+      if (!isActive()) throw new BatchAbandonedError();
+      try {
+        const result = await handler(work);
+        if (result instanceof Observable) await lastValueFrom(result, { defaultValue: undefined });
+        break;
+      } catch (error) {
+        const transient = this.options.isTransient?.(error) ?? true;
+        this.options.onError?.(error, attempt, batch.topic, batch.partition);
+        if (!transient) throw error;
+        await this.backoff(attempt, heartbeat, isActive);
+      }
+    }
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    resolveOffset(last);
+    await this.consumer!.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
+    await heartbeat();
+  }
+
+  /** Exponential backoff up to 5 s, heart-beating meanwhile so the partition stays ours. */
+  private async backoff(attempt: number, heartbeat: () => Promise<void>, isActive: () => boolean): Promise<void> {
+    const until = Date.now() + Math.min(100 * 2 ** Math.min(attempt, 6), 5000);
+    while (Date.now() < until && isActive()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  /** Stops fetching, waits for the batch in hand to finish, leaves the group. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer has no event listeners');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('KafkaBatchServer is not listening');
+    return this.consumer as T;
+  }
+}
