@@ -30,11 +30,14 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages(__dirname).join('|')})/)`],
   moduleNameMapper: { '^@oc/(.*)$': '<rootDir>/libs/$1/src' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['reflect-metadata'],
 };
 
 /** Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps. */
 module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
+  // Integration and e2e tests wait for real services; each wait has its own, shorter deadline.
+  testTimeout: 180000,
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },

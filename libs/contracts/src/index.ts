@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './topics';
 export * from './weighing-events-v1/weigh-event.dto';
 export * from './weighing-events-v1/parse-weigh-event';

@@ -1,0 +1,119 @@
+import Redis from 'ioredis';
+import { Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { Topics, topics } from '@oc/contracts';
+import { ensureTopics } from '@oc/messaging';
+import { dropDatabase, migrate } from '@oc/persistence';
+import { startApp, RunningApp } from './app-process';
+import { eventually, testServices } from './services';
+
+/**
+ * An isolated world for one test: its own database, topic prefix, Redis key prefix and consumer
+ * group inside this run's, with clients to produce, query and inspect, and the ingest process.
+ */
+export class Scenario {
+  readonly databaseUrl: string;
+  readonly topicPrefix: string;
+  readonly redisKeyPrefix: string;
+  readonly topics: Topics;
+  readonly kafka: Kafka;
+  readonly pg: Client;
+  readonly redis: Redis;
+  private producer?: Producer;
+  ingest?: RunningApp;
+
+  private constructor(readonly name: string) {
+    const s = testServices();
+    this.databaseUrl = s.databaseUrlFor(`oc_test_${s.runId}_${name}`);
+    this.topicPrefix = `${s.topicPrefix}${name}.`;
+    this.redisKeyPrefix = `${s.redisKeyPrefix}${name}:`;
+    this.topics = topics(this.topicPrefix);
+    this.kafka = new Kafka({ clientId: `test-${name}`, brokers: s.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    this.pg = new Client({ connectionString: this.databaseUrl });
+    this.redis = new Redis(s.redisUrl);
+  }
+
+  static async create(name: string): Promise<Scenario> {
+    const scenario = new Scenario(name);
+    await migrate(scenario.databaseUrl);
+    await scenario.pg.connect();
+    return scenario;
+  }
+
+  env(overrides: Record<string, string> = {}): Record<string, string> {
+    return testServices().env({
+      DATABASE_URL: this.databaseUrl,
+      TOPIC_PREFIX: this.topicPrefix,
+      REDIS_KEY_PREFIX: this.redisKeyPrefix,
+      KAFKA_GROUP_ID: `${this.topicPrefix}ingest`,
+      ...overrides,
+    });
+  }
+
+  async startIngest(overrides: Record<string, string> = {}): Promise<RunningApp> {
+    this.ingest = await startApp('ingest', this.env(overrides));
+    // Ready = topics exist and the consumer is about to join.
+    await eventually(async () => (await fetch(`${this.ingest!.url}/health/ready`)).ok, { what: 'ingest ready', timeoutMs: 30000 });
+    return this.ingest;
+  }
+
+  async produce(messages: { key: string; value: string }[], batchSize = 1000): Promise<void> {
+    if (!this.producer) {
+      // Producing before ingest first started: create the topics as ingest would (no auto-creation).
+      await ensureTopics(this.kafka, Object.values(this.topics), 6);
+      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    for (let i = 0; i < messages.length; i += batchSize) {
+      await this.producer.send({ topic: this.topics.weighingEvents, acks: -1, messages: messages.slice(i, i + batchSize) });
+    }
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pg.query(sql, params)).rows as T[];
+  }
+
+  /** Waits until every produced offset of the weighing topic is committed by ingest's group. */
+  async waitUntilConsumed(timeoutMs = 60000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await eventually(
+        async () => {
+          const ends = await admin.fetchTopicOffsets(this.topics.weighingEvents);
+          const [committed] = await admin.fetchOffsets({ groupId: `${this.topicPrefix}ingest`, topics: [this.topics.weighingEvents] });
+          return ends.every((e) => {
+            const c = committed!.partitions.find((p) => p.partition === e.partition);
+            return e.high === '0' || (c !== undefined && BigInt(c.offset) >= BigInt(e.high));
+          });
+        },
+        { timeoutMs, what: 'ingest to commit every offset', intervalMs: 250 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Every message on a topic from the beginning, until `count` arrived. */
+  async readTopic(topic: string, count: number, timeoutMs = 20000): Promise<KafkaMessage[]> {
+    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}reader-${Date.now()}-${Math.random()}` });
+    const seen: KafkaMessage[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+      await eventually(() => seen.length >= count, { timeoutMs, what: `${count} messages on ${topic}` });
+      return seen;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ingest?.stop().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.pg.end().catch(() => undefined);
+    this.redis.disconnect();
+    await dropDatabase(this.databaseUrl).catch(() => undefined);
+  }
+}
