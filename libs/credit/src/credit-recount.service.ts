@@ -95,7 +95,9 @@ export class CreditRecountService {
     const versions = await this.credit.saveStates(manager, plan.states.map((s) => s.row));
 
     const outbox: OutboxMessage[] = [];
-    for (const { row, events, cacheListing } of plan.states) {
+    for (const { row, events, cacheListing, everListed } of plan.states) {
+      // The gate reads a missing entry as "not listed": vehicles never listed need no cache entry.
+      if (!everListed) continue;
       const cache: VehicleCacheEntry = { vehicleKey: row.vehicleKey, version: versions.get(row.vehicleKey)!, listing: cacheListing };
       if (events.length === 0) outbox.push({ topic: null, key: row.vehicleKey, payload: { cache } });
       events.forEach((event, i) =>
@@ -245,6 +247,7 @@ export class CreditRecountService {
       plan.states.push({
         row,
         events,
+        everListed: after.size > 0,
         cacheListing: active
           ? { id: active.id, status: active.status as 'LISTED' | 'PUBLISHED', listedAt: active.listedAt.toISOString(), violationCount: active.violationCount }
           : null,
@@ -327,6 +330,7 @@ class RecountPlan {
   states: {
     row: { vehicleKey: string; plate: string; plateColor: number; state: 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED'; countInWindow: number; activeListingId: string | null };
     events: ListingEventV1[];
+    everListed: boolean;
     cacheListing: VehicleCacheEntry['listing'];
   }[] = [];
   audit: AuditEntryInput[] = [];

@@ -3,3 +3,4 @@ export * from './kafka-batch.server';
 export * from './topic-admin';
 export * from './dead-letter.publisher';
 export * from './outbox-relay';
+export * from './dead-letter-replay';

@@ -1,1 +1,2 @@
 export * from './traffic-generator';
+export * from './simulation-runner';
