@@ -4,16 +4,21 @@ import { AppConfig } from '@oc/config';
 import { HealthProbe } from '@oc/observability';
 
 /**
- * The process's Redis connection. Commands fail fast while Redis is away (no offline queue, one retry),
- * so callers such as the gate can fall back instead of waiting; ioredis reconnects by itself.
+ * The process's Redis connection; ioredis reconnects by itself. With `failFast` (the gate) a command
+ * fails at once while Redis is away instead of queueing, so the caller can fall back within its
+ * deadline; otherwise commands wait in the offline queue for the reconnection.
  */
 @Injectable()
 export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis;
-  constructor(readonly url: string, readonly keyPrefix: string) {
+  constructor(
+    readonly url: string,
+    readonly keyPrefix: string,
+    options: { failFast?: boolean } = {},
+  ) {
     this.client = new Redis(url, {
       lazyConnect: false,
-      enableOfflineQueue: false,
+      enableOfflineQueue: !options.failFast,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 2000),
@@ -44,14 +49,14 @@ export class RedisProbe extends HealthProbe {
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: { failFast?: boolean } = {}): DynamicModule {
     return {
       module: RedisModule,
       providers: [
         {
           provide: RedisConnection,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => new RedisConnection(config.REDIS_URL, config.REDIS_KEY_PREFIX),
+          useFactory: (config: AppConfig) => new RedisConnection(config.REDIS_URL, config.REDIS_KEY_PREFIX, options),
         },
         RedisProbe,
       ],

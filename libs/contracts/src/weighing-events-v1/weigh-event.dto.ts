@@ -38,40 +38,40 @@ const IsPlateColor = (): PropertyDecorator =>
 export const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class EvidenceDto {
-  @IsArray() @ArrayMaxSize(10)
+  @ArrayMaxSize(10) @IsArray()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'each imageUrl must be an http or https URL' })
   imageUrls!: string[];
 
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional() @MaxLength(64) @IsString()
   deviceCertNo?: string;
 }
 
 /** The weigh event v1 as it arrives on `weighing.events.v1` (SPEC §3), before normalisation. */
 export class WeighEventV1Dto {
-  @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' }) @IsString()
   eventId!: string;
 
   @IsIn(WEIGHING_SOURCES, { message: `source must be one of ${WEIGHING_SOURCES.join(', ')}` })
   source!: WeighingSource;
 
-  @IsString() @Length(1, 32)
+  @Length(1, 32) @IsString()
   @Matches(/^\d{6}/, { message: 'stationId must start with a 6-digit administrative division code' })
   stationId!: string;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(16)
+  @IsOptional() @MinLength(1) @MaxLength(16) @IsString()
   laneId?: string;
 
-  @IsString() @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'measuredAt must be an ISO 8601 date-time with an offset' })
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'measuredAt must be an ISO 8601 date-time with an offset' }) @IsString()
   measuredAt!: string;
 
-  @IsString() @MinLength(1) @MaxLength(32)
+  @MinLength(1) @MaxLength(32) @IsString()
   plate!: string;
 
   /** A code (number or numeric string) or a colour name (SPEC §4.1). */
   @IsPlateColor()
   plateColor!: string | number;
 
-  @IsInt() @Min(2) @Max(12)
+  @Min(2) @Max(12) @IsInt()
   axles!: number;
 
   @IsOptional() @IsBoolean()
@@ -80,13 +80,13 @@ export class WeighEventV1Dto {
   @IsOptional() @IsBoolean()
   singleDriveAxle?: boolean;
 
-  @IsInt() @Min(0) @Max(200000)
+  @Min(0) @Max(200000) @IsInt()
   grossWeightKg!: number;
 
   @IsIn(CARGO_STATES, { message: `cargo must be one of ${CARGO_STATES.join(', ')}` })
   cargo!: CargoState;
 
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
+  @IsOptional() @MinLength(1) @MaxLength(64) @IsString()
   permitNo?: string;
 
   @IsOptional() @ValidateNested() @Type(() => EvidenceDto)
