@@ -40,11 +40,7 @@ for url in "$INGEST" "$GATE" "$STAFF"; do
 done
 say "ready: ingest $INGEST, gate-api $GATE, staff-api $STAFF"
 
-if node bin/overload-credit.js help simulate >/dev/null 2>&1; then
-  say "feeding simulated traffic (Ctrl-C to stop everything)"
-  node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 &
-  PIDS+=($!)
-else
-  say "the simulate command is not built yet; the apps run without traffic (Ctrl-C to stop)"
-fi
+say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s (Ctrl-C stops everything)"
+node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 &
+PIDS+=($!)
 wait "${PIDS[0]}"

@@ -328,10 +328,11 @@ cmd_start() {
   : >"$STDOUT_LOG"
   jvm_args
   # setsid: own session, so the broker outlives the calling shell/terminal; every fd redirected
-  # so that callers capturing our output do not wait for the broker.
+  # so that callers capturing our output do not wait for the broker; fd 9 (our lock) closed, or
+  # the broker would hold the lock for its whole life.
   # shellcheck disable=SC2086 # HEAP_OPTS is deliberately word-split
   nohup setsid "$JAVA_BIN" $HEAP_OPTS -XX:+ExitOnOutOfMemoryError "${JVM_ARGS[@]}" \
-    -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS" </dev/null >>"$STDOUT_LOG" 2>&1 &
+    -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS" </dev/null >>"$STDOUT_LOG" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
   wait_until_ready "$pid" "$deadline"
