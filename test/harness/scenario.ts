@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { Topics, topics } from '@oc/contracts';
 import { ensureTopics } from '@oc/messaging';
 import { dropDatabase, migrate } from '@oc/persistence';
-import { startApp, RunningApp } from './app-process';
+import { AppName, startApp, RunningApp } from './app-process';
 import { eventually, testServices } from './services';
 
 /**
@@ -21,6 +21,7 @@ export class Scenario {
   readonly redis: Redis;
   private producer?: Producer;
   ingest?: RunningApp;
+  readonly apps: RunningApp[] = [];
 
   private constructor(readonly name: string) {
     const s = testServices();
@@ -55,6 +56,13 @@ export class Scenario {
     // Ready = topics exist and the consumer is about to join.
     await eventually(async () => (await fetch(`${this.ingest!.url}/health/ready`)).ok, { what: 'ingest ready', timeoutMs: 30000 });
     return this.ingest;
+  }
+
+  /** Starts another app of this scenario (gate-api, staff-api); stopped by close(). */
+  async startApp(name: AppName, overrides: Record<string, string> = {}): Promise<RunningApp> {
+    const app = await startApp(name, this.env(overrides));
+    this.apps.push(app);
+    return app;
   }
 
   async produce(messages: { key: string; value: string }[], batchSize = 1000): Promise<void> {
@@ -111,6 +119,7 @@ export class Scenario {
 
   async close(): Promise<void> {
     await this.ingest?.stop().catch(() => undefined);
+    await Promise.all(this.apps.map((a) => a.stop().catch(() => undefined)));
     await this.producer?.disconnect().catch(() => undefined);
     await this.pg.end().catch(() => undefined);
     this.redis.disconnect();

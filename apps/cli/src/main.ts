@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { topics } from '@oc/contracts';
-import { CacheRebuildService } from '@oc/credit';
+import { CacheRebuildService, StationKeyService } from '@oc/credit';
 import { createKafka, ensureTopics, replayDeadLetters } from '@oc/messaging';
-import { createDataSource, DatabaseConnection, migrate } from '@oc/persistence';
+import { AuditLogRepository, createDataSource, DatabaseConnection, migrate, StationRepository } from '@oc/persistence';
 import { runSimulation } from '@oc/simulation';
 import { bar, progressReporter } from './progress';
 
@@ -98,6 +99,31 @@ export function buildCli(): Command {
         (done, total) => progress.update(bar(done, total)),
       );
       progress.done(`${replayed} replayed`);
+    });
+
+  const stationKeys = (db: DatabaseConnection) => new StationKeyService(db, new StationRepository(), new AuditLogRepository(db));
+  // Who ran the command, for the audit log (执法全过程记录): the operator's login name.
+  const operator = `cli:${userInfo().username}`;
+
+  program
+    .command('station:add <stationId>')
+    .description('issue an API key for a station or gate controller (printed once; issuing again replaces it)')
+    .option('--name <name>', 'display name, e.g. 申嘉湖高速湖州东收费站')
+    .action(async (stationId: string, options: { name?: string }) => {
+      const config = loadConfigOrExit();
+      const key = await withDatabase(config, (db) => stationKeys(db).issue(stationId, options.name ?? null, operator));
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`station ${stationId}: key issued; it is shown only now and stored hashed\n`);
+    });
+
+  program
+    .command('station:revoke <stationId>')
+    .description("revoke a station's key (effective at the gate within 30 s)")
+    .action(async (stationId: string) => {
+      const config = loadConfigOrExit();
+      const revoked = await withDatabase(config, (db) => stationKeys(db).revoke(stationId, operator));
+      if (!revoked) throw new Error(`station ${stationId} has no active key`);
+      process.stdout.write(`station ${stationId}: key revoked\n`);
     });
 
   return program;

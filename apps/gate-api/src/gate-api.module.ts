@@ -1,21 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@oc/config';
-import { RedisModule, RedisProbe } from '@oc/cache';
+import { RedisModule, RedisProbe, TurnBackCache } from '@oc/cache';
+import { GateDecisionService, StationAuthenticator } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import { DatabaseModule, PostgresProbe } from '@oc/persistence';
+import { GateDecisionController } from './gate-decision.controller';
+import { GateRuntime } from './gate-runtime';
+import { StationKeyGuard } from './station-key.guard';
 
 @Module({})
 export class GateApiModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
+    // Redis must answer within its share of the deadline or be skipped: no queueing while it is away.
+    const redisTimeout = Math.max(5, config.GATE_DEADLINE_MS - config.GATE_DB_TIMEOUT_MS - 10);
     return {
       module: GateApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot('gate-api'),
-        RedisModule.forRoot(),
+        DatabaseModule.forRoot('gate-api', 2),
+        RedisModule.forRoot({ failFast: true, commandTimeoutMs: redisTimeout }),
         KafkaModule.forRoot('gate-api', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
+      ],
+      controllers: [GateDecisionController],
+      providers: [
+        TurnBackCache,
+        GateRuntime,
+        StationKeyGuard,
+        { provide: GateDecisionService, inject: [GateRuntime], useFactory: (r: GateRuntime) => r.decisions },
+        { provide: StationAuthenticator, inject: [GateRuntime], useFactory: (r: GateRuntime) => r.authenticator },
       ],
     };
   }

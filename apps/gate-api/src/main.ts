@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@oc/config';
-import { bootstrapHttpApp, createLogger, exitOnFatal } from '@oc/observability';
+import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { GateApiModule } from './gate-api.module';
 
 async function main(): Promise<void> {
@@ -11,6 +11,8 @@ async function main(): Promise<void> {
     module: GateApiModule.register(config, logger),
     port: config.GATE_PORT,
     logger,
+    bodyLimit: 16 * 1024,
+    beforeListen: (a) => void serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)'),
   });
   exitOnFatal(logger, () => app);
 }

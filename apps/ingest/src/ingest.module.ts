@@ -1,7 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RedisModule, RedisProbe, TurnBackCache } from '@oc/cache';
 import { AppConfig, ConfigModule } from '@oc/config';
-import { CacheRebuildService, CreditRecountService, IngestProducer, ListingExpiryService, WeighingIngestService } from '@oc/credit';
+import {
+  CacheRebuildService,
+  CreditRecountService,
+  IngestProducer,
+  ListingExpiryService,
+  TurnBackRecordService,
+  WeighingIngestService,
+} from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe, WeighingRepository } from '@oc/persistence';
@@ -30,6 +37,7 @@ export class IngestModule {
         TurnBackCache,
         CreditRecountService,
         WeighingIngestService,
+        TurnBackRecordService,
         ListingExpiryService,
         CacheRebuildService,
         IngestRuntime,

@@ -18,7 +18,7 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
       strategy: new KafkaBatchServer({
         kafka: app.get(KafkaConnection).kafka,
         groupId: config.KAFKA_GROUP_ID,
-        topics: { [names.weighingEvents]: TOPIC.weighingEvents },
+        topics: { [names.weighingEvents]: TOPIC.weighingEvents, [names.gateDecisions]: TOPIC.gateDecisions },
         onError: (error, attempt, topic, partition) =>
           logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
       }),
@@ -26,7 +26,7 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
-  logger.info({ topic: names.weighingEvents, group: config.KAFKA_GROUP_ID }, 'consuming');
+  logger.info({ topics: [names.weighingEvents, names.gateDecisions], group: config.KAFKA_GROUP_ID }, 'consuming');
 }
 
 void main();

@@ -3,6 +3,13 @@ import Redis from 'ioredis';
 import { AppConfig } from '@oc/config';
 import { HealthProbe } from '@oc/observability';
 
+export interface RedisOptions {
+  /** Fail commands at once while disconnected instead of queueing them. */
+  failFast?: boolean;
+  /** Reject a command that has not answered after this long. */
+  commandTimeoutMs?: number;
+}
+
 /**
  * The process's Redis connection; ioredis reconnects by itself. With `failFast` (the gate) a command
  * fails at once while Redis is away instead of queueing, so the caller can fall back within its
@@ -14,11 +21,12 @@ export class RedisConnection implements OnApplicationShutdown {
   constructor(
     readonly url: string,
     readonly keyPrefix: string,
-    options: { failFast?: boolean } = {},
+    options: RedisOptions = {},
   ) {
     this.client = new Redis(url, {
       lazyConnect: false,
       enableOfflineQueue: !options.failFast,
+      commandTimeout: options.commandTimeoutMs,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 2000),
@@ -49,7 +57,7 @@ export class RedisProbe extends HealthProbe {
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(options: { failFast?: boolean } = {}): DynamicModule {
+  static forRoot(options: RedisOptions = {}): DynamicModule {
     return {
       module: RedisModule,
       providers: [

@@ -29,6 +29,11 @@ else
 end
 return 1`;
 
+function toListing(s: string | null | undefined, id?: string | null, at?: string | null, n?: string | null): CachedListing | null {
+  if (s !== 'LISTED' && s !== 'PUBLISHED') return null;
+  return { id: id ?? '', status: s, listedAt: at ?? '', violationCount: Number(n ?? 0) };
+}
+
 interface CacheWritePipeline {
   ocCacheWrite(key: string, ...args: (string | number)[]): CacheWritePipeline;
   exec(): Promise<[Error | null, unknown][] | null>;
@@ -69,9 +74,25 @@ export class TurnBackCache {
   /** One round trip. undefined = the vehicle has no entry (never listed, or its tombstone expired). */
   async read(vehicleKey: string): Promise<CachedListing | null | undefined> {
     const [v, s, id, at, n] = await this.redis.client.hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n');
-    if (v === null) return undefined;
-    if (s !== 'LISTED' && s !== 'PUBLISHED') return null;
-    return { id: id ?? '', status: s, listedAt: at ?? '', violationCount: Number(n ?? 0) };
+    return v === null ? undefined : toListing(s, id, at, n);
+  }
+
+  /**
+   * The gate's read: the vehicle's entry and the schema marker in one round trip. `current` is false
+   * when the cache was never built (or by an older schema): a missing entry then proves nothing.
+   */
+  async lookup(vehicleKey: string): Promise<{ current: boolean; listing: CachedListing | null }> {
+    const results = await this.redis.client
+      .pipeline()
+      .hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n')
+      .hget(this.metaKey(), 'schema')
+      .exec();
+    if (!results) throw new Error('Redis pipeline was not executed');
+    const [[entryError, entry], [markerError, schema]] = results as [[Error | null, (string | null)[]], [Error | null, string | null]];
+    if (entryError) throw entryError;
+    if (markerError) throw markerError;
+    const [v, s, id, at, n] = entry;
+    return { current: schema === CACHE_SCHEMA_VERSION, listing: v === null ? null : toListing(s, id, at, n) };
   }
 
   async readMarker(): Promise<{ schema: string; rebuiltAt: string } | null> {

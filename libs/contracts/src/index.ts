@@ -4,3 +4,4 @@ export * from './weighing-events-v1/weigh-event.dto';
 export * from './weighing-events-v1/parse-weigh-event';
 export * from './credit-listing-events-v1/listing-event';
 export * from './gate-decisions-v1/gate-decision-event';
+export * from './gate-api/gate-decision-query.dto';

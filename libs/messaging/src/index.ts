@@ -4,3 +4,4 @@ export * from './topic-admin';
 export * from './dead-letter.publisher';
 export * from './outbox-relay';
 export * from './dead-letter-replay';
+export * from './gate-decision.publisher';

@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { createValidationPipe, HttpErrorFilter } from './http-errors';
 import { PinoNestLogger } from './logger';
 
 export interface HttpAppOptions {
@@ -12,6 +13,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest accepted request body; larger bodies get 413. */
   bodyLimit?: number;
+  /** Runs after the app is set up and before it listens (e.g. to register the OpenAPI route). */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
@@ -24,7 +27,10 @@ export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFas
     new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: true }),
     { logger: new PinoNestLogger(options.logger), bufferLogs: false },
   );
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
   stopOnSignals(app, options.logger);
+  await options.beforeListen?.(app);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   options.logger.info({ port: options.port }, `${options.name} listening`);
   return app;

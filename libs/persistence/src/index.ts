@@ -6,3 +6,5 @@ export * from './audit/audit-log.repository';
 export * from './outbox/outbox.repository';
 export * from './credit/weighing.repository';
 export * from './credit/credit.repository';
+export * from './stations/station.repository';
+export * from './gate/gate-read.store';

@@ -1,0 +1,95 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one error shape of SPEC §6: { error: { code, message, details? } }. */
+export class ApiError extends HttpException {
+  constructor(status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
+  }
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    return [
+      ...Object.values(e.constraints ?? {}).map((message) => ({ field, message })),
+      ...flattenValidationErrors(e.children ?? [], field),
+    ];
+  });
+}
+
+/** class-validator at the HTTP edge: unknown fields refused, one reason per field, 400 with details. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) =>
+      new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', flattenValidationErrors(errors)),
+  });
+}
+
+/**
+ * Maps every error to SPEC §6's shape; never sends a stack trace. Unknown errors are logged and
+ * answered 500 INTERNAL_ERROR.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = this.toResponse(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    void reply.status(status).send(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: unknown } {
+    if (exception instanceof ApiError) return { status: exception.getStatus(), body: exception.getResponse() };
+    if (exception instanceof BadRequestException) {
+      return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: exception.message } } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, body: { error: { code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: exception.message } } };
+    }
+    // Fastify's own errors (body too large, bad JSON body, unsupported media type) carry statusCode.
+    const statusCode = (exception as { statusCode?: number }).statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return {
+        status: statusCode,
+        body: { error: { code: CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`, message: (exception as Error).message } },
+      };
+    }
+    return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } } };
+  }
+}
