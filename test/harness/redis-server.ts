@@ -19,7 +19,7 @@ export class OwnRedis {
   }
 
   async restart(): Promise<void> {
-    if (this.child && this.child.exitCode === null) return;
+    if (this.running()) return;
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     child.on('error', (error) => {
       throw new Error(`redis-server could not be started (is it installed?): ${error.message}`);
@@ -40,9 +40,13 @@ export class OwnRedis {
     );
   }
 
+  private running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running()) return;
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -10,6 +10,8 @@ import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
 export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
 const EXPIRY_INTERVAL_MS = 30_000;
+/** How often ingest checks that Redis still holds a built cache (a restarted Redis comes back empty). */
+const CACHE_CHECK_INTERVAL_MS = 2_000;
 
 /**
  * Everything ingest runs besides the consumer: topics, the shared producer, the cache check at start,
@@ -21,6 +23,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   readonly producer: Producer;
   private relay?: OutboxRelay;
   private expiryTimer?: NodeJS.Timeout;
+  private cacheTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -54,6 +57,24 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, { databaseUrl: this.config.DATABASE_URL });
     this.relay.start();
     this.scheduleExpiry();
+    this.watchCache();
+  }
+
+  /**
+   * A Redis that restarted or was flushed has lost the cache and its marker; the gate then reads
+   * Postgres until this rebuild puts the marker back.
+   */
+  private watchCache(): void {
+    const run = async (): Promise<void> => {
+      try {
+        const rebuilt = await this.rebuild.rebuildIfStale();
+        if (rebuilt) this.logger.warn({ vehicles: rebuilt.written }, 'turn-back cache was missing; rebuilt');
+      } catch {
+        // Redis or Postgres away: the next check tries again.
+      }
+      if (!this.stopped) this.cacheTimer = setTimeout(() => void run(), CACHE_CHECK_INTERVAL_MS);
+    };
+    this.cacheTimer = setTimeout(() => void run(), CACHE_CHECK_INTERVAL_MS);
   }
 
   private scheduleExpiry(): void {
@@ -86,6 +107,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.cacheTimer);
     await this.relay?.stop();
   }
 
