@@ -88,7 +88,7 @@ kafka_probe() {
   local host="$1" port="$2" out
   # 20-byte request: api_key=3 (Metadata), api_version=4, correlation_id=0x4b41 ("KA"),
   # client_id="probe", topics=null (-1), allow_auto_topic_creation=false.
-  out="$(timeout 5 bash -c '
+  out="$(timeout 3 bash -c '
       exec 3<>"/dev/tcp/$0/$1" || exit 11
       printf "\x00\x00\x00\x14\x00\x03\x00\x04\x00\x00\x4b\x41\x00\x05probe\xff\xff\xff\xff\x00" >&3
       head -c 16 <&3 | od -An -tu1 -v
@@ -116,14 +116,18 @@ our_pid() {
   fi
 }
 
+readonly START_MARK="===== kafka.sh start"
 print_log_tail() {
-  local f
-  for f in "$STDOUT_LOG" "$SERVER_LOG"; do
-    if [[ -s "$f" ]]; then
-      printf -- '----- tail of %s -----\n' "$f" >&2
-      tail -n 40 "$f" >&2
-    fi
-  done
+  if [[ -s "$STDOUT_LOG" ]]; then
+    printf -- '----- tail of %s -----\n' "$STDOUT_LOG" >&2
+    tail -n 20 "$STDOUT_LOG" >&2
+  fi
+  if [[ -s "$SERVER_LOG" ]]; then
+    # only what this start logged: the lines after our last start mark
+    printf -- '----- tail of %s (this start) -----\n' "$SERVER_LOG" >&2
+    awk -v m="$START_MARK" 'index($0, m) == 1 { n = 0; delete l; next } { l[++n] = $0 }
+      END { for (i = (n > 40 ? n - 39 : 1); i <= n; i++) print l[i] }' "$SERVER_LOG" >&2
+  fi
 }
 
 with_lock() {
@@ -155,13 +159,17 @@ resolve_jars() {
   rm -f "$VERSION_DIR/mvn.log"
 }
 
-new_cluster_id() {
-  # A Kafka Uuid: 16 random bytes, base64url without padding (22 chars), not starting with '-'.
-  local id
-  while :; do
-    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-    [[ ${#id} -eq 22 && "$id" != -* ]] && { echo "$id"; return; }
-  done
+cluster_id() {
+  # A Kafka Uuid (16 bytes, base64url without padding, 22 chars), derived from the version, port
+  # and data dir rather than random: should two formats ever race (the lock file deleted under a
+  # waiting start, say), they agree, and --ignore-formatted makes the second one a no-op.
+  local hex id
+  hex="$(printf 'overload-credit:%s:%s:%s' "$VERSION" "$PORT" "$DATA_DIR" | md5sum | cut -c1-32)"
+  # shellcheck disable=SC2059 # the format is the bytes themselves, as \xNN escapes
+  id="$(printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 | tr '+/' '-_' | tr -d '=\n')"
+  [[ ${#id} -eq 22 ]] || die "could not derive a cluster id (got '$id')"
+  [[ "$id" == -* ]] && id="K${id:1}" # Kafka's own ids never start with '-'
+  echo "$id"
 }
 
 write_config() {
@@ -263,7 +271,7 @@ jvm_args() {
 format_storage() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
   local cid out
-  cid="$(new_cluster_id)"
+  cid="$(cluster_id)"
   jvm_args
   if ! out="$("$JAVA_BIN" -Xmx256m "${JVM_ARGS[@]}" -cp "$LIBS_DIR/*" kafka.tools.StorageTool format -t "$cid" -c "$SERVER_PROPS" --ignore-formatted 2>&1)"; then
     printf '%s\n' "$out" >&2
@@ -319,13 +327,18 @@ cmd_start() {
   if port_open "$HOST" "$CONTROLLER_PORT"; then
     die "controller port $HOST:$CONTROLLER_PORT is taken; free it or set KAFKA_CONTROLLER_PORT"
   fi
-  command -v "$JAVA_BIN" >/dev/null 2>&1 || die "java ('$JAVA_BIN') not found; Kafka needs Java 17"
+  command -v "$JAVA_BIN" >/dev/null 2>&1 || die "java ('$JAVA_BIN') not found; Kafka needs Java 17 (apt-get install openjdk-17-jre-headless)"
+  local jv need=11
+  [[ "$MAJOR" == 4 ]] && need=17
+  jv="$("$JAVA_BIN" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [[ "${jv%%.*}" =~ ^[0-9]+$ && "${jv%%.*}" -ge $need ]] || die "Kafka $VERSION needs Java $need or newer; '$JAVA_BIN' is Java ${jv:-unknown} (set JAVA_HOME)"
 
   resolve_jars
   write_config
   format_storage
 
   : >"$STDOUT_LOG"
+  echo "$START_MARK $(date -u +%FT%TZ) Kafka $VERSION on $HOST:$PORT" >>"$SERVER_LOG"
   jvm_args
   # setsid: own session, so the broker outlives the calling shell/terminal; every fd redirected
   # so that callers capturing our output do not wait for the broker; fd 9 (our lock) closed, or
