@@ -1,7 +1,13 @@
 import { RedisConnection } from '@oc/cache';
 import { AppConfig, loadConfig } from '@oc/config';
 import { CreditRecountService, ViolationActionsService } from '@oc/credit';
-import { AuditLogRepository, createDataSource, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
+import {
+  AuditLogRepository,
+  createDataSource,
+  CreditRepository,
+  DatabaseConnection,
+  OutboxRepository,
+} from '@oc/persistence';
 import { violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
@@ -29,8 +35,15 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
 
   const ask = async (query: Record<string, string | number | boolean>, bearer: string | null = key) => {
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
-    const res = await fetch(`${gate.url}/v1/gate/decision?${qs}`, { headers: bearer === null ? {} : { authorization: `Bearer ${bearer}` } });
-    return { status: res.status, body: (await res.json()) as Decision & { error?: { code: string; details?: { field: string; message: string }[] } } };
+    const res = await fetch(`${gate.url}/v1/gate/decision?${qs}`, {
+      headers: bearer === null ? {} : { authorization: `Bearer ${bearer}` },
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as Decision & {
+        error?: { code: string; details?: { field: string; message: string }[] };
+      },
+    };
   };
 
   beforeAll(async () => {
@@ -40,30 +53,61 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     key = issued.stdout.trim();
     await s.startIngest();
     gate = await s.startApp('gate-api');
-    await s.produce([0, 2, 4].map((d, i) => violationEvent({ eventId: `g-${i}`, plate: listedPlate, measuredAt: at(d) })));
-    await eventually(async () => (await ask({ plate: listedPlate, plateColor: 1, cargo: 'LADEN' })).body.decision === 'TURN_BACK', {
-      what: 'the listing to reach the gate',
-      timeoutMs: 30000,
-    });
+    await s.produce(
+      [0, 2, 4].map((d, i) => violationEvent({ eventId: `g-${i}`, plate: listedPlate, measuredAt: at(d) })),
+    );
+    await eventually(
+      async () => (await ask({ plate: listedPlate, plateColor: 1, cargo: 'LADEN' })).body.decision === 'TURN_BACK',
+      {
+        what: 'the listing to reach the gate',
+        timeoutMs: 30000,
+      },
+    );
   });
   afterAll(() => s.close());
 
   it('turns back a listed vehicle unless it is empty; unknown or absent cargo counts as laden', async () => {
     const laden = await ask({ plate: listedPlate, plateColor: 1, cargo: 'LADEN' });
     expect(laden.status).toBe(200);
-    expect(laden.body).toMatchObject({ decision: 'TURN_BACK', reasons: ['DISHONESTY_LIST'], source: 'cache', overKg: null });
+    expect(laden.body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['DISHONESTY_LIST'],
+      source: 'cache',
+      overKg: null,
+    });
     expect(laden.body.listing).toMatchObject({ status: 'LISTED', violationCount: 3, listedAt: at(4).toISOString() });
     expect(Number.isNaN(Date.parse(laden.body.decidedAt))).toBe(false);
-    expect((await ask({ plate: listedPlate, plateColor: 'YELLOW', cargo: 'EMPTY' })).body).toMatchObject({ decision: 'ALLOW', reasons: ['EXEMPT_EMPTY'] });
-    expect((await ask({ plate: listedPlate, plateColor: 1, cargo: 'UNKNOWN' })).body).toMatchObject({ decision: 'TURN_BACK', reasons: ['DISHONESTY_LIST'] });
-    expect((await ask({ plate: '浙e·40001', plateColor: 1 })).body).toMatchObject({ decision: 'TURN_BACK', reasons: ['DISHONESTY_LIST'] });
+    expect((await ask({ plate: listedPlate, plateColor: 'YELLOW', cargo: 'EMPTY' })).body).toMatchObject({
+      decision: 'ALLOW',
+      reasons: ['EXEMPT_EMPTY'],
+    });
+    expect((await ask({ plate: listedPlate, plateColor: 1, cargo: 'UNKNOWN' })).body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['DISHONESTY_LIST'],
+    });
+    expect((await ask({ plate: '浙e·40001', plateColor: 1 })).body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['DISHONESTY_LIST'],
+    });
   });
 
   it('decides on the entry scale reading for an unlisted vehicle: OVERLIMIT, OVERLIMIT_WARNING, permit', async () => {
     const reading = { plate: '浙E40002', plateColor: 1, cargo: 'LADEN', axles: 6 };
-    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500 })).body).toMatchObject({ decision: 'TURN_BACK', reasons: ['OVERLIMIT'], overKg: 1500, listing: null });
-    expect((await ask({ ...reading, grossWeightKg: 49000 + 800 })).body).toMatchObject({ decision: 'ALLOW', reasons: ['OVERLIMIT_WARNING'], overKg: 800 });
-    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500, permitNo: '浙交超证000123' })).body).toMatchObject({ decision: 'ALLOW', overKg: 1500 });
+    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500 })).body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['OVERLIMIT'],
+      overKg: 1500,
+      listing: null,
+    });
+    expect((await ask({ ...reading, grossWeightKg: 49000 + 800 })).body).toMatchObject({
+      decision: 'ALLOW',
+      reasons: ['OVERLIMIT_WARNING'],
+      overKg: 800,
+    });
+    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500, permitNo: '浙交超证000123' })).body).toMatchObject({
+      decision: 'ALLOW',
+      overKg: 1500,
+    });
     expect((await ask({ ...reading, grossWeightKg: 30000 })).body).toMatchObject({ decision: 'ALLOW', reasons: [] });
   });
 
@@ -75,7 +119,11 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     const otherKey = other.stdout.trim();
     expect((await ask(q, otherKey)).status).toBe(200);
     expect((await runCli(['station:revoke', '330521009'], s.env())).code).toBe(0);
-    await eventually(async () => (await ask(q, otherKey)).status === 401, { what: 'the revoked key to stop working', timeoutMs: 30000, intervalMs: 500 });
+    await eventually(async () => (await ask(q, otherKey)).status === 401, {
+      what: 'the revoked key to stop working',
+      timeoutMs: 30000,
+      intervalMs: 500,
+    });
   });
 
   it('answers 400 naming the field for a malformed plate, colour or reading', async () => {
@@ -106,17 +154,29 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
       },
       { what: 'a turn-back record' },
     );
-    expect(rows[0]).toEqual({ station_id: '330500001', lane_id: 'L2', reasons: ['DISHONESTY_LIST'], vehicle_key: `1:${listedPlate}` });
+    expect(rows[0]).toEqual({
+      station_id: '330500001',
+      lane_id: 'L2',
+      reasons: ['DISHONESTY_LIST'],
+      vehicle_key: `1:${listedPlate}`,
+    });
   });
 
   it('lets a vehicle through within 1 s of the commit that revokes its listing', async () => {
     const config: AppConfig = loadConfig(s.env());
-    const db = new DatabaseConnection(createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'test', poolSize: 2 }));
+    const db = new DatabaseConnection(
+      createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'test', poolSize: 2 }),
+    );
     const redis = new RedisConnection(config.REDIS_URL, config.REDIS_KEY_PREFIX);
     try {
       const credit = new CreditRepository();
       const audit = new AuditLogRepository(db);
-      const actions = new ViolationActionsService(db, credit, audit, new CreditRecountService(config, credit, audit, new OutboxRepository()));
+      const actions = new ViolationActionsService(
+        db,
+        credit,
+        audit,
+        new CreditRecountService(config, credit, audit, new OutboxRepository()),
+      );
       const [v] = await s.query<{ id: string }>(`SELECT id FROM violations WHERE event_id = 'g-1'`);
       await actions.revoke(v!.id, 'device fault (设备故障)', 'officer-test');
       const committed = Date.now();
@@ -129,12 +189,23 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
       );
       expect(Date.now() - committed).toBeLessThanOrEqual(1000);
       expect(answer).toMatchObject({ decision: 'ALLOW', listing: null, source: 'cache' });
-      const [listing] = await s.query(`SELECT status, end_reason FROM listings WHERE vehicle_key = $1`, [`1:${listedPlate}`]);
+      const [listing] = await s.query(`SELECT status, end_reason FROM listings WHERE vehicle_key = $1`, [
+        `1:${listedPlate}`,
+      ]);
       expect(listing).toEqual({ status: 'REVOKED', end_reason: 'RECOUNT_BELOW_THRESHOLD' });
     } finally {
       await db.onApplicationShutdown();
       await redis.onApplicationShutdown();
     }
+  });
+
+  it('exposes decisions by decision, reason and source, and a latency histogram', async () => {
+    const metrics = await (await fetch(`${gate.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /gate_decisions_total\{decision="TURN_BACK",reason="DISHONESTY_LIST",source="cache"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/gate_decision_duration_seconds_bucket\{le="0.005",source="cache"\} [1-9]/);
+    expect(metrics).toContain('gate_decisions_dropped_total 0');
   });
 
   it('serves its OpenAPI document', async () => {

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { eventually } from './services';
 
 export type AppName = 'ingest' | 'gate-api' | 'staff-api';
-const PORT_VARIABLE: Record<AppName, string> = { ingest: 'INGEST_PORT', 'gate-api': 'GATE_PORT', 'staff-api': 'STAFF_PORT' };
+const PORT_VARIABLE: Record<AppName, string> = {
+  ingest: 'INGEST_PORT',
+  'gate-api': 'GATE_PORT',
+  'staff-api': 'STAFF_PORT',
+};
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export function appEntry(app: AppName): string {
@@ -80,9 +84,16 @@ export async function startApp(name: AppName, env: Record<string, string>): Prom
 }
 
 /** Runs an app expecting it to stop by itself (e.g. on bad configuration); returns code and output. */
-export function runToExit(name: AppName, env: Record<string, string>, timeoutMs = 20000): Promise<{ code: number | null; output: string }> {
+export function runToExit(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 20000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [appEntry(name)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [appEntry(name)], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

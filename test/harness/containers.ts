@@ -22,12 +22,19 @@ export async function containerRuntimeAvailable(): Promise<boolean> {
  * Starts the missing services in containers (the laptop path, SPEC §2). The same images as
  * docker/compose.yaml. Kafka advertises the host port it is published on, so clients outside work.
  */
-export async function startContainers(missing: { postgres: boolean; redis: boolean; kafka: boolean }): Promise<StartedServices> {
+export async function startContainers(missing: {
+  postgres: boolean;
+  redis: boolean;
+  kafka: boolean;
+}): Promise<StartedServices> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const started: StartedServices = { containers: [] };
   if (missing.postgres) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const pg = await new PostgreSqlContainer('postgres:16-alpine').withUsername('postgres').withPassword('postgres').start();
+    const pg = await new PostgreSqlContainer('postgres:16-alpine')
+      .withUsername('postgres')
+      .withPassword('postgres')
+      .start();
     started.containers.push(pg);
     started.databaseUrl = `postgres://postgres:postgres@${pg.getHost()}:${pg.getPort()}/overload_credit`;
   }

@@ -43,7 +43,9 @@ export default async function globalSetup(globalConfig: JestGlobalConfig): Promi
       kafkaDown && `Kafka at ${kafkaBrokers}: ${kafkaDown}`,
     ].filter(Boolean);
     if (!(await containerRuntimeAvailable())) {
-      throw new Error(`Test services are not reachable and no Docker engine is available:\n  ${down.join('\n  ')}\n${HOW_TO_START}`);
+      throw new Error(
+        `Test services are not reachable and no Docker engine is available:\n  ${down.join('\n  ')}\n${HOW_TO_START}`,
+      );
     }
     const started = await startContainers({ postgres: !!pgDown, redis: !!redisDown, kafka: !!kafkaDown });
     runState.containers = started.containers;

@@ -25,7 +25,11 @@ export default async function globalTeardown(): Promise<void> {
     redis.disconnect();
   }
 
-  const admin = new Kafka({ clientId: 'overload-credit-test-teardown', brokers: env[RUN_ENV.kafkaBrokers]!.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'overload-credit-test-teardown',
+    brokers: env[RUN_ENV.kafkaBrokers]!.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   try {
     await admin.connect();
     const prefix = env[RUN_ENV.topicPrefix]!;

@@ -19,7 +19,12 @@ export async function probePostgres(databaseUrl: string): Promise<string | undef
 }
 
 export async function probeRedis(redisUrl: string): Promise<string | undefined> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

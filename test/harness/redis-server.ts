@@ -20,7 +20,11 @@ export class OwnRedis {
 
   async restart(): Promise<void> {
     if (this.running()) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     child.on('error', (error) => {
       throw new Error(`redis-server could not be started (is it installed?): ${error.message}`);
     });

@@ -29,7 +29,11 @@ export class Scenario {
     this.topicPrefix = `${s.topicPrefix}${name}.`;
     this.redisKeyPrefix = `${s.redisKeyPrefix}${name}:`;
     this.topics = topics(this.topicPrefix);
-    this.kafka = new Kafka({ clientId: `test-${name}`, brokers: s.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      clientId: `test-${name}`,
+      brokers: s.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     this.pg = new Client({ connectionString: this.databaseUrl });
     this.redis = new Redis(s.redisUrl);
   }
@@ -54,7 +58,10 @@ export class Scenario {
   async startIngest(overrides: Record<string, string> = {}): Promise<RunningApp> {
     this.ingest = await startApp('ingest', this.env(overrides));
     // Ready = topics exist and the consumer is about to join.
-    await eventually(async () => (await fetch(`${this.ingest!.url}/health/ready`)).ok, { what: 'ingest ready', timeoutMs: 30000 });
+    await eventually(async () => (await fetch(`${this.ingest!.url}/health/ready`)).ok, {
+      what: 'ingest ready',
+      timeoutMs: 30000,
+    });
     return this.ingest;
   }
 
@@ -69,11 +76,18 @@ export class Scenario {
     if (!this.producer) {
       // Producing before ingest first started: create the topics as ingest would (no auto-creation).
       await ensureTopics(this.kafka, Object.values(this.topics), 6);
-      this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      this.producer = this.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
       await this.producer.connect();
     }
     for (let i = 0; i < messages.length; i += batchSize) {
-      await this.producer.send({ topic: this.topics.weighingEvents, acks: -1, messages: messages.slice(i, i + batchSize) });
+      await this.producer.send({
+        topic: this.topics.weighingEvents,
+        acks: -1,
+        messages: messages.slice(i, i + batchSize),
+      });
     }
   }
 
@@ -89,7 +103,10 @@ export class Scenario {
       await eventually(
         async () => {
           const ends = await admin.fetchTopicOffsets(this.topics.weighingEvents);
-          const [committed] = await admin.fetchOffsets({ groupId: `${this.topicPrefix}ingest`, topics: [this.topics.weighingEvents] });
+          const [committed] = await admin.fetchOffsets({
+            groupId: `${this.topicPrefix}ingest`,
+            topics: [this.topics.weighingEvents],
+          });
           return ends.every((e) => {
             const c = committed!.partitions.find((p) => p.partition === e.partition);
             return e.high === '0' || (c !== undefined && BigInt(c.offset) >= BigInt(e.high));

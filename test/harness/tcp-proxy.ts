@@ -9,7 +9,11 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(readonly port: number, private readonly targetHost: string, private readonly targetPort: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     const proxy = new TcpProxy(await freePort(), targetHost, targetPort);

@@ -13,7 +13,10 @@ describe('crash recovery: kill -9 of ingest in the middle of a 50,000-event stre
     const start = new Date(Date.now() - 40 * 24 * 3600_000);
     const traffic = generateTraffic({ seed: 4242, vehicles: 2000, start, spacingMs: 60_000, malformedShare: 0.002 });
     const messages = Array.from({ length: total }, () => traffic.next().value!);
-    await s.produce(messages.map(({ key, value }) => ({ key, value })), 2000);
+    await s.produce(
+      messages.map(({ key, value }) => ({ key, value })),
+      2000,
+    );
 
     await s.startIngest();
     await eventually(

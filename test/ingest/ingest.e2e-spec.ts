@@ -45,14 +45,28 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
 
     const events = await s.readTopic(s.topics.listingEvents, 1);
     const listed = events.map((m) => JSON.parse(m.value!.toString())).find((e) => e.listingId === listing!.id);
-    expect(listed).toMatchObject({ type: 'LISTED', plate, plateColor: 1, violationCount: 3, at: at(30 * 24).toISOString() });
-    expect(events.find((m) => JSON.parse(m.value!.toString()).listingId === listing!.id)!.key!.toString()).toBe(`1:${plate}`);
+    expect(listed).toMatchObject({
+      type: 'LISTED',
+      plate,
+      plateColor: 1,
+      violationCount: 3,
+      at: at(30 * 24).toISOString(),
+    });
+    expect(events.find((m) => JSON.parse(m.value!.toString()).listingId === listing!.id)!.key!.toString()).toBe(
+      `1:${plate}`,
+    );
   });
 
   it('counts two violations 30 minutes apart as one trip; warnings, permits and unknown plates count nothing; a repeated eventId changes nothing', async () => {
     const plate = '浙E10002';
     const warning = violationEvent({ eventId: 'w-warn', plate, measuredAt: at(10), overKg: 1000 });
-    const permit = violationEvent({ eventId: 'w-permit', plate, measuredAt: at(20), overKg: 5000, permitNo: '浙交超证000001' });
+    const permit = violationEvent({
+      eventId: 'w-permit',
+      plate,
+      measuredAt: at(20),
+      overKg: 5000,
+      permitNo: '浙交超证000001',
+    });
     const unknown = violationEvent({ eventId: 'w-unknown', plate: 'UNKNOWN', measuredAt: at(30), overKg: 5000 });
     await s.produce([
       violationEvent({ eventId: 'w-1', plate, measuredAt: at(0) }),
@@ -79,7 +93,9 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     );
     expect(violations.map((v) => v.event_id)).toEqual(['w-1', 'w-2']);
     expect(violations[1]!.trip_id).toBe(violations[0]!.id);
-    const [state] = await s.query(`SELECT state, count_in_window FROM vehicle_states WHERE vehicle_key = $1`, [`1:${plate}`]);
+    const [state] = await s.query(`SELECT state, count_in_window FROM vehicle_states WHERE vehicle_key = $1`, [
+      `1:${plate}`,
+    ]);
     expect(state).toEqual({ state: 'WATCH', count_in_window: 1 });
     expect(await s.query(`SELECT 1 FROM listings WHERE vehicle_key = $1`, [`1:${plate}`])).toEqual([]);
   });
@@ -89,11 +105,26 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     await s.produce([
       violationEvent({ eventId: 'd-1', plate, measuredAt: at(0) }),
       { key: `1:${plate}`, value: '{"eventId": "d-broken", ' },
-      { key: `1:${plate}`, value: JSON.stringify({ eventId: 'd-invalid', source: 'TOLL_ENTRY', stationId: '330500001', measuredAt: at(1).toISOString(), plate, plateColor: 1, axles: 13, grossWeightKg: 20000, cargo: 'LADEN' }) },
+      {
+        key: `1:${plate}`,
+        value: JSON.stringify({
+          eventId: 'd-invalid',
+          source: 'TOLL_ENTRY',
+          stationId: '330500001',
+          measuredAt: at(1).toISOString(),
+          plate,
+          plateColor: 1,
+          axles: 13,
+          grossWeightKg: 20000,
+          cargo: 'LADEN',
+        }),
+      },
       violationEvent({ eventId: 'd-2', plate, measuredAt: at(2) }),
     ]);
     await s.waitUntilConsumed();
-    const stored = await s.query<{ event_id: string }>(`SELECT event_id FROM weighings WHERE event_id LIKE 'd-%' ORDER BY 1`);
+    const stored = await s.query<{ event_id: string }>(
+      `SELECT event_id FROM weighings WHERE event_id LIKE 'd-%' ORDER BY 1`,
+    );
     expect(stored.map((r) => r.event_id)).toEqual(['d-1', 'd-2']);
 
     const dead = await s.readTopic(s.topics.weighingEventsDlq, 2);
@@ -102,7 +133,9 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     expect(broken.headers!['error-code']!.toString()).toBe('BAD_JSON');
     const invalid = [...byValue.values()].find((m) => m.value!.toString().includes('d-invalid'))!;
     expect(invalid.headers!['error-code']!.toString()).toBe('SCHEMA_INVALID');
-    expect(JSON.parse(invalid.headers!['error-detail']!.toString())).toEqual([{ field: 'axles', message: 'axles must not be greater than 12' }]);
+    expect(JSON.parse(invalid.headers!['error-detail']!.toString())).toEqual([
+      { field: 'axles', message: 'axles must not be greater than 12' },
+    ]);
     for (const m of [broken, invalid]) {
       expect(m.headers!['original-topic']!.toString()).toBe(s.topics.weighingEvents);
       expect(Number(m.headers!['original-partition']!.toString())).toBeGreaterThanOrEqual(0);
@@ -114,6 +147,8 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
 
   it('appends a verifiable audit chain for what ingest recorded', async () => {
     const rows = await s.query<{ action: string }>(`SELECT DISTINCT action FROM audit_log`);
-    expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['VIOLATION_RECORDED', 'VIOLATION_MERGED', 'LISTING_CREATED']));
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['VIOLATION_RECORDED', 'VIOLATION_MERGED', 'LISTING_CREATED']),
+    );
   });
 });

@@ -16,22 +16,35 @@ describe('operations: simulate, cache rebuild, DLQ replay (built CLI against rea
   afterAll(() => s.close());
 
   const listedVehicles = async (): Promise<string[]> =>
-    (await s.query<{ vehicle_key: string }>(`SELECT vehicle_key FROM listings WHERE status = 'LISTED' ORDER BY 1`)).map((r) => r.vehicle_key);
+    (await s.query<{ vehicle_key: string }>(`SELECT vehicle_key FROM listings WHERE status = 'LISTED' ORDER BY 1`)).map(
+      (r) => r.vehicle_key,
+    );
 
   it('simulate feeds traffic that produces weighings of every kind and listings', async () => {
-    const run = await runCli(['simulate', '--rate', '200', '--duration', '2', '--vehicles', '100', '--seed', '3', '--backfill-days', '30'], s.env());
+    const run = await runCli(
+      ['simulate', '--rate', '200', '--duration', '2', '--vehicles', '100', '--seed', '3', '--backfill-days', '30'],
+      s.env(),
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/simulate \d+ weighings sent/);
     await s.waitUntilConsumed();
     const kinds = await s.query<{ classification: string }>(`SELECT DISTINCT classification FROM weighings ORDER BY 1`);
-    expect(kinds.map((k) => k.classification)).toEqual(['COMPLIANT', 'EXEMPT_PERMIT', 'UNIDENTIFIED', 'VIOLATION', 'WARNING']);
+    expect(kinds.map((k) => k.classification)).toEqual([
+      'COMPLIANT',
+      'EXEMPT_PERMIT',
+      'UNIDENTIFIED',
+      'VIOLATION',
+      'WARNING',
+    ]);
     expect((await listedVehicles()).length).toBeGreaterThan(0);
   });
 
   it('cache:rebuild restores a flushed cache, and ingest rebuilds it at start when the marker is gone', async () => {
     const listed = await listedVehicles();
     const keyOf = (vehicle: string) => `${s.redisKeyPrefix}vehicle:${vehicle}`;
-    await eventually(async () => (await s.redis.hget(keyOf(listed[0]!), 's')) === 'LISTED', { what: 'the relay to fill the cache' });
+    await eventually(async () => (await s.redis.hget(keyOf(listed[0]!), 's')) === 'LISTED', {
+      what: 'the relay to fill the cache',
+    });
     const flush = async (): Promise<void> => {
       const keys = await s.redis.keys(`${s.redisKeyPrefix}*`);
       if (keys.length) await s.redis.del(...keys);
@@ -46,12 +59,17 @@ describe('operations: simulate, cache rebuild, DLQ replay (built CLI against rea
     await flush();
     await s.ingest!.stop();
     await s.startIngest();
-    await eventually(async () => (await s.redis.hget(keyOf(listed[0]!), 's')) === 'LISTED', { what: 'ingest to rebuild the cache' });
+    await eventually(async () => (await s.redis.hget(keyOf(listed[0]!), 's')) === 'LISTED', {
+      what: 'ingest to rebuild the cache',
+    });
     for (const vehicle of listed) expect(await s.redis.hget(keyOf(vehicle), 's')).toBe('LISTED');
   });
 
   it('dlq:replay sends dead letters back through ingest once', async () => {
-    await s.produce([{ key: '1:浙E20001', value: '{"not": "a weigh event"}' }, violationEvent({ eventId: 'ops-ok', plate: '浙E20001', measuredAt: at(0) })]);
+    await s.produce([
+      { key: '1:浙E20001', value: '{"not": "a weigh event"}' },
+      violationEvent({ eventId: 'ops-ok', plate: '浙E20001', measuredAt: at(0) }),
+    ]);
     await s.waitUntilConsumed();
     const before = (await s.readTopic(s.topics.weighingEventsDlq, 1)).length;
     const run = await runCli(['dlq:replay'], s.env());

@@ -8,7 +8,14 @@ describe('order independence (SPEC §4.3): the same weighings in two orders unde
 
   it('gives identical violations, trips, listings and listedAt', async () => {
     const start = new Date(Date.now() - 60 * 24 * 3600_000);
-    const traffic = generateTraffic({ seed: 20261126, vehicles: 60, violationShare: 0.4, start, spacingMs: 50 * 60_000, malformedShare: 0 });
+    const traffic = generateTraffic({
+      seed: 20261126,
+      vehicles: 60,
+      violationShare: 0.4,
+      start,
+      spacingMs: 50 * 60_000,
+      malformedShare: 0,
+    });
     const messages = Array.from({ length: 1000 }, () => traffic.next().value!);
     // A different key and partition for the same vehicle must not matter either: reversed, then shuffled
     // and re-keyed by event id.
@@ -23,7 +30,10 @@ describe('order independence (SPEC §4.3): the same weighings in two orders unde
     const [a, b] = await Promise.all([Scenario.create('order_a'), Scenario.create('order_b')]);
     scenarios.push(a, b);
     await Promise.all([a.startIngest(), b.startIngest()]);
-    await a.produce(messages.map(({ key, value }) => ({ key, value })), 50);
+    await a.produce(
+      messages.map(({ key, value }) => ({ key, value })),
+      50,
+    );
     await b.produce(rekeyed, 50);
     await Promise.all([a.waitUntilConsumed(120000), b.waitUntilConsumed(120000)]);
 

@@ -10,15 +10,19 @@ import { AuditLogRepository, createDataSource, DatabaseConnection, migrate, Stat
 import { runSimulation } from '@oc/simulation';
 import { bar, progressReporter } from './progress';
 
-const integer = (name: string, min: number) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
-  return n;
-};
+const integer =
+  (name: string, min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
 
 /** Runs `work` with a database connection that is closed afterwards, whatever happens. */
 async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection) => Promise<T>): Promise<T> {
-  const db = new DatabaseConnection(createDataSource({ databaseUrl: config.DATABASE_URL, applicationName: 'cli', poolSize: 2 }));
+  const db = new DatabaseConnection(
+    createDataSource({ databaseUrl: config.DATABASE_URL, applicationName: 'cli', poolSize: 2 }),
+  );
   try {
     return await work(db);
   } finally {
@@ -51,7 +55,9 @@ export function buildCli(): Command {
       const started = Date.now();
       try {
         const result = await withDatabase(config, (db) =>
-          new CacheRebuildService(db, new TurnBackCache(redis)).rebuild((p) => progress.update(bar(p.written, p.total))),
+          new CacheRebuildService(db, new TurnBackCache(redis)).rebuild((p) =>
+            progress.update(bar(p.written, p.total)),
+          ),
         );
         progress.done(`${bar(result.written, result.total)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } finally {
@@ -61,29 +67,50 @@ export function buildCli(): Command {
 
   program
     .command('simulate')
-    .description('feed realistic simulated weighings to Kafka (compliant, warnings, violations, empty runs, permits, late, malformed)')
+    .description(
+      'feed realistic simulated weighings to Kafka (compliant, warnings, violations, empty runs, permits, late, malformed)',
+    )
     .option('--rate <n>', 'live weighings per second', integer('--rate', 1), 50)
     .option('--duration <seconds>', 'seconds of live traffic; 0 runs until Ctrl-C', integer('--duration', 0), 60)
     .option('--vehicles <n>', 'distinct vehicles', integer('--vehicles', 1), 300)
     .option('--seed <n>', 'random seed (same seed, same traffic)', integer('--seed', 0), 1)
-    .option('--backfill-days <n>', 'days of history sent first so that listings exist at once', integer('--backfill-days', 0), 0)
-    .action(async (options: { rate: number; duration: number; vehicles: number; seed: number; backfillDays: number }) => {
-      const config = loadConfigOrExit();
-      const kafka = createKafka(config, 'simulate');
-      const names = topics(config.TOPIC_PREFIX);
-      await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS);
-      let stop = false;
-      process.once('SIGINT', () => (stop = true));
-      process.once('SIGTERM', () => (stop = true));
-      const progress = progressReporter('simulate');
-      const result = await runSimulation(
-        kafka,
-        { topic: names.weighingEvents, rate: options.rate, durationSeconds: options.duration, vehicles: options.vehicles, seed: options.seed, backfillDays: options.backfillDays },
-        (p) => progress.update(`${p.phase}: ${p.sent} sent (${Object.entries(p.byKind).map(([k, v]) => `${k} ${v}`).join(', ')})`),
-        () => stop,
-      );
-      progress.done(`${result.sent} weighings sent`);
-    });
+    .option(
+      '--backfill-days <n>',
+      'days of history sent first so that listings exist at once',
+      integer('--backfill-days', 0),
+      0,
+    )
+    .action(
+      async (options: { rate: number; duration: number; vehicles: number; seed: number; backfillDays: number }) => {
+        const config = loadConfigOrExit();
+        const kafka = createKafka(config, 'simulate');
+        const names = topics(config.TOPIC_PREFIX);
+        await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS);
+        let stop = false;
+        process.once('SIGINT', () => (stop = true));
+        process.once('SIGTERM', () => (stop = true));
+        const progress = progressReporter('simulate');
+        const result = await runSimulation(
+          kafka,
+          {
+            topic: names.weighingEvents,
+            rate: options.rate,
+            durationSeconds: options.duration,
+            vehicles: options.vehicles,
+            seed: options.seed,
+            backfillDays: options.backfillDays,
+          },
+          (p) =>
+            progress.update(
+              `${p.phase}: ${p.sent} sent (${Object.entries(p.byKind)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')})`,
+            ),
+          () => stop,
+        );
+        progress.done(`${result.sent} weighings sent`);
+      },
+    );
 
   program
     .command('dlq:replay')
@@ -95,13 +122,19 @@ export function buildCli(): Command {
       const progress = progressReporter('dlq:replay');
       const replayed = await replayDeadLetters(
         createKafka(config, 'dlq-replay'),
-        { dlqTopic: names.weighingEventsDlq, targetTopic: names.weighingEvents, groupId: `${config.KAFKA_GROUP_ID}-dlq-replay`, limit: options.limit },
+        {
+          dlqTopic: names.weighingEventsDlq,
+          targetTopic: names.weighingEvents,
+          groupId: `${config.KAFKA_GROUP_ID}-dlq-replay`,
+          limit: options.limit,
+        },
         (done, total) => progress.update(bar(done, total)),
       );
       progress.done(`${replayed} replayed`);
     });
 
-  const stationKeys = (db: DatabaseConnection) => new StationKeyService(db, new StationRepository(), new AuditLogRepository(db));
+  const stationKeys = (db: DatabaseConnection) =>
+    new StationKeyService(db, new StationRepository(), new AuditLogRepository(db));
   // Who ran the command, for the audit log (执法全过程记录): the operator's login name.
   const operator = `cli:${userInfo().username}`;
 

@@ -20,7 +20,9 @@ export class GateDecisionController {
       return await this.gate.decide(query, { stationId: request.stationId!, laneId: query.laneId });
     } catch (error) {
       if (error instanceof GateQueryError) {
-        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', [{ field: error.field, message: error.message }]);
+        throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', [
+          { field: error.field, message: error.message },
+        ]);
       }
       throw error;
     }

@@ -36,7 +36,13 @@ export class GateRuntime implements OnApplicationShutdown {
       registers: [metrics],
     });
     this.store = new GateReadStore(config.DATABASE_URL, config.GATE_DB_TIMEOUT_MS);
-    this.publisher = new GateDecisionPublisher(kafka.kafka, topics(config.TOPIC_PREFIX).gateDecisions, 10_000, 100, (n) => dropped.inc(n));
+    this.publisher = new GateDecisionPublisher(
+      kafka.kafka,
+      topics(config.TOPIC_PREFIX).gateDecisions,
+      10_000,
+      100,
+      (n) => dropped.inc(n),
+    );
     this.publisher.start();
     this.authenticator = new StationAuthenticator(this.store);
     this.decisions = new GateDecisionService(

@@ -14,12 +14,18 @@ export class StationKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<StationRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Authorization: Bearer <station key> is required');
+    if (!match)
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Authorization: Bearer <station key> is required');
     const stationId = await this.authenticator.authenticate(match[1]!);
     if (stationId === undefined) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'AUTH_UNAVAILABLE', 'The station key cannot be checked right now');
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'AUTH_UNAVAILABLE',
+        'The station key cannot be checked right now',
+      );
     }
-    if (stationId === null) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Unknown or revoked station key');
+    if (stationId === null)
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Unknown or revoked station key');
     request.stationId = stationId;
     return true;
   }

@@ -48,13 +48,17 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
 
   async prepare(): Promise<void> {
     const names = topics(this.config.TOPIC_PREFIX);
-    await this.retry('create topics', () => ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS));
+    await this.retry('create topics', () =>
+      ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS),
+    );
     await this.retry('connect the producer', () => this.producer.connect());
     await this.retry('check the turn-back cache', async () => {
       const rebuilt = await this.rebuild.rebuildIfStale();
       if (rebuilt) this.logger.info({ vehicles: rebuilt.written }, 'turn-back cache rebuilt');
     });
-    this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, { databaseUrl: this.config.DATABASE_URL });
+    this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, {
+      databaseUrl: this.config.DATABASE_URL,
+    });
     this.relay.start();
     this.scheduleExpiry();
     this.watchCache();
@@ -98,7 +102,8 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
         await action();
         return;
       } catch (error) {
-        if (attempt === 1 || attempt % 10 === 0) this.logger.warn({ err: error, attempt }, `could not ${what} yet; retrying`);
+        if (attempt === 1 || attempt % 10 === 0)
+          this.logger.warn({ err: error, attempt }, `could not ${what} yet; retrying`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 3000)));
       }
     }

@@ -11,7 +11,14 @@ import {
 } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
-import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe, WeighingRepository } from '@oc/persistence';
+import {
+  AuditLogRepository,
+  CreditRepository,
+  DatabaseModule,
+  OutboxRepository,
+  PostgresProbe,
+  WeighingRepository,
+} from '@oc/persistence';
 import { INGEST_LOGGER, IngestRuntime } from './ingest-runtime.service';
 import { WeighingEventsController } from './weighing-events.controller';
 

@@ -9,7 +9,12 @@ import { IngestRuntime } from './ingest-runtime.service';
 async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
   const logger = createLogger('ingest', config.LOG_LEVEL);
   // Health and metrics answer from the start; the consumer joins once Kafka and Postgres are there.
-  const app = await bootstrapHttpApp({ name: 'ingest', module: IngestModule.register(config, logger), port: config.INGEST_PORT, logger });
+  const app = await bootstrapHttpApp({
+    name: 'ingest',
+    module: IngestModule.register(config, logger),
+    port: config.INGEST_PORT,
+    logger,
+  });
   exitOnFatal(logger, () => app);
   await app.get(IngestRuntime).prepare();
   const names = topics(config.TOPIC_PREFIX);

@@ -22,7 +22,12 @@ describe('TurnBackCache (real Redis)', () => {
     expect(await cache.write([listed(2, 'stale')])).toBe(0);
     expect(await cache.read('1:浙E30001')).toBeNull();
     expect(await cache.write([listed(4, 'l2')])).toBe(1);
-    expect(await cache.read('1:浙E30001')).toEqual({ id: 'l2', status: 'LISTED', listedAt: '2026-11-01T00:00:00.000Z', violationCount: 3 });
+    expect(await cache.read('1:浙E30001')).toEqual({
+      id: 'l2',
+      status: 'LISTED',
+      listedAt: '2026-11-01T00:00:00.000Z',
+      violationCount: 3,
+    });
     expect(await cache.read('1:浙E39999')).toBeUndefined();
   });
 

@@ -29,7 +29,12 @@ else
 end
 return 1`;
 
-function toListing(s: string | null | undefined, id?: string | null, at?: string | null, n?: string | null): CachedListing | null {
+function toListing(
+  s: string | null | undefined,
+  id?: string | null,
+  at?: string | null,
+  n?: string | null,
+): CachedListing | null {
   if (s !== 'LISTED' && s !== 'PUBLISHED') return null;
   return { id: id ?? '', status: s, listedAt: at ?? '', violationCount: Number(n ?? 0) };
 }
@@ -44,7 +49,8 @@ interface CacheWritePipeline {
 export class TurnBackCache {
   constructor(private readonly redis: RedisConnection) {
     // ioredis sends EVALSHA and falls back to EVAL after a Redis restart emptied the script cache.
-    if (!('ocCacheWrite' in redis.client)) redis.client.defineCommand('ocCacheWrite', { numberOfKeys: 1, lua: WRITE_SCRIPT });
+    if (!('ocCacheWrite' in redis.client))
+      redis.client.defineCommand('ocCacheWrite', { numberOfKeys: 1, lua: WRITE_SCRIPT });
   }
 
   vehicleKey(vehicleKey: string): string {
@@ -60,7 +66,14 @@ export class TurnBackCache {
     const pipeline = this.redis.client.pipeline() as unknown as CacheWritePipeline;
     for (const e of entries) {
       const l = e.listing;
-      pipeline.ocCacheWrite(this.vehicleKey(e.vehicleKey), e.version, l ? l.status : 'NONE', l?.id ?? '', l?.listedAt ?? '', l?.violationCount ?? 0);
+      pipeline.ocCacheWrite(
+        this.vehicleKey(e.vehicleKey),
+        e.version,
+        l ? l.status : 'NONE',
+        l?.id ?? '',
+        l?.listedAt ?? '',
+        l?.violationCount ?? 0,
+      );
     }
     const results = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
     let written = 0;
@@ -88,7 +101,10 @@ export class TurnBackCache {
       .hget(this.metaKey(), 'schema')
       .exec();
     if (!results) throw new Error('Redis pipeline was not executed');
-    const [[entryError, entry], [markerError, schema]] = results as [[Error | null, (string | null)[]], [Error | null, string | null]];
+    const [[entryError, entry], [markerError, schema]] = results as [
+      [Error | null, (string | null)[]],
+      [Error | null, string | null],
+    ];
     if (entryError) throw entryError;
     if (markerError) throw markerError;
     const [v, s, id, at, n] = entry;

@@ -30,7 +30,11 @@ describe('loadConfig', () => {
   });
 
   it('reads and converts values', () => {
-    const c = loadConfig({ LISTING_THRESHOLD: '5', TURN_BACK_REQUIRES_PUBLICATION: 'true', GATE_FAILURE_MODE: 'closed' });
+    const c = loadConfig({
+      LISTING_THRESHOLD: '5',
+      TURN_BACK_REQUIRES_PUBLICATION: 'true',
+      GATE_FAILURE_MODE: 'closed',
+    });
     expect(c.LISTING_THRESHOLD).toBe(5);
     expect(c.TURN_BACK_REQUIRES_PUBLICATION).toBe(true);
     expect(c.GATE_FAILURE_MODE).toBe('closed');

@@ -33,7 +33,8 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
 };
 const apply =
   (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => decorators.forEach((d) => d(target, key));
+  (target, key) =>
+    decorators.forEach((d) => d(target, key));
 const Int = (min: number, max?: number): PropertyDecorator => apply(...int(min, max));
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
@@ -43,22 +44,30 @@ const Bool = (): PropertyDecorator =>
  * apps, CLI, tests and benchmarks receive an AppConfig.
  */
 export class AppConfig {
-  @IsString() @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  @IsString()
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS = 'localhost:9092';
 
-  @IsString() @MinLength(1, { message: 'KAFKA_GROUP_ID must not be empty' })
+  @IsString()
+  @MinLength(1, { message: 'KAFKA_GROUP_ID must not be empty' })
   KAFKA_GROUP_ID = 'overload-credit-ingest';
 
-  @IsString() @Matches(/^[A-Za-z0-9._-]*$/, { message: 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"' })
   TOPIC_PREFIX = '';
 
-  @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/overload_credit';
 
-  @IsString() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsString()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379/0';
 
-  @IsString() @Matches(/^[A-Za-z0-9:._-]*$/, { message: 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9:._-]*$/, {
+    message: 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"',
+  })
   REDIS_KEY_PREFIX = 'oc:';
 
   @Int(1, 65535) GATE_PORT = 3001;
@@ -66,10 +75,14 @@ export class AppConfig {
   /** Port of ingest's own health and metrics endpoint. */
   @Int(1, 65535) INGEST_PORT = 3003;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'STAFF_JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'STAFF_JWT_SECRET must be at least 32 characters' })
   STAFF_JWT_SECRET?: string;
 
-  @IsOptional() @IsString() @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'STAFF_JWT_PUBLIC_KEY must be a PEM public key' })
+  @IsOptional()
+  @IsString()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'STAFF_JWT_PUBLIC_KEY must be a PEM public key' })
   STAFF_JWT_PUBLIC_KEY?: string;
 
   @Int(1) LISTING_THRESHOLD = 3;
@@ -126,11 +139,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every variable name the service reads, in SPEC §7 order. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  'KAFKA_BROKERS', 'KAFKA_GROUP_ID', 'TOPIC_PREFIX', 'DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX',
-  'GATE_PORT', 'STAFF_PORT', 'INGEST_PORT', 'STAFF_JWT_SECRET', 'STAFF_JWT_PUBLIC_KEY', 'LISTING_THRESHOLD',
-  'COUNT_WINDOW_DAYS', 'WARNING_BAND_KG', 'TRIP_MERGE_MINUTES', 'LISTING_VALIDITY_DAYS', 'PUBLICATION_DAYS',
-  'PUBLICATION_DEADLINE_WORKING_DAYS', 'REPAIR_MIN_DAYS', 'TURN_BACK_REQUIRES_PUBLICATION',
-  'GATE_FAILURE_MODE', 'GATE_DEADLINE_MS', 'GATE_DB_TIMEOUT_MS', 'KAFKA_TOPIC_PARTITIONS', 'LOG_LEVEL',
+  'KAFKA_BROKERS',
+  'KAFKA_GROUP_ID',
+  'TOPIC_PREFIX',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'GATE_PORT',
+  'STAFF_PORT',
+  'INGEST_PORT',
+  'STAFF_JWT_SECRET',
+  'STAFF_JWT_PUBLIC_KEY',
+  'LISTING_THRESHOLD',
+  'COUNT_WINDOW_DAYS',
+  'WARNING_BAND_KG',
+  'TRIP_MERGE_MINUTES',
+  'LISTING_VALIDITY_DAYS',
+  'PUBLICATION_DAYS',
+  'PUBLICATION_DEADLINE_WORKING_DAYS',
+  'REPAIR_MIN_DAYS',
+  'TURN_BACK_REQUIRES_PUBLICATION',
+  'GATE_FAILURE_MODE',
+  'GATE_DEADLINE_MS',
+  'GATE_DB_TIMEOUT_MS',
+  'KAFKA_TOPIC_PARTITIONS',
+  'LOG_LEVEL',
 ];
 
 /** Loads the configuration or stops the process with a message that names each bad variable. */

@@ -35,14 +35,27 @@ export class CacheRebuildService {
            AND (s.active_listing_id IS NOT NULL OR EXISTS (SELECT 1 FROM listings x WHERE x.vehicle_key = s.vehicle_key))
          ORDER BY s.vehicle_key LIMIT $2`,
         [after, pageSize],
-      )) as { vehicle_key: string; version: string; id: string | null; status: 'LISTED' | 'PUBLISHED' | null; listed_at: Date | null; violation_count: number | null }[];
+      )) as {
+        vehicle_key: string;
+        version: string;
+        id: string | null;
+        status: 'LISTED' | 'PUBLISHED' | null;
+        listed_at: Date | null;
+        violation_count: number | null;
+      }[];
       if (rows.length === 0) break;
       const entries: VehicleCacheEntry[] = rows.map((r) => ({
         vehicleKey: r.vehicle_key,
         version: Number(r.version),
-        listing: r.id && r.status && r.listed_at
-          ? { id: r.id, status: r.status, listedAt: r.listed_at.toISOString(), violationCount: Number(r.violation_count) }
-          : null,
+        listing:
+          r.id && r.status && r.listed_at
+            ? {
+                id: r.id,
+                status: r.status,
+                listedAt: r.listed_at.toISOString(),
+                violationCount: Number(r.violation_count),
+              }
+            : null,
       }));
       await this.cache.write(entries);
       progress.written += rows.length;

@@ -48,7 +48,9 @@ export interface RecountResult {
   vehiclesChanged: number;
 }
 
-const listingSnapshot = (l: Pick<ListingWrite, 'status' | 'listedAt' | 'expiresAt' | 'violationCount' | 'endedAt'>) => ({
+const listingSnapshot = (
+  l: Pick<ListingWrite, 'status' | 'listedAt' | 'expiresAt' | 'violationCount' | 'endedAt'>,
+) => ({
   status: l.status,
   listedAt: l.listedAt.toISOString(),
   expiresAt: l.expiresAt.toISOString(),
@@ -92,13 +94,20 @@ export class CreditRecountService {
     await this.credit.updateListings(manager, plan.updates);
     await this.credit.insertListings(manager, plan.creates);
     await this.credit.assignViolations(manager, plan.assignments);
-    const versions = await this.credit.saveStates(manager, plan.states.map((s) => s.row));
+    const versions = await this.credit.saveStates(
+      manager,
+      plan.states.map((s) => s.row),
+    );
 
     const outbox: OutboxMessage[] = [];
     for (const { row, events, cacheListing, everListed } of plan.states) {
       // The gate reads a missing entry as "not listed": vehicles never listed need no cache entry.
       if (!everListed) continue;
-      const cache: VehicleCacheEntry = { vehicleKey: row.vehicleKey, version: versions.get(row.vehicleKey)!, listing: cacheListing };
+      const cache: VehicleCacheEntry = {
+        vehicleKey: row.vehicleKey,
+        version: versions.get(row.vehicleKey)!,
+        listing: cacheListing,
+      };
       if (events.length === 0) outbox.push({ topic: null, key: row.vehicleKey, payload: { cache } });
       events.forEach((event, i) =>
         outbox.push({
@@ -125,7 +134,10 @@ export class CreditRecountService {
     const latest = counted.reduce((max, v) => Math.max(max, v.measuredAt.getTime()), 0);
     const now = new Date(Math.max(options.now.getTime(), latest));
     const endings: ListingEnding[] = facts.listings
-      .filter((l): l is VehicleListingRow & { status: 'REPAIRED' | 'REVOKED' } => l.status === 'REPAIRED' || l.status === 'REVOKED')
+      .filter(
+        (l): l is VehicleListingRow & { status: 'REPAIRED' | 'REVOKED' } =>
+          l.status === 'REPAIRED' || l.status === 'REVOKED',
+      )
       .filter((l) => l.endedAt !== null)
       .map((l) => ({ listingId: l.id, endedAt: l.endedAt!, status: l.status }));
     const derivation = deriveCredit({
@@ -146,9 +158,7 @@ export class CreditRecountService {
 
     // Which stored listing each derived listing is, after the changes.
     const idOf = new Map<DerivedListing, string>();
-    const after = new Map<string, ListingWrite>(
-      facts.listings.map((l) => [l.id, { ...l, endReason: null }]),
-    );
+    const after = new Map<string, ListingWrite>(facts.listings.map((l) => [l.id, { ...l, endReason: null }]));
     const events: ListingEventV1[] = [];
     const event = (type: ListingEventType, l: ListingWrite, at: Date): void => {
       events.push({
@@ -161,7 +171,13 @@ export class CreditRecountService {
         violationCount: l.violationCount,
       });
     };
-    const audit = (action: string, l: { id: string }, before: ListingWrite | null, afterRow: ListingWrite | null, reason: string | null = null): void => {
+    const audit = (
+      action: string,
+      l: { id: string },
+      before: ListingWrite | null,
+      afterRow: ListingWrite | null,
+      reason: string | null = null,
+    ): void => {
       plan.audit.push({
         at: options.now,
         actor: options.actor,
@@ -213,14 +229,21 @@ export class CreditRecountService {
       if (v.status === 'REVOKED') continue; // a revoked violation keeps its history
       const tripId = tripOf.get(v.id) ?? null;
       const current = v.listingId ? after.get(v.listingId) : undefined;
-      const frozenOwner = current && (current.status === 'REPAIRED' || current.status === 'REVOKED') ? v.listingId : null;
+      const frozenOwner =
+        current && (current.status === 'REPAIRED' || current.status === 'REVOKED') ? v.listingId : null;
       const listingId = listingOf.get(v.id) ?? frozenOwner;
       if (tripId !== v.tripId || listingId !== v.listingId) {
         plan.assignments.push({ id: v.id, tripId, listingId });
         if (tripId && tripId !== v.id && tripId !== v.tripId) {
           plan.audit.push({
-            at: options.now, actor: options.actor, action: 'VIOLATION_MERGED', entityType: 'violation', entityId: v.id,
-            before: { tripId: v.tripId }, after: { tripId }, reason: 'same journey (TRIP_MERGE_MINUTES)',
+            at: options.now,
+            actor: options.actor,
+            action: 'VIOLATION_MERGED',
+            entityType: 'violation',
+            entityId: v.id,
+            before: { tripId: v.tripId },
+            after: { tripId },
+            reason: 'same journey (TRIP_MERGE_MINUTES)',
           });
         }
       }
@@ -228,7 +251,13 @@ export class CreditRecountService {
 
     // The vehicle state and what the gate should see.
     const active = [...after.values()].find((l) => l.status === 'LISTED' || l.status === 'PUBLISHED') ?? null;
-    const state = active ? (active.status === 'PUBLISHED' ? 'PUBLISHED' : 'LISTED') : derivation.state === 'WATCH' ? 'WATCH' : 'CLEAR';
+    const state = active
+      ? active.status === 'PUBLISHED'
+        ? 'PUBLISHED'
+        : 'LISTED'
+      : derivation.state === 'WATCH'
+        ? 'WATCH'
+        : 'CLEAR';
     const row = {
       vehicleKey,
       plate: identity.plate,
@@ -249,7 +278,12 @@ export class CreditRecountService {
         events,
         everListed: after.size > 0,
         cacheListing: active
-          ? { id: active.id, status: active.status as 'LISTED' | 'PUBLISHED', listedAt: active.listedAt.toISOString(), violationCount: active.violationCount }
+          ? {
+              id: active.id,
+              status: active.status as 'LISTED' | 'PUBLISHED',
+              listedAt: active.listedAt.toISOString(),
+              violationCount: active.violationCount,
+            }
           : null,
       });
     }
@@ -319,7 +353,13 @@ interface ChangeContext {
   idOf: Map<DerivedListing, string>;
   plan: RecountPlan;
   event: (type: ListingEventType, l: ListingWrite, at: Date) => void;
-  audit: (action: string, l: { id: string }, before: ListingWrite | null, after: ListingWrite | null, reason?: string | null) => void;
+  audit: (
+    action: string,
+    l: { id: string },
+    before: ListingWrite | null,
+    after: ListingWrite | null,
+    reason?: string | null,
+  ) => void;
 }
 
 class RecountPlan {
@@ -328,7 +368,14 @@ class RecountPlan {
   creates: ListingWrite[] = [];
   assignments: { id: string; tripId: string | null; listingId: string | null }[] = [];
   states: {
-    row: { vehicleKey: string; plate: string; plateColor: number; state: 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED'; countInWindow: number; activeListingId: string | null };
+    row: {
+      vehicleKey: string;
+      plate: string;
+      plateColor: number;
+      state: 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
+      countInWindow: number;
+      activeListingId: string | null;
+    };
     events: ListingEventV1[];
     everListed: boolean;
     cacheListing: VehicleCacheEntry['listing'];

@@ -25,7 +25,11 @@ export class ListingExpiryService {
         [now.toISOString(), limit],
       )) as { vehicle_key: string }[];
       if (due.length === 0) return 0;
-      const result = await this.recount.recount(manager, due.map((d) => d.vehicle_key), { now, actor: 'system' });
+      const result = await this.recount.recount(
+        manager,
+        due.map((d) => d.vehicle_key),
+        { now, actor: 'system' },
+      );
       return result.listingsEnded;
     });
   }

@@ -33,27 +33,44 @@ export class ViolationActionsService {
     await ds.transaction(async (m) => {
       const before = await this.lockAndLoad(m, violationId);
       if (before.status === 'REVOKED') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, 'the violation is already revoked', [{ field: 'status', message: 'REVOKED' }]);
+        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, 'the violation is already revoked', [
+          { field: 'status', message: 'REVOKED' },
+        ]);
       }
-      await m.query(`UPDATE violations SET status = 'REVOKED', revoked_reason = $2, revoked_at = $3, updated_at = now() WHERE id = $1`, [
-        violationId,
-        reason,
-        now.toISOString(),
-      ]);
+      await m.query(
+        `UPDATE violations SET status = 'REVOKED', revoked_reason = $2, revoked_at = $3, updated_at = now() WHERE id = $1`,
+        [violationId, reason, now.toISOString()],
+      );
       // The violation's own entry first, then whatever the recount changes (listing revoked, recounted).
       await this.audit.append(m, [
-        { at: now, actor, action: 'VIOLATION_REVOKED', entityType: 'violation', entityId: violationId, before: { status: before.status }, after: { status: 'REVOKED' }, reason },
+        {
+          at: now,
+          actor,
+          action: 'VIOLATION_REVOKED',
+          entityType: 'violation',
+          entityId: violationId,
+          before: { status: before.status },
+          after: { status: 'REVOKED' },
+          reason,
+        },
       ]);
       await this.recount.recount(m, [before.vehicle_key], { now, actor });
     });
   }
 
-  async process(violationId: string, input: { caseNo: string; fineYuan: number; processedAt: Date }, actor: string, now = new Date()): Promise<void> {
+  async process(
+    violationId: string,
+    input: { caseNo: string; fineYuan: number; processedAt: Date },
+    actor: string,
+    now = new Date(),
+  ): Promise<void> {
     const ds = await this.db.ready();
     await ds.transaction(async (m) => {
       const before = await this.lockAndLoad(m, violationId);
       if (before.status !== 'OPEN') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the violation is ${before.status}, not OPEN`, [{ field: 'status', message: before.status }]);
+        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the violation is ${before.status}, not OPEN`, [
+          { field: 'status', message: before.status },
+        ]);
       }
       await m.query(
         `UPDATE violations SET status = 'PROCESSED', case_no = $2, fine_yuan = $3, processed_at = $4, updated_at = now() WHERE id = $1`,
@@ -67,18 +84,31 @@ export class ViolationActionsService {
           entityType: 'violation',
           entityId: violationId,
           before: { status: before.status },
-          after: { status: 'PROCESSED', caseNo: input.caseNo, fineYuan: input.fineYuan, processedAt: input.processedAt.toISOString() },
+          after: {
+            status: 'PROCESSED',
+            caseNo: input.caseNo,
+            fineYuan: input.fineYuan,
+            processedAt: input.processedAt.toISOString(),
+          },
           reason: null,
         },
       ]);
     });
   }
 
-  private async lockAndLoad(m: Parameters<CreditRepository['lockVehicles']>[0], violationId: string): Promise<ViolationRow> {
-    const [found] = (await m.query(`SELECT vehicle_key FROM violations WHERE id = $1`, [violationId])) as { vehicle_key: string }[];
+  private async lockAndLoad(
+    m: Parameters<CreditRepository['lockVehicles']>[0],
+    violationId: string,
+  ): Promise<ViolationRow> {
+    const [found] = (await m.query(`SELECT vehicle_key FROM violations WHERE id = $1`, [violationId])) as {
+      vehicle_key: string;
+    }[];
     if (!found) throw new NotFoundError(`violation ${violationId} not found`);
     await this.credit.lockVehicles(m, [found.vehicle_key]);
-    const [row] = (await m.query(`SELECT id, vehicle_key, status, case_no, fine_yuan, processed_at FROM violations WHERE id = $1`, [violationId])) as ViolationRow[];
+    const [row] = (await m.query(
+      `SELECT id, vehicle_key, status, case_no, fine_yuan, processed_at FROM violations WHERE id = $1`,
+      [violationId],
+    )) as ViolationRow[];
     return row!;
   }
 }

@@ -45,7 +45,14 @@ export class WeighingIngestService {
     for (const message of batch.messages) {
       const parsed = parseWeighEvent(message.value, receivedAt);
       if (parsed.ok) valid.push(this.classify(parsed.event, batch, message));
-      else dead.push({ message, topic: batch.topic, partition: batch.partition, code: parsed.code, details: parsed.details });
+      else
+        dead.push({
+          message,
+          topic: batch.topic,
+          partition: batch.partition,
+          code: parsed.code,
+          details: parsed.details,
+        });
     }
 
     let violations = 0;

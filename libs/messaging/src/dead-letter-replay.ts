@@ -13,7 +13,11 @@ export interface ReplayOptions {
  * replayed once per group: the group's committed offset moves past it. Messages that are still
  * invalid simply land in the DLQ again, with a fresh reason.
  */
-export async function replayDeadLetters(kafka: Kafka, options: ReplayOptions, onProgress: (replayed: number, pending: number) => void): Promise<number> {
+export async function replayDeadLetters(
+  kafka: Kafka,
+  options: ReplayOptions,
+  onProgress: (replayed: number, pending: number) => void,
+): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(options.dlqTopic);
@@ -41,10 +45,19 @@ export async function replayDeadLetters(kafka: Kafka, options: ReplayOptions, on
           eachBatch: async ({ batch, resolveOffset }) => {
             for (const message of batch.messages) {
               if (replayed >= target) break;
-              const headers = { ...message.headers, 'replayed-from': `${batch.topic}/${batch.partition}/${message.offset}` };
-              await producer.send({ topic: options.targetTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+              const headers = {
+                ...message.headers,
+                'replayed-from': `${batch.topic}/${batch.partition}/${message.offset}`,
+              };
+              await producer.send({
+                topic: options.targetTopic,
+                acks: -1,
+                messages: [{ key: message.key, value: message.value, headers }],
+              });
               resolveOffset(message.offset);
-              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+              await consumer.commitOffsets([
+                { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+              ]);
               replayed += 1;
               onProgress(replayed, target);
             }

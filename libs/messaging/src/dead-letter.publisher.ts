@@ -12,7 +12,12 @@ export interface DeadLetter {
  * Sends invalid messages, unchanged, to the dead-letter topic with the reason in headers (SPEC §3).
  * Awaited before the offsets are committed, so a message is never lost between the two.
  */
-export async function publishDeadLetters(producer: Producer, dlqTopic: string, letters: DeadLetter[], failedAt: Date): Promise<void> {
+export async function publishDeadLetters(
+  producer: Producer,
+  dlqTopic: string,
+  letters: DeadLetter[],
+  failedAt: Date,
+): Promise<void> {
   if (letters.length === 0) return;
   await producer.send({
     topic: dlqTopic,

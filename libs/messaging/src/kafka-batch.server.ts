@@ -85,7 +85,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     if (!handler) throw new Error(`no handler for topic ${batch.topic}`);
 
     const isActive = (): boolean => !this.closing && isRunning() && !isStale();
-    const work: KafkaBatch = { topic: batch.topic, partition: batch.partition, messages: batch.messages, heartbeat, isActive };
+    const work: KafkaBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages,
+      heartbeat,
+      isActive,
+    };
     for (let attempt = 1; ; attempt++) {
       if (!isActive()) throw new BatchAbandonedError();
       try {

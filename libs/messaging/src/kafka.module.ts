@@ -32,7 +32,10 @@ export function createKafka(config: AppConfig, clientId: string, logger?: Logger
 @Injectable()
 export class KafkaConnection implements OnApplicationShutdown {
   private probeAdmin?: Admin;
-  constructor(readonly kafka: Kafka, private readonly brokers: string) {}
+  constructor(
+    readonly kafka: Kafka,
+    private readonly brokers: string,
+  ) {}
 
   /** A cheap metadata round trip with a fresh, non-retrying admin client. */
   async ping(): Promise<void> {
@@ -82,7 +85,8 @@ export class KafkaModule {
         {
           provide: KafkaConnection,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => new KafkaConnection(createKafka(config, clientId, logger), config.KAFKA_BROKERS),
+          useFactory: (config: AppConfig) =>
+            new KafkaConnection(createKafka(config, clientId, logger), config.KAFKA_BROKERS),
         },
         KafkaProbe,
       ],

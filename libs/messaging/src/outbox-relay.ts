@@ -90,8 +90,13 @@ export class OutboxRelay {
     const rows = await this.outbox.nextBatch(ds.manager, this.options.batchSize ?? 500);
     if (rows.length === 0) return 0;
     await this.publish(rows);
-    await this.cache.write(rows.map((r) => (r.payload as OutboxPayload).cache).filter((c): c is VehicleCacheEntry => !!c));
-    await this.outbox.markPublished(ds.manager, rows.map((r) => r.id));
+    await this.cache.write(
+      rows.map((r) => (r.payload as OutboxPayload).cache).filter((c): c is VehicleCacheEntry => !!c),
+    );
+    await this.outbox.markPublished(
+      ds.manager,
+      rows.map((r) => r.id),
+    );
     return rows.length;
   }
 
@@ -105,21 +110,28 @@ export class OutboxRelay {
       byTopic.set(row.topic, list);
     }
     if (byTopic.size === 0) return;
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
 
   /** Holds the leader lock on the LISTEN connection; losing that connection gives leadership up. */
   private async ensureLeadership(): Promise<boolean> {
     if (this.listener && this.leader) return true;
     if (!this.listener) {
-      const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'overload-credit:outbox-relay' });
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: 'overload-credit:outbox-relay',
+      });
       client.on('error', () => void this.closeListener());
       client.on('notification', () => this.wake?.());
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
     }
-    const [{ locked }] = (await this.listener.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LEADER_LOCK])).rows;
+    const [{ locked }] = (await this.listener.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LEADER_LOCK]))
+      .rows;
     this.leader = locked === true;
     return this.leader;
   }

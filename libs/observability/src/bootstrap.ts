@@ -72,7 +72,9 @@ export function stopOnSignals(app: INestApplication, logger: Logger): void {
 export function exitOnFatal(logger: Logger, app?: () => INestApplication | undefined): void {
   const fatal = (kind: string) => (error: unknown) => {
     logger.fatal({ err: error }, `${kind}; exiting`);
-    void app?.()?.close().finally(() => process.exit(1));
+    void app?.()
+      ?.close()
+      .finally(() => process.exit(1));
     setTimeout(() => process.exit(1), 5000).unref();
   };
   process.on('uncaughtException', fatal('uncaught exception'));

@@ -18,7 +18,12 @@ export interface FieldError {
 
 /** The one error shape of SPEC §6: { error: { code, message, details? } }. */
 export class ApiError extends HttpException {
-  constructor(status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
   }
 }
@@ -54,7 +59,12 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     stopAtFirstError: true,
     exceptionFactory: (errors) =>
-      new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', flattenValidationErrors(errors)),
+      new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'VALIDATION_FAILED',
+        'The request is not valid',
+        flattenValidationErrors(errors),
+      ),
   });
 }
 
@@ -69,7 +79,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (status >= 500)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     void reply.status(status).send(body);
   }
 
@@ -80,14 +91,19 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { status, body: { error: { code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: exception.message } } };
+      return {
+        status,
+        body: { error: { code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: exception.message } },
+      };
     }
     // Fastify's own errors (body too large, bad JSON body, unsupported media type) carry statusCode.
     const statusCode = (exception as { statusCode?: number }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return {
         status: statusCode,
-        body: { error: { code: CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`, message: (exception as Error).message } },
+        body: {
+          error: { code: CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`, message: (exception as Error).message },
+        },
       };
     }
     return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } } };

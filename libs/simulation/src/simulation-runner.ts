@@ -31,7 +31,10 @@ export async function runSimulation(
   onProgress: (p: SimulationProgress) => void,
   shouldStop: () => boolean,
 ): Promise<SimulationProgress> {
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const progress: SimulationProgress = { phase: 'backfill', sent: 0, byKind: {} };
   const count = (batch: SimulatedMessage[]): void => {
@@ -54,7 +57,7 @@ export async function runSimulation(
         lateShare: 0,
         eventIdPrefix: `sim-${options.seed}-${runId}-h`,
       });
-      for (let sent = 0; sent < total && !shouldStop(); ) {
+      for (let sent = 0; sent < total && !shouldStop();) {
         const batch = take(history, Math.min(1000, total - sent));
         await send(batch);
         sent += batch.length;

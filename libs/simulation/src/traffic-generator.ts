@@ -140,9 +140,20 @@ export function* generateTraffic(options: TrafficOptions): Generator<SimulatedMe
     const station = STATIONS[Math.floor(random() * STATIONS.length)]!;
     const key = `${vehicle.plateColor}:${plate}`;
     if (kind === 'MALFORMED') {
-      const broken = random() < 0.5
-        ? `{"eventId":"${eventId}","plate":`
-        : JSON.stringify({ eventId, source: 'TOLL_ENTRY', stationId: station, measuredAt: measuredAt.toISOString(), plate, plateColor: 'PURPLE', axles: 1, grossWeightKg: -5, cargo: 'FULL' });
+      const broken =
+        random() < 0.5
+          ? `{"eventId":"${eventId}","plate":`
+          : JSON.stringify({
+              eventId,
+              source: 'TOLL_ENTRY',
+              stationId: station,
+              measuredAt: measuredAt.toISOString(),
+              plate,
+              plateColor: 'PURPLE',
+              axles: 1,
+              grossWeightKg: -5,
+              cargo: 'FULL',
+            });
       yield { key, value: broken, kind, eventId };
       continue;
     }
@@ -160,7 +171,8 @@ export function* generateTraffic(options: TrafficOptions): Generator<SimulatedMe
       cargo,
     };
     if (permitNo) event.permitNo = permitNo;
-    if (kind === 'VIOLATION') event.evidence = { imageUrls: [`https://evidence.example/${eventId}.jpg`], deviceCertNo: `JJG-${station}` };
+    if (kind === 'VIOLATION')
+      event.evidence = { imageUrls: [`https://evidence.example/${eventId}.jpg`], deviceCertNo: `JJG-${station}` };
     yield { key, value: JSON.stringify(event), kind, eventId };
   }
 }

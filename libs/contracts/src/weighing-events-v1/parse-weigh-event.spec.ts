@@ -14,7 +14,8 @@ const valid = {
   cargo: 'LADEN',
   evidence: { imageUrls: ['https://cam.example/1.jpg'], deviceCertNo: 'JJG-1' },
 };
-const parse = (value: unknown) => parseWeighEvent(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), receivedAt);
+const parse = (value: unknown) =>
+  parseWeighEvent(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), receivedAt);
 
 describe('parseWeighEvent (SPEC §3, §4.1)', () => {
   it('normalises a valid event', () => {
@@ -72,7 +73,11 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['cargo', { cargo: 'FULL' }, 'cargo must be one of'],
     ['permitNo', { permitNo: 'p'.repeat(65) }, 'permitNo must be shorter'],
     ['evidence.imageUrls', { evidence: { imageUrls: ['ftp://x/1.jpg'] } }, 'http or https URL'],
-    ['evidence.imageUrls', { evidence: { imageUrls: Array(11).fill('https://x.example/1.jpg') } }, 'must contain no more than 10'],
+    [
+      'evidence.imageUrls',
+      { evidence: { imageUrls: Array(11).fill('https://x.example/1.jpg') } },
+      'must contain no more than 10',
+    ],
     ['singleDriveAxle', { axles: 5, singleDriveAxle: true }, 'singleDriveAxle applies only'],
     ['combination', { combination: 'yes' }, 'combination must be a boolean'],
     ['unknownField', { unknownField: 1 }, 'should not exist'],

@@ -1,13 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import {
-  normalizePlate,
-  parsePlateColor,
-  PlateColorCode,
-  UNKNOWN_PLATE,
-  validatePlate,
-  vehicleKey,
-} from '@oc/domain';
+import { normalizePlate, parsePlateColor, PlateColorCode, UNKNOWN_PLATE, validatePlate, vehicleKey } from '@oc/domain';
 import { CargoState, WeighEventV1Dto, WeighingSource } from './weigh-event.dto';
 
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -40,9 +33,7 @@ export interface WeighEvent {
   evidence: { imageUrls: string[]; deviceCertNo?: string } | null;
 }
 
-export type ParseResult =
-  | { ok: true; event: WeighEvent }
-  | { ok: false; code: InvalidReason; details: FieldError[] };
+export type ParseResult = { ok: true; event: WeighEvent } | { ok: false; code: InvalidReason; details: FieldError[] };
 
 const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
   errors.flatMap((e) => {
@@ -56,21 +47,41 @@ const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
  * failure comes back with the field and the reason, for the dead-letter headers.
  */
 export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseResult {
-  if (!value || value.length === 0) return { ok: false, code: 'BAD_JSON', details: [{ field: '(message)', message: 'empty message value' }] };
+  if (!value || value.length === 0)
+    return { ok: false, code: 'BAD_JSON', details: [{ field: '(message)', message: 'empty message value' }] };
   if (value.length > MAX_EVENT_BYTES) {
-    return { ok: false, code: 'TOO_LARGE', details: [{ field: '(message)', message: `value is ${value.length} bytes; at most ${MAX_EVENT_BYTES}` }] };
+    return {
+      ok: false,
+      code: 'TOO_LARGE',
+      details: [{ field: '(message)', message: `value is ${value.length} bytes; at most ${MAX_EVENT_BYTES}` }],
+    };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(value.toString('utf8'));
   } catch (error) {
-    return { ok: false, code: 'BAD_JSON', details: [{ field: '(message)', message: `not JSON: ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      code: 'BAD_JSON',
+      details: [{ field: '(message)', message: `not JSON: ${(error as Error).message}` }],
+    };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, code: 'SCHEMA_INVALID', details: [{ field: '(message)', message: 'value must be a JSON object' }] };
+    return {
+      ok: false,
+      code: 'SCHEMA_INVALID',
+      details: [{ field: '(message)', message: 'value must be a JSON object' }],
+    };
   }
   const dto = plainToInstance(WeighEventV1Dto, raw);
-  const details = flatten(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true }));
+  const details = flatten(
+    validateSync(dto, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+    }),
+  );
 
   const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
   if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {
@@ -81,15 +92,20 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
   let measuredAt: Date | undefined;
   if (!details.some((d) => d.field === 'measuredAt')) {
     measuredAt = new Date(dto.measuredAt);
-    if (Number.isNaN(measuredAt.getTime())) details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
+    if (Number.isNaN(measuredAt.getTime()))
+      details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
     else if (measuredAt.getTime() > receivedAt.getTime() + MAX_CLOCK_AHEAD_MS) {
       details.push({ field: 'measuredAt', message: 'measuredAt is more than 5 minutes after receipt' });
     }
   }
   if (dto.singleDriveAxle === true && dto.axles < 6) {
-    details.push({ field: 'singleDriveAxle', message: 'singleDriveAxle applies only to combinations of 6 or more axles' });
+    details.push({
+      field: 'singleDriveAxle',
+      message: 'singleDriveAxle applies only to combinations of 6 or more axles',
+    });
   }
-  if (details.length > 0 || plateColor === undefined || !measuredAt) return { ok: false, code: 'SCHEMA_INVALID', details };
+  if (details.length > 0 || plateColor === undefined || !measuredAt)
+    return { ok: false, code: 'SCHEMA_INVALID', details };
 
   return {
     ok: true,
@@ -108,7 +124,12 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
       grossWeightKg: dto.grossWeightKg,
       cargo: dto.cargo,
       permitNo: dto.permitNo ?? null,
-      evidence: dto.evidence ? { imageUrls: dto.evidence.imageUrls, ...(dto.evidence.deviceCertNo ? { deviceCertNo: dto.evidence.deviceCertNo } : {}) } : null,
+      evidence: dto.evidence
+        ? {
+            imageUrls: dto.evidence.imageUrls,
+            ...(dto.evidence.deviceCertNo ? { deviceCertNo: dto.evidence.deviceCertNo } : {}),
+          }
+        : null,
     },
   };
 }

@@ -38,57 +38,82 @@ const IsPlateColor = (): PropertyDecorator =>
 export const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class EvidenceDto {
-  @ArrayMaxSize(10) @IsArray()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true, message: 'each imageUrl must be an http or https URL' })
+  @ArrayMaxSize(10)
+  @IsArray()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { each: true, message: 'each imageUrl must be an http or https URL' },
+  )
   imageUrls!: string[];
 
-  @IsOptional() @MaxLength(64) @IsString()
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
   deviceCertNo?: string;
 }
 
 /** The weigh event v1 as it arrives on `weighing.events.v1` (SPEC §3), before normalisation. */
 export class WeighEventV1Dto {
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' }) @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @IsString()
   eventId!: string;
 
   @IsIn(WEIGHING_SOURCES, { message: `source must be one of ${WEIGHING_SOURCES.join(', ')}` })
   source!: WeighingSource;
 
-  @Length(1, 32) @IsString()
+  @Length(1, 32)
+  @IsString()
   @Matches(/^\d{6}/, { message: 'stationId must start with a 6-digit administrative division code' })
   stationId!: string;
 
-  @IsOptional() @MinLength(1) @MaxLength(16) @IsString()
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(16)
+  @IsString()
   laneId?: string;
 
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'measuredAt must be an ISO 8601 date-time with an offset' }) @IsString()
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'measuredAt must be an ISO 8601 date-time with an offset' })
+  @IsString()
   measuredAt!: string;
 
-  @MinLength(1) @MaxLength(32) @IsString()
+  @MinLength(1)
+  @MaxLength(32)
+  @IsString()
   plate!: string;
 
   /** A code (number or numeric string) or a colour name (SPEC §4.1). */
   @IsPlateColor()
   plateColor!: string | number;
 
-  @Min(2) @Max(12) @IsInt()
+  @Min(2)
+  @Max(12)
+  @IsInt()
   axles!: number;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   combination?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   singleDriveAxle?: boolean;
 
-  @Min(0) @Max(200000) @IsInt()
+  @Min(0)
+  @Max(200000)
+  @IsInt()
   grossWeightKg!: number;
 
   @IsIn(CARGO_STATES, { message: `cargo must be one of ${CARGO_STATES.join(', ')}` })
   cargo!: CargoState;
 
-  @IsOptional() @MinLength(1) @MaxLength(64) @IsString()
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(64)
+  @IsString()
   permitNo?: string;
 
-  @IsOptional() @ValidateNested() @Type(() => EvidenceDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EvidenceDto)
   evidence?: EvidenceDto;
 }

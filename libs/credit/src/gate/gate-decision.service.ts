@@ -22,7 +22,10 @@ type Lookup = { source: GateSource; listing: CachedListing | null };
 
 /** Thrown for a query that passed field validation but is inconsistent as a whole. */
 export class GateQueryError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,7 +54,10 @@ export class GateDecisionService {
     const hasAxles = query.axles !== undefined;
     const hasWeight = query.grossWeightKg !== undefined;
     if (hasAxles !== hasWeight) {
-      throw new GateQueryError(hasAxles ? 'grossWeightKg' : 'axles', 'a scale reading needs both axles and grossWeightKg');
+      throw new GateQueryError(
+        hasAxles ? 'grossWeightKg' : 'axles',
+        'a scale reading needs both axles and grossWeightKg',
+      );
     }
     const plate = normalizePlate(query.plate);
     const plateColor = parsePlateColor(query.plateColor)!;
@@ -64,7 +70,13 @@ export class GateDecisionService {
       {
         cargo: query.cargo ?? 'UNKNOWN',
         reading: hasAxles
-          ? { axles: query.axles!, combination: query.combination, singleDriveAxle: query.singleDriveAxle, grossWeightKg: query.grossWeightKg!, permitNo: query.permitNo }
+          ? {
+              axles: query.axles!,
+              combination: query.combination,
+              singleDriveAxle: query.singleDriveAxle,
+              grossWeightKg: query.grossWeightKg!,
+              permitNo: query.permitNo,
+            }
           : undefined,
         activeListing: turnsBack(lookup.listing),
       },
@@ -114,7 +126,9 @@ export class GateDecisionService {
       const row = await this.store.findActiveListing(key);
       return {
         source: 'database',
-        listing: row ? { id: row.id, status: row.status, listedAt: row.listedAt.toISOString(), violationCount: row.violationCount } : null,
+        listing: row
+          ? { id: row.id, status: row.status, listedAt: row.listedAt.toISOString(), violationCount: row.violationCount }
+          : null,
       };
     } catch {
       return { source: this.rules.failureMode === 'open' ? 'fail-open' : 'fail-closed', listing: null };

@@ -43,7 +43,16 @@ export class StationKeyService {
       const before = await this.stations.revoke(m, stationId, now);
       if (!before || before.revokedAt) return false;
       await this.audit.append(m, [
-        { at: now, actor, action: 'STATION_KEY_REVOKED', entityType: 'station', entityId: stationId, before: { revokedAt: null }, after: { revokedAt: now.toISOString() }, reason: null },
+        {
+          at: now,
+          actor,
+          action: 'STATION_KEY_REVOKED',
+          entityType: 'station',
+          entityId: stationId,
+          before: { revokedAt: null },
+          after: { revokedAt: now.toISOString() },
+          reason: null,
+        },
       ]);
       return true;
     });

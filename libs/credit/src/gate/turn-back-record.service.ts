@@ -17,10 +17,16 @@ function parseDecision(value: Buffer | null): TurnBackRow | null {
   try {
     const d = JSON.parse(value?.toString('utf8') ?? '') as Record<string, unknown>;
     const ok =
-      typeof d.decisionId === 'string' && d.decisionId.length <= 64 &&
-      typeof d.stationId === 'string' && typeof d.plate === 'string' && isPlateColorCode(d.plateColor) &&
-      d.decision === 'TURN_BACK' && Array.isArray(d.reasons) && d.reasons.every((r) => typeof r === 'string') &&
-      typeof d.at === 'string' && !Number.isNaN(Date.parse(d.at));
+      typeof d.decisionId === 'string' &&
+      d.decisionId.length <= 64 &&
+      typeof d.stationId === 'string' &&
+      typeof d.plate === 'string' &&
+      isPlateColorCode(d.plateColor) &&
+      d.decision === 'TURN_BACK' &&
+      Array.isArray(d.reasons) &&
+      d.reasons.every((r) => typeof r === 'string') &&
+      typeof d.at === 'string' &&
+      !Number.isNaN(Date.parse(d.at));
     if (!ok) return null;
     return {
       decisionId: d.decisionId as string,

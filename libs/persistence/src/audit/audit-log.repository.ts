@@ -104,15 +104,26 @@ export class AuditLogRepository {
     let afterSeq = '0';
     let entries = 0;
     for (;;) {
-      const rows = (await ds.query('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, pageSize])) as AuditRow[];
+      const rows = (await ds.query('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        afterSeq,
+        pageSize,
+      ])) as AuditRow[];
       if (rows.length === 0) return { ok: true, entries };
       for (const row of rows) {
         const entry = toEntry(row);
         if (entry.prevHash !== prevHash) {
-          return { ok: false, entries, firstBroken: { seq: entry.seq, reason: 'prevHash does not match the previous entry' } };
+          return {
+            ok: false,
+            entries,
+            firstBroken: { seq: entry.seq, reason: 'prevHash does not match the previous entry' },
+          };
         }
         if (auditHash(prevHash, hashedContent(entry)) !== entry.hash) {
-          return { ok: false, entries, firstBroken: { seq: entry.seq, reason: 'hash does not match the entry content' } };
+          return {
+            ok: false,
+            entries,
+            firstBroken: { seq: entry.seq, reason: 'hash does not match the entry content' },
+          };
         }
         prevHash = entry.hash;
         entries += 1;

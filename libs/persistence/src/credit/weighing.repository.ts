@@ -95,7 +95,15 @@ export class WeighingRepository {
         col(rows, (w) => w.kafkaPartition),
         col(rows, (w) => w.kafkaOffset),
       ],
-    )) as { id: string; event_id: string; vehicle_key: string; station_id: string; measured_at: Date; over_kg: number; suggested_fine_yuan: number }[];
+    )) as {
+      id: string;
+      event_id: string;
+      vehicle_key: string;
+      station_id: string;
+      measured_at: Date;
+      over_kg: number;
+      suggested_fine_yuan: number;
+    }[];
     return inserted.map((r) => ({
       id: r.id,
       eventId: r.event_id,

@@ -14,7 +14,10 @@ export interface ActiveListingRow {
 export class GateReadStore {
   private readonly pool: Pool;
 
-  constructor(databaseUrl: string, private readonly timeoutMs: number) {
+  constructor(
+    databaseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
     this.pool = new Pool({
       connectionString: databaseUrl,
       max: 8,
@@ -33,13 +36,22 @@ export class GateReadStore {
        WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1`,
       [vehicleKey],
     );
-    const rows = (await bounded(query, this.timeoutMs, 'Postgres')).rows as { id: string; status: 'LISTED' | 'PUBLISHED'; listed_at: Date; violation_count: number }[];
+    const rows = (await bounded(query, this.timeoutMs, 'Postgres')).rows as {
+      id: string;
+      status: 'LISTED' | 'PUBLISHED';
+      listed_at: Date;
+      violation_count: number;
+    }[];
     const row = rows[0];
-    return row ? { id: row.id, status: row.status, listedAt: row.listed_at, violationCount: Number(row.violation_count) } : null;
+    return row
+      ? { id: row.id, status: row.status, listedAt: row.listed_at, violationCount: Number(row.violation_count) }
+      : null;
   }
 
   async findActiveStation(keyHash: string): Promise<string | null> {
-    const query = this.pool.query(`SELECT station_id FROM stations WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
+    const query = this.pool.query(`SELECT station_id FROM stations WHERE key_hash = $1 AND revoked_at IS NULL`, [
+      keyHash,
+    ]);
     const rows = (await bounded(query, Math.max(this.timeoutMs, 1000), 'Postgres')).rows as { station_id: string }[];
     return rows[0]?.station_id ?? null;
   }

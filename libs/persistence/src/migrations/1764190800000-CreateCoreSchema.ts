@@ -58,10 +58,14 @@ export class CreateCoreSchema1764190800000 implements MigrationInterface {
         updated_at      timestamptz NOT NULL DEFAULT now()
       )`);
     // At most one active listing per vehicle: the gate and the cache rely on it.
-    await q.query(`CREATE UNIQUE INDEX listings_one_active_per_vehicle ON listings (vehicle_key) WHERE status IN ('LISTED','PUBLISHED')`);
+    await q.query(
+      `CREATE UNIQUE INDEX listings_one_active_per_vehicle ON listings (vehicle_key) WHERE status IN ('LISTED','PUBLISHED')`,
+    );
     await q.query(`CREATE INDEX listings_vehicle_idx ON listings (vehicle_key, listed_at)`);
     await q.query(`CREATE INDEX listings_status_listed_idx ON listings (status, listed_at)`);
-    await q.query(`CREATE INDEX listings_active_expiry_idx ON listings (expires_at) WHERE status IN ('LISTED','PUBLISHED')`);
+    await q.query(
+      `CREATE INDEX listings_active_expiry_idx ON listings (expires_at) WHERE status IN ('LISTED','PUBLISHED')`,
+    );
 
     await q.query(`
       CREATE TABLE violations (
@@ -167,7 +171,16 @@ export class CreateCoreSchema1764190800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['turn_backs', 'stations', 'outbox', 'audit_log', 'vehicle_states', 'violations', 'listings', 'weighings']) {
+    for (const table of [
+      'turn_backs',
+      'stations',
+      'outbox',
+      'audit_log',
+      'vehicle_states',
+      'violations',
+      'listings',
+      'weighings',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await q.query(`DROP FUNCTION IF EXISTS audit_log_refuse_change()`);

@@ -1,0 +1,120 @@
+import { loadConfig } from '@oc/config';
+import {
+  AuditLogRepository,
+  createDataSource,
+  CreditRepository,
+  DatabaseConnection,
+  dropDatabase,
+  migrate,
+  OutboxRepository,
+  WeighingRepository,
+} from '@oc/persistence';
+import { testServices } from '../../../test/harness/services';
+import { CreditRecountService } from './credit-recount.service';
+import { ListingExpiryService } from './listing-expiry.service';
+
+const DAY = 86_400_000;
+
+describe('ListingExpiryService (real Postgres)', () => {
+  const url = testServices().databaseUrlFor(`oc_it_expiry_${process.pid}`);
+  let db: DatabaseConnection;
+  let recount: CreditRecountService;
+
+  beforeAll(async () => {
+    await migrate(url);
+    db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'expiry-it', poolSize: 4 }));
+    const audit = new AuditLogRepository(db);
+    recount = new CreditRecountService(
+      loadConfig({ TOPIC_PREFIX: 'it.' }),
+      new CreditRepository(),
+      audit,
+      new OutboxRepository(),
+    );
+  });
+  afterAll(async () => {
+    await db.onApplicationShutdown();
+    await dropDatabase(url);
+  });
+
+  async function listVehicle(plate: string, thirdTrip: Date): Promise<void> {
+    const ds = await db.ready();
+    const key = `1:${plate}`;
+    await ds.transaction(async (m) => {
+      const created = await new WeighingRepository().insertBatch(
+        m,
+        [10, 5, 0].map((daysBefore, i) => ({
+          eventId: `${plate}-${i}`,
+          source: 'TOLL_ENTRY',
+          stationId: '330500001',
+          laneId: null,
+          measuredAt: new Date(thirdTrip.getTime() - daysBefore * DAY),
+          plate,
+          plateColor: 1,
+          vehicleKey: key,
+          axles: 2,
+          combination: false,
+          singleDriveAxle: false,
+          grossWeightKg: 21000,
+          cargo: 'LADEN',
+          permitNo: null,
+          evidence: null,
+          classification: 'VIOLATION',
+          limitKg: 18000,
+          overKg: 3000,
+          suggestedFineYuan: 1500,
+          kafkaTopic: 't',
+          kafkaPartition: 0,
+          kafkaOffset: String(i),
+        })),
+      );
+      await recount.recount(m, [key], {
+        now: thirdTrip,
+        actor: 'system',
+        newViolationIds: new Set(created.map((c) => c.id)),
+      });
+    });
+  }
+
+  it('ends a listing at listedAt + 365 days, once, even with two schedulers running at the same moment', async () => {
+    const listedAt = new Date('2025-06-01T02:00:00Z');
+    await listVehicle('浙E60001', listedAt);
+    const ds = await db.ready();
+    const [before] = await ds.query(`SELECT status FROM listings WHERE vehicle_key = '1:浙E60001'`);
+    expect(before.status).toBe('LISTED');
+
+    const expiry = new ListingExpiryService(db, recount);
+    const runAt = new Date(listedAt.getTime() + 400 * DAY); // the scheduler notices 35 days late
+    const ended = await Promise.all([expiry.expireDue(runAt), expiry.expireDue(runAt)]);
+    expect(ended[0]! + ended[1]!).toBe(1);
+
+    const [after] = await ds.query(
+      `SELECT status, ended_at, end_reason FROM listings WHERE vehicle_key = '1:浙E60001'`,
+    );
+    expect(after).toEqual({
+      status: 'EXPIRED',
+      ended_at: new Date(listedAt.getTime() + 365 * DAY),
+      end_reason: 'EXPIRED',
+    });
+    const [state] = await ds.query(
+      `SELECT state, active_listing_id FROM vehicle_states WHERE vehicle_key = '1:浙E60001'`,
+    );
+    expect(state).toEqual({ state: 'CLEAR', active_listing_id: null });
+    const audits = await ds.query(`SELECT action FROM audit_log WHERE action = 'LISTING_EXPIRED'`);
+    expect(audits).toHaveLength(1);
+    const [event] = await ds.query(
+      `SELECT payload FROM outbox WHERE topic = 'it.credit.listing-events.v1' AND payload->'event'->>'type' = 'EXPIRED'`,
+    );
+    expect(event.payload.event).toMatchObject({
+      type: 'EXPIRED',
+      at: new Date(listedAt.getTime() + 365 * DAY).toISOString(),
+      plate: '浙E60001',
+    });
+    expect(event.payload.cache).toMatchObject({ vehicleKey: '1:浙E60001', listing: null });
+  });
+
+  it('leaves a listing that is not due yet', async () => {
+    const listedAt = new Date(Date.now() - 10 * DAY);
+    await listVehicle('浙E60002', listedAt);
+    expect(await new ListingExpiryService(db, recount).expireDue(new Date())).toBe(0);
+  });
+});
