@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { topics } from '@oc/contracts';
-import { CacheRebuildService, StationKeyService } from '@oc/credit';
+import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
 import { createKafka, ensureTopics, replayDeadLetters } from '@oc/messaging';
 import { AuditLogRepository, createDataSource, DatabaseConnection, migrate, StationRepository } from '@oc/persistence';
 import { runSimulation } from '@oc/simulation';
@@ -157,6 +157,27 @@ export function buildCli(): Command {
       const revoked = await withDatabase(config, (db) => stationKeys(db).revoke(stationId, operator));
       if (!revoked) throw new Error(`station ${stationId} has no active key`);
       process.stdout.write(`station ${stationId}: key revoked\n`);
+    });
+
+  program
+    .command('token:issue')
+    .description('issue a development staff token (HS256 with STAFF_JWT_SECRET)')
+    .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a')
+    .requiredOption('--roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
+    .option('--name <name>', 'display name')
+    .option('--ttl <seconds>', 'lifetime in seconds', integer('--ttl', 1), 8 * 3600)
+    .action((options: { sub: string; roles: string; name?: string; ttl: number }) => {
+      const config = loadConfigOrExit();
+      if (!config.STAFF_JWT_SECRET) throw new Error('STAFF_JWT_SECRET must be set to issue development tokens');
+      const roles = options.roles.split(',').map((r) => r.trim().toUpperCase());
+      const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
+      if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')} (allowed: ${STAFF_ROLES.join(', ')})`);
+      const token = issueStaffToken(
+        config.STAFF_JWT_SECRET,
+        { sub: options.sub, roles: roles as StaffRole[], ...(options.name ? { name: options.name } : {}) },
+        options.ttl,
+      );
+      process.stdout.write(`${token}\n`);
     });
 
   return program;

@@ -1,16 +1,26 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@oc/config';
-import { bootstrapHttpApp, createLogger, exitOnFatal } from '@oc/observability';
+import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { StaffApiModule } from './staff-api.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('staff-api', config.LOG_LEVEL);
+  if (!config.STAFF_JWT_SECRET && !config.STAFF_JWT_PUBLIC_KEY) {
+    logger.warn('neither STAFF_JWT_SECRET nor STAFF_JWT_PUBLIC_KEY is set: every staff endpoint answers 401');
+  }
   const app = await bootstrapHttpApp({
     name: 'staff-api',
     module: StaffApiModule.register(config, logger),
     port: config.STAFF_PORT,
     logger,
+    bodyLimit: 256 * 1024,
+    beforeListen: (a) =>
+      void serveOpenApi(
+        a,
+        'overload-credit staff-api',
+        'Review, publication, credit repair, audit, statistics and public postings',
+      ),
   });
   exitOnFatal(logger, () => app);
 }

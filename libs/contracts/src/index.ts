@@ -5,3 +5,4 @@ export * from './weighing-events-v1/parse-weigh-event';
 export * from './credit-listing-events-v1/listing-event';
 export * from './gate-decisions-v1/gate-decision-event';
 export * from './gate-api/gate-decision-query.dto';
+export * from './staff-api';

@@ -4,3 +4,5 @@ export * from './listing-expiry.service';
 export * from './weighing-ingest.service';
 export * from './gate';
 export * from './violation-actions.service';
+export * from './staff/staff-token';
+export * from './staff/workflow';

@@ -3,8 +3,6 @@ import { DomainError, DomainErrorCode } from '@oc/domain';
 import { AuditLogRepository, CreditRepository, DatabaseConnection } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
-export class NotFoundError extends Error {}
-
 interface ViolationRow {
   id: string;
   vehicle_key: string;
@@ -103,7 +101,7 @@ export class ViolationActionsService {
     const [found] = (await m.query(`SELECT vehicle_key FROM violations WHERE id = $1`, [violationId])) as {
       vehicle_key: string;
     }[];
-    if (!found) throw new NotFoundError(`violation ${violationId} not found`);
+    if (!found) throw new DomainError(DomainErrorCode.NOT_FOUND, `violation ${violationId} not found`);
     await this.credit.lockVehicles(m, [found.vehicle_key]);
     const [row] = (await m.query(
       `SELECT id, vehicle_key, status, case_no, fine_yuan, processed_at FROM violations WHERE id = $1`,

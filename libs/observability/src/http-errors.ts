@@ -10,6 +10,16 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { DomainErrorCode, isDomainError } from '@oc/domain';
+
+/** Domain error codes → HTTP (STYLE: one mapping per transport; the domain knows no HTTP). */
+const STATUS_BY_DOMAIN_CODE: Record<DomainErrorCode, { status: number; code: string }> = {
+  [DomainErrorCode.INVALID_ARGUMENT]: { status: 400, code: 'VALIDATION_FAILED' },
+  [DomainErrorCode.INVALID_TRANSITION]: { status: 409, code: 'STATE_CONFLICT' },
+  [DomainErrorCode.TWO_PERSON_RULE]: { status: 403, code: 'TWO_PERSON_RULE' },
+  [DomainErrorCode.REPAIR_REFUSED]: { status: 409, code: 'REPAIR_REFUSED' },
+  [DomainErrorCode.NOT_FOUND]: { status: 404, code: 'NOT_FOUND' },
+};
 
 export interface FieldError {
   field: string;
@@ -86,6 +96,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private toResponse(exception: unknown): { status: number; body: unknown } {
     if (exception instanceof ApiError) return { status: exception.getStatus(), body: exception.getResponse() };
+    if (isDomainError(exception)) {
+      const { status, code } = STATUS_BY_DOMAIN_CODE[exception.code];
+      const details = exception.details.length ? { details: exception.details } : {};
+      return { status, body: { error: { code, message: exception.message, ...details } } };
+    }
     if (exception instanceof BadRequestException) {
       return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: exception.message } } };
     }

@@ -8,3 +8,4 @@ export * from './credit/weighing.repository';
 export * from './credit/credit.repository';
 export * from './stations/station.repository';
 export * from './gate/gate-read.store';
+export * from './staff';

@@ -11,6 +11,8 @@ export enum DomainErrorCode {
   TWO_PERSON_RULE = 'TWO_PERSON_RULE',
   /** A credit-repair request whose preconditions are not met (§4.5); details list the reasons. */
   REPAIR_REFUSED = 'REPAIR_REFUSED',
+  /** The entity an action names does not exist. */
+  NOT_FOUND = 'NOT_FOUND',
 }
 
 export interface DomainErrorDetail {

@@ -1,4 +1,5 @@
 import { CreateCoreSchema1764190800000 } from './1764190800000-CreateCoreSchema';
+import { CreateCreditRepairs1764201600000 } from './1764201600000-CreateCreditRepairs';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
-export const MIGRATIONS = [CreateCoreSchema1764190800000];
+export const MIGRATIONS = [CreateCoreSchema1764190800000, CreateCreditRepairs1764201600000];
