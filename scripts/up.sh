@@ -40,7 +40,10 @@ for url in "$INGEST" "$GATE" "$STAFF"; do
 done
 say "ready: ingest $INGEST, gate-api $GATE, staff-api $STAFF"
 
-say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s (Ctrl-C stops everything)"
-node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 &
+STATION_KEY=$(node bin/overload-credit.js station:add 330500999 --name 演示车道 2>/dev/null)
+say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s, each also asked at the gate"
+say "turn-backs (劝返) are printed as they happen; Ctrl-C stops everything"
+node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 \
+  --gate "$GATE" --station-key "$STATION_KEY" 2>>.run/simulate.log &
 PIDS+=($!)
 wait "${PIDS[0]}"

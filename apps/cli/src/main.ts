@@ -18,6 +18,16 @@ const integer =
     return n;
   };
 
+interface SimulateOptions {
+  rate: number;
+  duration: number;
+  vehicles: number;
+  seed: number;
+  backfillDays: number;
+  gate?: string;
+  stationKey?: string;
+}
+
 /** Runs `work` with a database connection that is closed afterwards, whatever happens. */
 async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection) => Promise<T>): Promise<T> {
   const db = new DatabaseConnection(
@@ -80,37 +90,47 @@ export function buildCli(): Command {
       integer('--backfill-days', 0),
       0,
     )
-    .action(
-      async (options: { rate: number; duration: number; vehicles: number; seed: number; backfillDays: number }) => {
-        const config = loadConfigOrExit();
-        const kafka = createKafka(config, 'simulate');
-        const names = topics(config.TOPIC_PREFIX);
-        await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS);
-        let stop = false;
-        process.once('SIGINT', () => (stop = true));
-        process.once('SIGTERM', () => (stop = true));
-        const progress = progressReporter('simulate');
-        const result = await runSimulation(
-          kafka,
-          {
-            topic: names.weighingEvents,
-            rate: options.rate,
-            durationSeconds: options.duration,
-            vehicles: options.vehicles,
-            seed: options.seed,
-            backfillDays: options.backfillDays,
-          },
-          (p) =>
-            progress.update(
-              `${p.phase}: ${p.sent} sent (${Object.entries(p.byKind)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(', ')})`,
-            ),
-          () => stop,
-        );
-        progress.done(`${result.sent} weighings sent`);
-      },
-    );
+    .option('--gate <url>', 'also ask this gate-api for every live weighing, as an entry lane would')
+    .option('--station-key <key>', 'the station key for --gate (station:add prints one)')
+    .action(async (options: SimulateOptions) => {
+      if (options.gate && !options.stationKey) throw new Error('--gate needs --station-key');
+      const config = loadConfigOrExit();
+      const kafka = createKafka(config, 'simulate');
+      const names = topics(config.TOPIC_PREFIX);
+      await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS);
+      let stop = false;
+      process.once('SIGINT', () => (stop = true));
+      process.once('SIGTERM', () => (stop = true));
+      const progress = progressReporter('simulate');
+      const kinds = (byKind: Record<string, number>): string =>
+        Object.entries(byKind)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+      const result = await runSimulation(
+        kafka,
+        {
+          topic: names.weighingEvents,
+          rate: options.rate,
+          durationSeconds: options.duration,
+          vehicles: options.vehicles,
+          seed: options.seed,
+          backfillDays: options.backfillDays,
+          ...(options.gate ? { gate: { url: options.gate, stationKey: options.stationKey! } } : {}),
+        },
+        (p) =>
+          progress.update(
+            `${p.phase}: ${p.sent} sent (${kinds(p.byKind)})` +
+              (options.gate ? `; gate: ${p.turnBacks} turn-backs, ${p.gateErrors} errors` : ''),
+          ),
+        () => stop,
+        (a) => process.stdout.write(`劝返 TURN_BACK ${a.vehicleKey} ${a.reasons.join(',')} (${a.source})\n`),
+      );
+      progress.done(
+        `${result.sent} weighings sent` +
+          (options.gate ? `; gate: ${result.turnBacks} turn-backs, ${result.gateErrors} errors` : '') +
+          (result.lastGateError ? ` (last: ${result.lastGateError})` : ''),
+      );
+    });
 
   program
     .command('dlq:replay')
@@ -178,6 +198,22 @@ export function buildCli(): Command {
         options.ttl,
       );
       process.stdout.write(`${token}\n`);
+    });
+
+  program
+    .command('audit:verify')
+    .description('walk the audit hash chain (执法全过程记录) and name the first broken entry')
+    .action(async () => {
+      const config = loadConfigOrExit();
+      const result = await withDatabase(config, (db) => new AuditLogRepository(db).verify());
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      // runCli turns a thrown error into exit code 1.
+      if (!result.ok) {
+        throw new Error(
+          `audit chain broken at seq ${result.firstBroken?.seq}: ${result.firstBroken?.reason} (${result.entries} entries intact before it)`,
+        );
+      }
+      process.stderr.write(`audit chain intact: ${result.entries} entries\n`);
     });
 
   return program;

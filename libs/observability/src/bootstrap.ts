@@ -24,7 +24,9 @@ export interface HttpAppOptions {
 export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module,
-    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: true }),
+    // X-Forwarded-For is believed only from a reverse proxy on this host (loopback), so a client cannot
+    // spoof its address around the public rate limit.
+    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: 'loopback' }),
     { logger: new PinoNestLogger(options.logger), bufferLogs: false },
   );
   app.useGlobalFilters(new HttpErrorFilter());

@@ -11,12 +11,25 @@ export interface SimulationOptions {
   seed: number;
   /** Days of history sent first, as fast as the broker takes it, so that listings exist at once. */
   backfillDays: number;
+  /** When set, every live weighing also asks the gate, as the entry lane would (劝返判定). */
+  gate?: { url: string; stationKey: string };
+}
+
+export interface GateAnswer {
+  vehicleKey: string;
+  decision: string;
+  reasons: string[];
+  source: string;
 }
 
 export interface SimulationProgress {
   phase: 'backfill' | 'live';
   sent: number;
   byKind: Record<string, number>;
+  turnBacks: number;
+  gateErrors: number;
+  /** The last gate error, for the operator to see what went wrong. */
+  lastGateError?: string;
 }
 
 const BACKFILL_PER_VEHICLE = 12;
@@ -30,13 +43,14 @@ export async function runSimulation(
   options: SimulationOptions,
   onProgress: (p: SimulationProgress) => void,
   shouldStop: () => boolean,
+  onTurnBack: (answer: GateAnswer) => void = () => undefined,
 ): Promise<SimulationProgress> {
   const producer: Producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
   });
   await producer.connect();
-  const progress: SimulationProgress = { phase: 'backfill', sent: 0, byKind: {} };
+  const progress: SimulationProgress = { phase: 'backfill', sent: 0, byKind: {}, turnBacks: 0, gateErrors: 0 };
   const count = (batch: SimulatedMessage[]): void => {
     progress.sent += batch.length;
     for (const m of batch) progress.byKind[m.kind] = (progress.byKind[m.kind] ?? 0) + 1;
@@ -83,6 +97,7 @@ export async function runSimulation(
         await send(batch);
         liveSent += batch.length;
         count(batch);
+        if (options.gate) await askGate(options.gate, batch, progress, onTurnBack);
         onProgress({ ...progress });
       }
       await new Promise((resolve) => setTimeout(resolve, tickMs));
@@ -90,6 +105,64 @@ export async function runSimulation(
     return progress;
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** The entry lanes' questions for a batch: a handful of lanes ask at once, as entrances do. */
+async function askGate(
+  gate: { url: string; stationKey: string },
+  batch: SimulatedMessage[],
+  progress: SimulationProgress,
+  onTurnBack: (a: GateAnswer) => void,
+): Promise<void> {
+  const queue = batch.filter((m) => m.kind !== 'MALFORMED');
+  const lanes = Array.from({ length: Math.min(8, queue.length) }, async () => {
+    for (let m = queue.shift(); m; m = queue.shift()) await askOne(gate, m, progress, onTurnBack);
+  });
+  await Promise.all(lanes);
+}
+
+/** One lane's question: plate, cargo and the entry scale's reading (劝返判定). */
+async function askOne(
+  gate: { url: string; stationKey: string },
+  m: SimulatedMessage,
+  progress: SimulationProgress,
+  onTurnBack: (a: GateAnswer) => void,
+): Promise<void> {
+  const e = JSON.parse(m.value) as Record<string, unknown>;
+  const query = new URLSearchParams({
+    plate: String(e.plate),
+    plateColor: String(e.plateColor),
+    cargo: String(e.cargo),
+    axles: String(e.axles),
+    combination: String(e.combination),
+    grossWeightKg: String(e.grossWeightKg),
+    ...(e.permitNo ? { permitNo: String(e.permitNo) } : {}),
+    ...(e.laneId ? { laneId: String(e.laneId) } : {}),
+  });
+  try {
+    const res = await fetch(`${gate.url}/v1/gate/decision?${query}`, {
+      headers: { authorization: `Bearer ${gate.stationKey}` },
+      signal: AbortSignal.timeout(2000),
+    });
+    const body = (await res.json()) as { decision?: string; reasons?: string[]; source?: string };
+    if (!res.ok) {
+      progress.gateErrors += 1;
+      progress.lastGateError = `${res.status} ${JSON.stringify(body)}`;
+      return;
+    }
+    if (body.decision === 'TURN_BACK') {
+      progress.turnBacks += 1;
+      onTurnBack({
+        vehicleKey: m.key,
+        decision: body.decision,
+        reasons: body.reasons ?? [],
+        source: body.source ?? '',
+      });
+    }
+  } catch (error) {
+    progress.gateErrors += 1;
+    progress.lastGateError = (error as Error).message;
   }
 }
 

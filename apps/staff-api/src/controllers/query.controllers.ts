@@ -1,5 +1,31 @@
 import type { Provider, Type } from '@nestjs/common';
+import {
+  PublicPostingRepository,
+  StaffQueryRepository,
+  StatsRepository,
+  VehicleProfileRepository,
+} from '@oc/persistence';
+import { AuditController } from './queries/audit.controller';
+import { ListingsController } from './queries/listings.controller';
+import { PublicPostingsController } from './queries/public-postings.controller';
+import { PublicRateLimitGuard } from './queries/public-rate-limit.guard';
+import { RecordsController } from './queries/records.controller';
+import { StatsController } from './queries/stats.controller';
+import { VehiclesController } from './queries/vehicles.controller';
 
 /** Staff and public reads: vehicles, weighings, violations, listings, repairs, audit, stats, postings. */
-export const QUERY_CONTROLLERS: Type<unknown>[] = [];
-export const QUERY_PROVIDERS: Provider[] = [];
+export const QUERY_CONTROLLERS: Type<unknown>[] = [
+  VehiclesController,
+  RecordsController,
+  ListingsController,
+  AuditController,
+  StatsController,
+  PublicPostingsController,
+];
+export const QUERY_PROVIDERS: Provider[] = [
+  StaffQueryRepository,
+  VehicleProfileRepository,
+  StatsRepository,
+  PublicPostingRepository,
+  PublicRateLimitGuard,
+];

@@ -1,5 +1,23 @@
 import type { Provider, Type } from '@nestjs/common';
+import {
+  CreditRepairService,
+  ListingPublicationService,
+  StaffWorkflowRepository,
+  ViolationWorkflowService,
+} from '@oc/credit';
+import { CreditRepairController } from './workflow/credit-repair.controller';
+import { ListingPublicationController } from './workflow/listing-publication.controller';
+import { ViolationWorkflowController } from './workflow/violation-workflow.controller';
 
 /** Staff actions: case processing, revocation, publication, credit repair (issue 5). */
-export const WORKFLOW_CONTROLLERS: Type<unknown>[] = [];
-export const WORKFLOW_PROVIDERS: Provider[] = [];
+export const WORKFLOW_CONTROLLERS: Type<unknown>[] = [
+  ViolationWorkflowController,
+  ListingPublicationController,
+  CreditRepairController,
+];
+export const WORKFLOW_PROVIDERS: Provider[] = [
+  StaffWorkflowRepository,
+  ViolationWorkflowService,
+  ListingPublicationService,
+  CreditRepairService,
+];

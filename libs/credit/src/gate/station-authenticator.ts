@@ -14,6 +14,8 @@ interface Entry {
  */
 export class StationAuthenticator {
   private readonly cache = new Map<string, Entry>();
+  /** Lookups in flight: a burst of requests with the same key costs one query, not one each. */
+  private readonly pending = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly store: GateReadStore,
@@ -28,7 +30,12 @@ export class StationAuthenticator {
     const cached = this.cache.get(hash);
     if (cached && now - cached.checkedAt < this.ttlMs) return cached.stationId;
     try {
-      const stationId = await this.store.findActiveStation(hash);
+      let lookup = this.pending.get(hash);
+      if (!lookup) {
+        lookup = this.store.findActiveStation(hash).finally(() => this.pending.delete(hash));
+        this.pending.set(hash, lookup);
+      }
+      const stationId = await lookup;
       if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(hash, { stationId, checkedAt: now });
       return stationId;

@@ -1,5 +1,10 @@
 import { CreateCoreSchema1764190800000 } from './1764190800000-CreateCoreSchema';
 import { CreateCreditRepairs1764201600000 } from './1764201600000-CreateCreditRepairs';
+import { AddStaffQueryIndexes1764212400000 } from './1764212400000-AddStaffQueryIndexes';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
-export const MIGRATIONS = [CreateCoreSchema1764190800000, CreateCreditRepairs1764201600000];
+export const MIGRATIONS = [
+  CreateCoreSchema1764190800000,
+  CreateCreditRepairs1764201600000,
+  AddStaffQueryIndexes1764212400000,
+];

@@ -1,1 +1,4 @@
-export {};
+export * from './violation-actions.dto';
+export * from './publication.dto';
+export * from './credit-repair-request.dto';
+export type * from './workflow-views';

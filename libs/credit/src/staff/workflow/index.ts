@@ -1,1 +1,6 @@
-export {};
+export * from './staff-workflow.repository';
+export * from './workflow-views.mapper';
+export * from './listing-outbox';
+export * from './violation-workflow.service';
+export * from './listing-publication.service';
+export * from './credit-repair.service';

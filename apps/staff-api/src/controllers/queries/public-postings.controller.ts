@@ -1,0 +1,26 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { PublicPostingsQueryDto } from '@oc/contracts';
+import { PublicPostingRepository, type Page, type PublicPostingView } from '@oc/persistence';
+import { Public } from '../../auth/staff-auth.guard';
+import { pageRequest } from './page-request';
+import { PublicRateLimitGuard } from './public-rate-limit.guard';
+
+@ApiTags('public')
+@Controller('v1/public')
+@Public()
+@UseGuards(PublicRateLimitGuard)
+export class PublicPostingsController {
+  constructor(private readonly repository: PublicPostingRepository) {}
+
+  @Get('postings')
+  @ApiOperation({ summary: 'Public postings (失信公示): published, unexpired listings; natural persons masked' })
+  @ApiOkResponse({
+    description:
+      '{items: [{plate, plateColor, listedAt, publishedAt, publicationEndsAt, violationCount, decisionNo, legalBasis, ownerName}], page, pageSize, total}',
+  })
+  @ApiTooManyRequestsResponse({ description: 'more than 60 requests per minute from one address (Retry-After)' })
+  postings(@Query() q: PublicPostingsQueryDto): Promise<Page<PublicPostingView>> {
+    return this.repository.find({ plate: q.plate }, pageRequest(q), new Date());
+  }
+}

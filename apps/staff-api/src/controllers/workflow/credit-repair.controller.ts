@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreditRepairRequestDto, type CreditRepairView, ReviewDecisionDto } from '@oc/contracts';
+import { CreditRepairService, type StaffPrincipal } from '@oc/credit';
+import { CurrentStaff } from '../../auth/current-staff.decorator';
+import { Roles } from '../../auth/staff-auth.guard';
+import { idParam } from './id-param.pipe';
+
+@ApiTags('credit-repairs')
+@ApiBearerAuth()
+@Controller('v1/credit-repairs')
+export class CreditRepairController {
+  constructor(private readonly repairs: CreditRepairService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('OFFICER')
+  @ApiOperation({ summary: 'Request credit repair (信用修复); 409 REPAIR_REFUSED lists every unmet condition' })
+  @ApiCreatedResponse({ description: 'the PENDING request' })
+  request(@Body() body: CreditRepairRequestDto, @CurrentStaff() staff: StaffPrincipal): Promise<CreditRepairView> {
+    return this.repairs.request(body, staff.sub);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles('REPAIR_REVIEWER')
+  @ApiOperation({
+    summary: 'Approve (→ listing REPAIRED, turn-back off) or reject, by someone other than the submitter',
+  })
+  @ApiOkResponse({ description: 'the request after the decision' })
+  review(
+    @Param('id', idParam()) id: string,
+    @Body() body: ReviewDecisionDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<CreditRepairView> {
+    return this.repairs.review(id, body, staff.sub);
+  }
+}

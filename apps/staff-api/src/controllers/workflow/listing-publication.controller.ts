@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type ListingView, PublicationProposalDto, ReviewDecisionDto } from '@oc/contracts';
+import { ListingPublicationService, type StaffPrincipal } from '@oc/credit';
+import { CurrentStaff } from '../../auth/current-staff.decorator';
+import { Roles } from '../../auth/staff-auth.guard';
+import { idParam } from './id-param.pipe';
+
+@ApiTags('listings')
+@ApiBearerAuth()
+@Controller('v1/listings')
+export class ListingPublicationController {
+  constructor(private readonly publication: ListingPublicationService) {}
+
+  @Post(':id/publication-proposal')
+  @HttpCode(200)
+  @Roles('OFFICER')
+  @ApiOperation({ summary: 'Propose publication (失信公示): decision number and legal basis' })
+  @ApiOkResponse({ description: 'the listing with its pending proposal' })
+  propose(
+    @Param('id', idParam()) id: string,
+    @Body() body: PublicationProposalDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<ListingView> {
+    return this.publication.propose(id, body, staff.sub);
+  }
+
+  @Post(':id/publication-review')
+  @HttpCode(200)
+  @Roles('LEGAL_REVIEWER')
+  @ApiOperation({ summary: 'Legal review (法制审核) by someone other than the proposer: PUBLISHED, or back to LISTED' })
+  @ApiOkResponse({ description: 'the listing after the decision' })
+  review(
+    @Param('id', idParam()) id: string,
+    @Body() body: ReviewDecisionDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<ListingView> {
+    return this.publication.review(id, body, staff.sub);
+  }
+}

@@ -1,0 +1,250 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
+import { normalizePlate, parsePlateColor, validatePlate, WEIGHING_CLASSIFICATIONS } from '@oc/domain';
+
+/** SPEC §6: pageSize ≤ 500. */
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE = 1_000_000;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+/** Plates are compared normalised (§4.1): `浙e·12345` finds 浙E12345. */
+const toPlate = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? normalizePlate(value) : value);
+/** A colour code or name becomes the code. */
+const toPlateColor = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? (parsePlateColor(value) ?? value) : value;
+
+const IsPlate = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isPlate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && validatePlate(value).ok,
+      defaultMessage: (args) => {
+        const check =
+          typeof args?.value === 'string'
+            ? validatePlate(args.value)
+            : { ok: false as const, reason: 'plate must be a string' };
+        return check.ok ? 'plate is not valid' : check.reason;
+      },
+    },
+  });
+
+const IsPlateColorCode = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isPlateColor',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number',
+      defaultMessage: () => 'plateColor must be one of the codes 0-7, 11, 12 or their names (BLUE, YELLOW, …)',
+    },
+  });
+
+const IsFlag = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isFlag',
+    validator: {
+      validate: (value: unknown) => typeof value === 'boolean',
+      defaultMessage: (a) => `${a?.property} must be true or false`,
+    },
+  });
+
+/** ISO 8601 with a date and time and an offset (2025-06-01T00:00:00+08:00 or …Z). */
+const IsInstant = (): PropertyDecorator =>
+  Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: ({ property }) => `${property} must be an ISO 8601 time with an offset, e.g. 2025-06-01T00:00:00+08:00`,
+  });
+
+/** `?page=&pageSize=` (1-based; pageSize 1..500, default 50). */
+export class PageQueryDto {
+  @IsOptional()
+  @Transform(toInt)
+  @Max(MAX_PAGE, { message: `page must be at most ${MAX_PAGE}` })
+  @Min(1, { message: 'page must be >= 1' })
+  @IsInt({ message: 'page must be an integer >= 1' })
+  page?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Max(MAX_PAGE_SIZE, { message: `pageSize must be at most ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: 'pageSize must be >= 1' })
+  @IsInt({ message: `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}` })
+  pageSize?: number;
+}
+
+/** A time range [from, to) on event time. */
+class PeriodPageQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be a valid ISO 8601 time' })
+  @IsInstant()
+  @IsString()
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be a valid ISO 8601 time' })
+  @IsInstant()
+  @IsString()
+  to?: string;
+}
+
+/** `/v1/vehicles/:plateColor/:plate` */
+export class VehicleParamsDto {
+  @Transform(toPlateColor)
+  @IsPlateColorCode()
+  plateColor!: number;
+
+  @Transform(toPlate)
+  @IsPlate()
+  @MaxLength(32)
+  @MinLength(1)
+  @IsString()
+  plate!: string;
+}
+
+const STATION_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** `GET /v1/weighings` */
+export class WeighingsQueryDto extends PeriodPageQueryDto {
+  @IsOptional()
+  @Transform(toPlate)
+  @IsPlate()
+  @MaxLength(32)
+  @IsString()
+  plate?: string;
+
+  @IsOptional()
+  @Transform(toPlateColor)
+  @IsPlateColorCode()
+  plateColor?: number;
+
+  @IsOptional()
+  @IsIn(WEIGHING_CLASSIFICATIONS, { message: `classification must be one of ${WEIGHING_CLASSIFICATIONS.join(', ')}` })
+  classification?: string;
+
+  @IsOptional()
+  @Matches(STATION_ID, { message: 'stationId must be 1-32 letters, digits, _ or -' })
+  @IsString()
+  stationId?: string;
+}
+
+export const VIOLATION_STATUSES = ['OPEN', 'PROCESSED', 'REVOKED'] as const;
+
+/** `GET /v1/violations` */
+export class ViolationsQueryDto extends PeriodPageQueryDto {
+  @IsOptional()
+  @Transform(toPlate)
+  @IsPlate()
+  @MaxLength(32)
+  @IsString()
+  plate?: string;
+
+  @IsOptional()
+  @Transform(toPlateColor)
+  @IsPlateColorCode()
+  plateColor?: number;
+
+  @IsOptional()
+  @IsIn(VIOLATION_STATUSES, { message: `status must be one of ${VIOLATION_STATUSES.join(', ')}` })
+  status?: (typeof VIOLATION_STATUSES)[number];
+
+  @IsOptional()
+  @Matches(STATION_ID, { message: 'stationId must be 1-32 letters, digits, _ or -' })
+  @IsString()
+  stationId?: string;
+}
+
+export const LISTING_STATUSES = ['LISTED', 'PUBLISHED', 'REPAIRED', 'EXPIRED', 'REVOKED'] as const;
+
+/** `GET /v1/listings` */
+export class ListingsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(LISTING_STATUSES, { message: `status must be one of ${LISTING_STATUSES.join(', ')}` })
+  status?: (typeof LISTING_STATUSES)[number];
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsFlag()
+  overdue?: boolean;
+
+  @IsOptional()
+  @Transform(toPlate)
+  @IsPlate()
+  @MaxLength(32)
+  @IsString()
+  plate?: string;
+}
+
+/** `/v1/listings/:id` */
+export class ListingIdParamsDto {
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+}
+
+export const CREDIT_REPAIR_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
+
+/** `GET /v1/credit-repairs` */
+export class CreditRepairsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(CREDIT_REPAIR_STATUSES, { message: `status must be one of ${CREDIT_REPAIR_STATUSES.join(', ')}` })
+  status?: (typeof CREDIT_REPAIR_STATUSES)[number];
+}
+
+/** `GET /v1/audit` (chain order). */
+export class AuditQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Matches(/^[a-z_]{1,32}$/, { message: 'entityType must be 1-32 lower-case letters or _ (e.g. listing, violation)' })
+  @IsString()
+  entityType?: string;
+
+  @IsOptional()
+  @MaxLength(128)
+  @MinLength(1)
+  @IsString()
+  entityId?: string;
+}
+
+/** `GET /v1/stats`: [from, to), default the last 30 days; region = division-code prefix (330500, 330521 …). */
+export class StatsQueryDto {
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be a valid ISO 8601 time' })
+  @IsInstant()
+  @IsString()
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be a valid ISO 8601 time' })
+  @IsInstant()
+  @IsString()
+  to?: string;
+
+  @IsOptional()
+  @Matches(/^\d{2,12}$/, {
+    message: 'region must be an administrative division code prefix of 2-12 digits, e.g. 330521',
+  })
+  @IsString()
+  region?: string;
+}
+
+/** `GET /v1/public/postings` */
+export class PublicPostingsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Transform(toPlate)
+  @IsPlate()
+  @MaxLength(32)
+  @IsString()
+  plate?: string;
+}

@@ -1,0 +1,27 @@
+import { IsInt, IsISO8601, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+/** POST /v1/violations/:id/processing (SPEC §4.4 已处理: case number, fine, processed date). */
+export class ProcessViolationDto {
+  @MaxLength(64)
+  @MinLength(1)
+  @IsString()
+  caseNo!: string;
+
+  // 62号令 第四十三条: fines run up to 30,000 yuan per act; the bound only catches typing errors.
+  @Max(1_000_000)
+  @Min(0)
+  @IsInt({ message: 'fineYuan must be a whole number of yuan' })
+  fineYuan!: number;
+
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'processedAt must be an ISO 8601 date-time' })
+  @IsString()
+  processedAt!: string;
+}
+
+/** POST /v1/violations/:id/revocation (device fault, successful appeal …). */
+export class RevokeViolationDto {
+  @MaxLength(1000)
+  @MinLength(1)
+  @IsString()
+  reason!: string;
+}

@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '@oc/config';
+import { type CreditRepairView, topics } from '@oc/contracts';
+import {
+  assertTwoPersonRule,
+  creditRepairRefusals,
+  DomainError,
+  DomainErrorCode,
+  type DomainErrorDetail,
+} from '@oc/domain';
+import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
+import { CreditRecountService } from '../../credit-recount.service';
+import { lockListing } from './listing-lock';
+import { cachedListing, listingEventMessage } from './listing-outbox';
+import { type CreditRepairRecord, type ListingRecord, StaffWorkflowRepository } from './staff-workflow.repository';
+import { toCreditRepairView } from './workflow-views.mapper';
+
+export interface CreditRepairRequest {
+  listingId: string;
+  applicant: { name: string; type: 'PERSON' | 'COMPANY'; contact: string };
+  commitment: boolean;
+  rectification: string;
+  attachments: string[];
+}
+
+/**
+ * 信用修复 (SPEC §4.5): an OFFICER submits a request for an active listing; a REPAIR_REVIEWER who is not
+ * the submitter approves it (→ listing REPAIRED, a fresh start for counting, turn-back off, posting
+ * removed) or rejects it with an opinion. Each step is one transaction under the vehicle lock with
+ * its audit entries; an approval also recounts the vehicle and writes the REPAIRED event with the
+ * gate's cache entry to the outbox.
+ */
+@Injectable()
+export class CreditRepairService {
+  private readonly listingTopic: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: DatabaseConnection,
+    private readonly credit: CreditRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly recount: CreditRecountService,
+    private readonly repository: StaffWorkflowRepository,
+  ) {
+    this.listingTopic = topics(config.TOPIC_PREFIX).listingEvents;
+  }
+
+  async request(input: CreditRepairRequest, actor: string, now = new Date()): Promise<CreditRepairView> {
+    if (input.commitment !== true) {
+      throw new DomainError(DomainErrorCode.INVALID_ARGUMENT, 'a signed credit commitment is required', [
+        { field: 'commitment', message: 'commitment must be true (信用承诺)' },
+      ]);
+    }
+    const ds = await this.db.ready();
+    const repair = await ds.transaction(async (m) => {
+      const listing = await lockListing(m, input.listingId, this.repository, this.credit);
+      const refusals = await this.refusals(m, listing, now);
+      const pending = await this.repository.pendingRepairOf(m, listing.id);
+      if (pending) {
+        refusals.push({
+          field: 'REPAIR_PENDING',
+          message: `credit repair ${pending.id} of this listing awaits review`,
+        });
+      }
+      if (refusals.length > 0) throw new DomainError(DomainErrorCode.REPAIR_REFUSED, 'credit repair refused', refusals);
+      const created = await this.repository.insertRepair(m, {
+        listingId: listing.id,
+        applicantName: input.applicant.name,
+        applicantType: input.applicant.type,
+        applicantContact: input.applicant.contact,
+        commitment: true,
+        rectification: input.rectification,
+        attachments: input.attachments,
+        submittedBy: actor,
+        submittedAt: now,
+      });
+      await this.audit.append(m, [
+        {
+          at: now,
+          actor,
+          action: 'REPAIR_REQUESTED',
+          entityType: 'credit_repair',
+          entityId: created.id,
+          before: null,
+          after: repairSnapshot(created),
+          reason: null,
+        },
+      ]);
+      return created;
+    });
+    return toCreditRepairView(repair);
+  }
+
+  async review(
+    repairId: string,
+    input: { approve: boolean; opinion: string },
+    actor: string,
+    now = new Date(),
+  ): Promise<CreditRepairView> {
+    const ds = await this.db.ready();
+    const repair = await ds.transaction(async (m) => {
+      const found = await this.repository.findRepair(m, repairId);
+      if (!found) throw new DomainError(DomainErrorCode.NOT_FOUND, `credit repair ${repairId} not found`);
+      const listing = await lockListing(m, found.listingId, this.repository, this.credit);
+      const before = (await this.repository.findRepair(m, repairId))!;
+      if (before.status !== 'PENDING') {
+        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the credit repair is already ${before.status}`, [
+          { field: 'status', message: before.status },
+        ]);
+      }
+      assertTwoPersonRule(before.submittedBy, actor);
+      return input.approve
+        ? this.approve(m, before, listing, input.opinion, actor, now)
+        : this.reject(m, before, input.opinion, actor, now);
+    });
+    return toCreditRepairView(repair);
+  }
+
+  private async approve(
+    m: EntityManager,
+    before: CreditRepairRecord,
+    listing: ListingRecord,
+    opinion: string,
+    actor: string,
+    now: Date,
+  ): Promise<CreditRepairRecord> {
+    // The conditions are checked again: the listing may have ended or taken a new violation since.
+    const refusals = await this.refusals(m, listing, now);
+    if (refusals.length > 0) throw new DomainError(DomainErrorCode.REPAIR_REFUSED, 'credit repair refused', refusals);
+    const decided = await this.repository.decideRepair(m, before.id, {
+      status: 'APPROVED',
+      reviewedBy: actor,
+      reviewedAt: now,
+      opinion,
+    });
+    await this.credit.endListings(m, [{ id: listing.id, status: 'REPAIRED', endedAt: now, endReason: 'REPAIRED' }]);
+    // §4.3: a repaired listing is a fresh start; the recount clears the vehicle's state and cache entry.
+    await this.recount.recount(m, [listing.vehicleKey], { now, actor });
+    const repaired = (await this.repository.findListing(m, listing.id))!;
+    const state = await this.repository.findVehicleState(m, listing.vehicleKey);
+    const active = state?.activeListingId ? await this.repository.findListing(m, state.activeListingId) : null;
+    await this.outbox.add(m, [
+      listingEventMessage(this.listingTopic, repaired, 'REPAIRED', now, {
+        vehicleKey: listing.vehicleKey,
+        version: state?.version ?? 1,
+        listing: active ? cachedListing(active) : null,
+      }),
+    ]);
+    await this.audit.append(m, [
+      {
+        at: now,
+        actor,
+        action: 'REPAIR_APPROVED',
+        entityType: 'credit_repair',
+        entityId: before.id,
+        before: { status: before.status },
+        after: { status: decided.status, reviewedBy: actor, listingId: listing.id },
+        reason: opinion,
+      },
+      {
+        at: now,
+        actor,
+        action: 'LISTING_REPAIRED',
+        entityType: 'listing',
+        entityId: listing.id,
+        before: { vehicleKey: listing.vehicleKey, status: listing.status, endedAt: null },
+        after: {
+          vehicleKey: listing.vehicleKey,
+          status: repaired.status,
+          endedAt: now.toISOString(),
+          endReason: 'REPAIRED',
+        },
+        reason: `credit repair ${before.id} approved`,
+      },
+    ]);
+    return decided;
+  }
+
+  private async reject(
+    m: EntityManager,
+    before: CreditRepairRecord,
+    opinion: string,
+    actor: string,
+    now: Date,
+  ): Promise<CreditRepairRecord> {
+    const decided = await this.repository.decideRepair(m, before.id, {
+      status: 'REJECTED',
+      reviewedBy: actor,
+      reviewedAt: now,
+      opinion,
+    });
+    await this.audit.append(m, [
+      {
+        at: now,
+        actor,
+        action: 'REPAIR_REJECTED',
+        entityType: 'credit_repair',
+        entityId: before.id,
+        before: { status: before.status },
+        after: { status: decided.status, reviewedBy: actor, listingId: before.listingId },
+        reason: opinion,
+      },
+    ]);
+    return decided;
+  }
+
+  /**
+   * Every unmet condition of §4.5, each OPEN violation named by id (the domain counts them; staff
+   * need to know which case to process).
+   */
+  private async refusals(m: EntityManager, listing: ListingRecord, now: Date): Promise<DomainErrorDetail[]> {
+    const violations = await this.repository.violationsOfListing(m, listing.id);
+    return creditRepairRefusals({
+      listingStatus: listing.status,
+      listedAt: listing.listedAt,
+      violationStatuses: violations.map((v) => v.status),
+      repairMinDays: this.config.REPAIR_MIN_DAYS,
+      now,
+    }).flatMap((r) =>
+      r.code === 'VIOLATIONS_NOT_PROCESSED'
+        ? violations
+            .filter((v) => v.status === 'OPEN')
+            .map((v) => ({
+              field: r.code,
+              message: `violation ${v.id} (event ${v.eventId}, ${v.measuredAt.toISOString()}) is OPEN, not PROCESSED`,
+            }))
+        : [{ field: r.code, message: r.message }],
+    );
+  }
+}
+
+function repairSnapshot(r: CreditRepairRecord): Record<string, unknown> {
+  return {
+    listingId: r.listingId,
+    status: r.status,
+    applicant: { name: r.applicantName, type: r.applicantType, contact: r.applicantContact },
+    commitment: r.commitment,
+    rectification: r.rectification,
+    attachments: r.attachments,
+  };
+}

@@ -1,0 +1,94 @@
+import { isPublicationOverdue, parseVehicleKey, publicationDueBy } from '@oc/domain';
+import { iso } from './sql-filter';
+import type { ListingStatus, ListingView, ViolationStatus, ViolationView } from './staff-read-models';
+
+/** The violation columns every read selects (table alias v). */
+export const VIOLATION_COLUMNS = `v.id, v.event_id, v.vehicle_key, v.station_id, v.measured_at, v.axles, v.gross_weight_kg,
+  v.limit_kg, v.over_kg, v.suggested_fine_yuan, v.trip_id, v.listing_id, v.status, v.case_no, v.fine_yuan,
+  v.processed_at, v.revoked_reason, v.revoked_at`;
+
+export interface ViolationRow {
+  id: string;
+  event_id: string;
+  vehicle_key: string;
+  station_id: string;
+  measured_at: Date;
+  axles: number;
+  gross_weight_kg: number;
+  limit_kg: number;
+  over_kg: number;
+  suggested_fine_yuan: number;
+  trip_id: string | null;
+  listing_id: string | null;
+  status: ViolationStatus;
+  case_no: string | null;
+  fine_yuan: number | null;
+  processed_at: Date | null;
+  revoked_reason: string | null;
+  revoked_at: Date | null;
+}
+
+export function toViolationView(r: ViolationRow): ViolationView {
+  const identity = parseVehicleKey(r.vehicle_key);
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    plate: identity?.plate ?? r.vehicle_key,
+    plateColor: identity?.plateColor ?? -1,
+    stationId: r.station_id,
+    measuredAt: iso(r.measured_at)!,
+    axles: Number(r.axles),
+    grossWeightKg: Number(r.gross_weight_kg),
+    limitKg: Number(r.limit_kg),
+    overKg: Number(r.over_kg),
+    suggestedFineYuan: Number(r.suggested_fine_yuan),
+    tripId: r.trip_id,
+    listingId: r.listing_id,
+    status: r.status,
+    ...(r.case_no !== null ? { caseNo: r.case_no } : {}),
+    ...(r.fine_yuan !== null ? { fineYuan: Number(r.fine_yuan) } : {}),
+    ...(r.processed_at ? { processedAt: iso(r.processed_at) } : {}),
+    ...(r.revoked_reason !== null ? { revokedReason: r.revoked_reason } : {}),
+    ...(r.revoked_at ? { revokedAt: iso(r.revoked_at) } : {}),
+  };
+}
+
+/** The listing columns every read selects (table alias l). */
+export const LISTING_COLUMNS = `l.id, l.plate, l.plate_color, l.status, l.listed_at, l.expires_at, l.violation_count,
+  l.proposal, l.published_at, l.publication_ends_at, l.ended_at, l.end_reason`;
+
+export interface ListingRow {
+  id: string;
+  plate: string;
+  plate_color: number;
+  status: ListingStatus;
+  listed_at: Date;
+  expires_at: Date;
+  violation_count: number;
+  proposal: Record<string, unknown> | null;
+  published_at: Date | null;
+  publication_ends_at: Date | null;
+  ended_at: Date | null;
+  end_reason: string | null;
+}
+
+/** §4.4: overdue = still LISTED, never published, and past the working-day deadline as of `now`. */
+export function toListingView(r: ListingRow, now: Date, deadlineWorkingDays: number): ListingView {
+  const listedAt = new Date(r.listed_at);
+  return {
+    id: r.id,
+    plate: r.plate,
+    plateColor: Number(r.plate_color),
+    status: r.status,
+    listedAt: listedAt.toISOString(),
+    expiresAt: iso(r.expires_at)!,
+    violationCount: Number(r.violation_count),
+    publicationDueBy: publicationDueBy(listedAt, deadlineWorkingDays).toISOString(),
+    overdue: r.status === 'LISTED' && !r.published_at && isPublicationOverdue(listedAt, now, deadlineWorkingDays),
+    ...(r.proposal ? { proposal: r.proposal } : {}),
+    ...(r.published_at ? { publishedAt: iso(r.published_at) } : {}),
+    ...(r.publication_ends_at ? { publicationEndsAt: iso(r.publication_ends_at) } : {}),
+    ...(r.ended_at ? { endedAt: iso(r.ended_at) } : {}),
+    ...(r.end_reason ? { endReason: r.end_reason } : {}),
+  };
+}

@@ -1,0 +1,310 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@oc/config';
+import { DomainError, DomainErrorCode, type PlateColorCode } from '@oc/domain';
+import { DatabaseConnection } from '../database.module';
+import { overdueListedBefore } from './publication-deadline';
+import { iso, SqlFilter, vehicleKeysFor } from './sql-filter';
+import {
+  LISTING_COLUMNS,
+  ListingRow,
+  toListingView,
+  toViolationView,
+  VIOLATION_COLUMNS,
+  ViolationRow,
+} from './staff-mappers';
+import type {
+  AuditEntryView,
+  CreditRepairStatus,
+  CreditRepairView,
+  ListingDetailView,
+  ListingStatus,
+  ListingView,
+  Page,
+  PageRequest,
+  ViolationStatus,
+  ViolationView,
+  WeighingView,
+} from './staff-read-models';
+
+/** Plate filters arrive normalised and validated (HTTP edge). */
+export interface VehicleFilter {
+  plate?: string;
+  plateColor?: PlateColorCode;
+}
+
+export interface WeighingFilter extends VehicleFilter {
+  classification?: string;
+  stationId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface ViolationFilter extends VehicleFilter {
+  status?: ViolationStatus;
+  stationId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface ListingFilter {
+  status?: ListingStatus;
+  overdue?: boolean;
+  plate?: string;
+}
+
+export interface AuditFilter {
+  entityType?: string;
+  entityId?: string;
+}
+
+/** Staff reads (SPEC §6): one visible, parameterised SELECT and one COUNT per list. */
+@Injectable()
+export class StaffQueryRepository {
+  constructor(
+    private readonly db: DatabaseConnection,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Every stored weighing with its classification, newest first; [from, to) on measuredAt. */
+  async findWeighings(filter: WeighingFilter, page: PageRequest): Promise<Page<WeighingView>> {
+    const f = new SqlFilter()
+      .when(vehicleKeysFor(filter.plate, filter.plateColor), 'w.vehicle_key = ANY($?::text[])')
+      .when(filter.plate === undefined ? filter.plateColor : undefined, 'w.plate_color = $?')
+      .when(filter.classification, 'w.classification = $?')
+      .when(filter.stationId, 'w.station_id = $?')
+      .when(iso(filter.from), 'w.measured_at >= $?')
+      .when(iso(filter.to), 'w.measured_at < $?');
+    const limit = f.page(page);
+    const rows = await this.query<WeighingRow>(
+      `SELECT w.id, w.event_id, w.source, w.station_id, w.lane_id, w.measured_at, w.received_at, w.plate, w.plate_color,
+              w.axles, w.combination, w.single_drive_axle, w.gross_weight_kg, w.cargo, w.permit_no, w.classification,
+              w.limit_kg, w.over_kg, w.suggested_fine_yuan
+       FROM weighings w ${f.where}
+       ORDER BY w.measured_at DESC, w.id DESC ${limit.sql}`,
+      limit.params,
+    );
+    const total = await this.count(`SELECT count(*) AS n FROM weighings w ${f.where}`, f.params);
+    return { items: rows.map(toWeighingView), page: page.page, pageSize: page.pageSize, total };
+  }
+
+  /** Violations newest first; [from, to) on measuredAt. */
+  async findViolations(filter: ViolationFilter, page: PageRequest): Promise<Page<ViolationView>> {
+    const f = new SqlFilter()
+      .when(vehicleKeysFor(filter.plate, filter.plateColor), 'v.vehicle_key = ANY($?::text[])')
+      // vehicle_key is "<colour code>:<plate>".
+      .when(
+        filter.plate === undefined && filter.plateColor !== undefined ? `${filter.plateColor}:%` : undefined,
+        'v.vehicle_key LIKE $?',
+      )
+      .when(filter.status, 'v.status = $?')
+      .when(filter.stationId, 'v.station_id = $?')
+      .when(iso(filter.from), 'v.measured_at >= $?')
+      .when(iso(filter.to), 'v.measured_at < $?');
+    const limit = f.page(page);
+    const rows = await this.query<ViolationRow>(
+      `SELECT ${VIOLATION_COLUMNS} FROM violations v ${f.where}
+       ORDER BY v.measured_at DESC, v.id DESC ${limit.sql}`,
+      limit.params,
+    );
+    const total = await this.count(`SELECT count(*) AS n FROM violations v ${f.where}`, f.params);
+    return { items: rows.map(toViolationView), page: page.page, pageSize: page.pageSize, total };
+  }
+
+  /**
+   * The review queue. Oldest first when asking for LISTED or overdue listings (the one waiting longest
+   * comes first), newest first otherwise. `overdue` uses the same working-day rule as the flag.
+   */
+  async findListings(filter: ListingFilter, page: PageRequest, now: Date): Promise<Page<ListingView>> {
+    const workingDays = this.config.PUBLICATION_DEADLINE_WORKING_DAYS;
+    const cutoff = overdueListedBefore(now, workingDays).toISOString();
+    const f = new SqlFilter()
+      .when(filter.status, 'l.status = $?')
+      .when(filter.plate, 'l.plate = $?')
+      .when(
+        filter.overdue === true ? cutoff : undefined,
+        `(l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < $?)`,
+      )
+      .when(
+        filter.overdue === false ? cutoff : undefined,
+        `NOT (l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < $?)`,
+      );
+    const oldestFirst = filter.status === 'LISTED' || filter.overdue === true;
+    const limit = f.page(page);
+    const rows = await this.query<ListingRow>(
+      `SELECT ${LISTING_COLUMNS} FROM listings l ${f.where}
+       ORDER BY ${oldestFirst ? 'l.listed_at ASC, l.id ASC' : 'l.listed_at DESC, l.id DESC'} ${limit.sql}`,
+      limit.params,
+    );
+    const total = await this.count(`SELECT count(*) AS n FROM listings l ${f.where}`, f.params);
+    return {
+      items: rows.map((r) => toListingView(r, now, workingDays)),
+      page: page.page,
+      pageSize: page.pageSize,
+      total,
+    };
+  }
+
+  /** One listing with its violations; DomainError NOT_FOUND when there is none. */
+  async getListing(id: string, now: Date): Promise<ListingDetailView> {
+    const [row] = await this.query<ListingRow>(`SELECT ${LISTING_COLUMNS} FROM listings l WHERE l.id = $1`, [id]);
+    if (!row) throw new DomainError(DomainErrorCode.NOT_FOUND, `listing ${id} does not exist`);
+    const violations = await this.query<ViolationRow>(
+      `SELECT ${VIOLATION_COLUMNS} FROM violations v WHERE v.listing_id = $1 ORDER BY v.measured_at DESC, v.id DESC`,
+      [id],
+    );
+    return {
+      ...toListingView(row, now, this.config.PUBLICATION_DEADLINE_WORKING_DAYS),
+      violations: violations.map(toViolationView),
+    };
+  }
+
+  /** Credit-repair requests, oldest first (the review queue). */
+  async findCreditRepairs(filter: { status?: CreditRepairStatus }, page: PageRequest): Promise<Page<CreditRepairView>> {
+    const f = new SqlFilter().when(filter.status, 'r.status = $?');
+    const limit = f.page(page);
+    const rows = await this.query<CreditRepairRow>(
+      `SELECT r.*, l.plate, l.plate_color FROM credit_repairs r JOIN listings l ON l.id = r.listing_id ${f.where}
+       ORDER BY r.submitted_at ASC, r.id ASC ${limit.sql}`,
+      limit.params,
+    );
+    const total = await this.count(`SELECT count(*) AS n FROM credit_repairs r ${f.where}`, f.params);
+    return { items: rows.map(toCreditRepairView), page: page.page, pageSize: page.pageSize, total };
+  }
+
+  /** Audit entries in chain order (seq ascending). */
+  async findAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntryView>> {
+    const f = new SqlFilter().when(filter.entityType, 'a.entity_type = $?').when(filter.entityId, 'a.entity_id = $?');
+    const limit = f.page(page);
+    const rows = await this.query<AuditRow>(
+      `SELECT a.* FROM audit_log a ${f.where} ORDER BY a.seq ${limit.sql}`,
+      limit.params,
+    );
+    const total = await this.count(`SELECT count(*) AS n FROM audit_log a ${f.where}`, f.params);
+    return {
+      items: rows.map((r) => ({
+        seq: String(r.seq),
+        at: iso(r.at)!,
+        actor: r.actor,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        before: r.before,
+        after: r.after,
+        reason: r.reason,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+      page: page.page,
+      pageSize: page.pageSize,
+      total,
+    };
+  }
+
+  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const ds = await this.db.ready();
+    return (await ds.query(sql, params)) as T[];
+  }
+
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    const [row] = await this.query<{ n: string }>(sql, params);
+    return Number(row?.n ?? 0);
+  }
+}
+
+interface WeighingRow {
+  id: string;
+  event_id: string;
+  source: string;
+  station_id: string;
+  lane_id: string | null;
+  measured_at: Date;
+  received_at: Date;
+  plate: string;
+  plate_color: number;
+  axles: number;
+  combination: boolean;
+  single_drive_axle: boolean;
+  gross_weight_kg: number;
+  cargo: string;
+  permit_no: string | null;
+  classification: string;
+  limit_kg: number;
+  over_kg: number;
+  suggested_fine_yuan: number | null;
+}
+
+function toWeighingView(r: WeighingRow): WeighingView {
+  return {
+    id: String(r.id),
+    eventId: r.event_id,
+    source: r.source,
+    stationId: r.station_id,
+    ...(r.lane_id !== null ? { laneId: r.lane_id } : {}),
+    measuredAt: iso(r.measured_at)!,
+    receivedAt: iso(r.received_at)!,
+    plate: r.plate,
+    plateColor: Number(r.plate_color),
+    axles: Number(r.axles),
+    combination: r.combination,
+    singleDriveAxle: r.single_drive_axle,
+    grossWeightKg: Number(r.gross_weight_kg),
+    cargo: r.cargo,
+    ...(r.permit_no !== null ? { permitNo: r.permit_no } : {}),
+    classification: r.classification,
+    limitKg: Number(r.limit_kg),
+    overKg: Number(r.over_kg),
+    ...(r.suggested_fine_yuan !== null ? { suggestedFineYuan: Number(r.suggested_fine_yuan) } : {}),
+  };
+}
+
+interface CreditRepairRow {
+  id: string;
+  listing_id: string;
+  plate: string;
+  plate_color: number;
+  status: CreditRepairStatus;
+  applicant_name: string;
+  applicant_type: 'PERSON' | 'COMPANY';
+  applicant_contact: string;
+  commitment: boolean;
+  rectification: string;
+  attachments: string[];
+  submitted_by: string;
+  submitted_at: Date;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  opinion: string | null;
+}
+
+function toCreditRepairView(r: CreditRepairRow): CreditRepairView {
+  return {
+    id: r.id,
+    listingId: r.listing_id,
+    plate: r.plate,
+    plateColor: Number(r.plate_color),
+    status: r.status,
+    applicant: { name: r.applicant_name, type: r.applicant_type, contact: r.applicant_contact },
+    commitment: r.commitment,
+    rectification: r.rectification,
+    attachments: r.attachments ?? [],
+    submittedBy: r.submitted_by,
+    submittedAt: iso(r.submitted_at)!,
+    ...(r.reviewed_by !== null ? { reviewedBy: r.reviewed_by } : {}),
+    ...(r.reviewed_at ? { reviewedAt: iso(r.reviewed_at) } : {}),
+    ...(r.opinion !== null ? { opinion: r.opinion } : {}),
+  };
+}
+
+interface AuditRow {
+  seq: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}

@@ -1,0 +1,168 @@
+/**
+ * What the staff and public reads return (SPEC §6). Times are ISO 8601 strings (UTC, `Z` offset);
+ * `violationCount` and `countInWindow` count acts (trips), not weighings.
+ */
+
+/** SPEC §6: every list is `{items, page, pageSize, total}`. */
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface PageRequest {
+  /** 1-based. */
+  page: number;
+  /** 1..500 (SPEC §6). */
+  pageSize: number;
+}
+
+export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
+export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
+export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
+export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+export interface ViolationView {
+  id: string;
+  eventId: string;
+  plate: string;
+  plateColor: number;
+  stationId: string;
+  measuredAt: string;
+  axles: number;
+  grossWeightKg: number;
+  limitKg: number;
+  overKg: number;
+  suggestedFineYuan: number;
+  tripId: string | null;
+  listingId: string | null;
+  status: ViolationStatus;
+  caseNo?: string;
+  fineYuan?: number;
+  processedAt?: string;
+  revokedReason?: string;
+  revokedAt?: string;
+}
+
+export interface ListingView {
+  id: string;
+  plate: string;
+  plateColor: number;
+  status: ListingStatus;
+  listedAt: string;
+  expiresAt: string;
+  violationCount: number;
+  /** End of the PUBLICATION_DEADLINE_WORKING_DAYS-th working day after listing (Asia/Shanghai). */
+  publicationDueBy: string;
+  /** LISTED, never published, and past publicationDueBy (§4.4). */
+  overdue: boolean;
+  proposal?: Record<string, unknown>;
+  publishedAt?: string;
+  publicationEndsAt?: string;
+  endedAt?: string;
+  endReason?: string;
+}
+
+export interface ListingDetailView extends ListingView {
+  /** The violations attached to the listing, newest first. */
+  violations: ViolationView[];
+}
+
+export interface VehicleProfileView {
+  plate: string;
+  plateColor: number;
+  state: VehicleCreditState;
+  /** Counted trips in (now − COUNT_WINDOW_DAYS, now] after the last fresh start, derived as of now. */
+  countInWindow: number;
+  violations: ViolationView[];
+  listings: ListingView[];
+}
+
+export interface WeighingView {
+  id: string;
+  eventId: string;
+  source: string;
+  stationId: string;
+  laneId?: string;
+  measuredAt: string;
+  receivedAt: string;
+  plate: string;
+  plateColor: number;
+  axles: number;
+  combination: boolean;
+  singleDriveAxle: boolean;
+  grossWeightKg: number;
+  cargo: string;
+  permitNo?: string;
+  classification: string;
+  limitKg: number;
+  overKg: number;
+  suggestedFineYuan?: number;
+}
+
+export interface CreditRepairView {
+  id: string;
+  listingId: string;
+  plate: string;
+  plateColor: number;
+  status: CreditRepairStatus;
+  applicant: { name: string; type: 'PERSON' | 'COMPANY'; contact: string };
+  commitment: boolean;
+  rectification: string;
+  attachments: string[];
+  submittedBy: string;
+  submittedAt: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+  opinion?: string;
+}
+
+export interface AuditEntryView {
+  seq: string;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * GET /v1/stats. `asOfNow` is the state at the request; `period` counts events in [from, to).
+ * See StatsRepository for the exact definition of every figure.
+ */
+export interface StatsView {
+  region: string | null;
+  asOfNow: { at: string; watch: number; listed: number; published: number; overduePublications: number };
+  period: {
+    from: string;
+    to: string;
+    violations: number;
+    warnings: number;
+    turnBacks: number;
+    casesProcessed: number;
+    finesYuan: number;
+    repaired: number;
+    expired: number;
+    revoked: number;
+  };
+}
+
+/** A public posting (失信公示): legal facts in full, natural persons' names masked, no staff ids. */
+export interface PublicPostingView {
+  plate: string;
+  plateColor: number;
+  listedAt: string;
+  publishedAt: string;
+  publicationEndsAt: string;
+  violationCount: number;
+  decisionNo: string | null;
+  legalBasis: string | null;
+  /** From the vehicle's latest credit-repair request; masked (张*) for a natural person; null if unknown. */
+  ownerName: string | null;
+}

@@ -1,0 +1,416 @@
+import { AppConfig, loadConfig } from '@oc/config';
+import { CreditRecountService, ViolationActionsService } from '@oc/credit';
+import {
+  AuditLogRepository,
+  createDataSource,
+  CreditRepository,
+  DatabaseConnection,
+  OutboxRepository,
+} from '@oc/persistence';
+import { violationEvent } from '@oc/simulation';
+import { RunningApp } from '../harness/app-process';
+import { runCli } from '../harness/cli';
+import { Scenario } from '../harness/scenario';
+import { eventually } from '../harness/services';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const SECRET = 'staff-queries-e2e-secret-0123456789abcdef';
+const ago = (ms: number): Date => new Date(Date.now() - ms);
+
+interface ApiBody {
+  error?: { code: string; message: string; details?: { field: string; message: string }[] };
+  [key: string]: unknown;
+}
+
+describe('staff-api queries and public postings (running apps, real Kafka, Postgres)', () => {
+  let s: Scenario;
+  let staff: RunningApp;
+  let token: string;
+  let clientNo = 0;
+
+  const get = async (path: string, options: { token?: string | null; clientIp?: string } = {}) => {
+    const headers: Record<string, string> = {};
+    const bearer = options.token === undefined ? token : options.token;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    // Each public call gets its own client address unless a test shares one (rate limit per address).
+    headers['x-forwarded-for'] = options.clientIp ?? `198.51.100.${(clientNo = (clientNo % 250) + 1)}`;
+    const res = await fetch(`${staff.url}${path}`, { headers });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
+    return { status: res.status, headers: res.headers, body: (await res.json()) as ApiBody & Record<string, any> };
+  };
+  const expect400 = async (path: string, field: string) => {
+    const res = await get(path);
+    expect({ path, status: res.status }).toEqual({ path, status: 400 });
+    expect(res.body.error!.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error!.details!.map((d) => d.field)).toContain(field);
+  };
+
+  beforeAll(async () => {
+    s = await Scenario.create('staffq');
+    await s.startIngest();
+    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET });
+    const issued = await runCli(
+      ['token:issue', '--sub', 'officer-q', '--roles', 'OFFICER'],
+      s.env({ STAFF_JWT_SECRET: SECRET }),
+    );
+    expect(issued.code).toBe(0);
+    token = issued.stdout.trim();
+    await s.produce([
+      // Listed 16 days ago: past the 7-working-day publication deadline.
+      ...[20, 18, 16].map((d, i) =>
+        violationEvent({ eventId: `q-a-${i}`, plate: '浙E50001', measuredAt: ago(d * DAY), stationId: '330521001' }),
+      ),
+      // One counted trip: WATCH; and a warning.
+      violationEvent({ eventId: 'q-b-0', plate: '浙E50002', measuredAt: ago(10 * DAY), stationId: '330522001' }),
+      violationEvent({ eventId: 'q-b-1', plate: '浙E50002', measuredAt: ago(9 * DAY), overKg: 500 }),
+      // Listed for publication in the test below.
+      ...[30, 25, 20].map((d, i) =>
+        violationEvent({ eventId: `q-c-${i}`, plate: '浙E50003', measuredAt: ago(d * DAY), stationId: '330523001' }),
+      ),
+      // Listed an hour ago: not overdue.
+      ...[5, 3, 1].map((h, i) => violationEvent({ eventId: `q-d-${i}`, plate: '浙E50004', measuredAt: ago(h * HOUR) })),
+      // Listed, then revoked below (stats: revoked).
+      ...[14, 13, 12].map((d, i) =>
+        violationEvent({ eventId: `q-e-${i}`, plate: '浙E50005', measuredAt: ago(d * DAY), stationId: '330521001' }),
+      ),
+    ]);
+    await eventually(
+      async () =>
+        Number((await s.query<{ n: string }>(`SELECT count(*) AS n FROM listings`))[0]!.n) === 4 &&
+        Number((await s.query<{ n: string }>(`SELECT count(*) AS n FROM weighings`))[0]!.n) === 14,
+      { what: 'four listings and every weighing', timeoutMs: 30000 },
+    );
+  });
+  afterAll(() => s.close());
+
+  it('answers 401 without a staff token on a staff endpoint', async () => {
+    const res = await get('/v1/listings', { token: null });
+    expect(res.status).toBe(401);
+    expect(res.body.error!.code).toBe('UNAUTHORIZED');
+    expect((await get('/v1/vehicles/1/浙E50001', { token: 'not.a.jwt' })).status).toBe(401);
+  });
+
+  it('profiles a listed vehicle: LISTED, count 3, violations and listing newest first, overdue publication', async () => {
+    const res = await get(`/v1/vehicles/YELLOW/${encodeURIComponent('浙e·50001')}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ plate: '浙E50001', plateColor: 1, state: 'LISTED', countInWindow: 3 });
+    const violations = res.body.violations as Record<string, unknown>[];
+    expect(violations.map((v) => v.eventId)).toEqual(['q-a-2', 'q-a-1', 'q-a-0']);
+    expect(violations[0]).toMatchObject({
+      stationId: '330521001',
+      axles: 2,
+      grossWeightKg: 20000,
+      limitKg: 18000,
+      overKg: 2000,
+      suggestedFineYuan: 1000,
+      status: 'OPEN',
+    });
+    expect(violations[0]!.tripId).toBe(violations[0]!.id);
+    expect(violations[0]!.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/);
+    const listings = res.body.listings as Record<string, unknown>[];
+    expect(listings).toHaveLength(1);
+    expect(listings[0]).toMatchObject({
+      plate: '浙E50001',
+      plateColor: 1,
+      status: 'LISTED',
+      violationCount: 3,
+      overdue: true,
+    });
+    expect(Date.parse(listings[0]!.publicationDueBy as string)).toBeGreaterThan(
+      Date.parse(listings[0]!.listedAt as string),
+    );
+    expect(listings[0]).not.toHaveProperty('publishedAt');
+  });
+
+  it('profiles a WATCH vehicle, an unknown vehicle (CLEAR) and refuses a bad plate or colour', async () => {
+    const watch = await get('/v1/vehicles/1/浙E50002');
+    expect(watch.body).toMatchObject({ state: 'WATCH', countInWindow: 1, listings: [] });
+    expect((watch.body.violations as unknown[]).length).toBe(1);
+    expect((await get('/v1/vehicles/1/浙E59999')).body).toEqual({
+      plate: '浙E59999',
+      plateColor: 1,
+      state: 'CLEAR',
+      countInWindow: 0,
+      violations: [],
+      listings: [],
+    });
+    await expect400('/v1/vehicles/PURPLE/浙E50001', 'plateColor');
+    await expect400('/v1/vehicles/1/XYZ', 'plate');
+    await expect400(`/v1/vehicles/1/${encodeURIComponent("浙E50001' OR 1=1 --")}`, 'plate');
+  });
+
+  it('filters and pages weighings and violations', async () => {
+    const all = await get('/v1/violations?plate=浙E50001&plateColor=1&pageSize=2');
+    expect(all.body).toMatchObject({ page: 1, pageSize: 2, total: 3 });
+    expect(all.body.items.map((v: { eventId: string }) => v.eventId)).toEqual(['q-a-2', 'q-a-1']);
+    const second = await get('/v1/violations?plate=浙e50001&pageSize=2&page=2');
+    expect(second.body.items.map((v: { eventId: string }) => v.eventId)).toEqual(['q-a-0']);
+    expect((await get('/v1/violations?stationId=330523001&status=OPEN')).body.total).toBe(3);
+    const from = ago(19 * DAY).toISOString();
+    expect((await get(`/v1/violations?plate=浙E50001&from=${from}`)).body.total).toBe(2);
+    expect((await get(`/v1/violations?plate=浙E50001&to=${from}`)).body.total).toBe(1);
+
+    const warning = await get('/v1/weighings?plate=浙E50002&classification=WARNING');
+    expect(warning.body.total).toBe(1);
+    expect(warning.body.items[0]).toMatchObject({ eventId: 'q-b-1', classification: 'WARNING', overKg: 500 });
+    expect((await get('/v1/weighings?plateColor=YELLOW&classification=VIOLATION')).body.total).toBe(13);
+    expect((await get('/v1/weighings?pageSize=500')).body).toMatchObject({ total: 14, pageSize: 500 });
+  });
+
+  it('lists the review queue with the overdue flag and shows one listing', async () => {
+    const queue = await get('/v1/listings?status=LISTED');
+    const plates = queue.body.items.map((l: { plate: string }) => l.plate);
+    // Oldest first.
+    expect(plates).toEqual(['浙E50003', '浙E50001', '浙E50005', '浙E50004']);
+    const overdue = await get('/v1/listings?overdue=true');
+    expect(overdue.body.items.map((l: { plate: string }) => l.plate)).toEqual(['浙E50003', '浙E50001', '浙E50005']);
+    expect(overdue.body.items.every((l: { overdue: boolean }) => l.overdue)).toBe(true);
+    const fresh = await get('/v1/listings?overdue=false');
+    expect(fresh.body.items.map((l: { plate: string; overdue: boolean }) => [l.plate, l.overdue])).toEqual([
+      ['浙E50004', false],
+    ]);
+    const id = (queue.body.items[1] as { id: string }).id;
+    const one = await get(`/v1/listings/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ id, plate: '浙E50001', status: 'LISTED', overdue: true });
+    expect((one.body.violations as unknown[]).length).toBe(3);
+    const missing = await get('/v1/listings/6f1e7c1a-2b1c-4d1e-9a1b-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error!.code).toBe('NOT_FOUND');
+    await expect400('/v1/listings/not-a-uuid', 'id');
+    await expect400('/v1/listings?overdue=maybe', 'overdue');
+    await expect400('/v1/listings?status=GONE', 'status');
+  });
+
+  it('reads the audit log of an entity and verifies the chain (API and CLI)', async () => {
+    const [listing] = await s.query<{ id: string }>(`SELECT id FROM listings WHERE plate = '浙E50001'`);
+    const entries = await get(`/v1/audit?entityType=listing&entityId=${listing!.id}`);
+    expect(entries.status).toBe(200);
+    expect(entries.body.total).toBeGreaterThanOrEqual(1);
+    expect(entries.body.items[0]).toMatchObject({ entityType: 'listing', entityId: listing!.id, actor: 'system' });
+    const verification = await get('/v1/audit/verification');
+    expect(verification.body).toMatchObject({ ok: true });
+    expect(verification.body.entries).toBeGreaterThan(0);
+    const cli = await runCli(['audit:verify'], s.env());
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, entries: verification.body.entries });
+  });
+
+  it('shows a PUBLISHED listing in the public postings with the owner masked, and nothing unpublished', async () => {
+    const [listing] = await s.query<{ id: string }>(`SELECT id FROM listings WHERE plate = '浙E50003'`);
+    // The publication workflow has its own tests; here the state it leaves is written directly.
+    await s.query(
+      `UPDATE listings SET status = 'PUBLISHED', published_at = now() - interval '1 day',
+         publication_ends_at = now() + interval '729 days',
+         proposal = '{"decisionNo":"湖交执罚〔2025〕0001号","legalBasis":"《公路安全保护条例》第六十六条","proposedBy":"officer-a"}'
+       WHERE id = $1`,
+      [listing!.id],
+    );
+    await s.query(
+      `INSERT INTO credit_repairs (listing_id, status, applicant_name, applicant_type, applicant_contact, commitment,
+         rectification, submitted_by, submitted_at)
+       VALUES ($1, 'PENDING', '张三丰', 'PERSON', '13800000000', true, '已卸载超限货物', 'officer-a', now())`,
+      [listing!.id],
+    );
+    const posted = await get(`/v1/public/postings?plate=${encodeURIComponent('浙e 50003')}`, { token: null });
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({ total: 1, page: 1 });
+    expect(posted.body.items[0]).toEqual({
+      plate: '浙E50003',
+      plateColor: 1,
+      listedAt: expect.any(String),
+      publishedAt: expect.any(String),
+      publicationEndsAt: expect.any(String),
+      violationCount: 3,
+      decisionNo: '湖交执罚〔2025〕0001号',
+      legalBasis: '《公路安全保护条例》第六十六条',
+      ownerName: '张**',
+    });
+    expect(JSON.stringify(posted.body)).not.toMatch(/officer|13800000000|张三丰|"id"/);
+    const everything = await get('/v1/public/postings', { token: null });
+    expect(everything.body.items.map((p: { plate: string }) => p.plate)).toEqual(['浙E50003']);
+    expect((await get('/v1/public/postings?plate=浙E50001', { token: null })).body.total).toBe(0);
+
+    // An ended publication period is no longer posted.
+    await s.query(`UPDATE listings SET publication_ends_at = now() - interval '1 second' WHERE id = $1`, [listing!.id]);
+    expect((await get('/v1/public/postings', { token: null })).body.total).toBe(0);
+    await s.query(`UPDATE listings SET publication_ends_at = now() + interval '729 days' WHERE id = $1`, [listing!.id]);
+
+    const repairs = await get('/v1/credit-repairs?status=PENDING');
+    expect(repairs.body.total).toBe(1);
+    expect(repairs.body.items[0]).toMatchObject({
+      listingId: listing!.id,
+      plate: '浙E50003',
+      applicant: { name: '张三丰', type: 'PERSON' },
+    });
+    expect((await get('/v1/credit-repairs?status=APPROVED')).body.total).toBe(0);
+  });
+
+  it('rate-limits the public postings per client address (429 with Retry-After)', async () => {
+    const ip = '203.0.113.77';
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++)
+      statuses.push((await get('/v1/public/postings', { token: null, clientIp: ip })).status);
+    expect(statuses.slice(0, 60).every((c) => c === 200)).toBe(true);
+    const limited = await get('/v1/public/postings', { token: null, clientIp: ip });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error!.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Another address is not affected.
+    expect((await get('/v1/public/postings', { token: null, clientIp: '203.0.113.78' })).status).toBe(200);
+  });
+
+  it('answers hostile or malformed input with 400, never 500', async () => {
+    await expect400('/v1/violations?pageSize=501', 'pageSize');
+    await expect400('/v1/weighings?pageSize=99999999999999999999', 'pageSize');
+    await expect400('/v1/weighings?page=0', 'page');
+    await expect400('/v1/weighings?pageSize=ten', 'pageSize');
+    await expect400(`/v1/violations?plate=${encodeURIComponent("浙E50001' OR '1'='1")}`, 'plate');
+    await expect400(`/v1/weighings?stationId=${encodeURIComponent("330521'; DROP TABLE weighings; --")}`, 'stationId');
+    await expect400('/v1/weighings?classification=ALL', 'classification');
+    await expect400('/v1/violations?from=yesterday', 'from');
+    await expect400(`/v1/violations?from=${ago(DAY).toISOString()}&to=${ago(2 * DAY).toISOString()}`, 'from');
+    await expect400('/v1/stats?region=33%25', 'region');
+    await expect400('/v1/audit?entityType=listing%27--', 'entityType');
+    await expect400('/v1/public/postings?pageSize=100000', 'pageSize');
+    await expect400(`/v1/public/postings?plate=${encodeURIComponent("x' UNION SELECT 1 --")}`, 'plate');
+    const unknown = await get('/v1/listings?sort=id;DROP');
+    expect(unknown.status).toBe(400);
+    const repeated = await get('/v1/violations?plate=浙E50001&plate=浙E50002');
+    expect(repeated.status).toBe(400);
+    expect((await s.query(`SELECT count(*)::int AS n FROM weighings`))[0]).toEqual({ n: 14 });
+  });
+
+  it('/stats equals direct SQL counts over a simulated data set', async () => {
+    // A revocation (stats: revoked) through the application service, as staff would do it.
+    const config: AppConfig = loadConfig(s.env());
+    const db = new DatabaseConnection(
+      createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'test', poolSize: 2 }),
+    );
+    try {
+      const credit = new CreditRepository();
+      const audit = new AuditLogRepository(db);
+      const actions = new ViolationActionsService(
+        db,
+        credit,
+        audit,
+        new CreditRecountService(config, credit, audit, new OutboxRepository()),
+      );
+      const [v] = await s.query<{ id: string }>(`SELECT id FROM violations WHERE event_id = 'q-e-1'`);
+      await actions.revoke(v!.id, 'device fault (设备故障)', 'officer-q');
+    } finally {
+      await db.onApplicationShutdown();
+    }
+    // Processed cases and turn-backs, as the workflow and the gate leave them.
+    await s.query(
+      `UPDATE violations SET status = 'PROCESSED', case_no = 'HZ-' || event_id, fine_yuan = 800,
+         processed_at = now() - interval '2 days' WHERE event_id IN ('q-a-0', 'q-a-1')`,
+    );
+    await s.query(
+      `INSERT INTO turn_backs (decision_id, station_id, plate, plate_color, vehicle_key, reasons, at)
+       VALUES ('q-tb-1', '330521001', '浙E50001', 1, '1:浙E50001', '{DISHONESTY_LIST}', now() - interval '1 day'),
+              ('q-tb-2', '330522002', '浙E50001', 1, '1:浙E50001', '{DISHONESTY_LIST}', now() - interval '3 days'),
+              ('q-tb-3', '330521001', '浙E50001', 1, '1:浙E50001', '{DISHONESTY_LIST}', now() - interval '40 days')`,
+    );
+
+    const simulated = await runCli(
+      ['simulate', '--rate', '200', '--duration', '2', '--vehicles', '100', '--seed', '5', '--backfill-days', '30'],
+      s.env(),
+    );
+    expect(simulated.code).toBe(0);
+    await s.waitUntilConsumed(120000);
+
+    const sqlStats = async (from: string, to: string, region: string | null) => {
+      const like = region === null ? '%' : `${region}%`;
+      const one = async (sql: string, params: unknown[]): Promise<number> =>
+        Number(Object.values((await s.query(sql, params))[0]!)[0]);
+      // The listing's region: the station of the violation that reached it (measured_at = listed_at).
+      const listingsIn = `FROM listings l WHERE EXISTS (SELECT 1 FROM violations r WHERE r.vehicle_key = l.vehicle_key
+                            AND r.measured_at = l.listed_at AND r.station_id LIKE $1)`;
+      return {
+        listed: await one(`SELECT count(*) ${listingsIn} AND l.status = 'LISTED'`, [like]),
+        published: await one(`SELECT count(*) ${listingsIn} AND l.status = 'PUBLISHED'`, [like]),
+        period: {
+          from,
+          to,
+          violations: await one(
+            `SELECT count(*) FROM violations WHERE measured_at >= $2 AND measured_at < $3 AND status <> 'REVOKED' AND station_id LIKE $1`,
+            [like, from, to],
+          ),
+          warnings: await one(
+            `SELECT count(*) FROM weighings WHERE classification = 'WARNING' AND measured_at >= $2 AND measured_at < $3 AND station_id LIKE $1`,
+            [like, from, to],
+          ),
+          turnBacks: await one(`SELECT count(*) FROM turn_backs WHERE at >= $2 AND at < $3 AND station_id LIKE $1`, [
+            like,
+            from,
+            to,
+          ]),
+          casesProcessed: await one(
+            `SELECT count(*) FROM violations WHERE status = 'PROCESSED' AND processed_at >= $2 AND processed_at < $3 AND station_id LIKE $1`,
+            [like, from, to],
+          ),
+          finesYuan: await one(
+            `SELECT COALESCE(sum(fine_yuan), 0) FROM violations WHERE status = 'PROCESSED' AND processed_at >= $2 AND processed_at < $3 AND station_id LIKE $1`,
+            [like, from, to],
+          ),
+          repaired: await one(
+            `SELECT count(*) ${listingsIn} AND l.status = 'REPAIRED' AND l.ended_at >= $2 AND l.ended_at < $3`,
+            [like, from, to],
+          ),
+          expired: await one(
+            `SELECT count(*) ${listingsIn} AND l.status = 'EXPIRED' AND l.ended_at >= $2 AND l.ended_at < $3`,
+            [like, from, to],
+          ),
+          revoked: await one(
+            `SELECT count(*) ${listingsIn} AND l.status = 'REVOKED' AND l.ended_at >= $2 AND l.ended_at < $3`,
+            [like, from, to],
+          ),
+        },
+      };
+    };
+
+    // Default period: the last 30 days.
+    const whole = await get('/v1/stats');
+    expect(whole.status).toBe(200);
+    const { from, to } = whole.body.period as { from: string; to: string };
+    expect(Date.parse(to) - Date.parse(from)).toBe(30 * DAY);
+    expect(Math.abs(Date.parse(to) - Date.now())).toBeLessThan(60_000);
+    const expected = await sqlStats(from, to, null);
+    expect(whole.body.period).toEqual(expected.period);
+    expect(whole.body.asOfNow).toMatchObject({ listed: expected.listed, published: expected.published });
+    expect(whole.body.period.violations).toBeGreaterThan(10);
+    expect(whole.body.period).toMatchObject({ casesProcessed: 2, finesYuan: 1600, turnBacks: 2, revoked: 1 });
+
+    // overduePublications against each listing's own flag (the domain's working-day rule).
+    const overdueFlags = await get('/v1/listings?status=LISTED&pageSize=500');
+    expect(whole.body.asOfNow.overduePublications).toBe(
+      overdueFlags.body.items.filter((l: { overdue: boolean }) => l.overdue).length,
+    );
+    // WATCH against each vehicle's profile, which derives its state with the domain fold as of now.
+    const vehicles = await s.query<{ vehicle_key: string }>(`SELECT DISTINCT vehicle_key FROM violations`);
+    let watch = 0;
+    for (const { vehicle_key } of vehicles) {
+      const [color, plate] = vehicle_key.split(':');
+      const profile = await get(`/v1/vehicles/${color}/${encodeURIComponent(plate!)}`);
+      expect(profile.status).toBe(200);
+      if (profile.body.state === 'WATCH') watch += 1;
+    }
+    expect(watch).toBeGreaterThan(0);
+    expect(whole.body.asOfNow.watch).toBe(watch);
+
+    // A region and an explicit period.
+    const pFrom = ago(20 * DAY).toISOString();
+    const pTo = ago(DAY).toISOString();
+    for (const region of ['330521', '3305', '330523']) {
+      const regional = await get(`/v1/stats?region=${region}&from=${pFrom}&to=${pTo}`);
+      expect(regional.status).toBe(200);
+      const want = await sqlStats(pFrom, pTo, region);
+      expect({ region, ...regional.body.period }).toEqual({ region, ...want.period });
+      expect(regional.body.asOfNow).toMatchObject({ listed: want.listed, published: want.published });
+    }
+    const deqing = (await get(`/v1/stats?region=330521&from=${pFrom}&to=${pTo}`)).body.period;
+    expect(deqing).toMatchObject({ casesProcessed: 2, finesYuan: 1600, turnBacks: 1 });
+  });
+});

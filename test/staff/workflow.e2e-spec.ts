@@ -1,0 +1,424 @@
+import { issueStaffToken } from '@oc/credit';
+import { AuditLogRepository, createDataSource, DatabaseConnection } from '@oc/persistence';
+import { violationEvent } from '@oc/simulation';
+import { RunningApp } from '../harness/app-process';
+import { runCli } from '../harness/cli';
+import { Scenario } from '../harness/scenario';
+import { eventually } from '../harness/services';
+
+const DAY = 86_400_000;
+const t0 = new Date(Date.now() - 100 * DAY);
+const at = (days: number): Date => new Date(t0.getTime() + days * DAY);
+const SECRET = 'staff-workflow-e2e-secret-0123456789abcdef';
+
+interface ApiAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+describe('staff-api workflow: publication, case processing, credit repair, revocation (running apps)', () => {
+  let s: Scenario;
+  let gate: RunningApp;
+  let staff: RunningApp;
+  let stationKey: string;
+  const storyPlate = '浙E50001';
+  const revokedPlate = '浙E50002';
+  const token: Record<'officerA' | 'legalB' | 'repairC' | 'allRolesA', string> = {
+    officerA: '',
+    legalB: '',
+    repairC: '',
+    allRolesA: '',
+  };
+
+  const issue = async (sub: string, roles: string, extra: string[] = []): Promise<string> => {
+    const r = await runCli(
+      ['token:issue', '--sub', sub, '--roles', roles, ...extra],
+      s.env({ STAFF_JWT_SECRET: SECRET }),
+    );
+    expect(r).toMatchObject({ code: 0 });
+    return r.stdout.trim();
+  };
+
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    bearer: string | null,
+    body?: unknown,
+  ): Promise<ApiAnswer> => {
+    const headers: Record<string, string> = {};
+    if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${staff.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  const decide = async (plate: string) => {
+    const res = await fetch(
+      `${gate.url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1&cargo=LADEN`,
+      {
+        headers: { authorization: `Bearer ${stationKey}` },
+      },
+    );
+    return (await res.json()) as { decision: string; listing: { id: string; status: string } | null };
+  };
+
+  const listingOf = async (plate: string) => {
+    const [row] = await s.query<{ id: string; status: string; end_reason: string | null; ended_at: Date | null }>(
+      `SELECT id, status, end_reason, ended_at FROM listings WHERE vehicle_key = $1 ORDER BY listed_at DESC LIMIT 1`,
+      [`1:${plate}`],
+    );
+    return row!;
+  };
+
+  const violationsOf = async (plate: string) =>
+    s.query<{ id: string; event_id: string; status: string }>(
+      `SELECT id, event_id, status FROM violations WHERE vehicle_key = $1 ORDER BY measured_at`,
+      [`1:${plate}`],
+    );
+
+  beforeAll(async () => {
+    s = await Scenario.create('workflow');
+    const issued = await runCli(['station:add', '330500001'], s.env());
+    expect(issued.code).toBe(0);
+    stationKey = issued.stdout.trim();
+    await s.startIngest();
+    gate = await s.startApp('gate-api');
+    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET });
+    token.officerA = await issue('officer-a', 'OFFICER');
+    token.legalB = await issue('legal-b', 'LEGAL_REVIEWER');
+    token.repairC = await issue('repair-c', 'REPAIR_REVIEWER');
+    token.allRolesA = await issue('officer-a', 'OFFICER,LEGAL_REVIEWER,REPAIR_REVIEWER');
+    await s.produce(
+      [storyPlate, revokedPlate].flatMap((plate, p) =>
+        [0, 2, 4].map((d, i) => violationEvent({ eventId: `wf-${p}-${i}`, plate, measuredAt: at(d) })),
+      ),
+    );
+    for (const plate of [storyPlate, revokedPlate]) {
+      await eventually(async () => (await decide(plate)).decision === 'TURN_BACK', {
+        what: `${plate} listed at the gate`,
+        timeoutMs: 30000,
+      });
+    }
+  });
+  afterAll(() => s.close());
+
+  it('answers 401 without a token or with an expired one, 403 for a role the endpoint does not allow', async () => {
+    const listing = await listingOf(storyPlate);
+    const review = `/v1/listings/${listing.id}/publication-review`;
+    const decision = { approve: true, opinion: '同意' };
+
+    const missing = await call('POST', review, null, decision);
+    expect(missing).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+
+    const now = Math.floor(Date.now() / 1000);
+    const handMade = issueStaffToken(SECRET, { sub: 'legal-b', roles: ['LEGAL_REVIEWER'] }, 60, now - 3600);
+    expect(await call('POST', review, handMade, decision)).toMatchObject({ status: 401 });
+
+    const shortLived = await issue('legal-b', 'LEGAL_REVIEWER', ['--ttl', '1']);
+    await eventually(async () => (await call('POST', review, shortLived, decision)).status === 401, {
+      what: 'the one-second token to expire',
+      timeoutMs: 5000,
+      intervalMs: 250,
+    });
+
+    const wrongRole = await call('POST', review, token.officerA, decision);
+    expect(wrongRole).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(
+      await call('POST', '/v1/credit-repairs/00000000-0000-4000-8000-000000000000/review', token.legalB, decision),
+    ).toMatchObject({ status: 403 });
+    // Nothing above reached the listing.
+    expect((await listingOf(storyPlate)).status).toBe('LISTED');
+  });
+
+  it('validates ids and bodies with field-level details', async () => {
+    const listing = await listingOf(storyPlate);
+    const badId = await call('POST', '/v1/listings/not-a-uuid/publication-proposal', token.officerA, {
+      decisionNo: 'x',
+      legalBasis: 'y',
+    });
+    expect(badId).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'id' }] } },
+    });
+    const unknown = await call(
+      'POST',
+      '/v1/listings/00000000-0000-4000-8000-000000000000/publication-proposal',
+      token.officerA,
+      { decisionNo: '湖交超决〔2026〕1号', legalBasis: '《公路超限检测站管理办法》' },
+    );
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    const noBasis = await call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
+      decisionNo: '湖交超决〔2026〕1号',
+    });
+    expect(noBasis.status).toBe(400);
+    expect(noBasis.body.error.details.map((d: { field: string }) => d.field)).toEqual(['legalBasis']);
+    const noCommitment = await call('POST', '/v1/credit-repairs', token.officerA, {
+      listingId: listing.id,
+      applicant: { name: '张三', type: 'PERSON', contact: '13800000000' },
+      commitment: false,
+      rectification: '已卸载超限货物',
+      attachments: ['https://files.example/commitment.pdf'],
+    });
+    expect(noCommitment.status).toBe(400);
+    expect(noCommitment.body.error.details.map((d: { field: string }) => d.field)).toEqual(['commitment']);
+    const badApplicant = await call('POST', '/v1/credit-repairs', token.officerA, {
+      listingId: listing.id,
+      applicant: { name: '张三', type: 'ROBOT', contact: '13800000000' },
+      commitment: true,
+      rectification: '已卸载超限货物',
+      attachments: ['not a url'],
+    });
+    expect(badApplicant.status).toBe(400);
+    expect(badApplicant.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'applicant.type',
+      'attachments',
+    ]);
+    const badFine = await call(
+      'POST',
+      `/v1/violations/${(await violationsOf(storyPlate))[0]!.id}/processing`,
+      token.officerA,
+      {
+        caseNo: '湖交罚〔2026〕1号',
+        fineYuan: -1,
+        processedAt: new Date().toISOString(),
+      },
+    );
+    expect(badFine.body.error.details.map((d: { field: string }) => d.field)).toEqual(['fineYuan']);
+  });
+
+  it('runs the whole story: LISTED → proposal → legal review → PUBLISHED → cases processed → repair → REPAIRED, ALLOW within 1 s', async () => {
+    const listing = await listingOf(storyPlate);
+    const violations = await violationsOf(storyPlate);
+    expect(violations).toHaveLength(3);
+    const propose = (decisionNo: string) =>
+      call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
+        decisionNo,
+        legalBasis: '《浙江省公路路政管理条例》；交通运输部令2016年第62号',
+      });
+    const review = (bearer: string, approve: boolean, opinion: string) =>
+      call('POST', `/v1/listings/${listing.id}/publication-review`, bearer, { approve, opinion });
+
+    // Publication: proposal by A, rejected by B, proposed again, A may not approve it, B approves.
+    const first = await propose('湖交超决〔2026〕7号');
+    expect(first).toMatchObject({
+      status: 200,
+      body: {
+        id: listing.id,
+        plate: storyPlate,
+        plateColor: 1,
+        status: 'LISTED',
+        violationCount: 3,
+        listedAt: at(4).toISOString(),
+        overdue: true,
+        proposal: { decisionNo: '湖交超决〔2026〕7号', proposedBy: 'officer-a' },
+      },
+    });
+    expect(Date.parse(first.body.publicationDueBy)).toBeGreaterThan(at(4).getTime());
+    expect(await propose('again')).toMatchObject({ status: 409, body: { error: { code: 'STATE_CONFLICT' } } });
+    const rejected = await review(token.legalB, false, '文号格式有误，请更正');
+    expect(rejected).toMatchObject({ status: 200, body: { status: 'LISTED' } });
+    expect(rejected.body.proposal).toBeUndefined();
+    expect(await review(token.legalB, true, '无待审核的公示')).toMatchObject({ status: 409 });
+    expect((await propose('湖交超决〔2026〕8号')).status).toBe(200);
+    expect(await review(token.allRolesA, true, '自审')).toMatchObject({
+      status: 403,
+      body: { error: { code: 'TWO_PERSON_RULE' } },
+    });
+    const published = await review(token.legalB, true, '事实清楚，依据充分，同意公示');
+    expect(published).toMatchObject({
+      status: 200,
+      body: { status: 'PUBLISHED', overdue: false, proposal: { decisionNo: '湖交超决〔2026〕8号' } },
+    });
+    expect(Date.parse(published.body.publishedAt)).toBeGreaterThan(Date.now() - 60_000);
+    const [publication] = await s.query<{ days: number }>(
+      `SELECT extract(day FROM publication_ends_at - published_at)::int AS days FROM listings WHERE id = $1`,
+      [listing.id],
+    );
+    expect(publication!.days).toBe(730);
+    expect(await s.query(`SELECT state FROM vehicle_states WHERE vehicle_key = $1`, [`1:${storyPlate}`])).toEqual([
+      { state: 'PUBLISHED' },
+    ]);
+    // Still turned back; the gate now sees the publication.
+    await eventually(
+      async () => {
+        const d = await decide(storyPlate);
+        return d.decision === 'TURN_BACK' && d.listing?.status === 'PUBLISHED';
+      },
+      { what: 'the gate to see PUBLISHED', timeoutMs: 1000, intervalMs: 20 },
+    );
+
+    // Credit repair is refused while cases are open, naming each open violation.
+    const repairRequest = {
+      listingId: listing.id,
+      applicant: { name: '湖州某某物流有限公司', type: 'COMPANY', contact: '0572-0000000' },
+      commitment: true,
+      rectification: '已卸载超限货物，车辆恢复出厂状态，驾驶员完成培训',
+      attachments: ['https://files.example/commitment.pdf', 'https://files.example/rectification.jpg'],
+    };
+    const refused = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'REPAIR_REFUSED' } } });
+    const reasons = (refused.body.error.details as { field: string; message: string }[])
+      .map((d) => d.message)
+      .join('\n');
+    for (const v of violations) expect(reasons).toContain(v.id);
+
+    // Case processing (已处理), one violation at a time.
+    for (const [i, v] of violations.entries()) {
+      const processedAt = new Date(Date.now() - 3600_000).toISOString();
+      const processed = await call('POST', `/v1/violations/${v.id}/processing`, token.officerA, {
+        caseNo: `湖交罚〔2026〕${100 + i}号`,
+        fineYuan: 2000,
+        processedAt,
+      });
+      expect(processed).toMatchObject({
+        status: 200,
+        body: {
+          id: v.id,
+          eventId: v.event_id,
+          status: 'PROCESSED',
+          caseNo: `湖交罚〔2026〕${100 + i}号`,
+          fineYuan: 2000,
+          processedAt,
+        },
+      });
+    }
+    expect(
+      await call('POST', `/v1/violations/${violations[0]!.id}/processing`, token.officerA, {
+        caseNo: 'twice',
+        fineYuan: 1,
+        processedAt: new Date().toISOString(),
+      }),
+    ).toMatchObject({ status: 409 });
+
+    // Repair submitted by A, not approvable by A, approved by C.
+    const submitted = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
+    expect(submitted).toMatchObject({
+      status: 201,
+      body: {
+        listingId: listing.id,
+        status: 'PENDING',
+        submittedBy: 'officer-a',
+        commitment: true,
+        applicant: repairRequest.applicant,
+      },
+    });
+    const repairId = submitted.body.id as string;
+    const duplicate = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
+    expect(duplicate).toMatchObject({ status: 409, body: { error: { details: [{ field: 'REPAIR_PENDING' }] } } });
+    expect(
+      await call('POST', `/v1/credit-repairs/${repairId}/review`, token.allRolesA, { approve: true, opinion: '自审' }),
+    ).toMatchObject({ status: 403, body: { error: { code: 'TWO_PERSON_RULE' } } });
+    const approved = await call('POST', `/v1/credit-repairs/${repairId}/review`, token.repairC, {
+      approve: true,
+      opinion: '整改到位，同意修复',
+    });
+    const committed = Date.now();
+    expect(approved).toMatchObject({ status: 200, body: { id: repairId, status: 'APPROVED', reviewedBy: 'repair-c' } });
+    const allowed = await eventually(
+      async () => {
+        const d = await decide(storyPlate);
+        return d.decision === 'ALLOW' ? d : undefined;
+      },
+      { what: 'ALLOW after the repair', timeoutMs: 1000, intervalMs: 20 },
+    );
+    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
+    expect(allowed.listing).toBeNull();
+    expect(await listingOf(storyPlate)).toMatchObject({ id: listing.id, status: 'REPAIRED', end_reason: 'REPAIRED' });
+    expect(
+      await call('POST', `/v1/credit-repairs/${repairId}/review`, token.repairC, { approve: false, opinion: '再审' }),
+    ).toMatchObject({ status: 409 });
+
+    // 执法全过程记录: every step, in order, by whom, and the chain verifies.
+    const entries = await s.query<{ action: string; actor: string; entity_id: string; reason: string | null }>(
+      `SELECT action, actor, entity_id, reason FROM audit_log WHERE entity_id = ANY($1::text[]) ORDER BY seq`,
+      [[listing.id, repairId, ...violations.map((v) => v.id)]],
+    );
+    const actions = entries.map((e) => e.action);
+    const staffStart = actions.indexOf('LISTING_PROPOSED');
+    expect(actions.slice(0, staffStart).sort()).toEqual([
+      'LISTING_CREATED',
+      'VIOLATION_RECORDED',
+      'VIOLATION_RECORDED',
+      'VIOLATION_RECORDED',
+    ]);
+    expect(entries.slice(staffStart).map((e) => [e.action, e.actor])).toEqual([
+      ['LISTING_PROPOSED', 'officer-a'],
+      ['LISTING_PUBLICATION_REJECTED', 'legal-b'],
+      ['LISTING_PROPOSED', 'officer-a'],
+      ['LISTING_PUBLISHED', 'legal-b'],
+      ['VIOLATION_PROCESSED', 'officer-a'],
+      ['VIOLATION_PROCESSED', 'officer-a'],
+      ['VIOLATION_PROCESSED', 'officer-a'],
+      ['REPAIR_REQUESTED', 'officer-a'],
+      ['REPAIR_APPROVED', 'repair-c'],
+      ['LISTING_REPAIRED', 'repair-c'],
+    ]);
+    expect(entries.find((e) => e.action === 'LISTING_PUBLICATION_REJECTED')!.reason).toBe('文号格式有误，请更正');
+    const db = new DatabaseConnection(
+      createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'test', poolSize: 1 }),
+    );
+    try {
+      const verification = await new AuditLogRepository(db).verify();
+      expect(verification).toMatchObject({ ok: true });
+      expect(verification.firstBroken).toBeUndefined();
+    } finally {
+      await db.onApplicationShutdown();
+    }
+  });
+
+  it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW within 1 s', async () => {
+    const listing = await listingOf(revokedPlate);
+    const [, middle] = await violationsOf(revokedPlate);
+    const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
+      reason: '称重设备故障 (device fault)',
+    });
+    const committed = Date.now();
+    expect(revoked).toMatchObject({
+      status: 200,
+      body: { id: middle!.id, status: 'REVOKED', revokedReason: '称重设备故障 (device fault)' },
+    });
+    await eventually(async () => (await decide(revokedPlate)).decision === 'ALLOW', {
+      what: 'ALLOW after the revocation',
+      timeoutMs: 1000,
+      intervalMs: 20,
+    });
+    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
+    expect(await listingOf(revokedPlate)).toMatchObject({
+      id: listing.id,
+      status: 'REVOKED',
+      end_reason: 'RECOUNT_BELOW_THRESHOLD',
+    });
+    expect(
+      await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, { reason: 'twice' }),
+    ).toMatchObject({ status: 409, body: { error: { code: 'STATE_CONFLICT' } } });
+    expect(
+      await call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
+        decisionNo: 'x',
+        legalBasis: 'y',
+      }),
+    ).toMatchObject({ status: 409 });
+    const refused = await call('POST', '/v1/credit-repairs', token.officerA, {
+      listingId: listing.id,
+      applicant: { name: '李四', type: 'PERSON', contact: '13900000000' },
+      commitment: true,
+      rectification: '—',
+      attachments: [],
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toContain('LISTING_NOT_ACTIVE');
+  });
+
+  it('publishes PUBLISHED and REPAIRED on credit.listing-events.v1 after LISTED', async () => {
+    // Story: LISTED, PUBLISHED, REPAIRED; revoked vehicle: LISTED, REVOKED.
+    const messages = await s.readTopic(s.topics.listingEvents, 5);
+    const story = messages
+      .filter((m) => m.key?.toString() === `1:${storyPlate}`)
+      .map((m) => JSON.parse(m.value!.toString()) as { type: string; eventId: string });
+    expect(story.map((e) => e.type)).toEqual(['LISTED', 'PUBLISHED', 'REPAIRED']);
+  });
+});
