@@ -413,4 +413,17 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     const deqing = (await get(`/v1/stats?region=330521&from=${pFrom}&to=${pTo}`)).body.period;
     expect(deqing).toMatchObject({ casesProcessed: 2, finesYuan: 1600, turnBacks: 1 });
   });
+  it('names the first audit entry changed behind the application’s back (API and CLI)', async () => {
+    const [{ seq }] = await s.query<{ seq: string }>(`SELECT seq FROM audit_log ORDER BY seq OFFSET 2 LIMIT 1`);
+    // As the database superuser, with the append-only trigger disabled for the moment.
+    await s.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await s.query(`UPDATE audit_log SET reason = 'rewritten' WHERE seq = $1`, [seq]);
+    await s.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    const verification = await get('/v1/audit/verification');
+    expect(verification.status).toBe(200);
+    expect(verification.body).toMatchObject({ ok: false, firstBroken: { seq: String(seq) } });
+    const cli = await runCli(['audit:verify'], s.env());
+    expect(cli.code).toBe(1);
+    expect(cli.stdout + cli.stderr).toContain(String(seq));
+  });
 });

@@ -199,6 +199,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
         decisionNo,
         legalBasis: '《浙江省公路路政管理条例》；交通运输部令2016年第62号',
+        party: { name: '张三', type: 'PERSON' },
       });
     const review = (bearer: string, approve: boolean, opinion: string) =>
       call('POST', `/v1/listings/${listing.id}/publication-review`, bearer, { approve, opinion });
@@ -251,6 +252,22 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       },
       { what: 'the gate to see PUBLISHED', timeoutMs: 1000, intervalMs: 20 },
     );
+    // 失信公示: the public sees the posting, the owner's name masked, no staff or internal ids.
+    const postings = async () => {
+      const res = await fetch(`${staff.url}/v1/public/postings?plate=${encodeURIComponent(storyPlate)}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: Record<string, unknown>[] }).items;
+    };
+    const posted = await postings();
+    expect(posted).toEqual([
+      expect.objectContaining({
+        plate: storyPlate,
+        ownerName: '张*',
+        decisionNo: '湖交超决〔2026〕8号',
+        violationCount: 3,
+      }),
+    ]);
+    expect(JSON.stringify(posted)).not.toMatch(/officer-a|legal-b|张三|"id"/);
 
     // Credit repair is refused while cases are open, naming each open violation.
     const repairRequest = {
@@ -328,6 +345,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     );
     expect(Date.now() - committed).toBeLessThanOrEqual(1000);
     expect(allowed.listing).toBeNull();
+    expect(await postings()).toEqual([]); // the posting is removed with the repair
     expect(await listingOf(storyPlate)).toMatchObject({ id: listing.id, status: 'REPAIRED', end_reason: 'REPAIRED' });
     expect(
       await call('POST', `/v1/credit-repairs/${repairId}/review`, token.repairC, { approve: false, opinion: '再审' }),

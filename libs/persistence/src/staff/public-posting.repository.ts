@@ -7,8 +7,8 @@ import type { Page, PageRequest, PublicPostingView } from './staff-read-models';
 /**
  * Public postings (失信公示, SPEC §4.4, §4.8): PUBLISHED listings still within their publication period.
  * Only legal facts leave: no listing, violation or staff ids, no proposer or reviewer. The owner's
- * name is the applicant of the vehicle's latest credit-repair request, if any (the system learns the
- * owner from no other source); a natural person's is masked.
+ * name is the party named in the publication proposal (当事人), else the applicant of the vehicle's
+ * latest credit-repair request, if any; a natural person's is masked.
  */
 @Injectable()
 export class PublicPostingRepository {
@@ -25,7 +25,8 @@ export class PublicPostingRepository {
     const rows = (await ds.query(
       `SELECT l.plate, l.plate_color, l.listed_at, l.published_at, l.publication_ends_at, l.violation_count,
               l.proposal ->> 'decisionNo' AS decision_no, l.proposal ->> 'legalBasis' AS legal_basis,
-              owner.applicant_name, owner.applicant_type
+              COALESCE(l.proposal -> 'party' ->> 'name', owner.applicant_name) AS applicant_name,
+              COALESCE(l.proposal -> 'party' ->> 'type', owner.applicant_type) AS applicant_type
        FROM listings l
        LEFT JOIN LATERAL (
          SELECT r.applicant_name, r.applicant_type FROM credit_repairs r

@@ -23,6 +23,7 @@ export interface ViolationView {
 export interface PublicationProposalView {
   decisionNo: string;
   legalBasis: string;
+  party?: { name: string; type: 'PERSON' | 'COMPANY' };
   proposedBy: string;
   proposedAt: string;
 }

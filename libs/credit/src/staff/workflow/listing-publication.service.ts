@@ -32,7 +32,7 @@ export class ListingPublicationService {
 
   async propose(
     listingId: string,
-    input: { decisionNo: string; legalBasis: string },
+    input: { decisionNo: string; legalBasis: string; party?: { name: string; type: 'PERSON' | 'COMPANY' } },
     actor: string,
     now = new Date(),
   ): Promise<ListingView> {
@@ -43,6 +43,7 @@ export class ListingPublicationService {
       const proposal: PublicationProposalView = {
         decisionNo: input.decisionNo,
         legalBasis: input.legalBasis,
+        ...(input.party ? { party: { name: input.party.name, type: input.party.type } } : {}),
         proposedBy: actor,
         proposedAt: now.toISOString(),
       };
