@@ -24,6 +24,9 @@ build
 say "migrating"
 node bin/overload-credit.js migrate
 
+# A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
+export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
+
 mkdir -p .run
 say "starting ingest, gate-api and staff-api (logs: .run/apps.log)"
 node scripts/start-apps.js >>.run/apps.log 2>&1 &
