@@ -24,13 +24,31 @@ describe('operations: simulate, cache rebuild, DLQ replay (built CLI against rea
     const gate = await s.startApp('gate-api');
     const key = (await runCli(['station:add', '330500999'], s.env())).stdout.trim();
     const run = await runCli(
-      ['simulate', '--rate', '200', '--duration', '2', '--vehicles', '100', '--seed', '3', '--backfill-days', '30', '--gate', gate.url, '--station-key', key],
+      [
+        'simulate',
+        '--rate',
+        '200',
+        '--duration',
+        '2',
+        '--vehicles',
+        '100',
+        '--seed',
+        '3',
+        '--backfill-days',
+        '30',
+        '--gate',
+        gate.url,
+        '--station-key',
+        key,
+      ],
       s.env(),
     );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/simulate \d+ weighings sent/);
     expect(run.stdout).toMatch(/劝返 TURN_BACK 1:\S+ OVERLIMIT \((cache|database)\)/);
-    expect(run.stderr.split("\n").filter((l) => l.includes("weighings sent"))).toEqual([expect.stringMatching(/gate: [1-9]\d* turn-backs, 0 errors/)]);
+    expect(run.stderr.split('\n').filter((l) => l.includes('weighings sent'))).toEqual([
+      expect.stringMatching(/gate: [1-9]\d* turn-backs, 0 errors/),
+    ]);
     await s.waitUntilConsumed();
     const kinds = await s.query<{ classification: string }>(`SELECT DISTINCT classification FROM weighings ORDER BY 1`);
     expect(kinds.map((k) => k.classification)).toEqual([

@@ -1,10 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
-import {
-  CreditRepairService,
-  ListingPublicationService,
-  StaffWorkflowRepository,
-  ViolationWorkflowService,
-} from '@oc/credit';
+import { CreditRepairService, ListingPublicationService, ViolationWorkflowService } from '@oc/credit';
+import { StaffWorkflowRepository } from '@oc/persistence';
 import { CreditRepairController } from './workflow/credit-repair.controller';
 import { ListingPublicationController } from './workflow/listing-publication.controller';
 import { ViolationWorkflowController } from './workflow/violation-workflow.controller';

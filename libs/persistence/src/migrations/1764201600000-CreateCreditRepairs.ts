@@ -27,7 +27,9 @@ export class CreateCreditRepairs1764201600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX credit_repairs_status_idx ON credit_repairs (status, submitted_at)`);
     // One open request per listing at a time.
-    await q.query(`CREATE UNIQUE INDEX credit_repairs_one_pending ON credit_repairs (listing_id) WHERE status = 'PENDING'`);
+    await q.query(
+      `CREATE UNIQUE INDEX credit_repairs_one_pending ON credit_repairs (listing_id) WHERE status = 'PENDING'`,
+    );
     await q.query(`ALTER TABLE listings ADD COLUMN publication_ends_at timestamptz`);
     await q.query(`CREATE INDEX listings_published_idx ON listings (published_at) WHERE status = 'PUBLISHED'`);
     await q.query(`CREATE INDEX listings_plate_idx ON listings (plate)`);

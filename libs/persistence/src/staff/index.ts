@@ -5,3 +5,4 @@ export * from './staff-query.repository';
 export * from './vehicle-profile.repository';
 export * from './stats.repository';
 export * from './public-posting.repository';
+export * from './staff-workflow.repository';

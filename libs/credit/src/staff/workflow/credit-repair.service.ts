@@ -13,7 +13,7 @@ import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxReposit
 import { CreditRecountService } from '../../credit-recount.service';
 import { lockListing } from './listing-lock';
 import { cachedListing, listingEventMessage } from './listing-outbox';
-import { type CreditRepairRecord, type ListingRecord, StaffWorkflowRepository } from './staff-workflow.repository';
+import { type CreditRepairRecord, type ListingRecord, StaffWorkflowRepository } from '@oc/persistence';
 import { toCreditRepairView } from './workflow-views.mapper';
 
 export interface CreditRepairRequest {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import type { CreditRepository } from '@oc/persistence';
-import type { ListingRecord, StaffWorkflowRepository } from './staff-workflow.repository';
+import type { ListingRecord, StaffWorkflowRepository } from '@oc/persistence';
 
 /**
  * Takes the vehicle lock of a listing (the one lock ingest, the expiry scheduler and every staff

@@ -1,7 +1,7 @@
 import type { VehicleCacheEntry } from '@oc/cache';
 import type { ListingEventType, ListingEventV1 } from '@oc/contracts';
 import type { OutboxMessage } from '@oc/persistence';
-import type { ListingRecord } from './staff-workflow.repository';
+import type { ListingRecord } from '@oc/persistence';
 
 /**
  * The outbox row of a staff decision, as the recount writes its own: the `credit.listing-events.v1`

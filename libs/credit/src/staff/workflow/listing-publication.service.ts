@@ -6,7 +6,7 @@ import { addDays, assertTransition, assertTwoPersonRule } from '@oc/domain';
 import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
 import { lockListing } from './listing-lock';
 import { cachedListing, listingEventMessage } from './listing-outbox';
-import { type ListingRecord, StaffWorkflowRepository } from './staff-workflow.repository';
+import { type ListingRecord, StaffWorkflowRepository } from '@oc/persistence';
 import { toListingView } from './workflow-views.mapper';
 
 /**

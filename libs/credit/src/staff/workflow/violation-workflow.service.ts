@@ -3,7 +3,7 @@ import type { ViolationView } from '@oc/contracts';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import { DatabaseConnection } from '@oc/persistence';
 import { ViolationActionsService } from '../../violation-actions.service';
-import { StaffWorkflowRepository } from './staff-workflow.repository';
+import { StaffWorkflowRepository } from '@oc/persistence';
 import { toViolationView } from './workflow-views.mapper';
 
 // Clocks of the staff's machines drift; a processed date this far ahead is still "now".

@@ -1,4 +1,4 @@
-import type { ListingRecord, ViolationRecord } from './staff-workflow.repository';
+import type { ListingRecord, ViolationRecord } from '@oc/persistence';
 import { toListingView, toViolationView } from './workflow-views.mapper';
 
 const listing = (over: Partial<ListingRecord> = {}): ListingRecord => ({

@@ -1,6 +1,6 @@
 import type { CreditRepairView, ListingView, ViolationView } from '@oc/contracts';
 import { isPublicationOverdue, publicationDueBy } from '@oc/domain';
-import type { CreditRepairRecord, ListingRecord, ViolationRecord } from './staff-workflow.repository';
+import type { CreditRepairRecord, ListingRecord, ViolationRecord } from '@oc/persistence';
 
 /** SPEC §6 violation: optional fields only when they apply. */
 export function toViolationView(v: ViolationRecord): ViolationView {

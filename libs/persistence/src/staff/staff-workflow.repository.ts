@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { PublicationProposalView } from '@oc/contracts';
 import type { ListingStatus, ViolationStatus } from '@oc/domain';
+import type { CreditRepairStatus } from './staff-read-models';
 
 export interface ViolationRecord {
   id: string;
@@ -38,8 +39,6 @@ export interface ListingRecord {
   endedAt: Date | null;
   endReason: string | null;
 }
-
-export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
 export interface CreditRepairRecord {
   id: string;
