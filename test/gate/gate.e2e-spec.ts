@@ -117,7 +117,7 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     expect((await ask(q, 'ocst_wrong')).status).toBe(401);
     const other = await runCli(['station:add', '330521009'], s.env());
     const otherKey = other.stdout.trim();
-    expect((await ask(q, otherKey)).status).toBe(200);
+    await eventually(async () => (await ask(q, otherKey)).status === 200, { what: 'the new key to work' });
     expect((await runCli(['station:revoke', '330521009'], s.env())).code).toBe(0);
     await eventually(async () => (await ask(q, otherKey)).status === 401, {
       what: 'the revoked key to stop working',

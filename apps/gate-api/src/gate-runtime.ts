@@ -36,6 +36,7 @@ export class GateRuntime implements OnApplicationShutdown {
       registers: [metrics],
     });
     this.store = new GateReadStore(config.DATABASE_URL, config.GATE_DB_TIMEOUT_MS);
+    void this.store.warm();
     this.publisher = new GateDecisionPublisher(
       kafka.kafka,
       topics(config.TOPIC_PREFIX).gateDecisions,
@@ -52,6 +53,7 @@ export class GateRuntime implements OnApplicationShutdown {
       {
         warningBandKg: config.WARNING_BAND_KG,
         turnBackRequiresPublication: config.TURN_BACK_REQUIRES_PUBLICATION,
+        listingValidityDays: config.LISTING_VALIDITY_DAYS,
         failureMode: config.GATE_FAILURE_MODE,
         deadlineMs: config.GATE_DEADLINE_MS,
         dbTimeoutMs: config.GATE_DB_TIMEOUT_MS,

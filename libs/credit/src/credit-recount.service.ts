@@ -40,6 +40,11 @@ export interface RecountOptions {
   actor: string;
   /** Violations created in this transaction: each gets a "recorded" audit entry. */
   newViolationIds?: ReadonlySet<string>;
+  /**
+   * Audit entries of the action that caused this recount (a revocation, an approved repair): written
+   * before the recount's own, in the one append at the end (the chain lock is held only from there).
+   */
+  leadingAudit?: AuditEntryInput[];
 }
 
 export interface RecountResult {
@@ -88,6 +93,7 @@ export class CreditRecountService {
     const facts = await this.credit.loadFacts(manager, keys);
 
     const plan = new RecountPlan();
+    plan.audit.push(...(options.leadingAudit ?? []));
     for (const key of keys) this.planVehicle(key, facts.get(key)!, options, plan);
 
     await this.credit.endListings(manager, plan.ends);

@@ -5,7 +5,9 @@ import { CreditRecountService } from './credit-recount.service';
 /**
  * LISTED/PUBLISHED → EXPIRED once listedAt + LISTING_VALIDITY_DAYS has passed (SPEC §4.4). The
  * listing ends at that instant, not when this runs, because the recount derives it from listedAt.
- * Several ingest instances may run it at once: SKIP LOCKED hands each due listing to one of them.
+ * Several ingest instances may run it at once: the recount takes the per-vehicle lock and is
+ * idempotent, so a second scheduler finds the listing already expired and changes nothing. No row
+ * locks are taken first: that would invert the lock order of ingest and staff actions (deadlock).
  */
 @Injectable()
 export class ListingExpiryService {
@@ -21,7 +23,7 @@ export class ListingExpiryService {
       const due = (await manager.query(
         `SELECT vehicle_key FROM listings
          WHERE status IN ('LISTED','PUBLISHED') AND expires_at <= $1
-         ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+         ORDER BY expires_at LIMIT $2`,
         [now.toISOString(), limit],
       )) as { vehicle_key: string }[];
       if (due.length === 0) return 0;

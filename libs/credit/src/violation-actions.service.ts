@@ -40,19 +40,22 @@ export class ViolationActionsService {
         [violationId, reason, now.toISOString()],
       );
       // The violation's own entry first, then whatever the recount changes (listing revoked, recounted).
-      await this.audit.append(m, [
-        {
-          at: now,
-          actor,
-          action: 'VIOLATION_REVOKED',
-          entityType: 'violation',
-          entityId: violationId,
-          before: { status: before.status },
-          after: { status: 'REVOKED' },
-          reason,
-        },
-      ]);
-      await this.recount.recount(m, [before.vehicle_key], { now, actor });
+      await this.recount.recount(m, [before.vehicle_key], {
+        now,
+        actor,
+        leadingAudit: [
+          {
+            at: now,
+            actor,
+            action: 'VIOLATION_REVOKED',
+            entityType: 'violation',
+            entityId: violationId,
+            before: { status: before.status },
+            after: { status: 'REVOKED' },
+            reason,
+          },
+        ],
+      });
     });
   }
 

@@ -44,8 +44,7 @@ export class WeighingIngestService {
     const dead: DeadLetter[] = [];
     for (const message of batch.messages) {
       const parsed = parseWeighEvent(message.value, receivedAt);
-      if (parsed.ok) valid.push(this.classify(parsed.event, batch, message));
-      else
+      if (!parsed.ok) {
         dead.push({
           message,
           topic: batch.topic,
@@ -53,6 +52,21 @@ export class WeighingIngestService {
           code: parsed.code,
           details: parsed.details,
         });
+        continue;
+      }
+      try {
+        valid.push(this.classify(parsed.event, batch, message));
+      } catch (error) {
+        // Classification is a pure function of the message: whatever it throws is about this message,
+        // which must not hold its partition.
+        dead.push({
+          message,
+          topic: batch.topic,
+          partition: batch.partition,
+          code: 'PROCESSING_FAILED',
+          details: [{ field: '(message)', message: (error as Error).message }],
+        });
+      }
     }
 
     let violations = 0;

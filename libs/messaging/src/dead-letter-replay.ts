@@ -25,7 +25,9 @@ export async function replayDeadLetters(
   await admin.disconnect();
   const startOf = (partition: number, low: string): bigint => {
     const c = committed?.partitions.find((p) => p.partition === partition)?.offset;
-    return c && c !== '-1' ? BigInt(c) : BigInt(low);
+    // Retention may have removed what the group committed last: never count below the low mark.
+    const start = c && c !== '-1' ? BigInt(c) : BigInt(low);
+    return start > BigInt(low) ? start : BigInt(low);
   };
   const pending = ends.reduce((sum, e) => sum + Number(BigInt(e.high) - startOf(e.partition, e.low)), 0);
   const target = Math.min(pending, options.limit ?? Number.MAX_SAFE_INTEGER);

@@ -89,10 +89,13 @@ export class OutboxRelay {
     const ds = await this.db.ready();
     const rows = await this.outbox.nextBatch(ds.manager, this.options.batchSize ?? 500);
     if (rows.length === 0) return 0;
-    await this.publish(rows);
+    // The gate first: a versioned, idempotent cache write does not wait for Kafka, so a broker outage
+    // never leaves a repaired vehicle turned back (SPEC §4.4, §4.6). Rows are marked published only
+    // after Kafka took them; a retry writes the cache again, which changes nothing.
     await this.cache.write(
       rows.map((r) => (r.payload as OutboxPayload).cache).filter((c): c is VehicleCacheEntry => !!c),
     );
+    await this.publish(rows);
     await this.outbox.markPublished(
       ds.manager,
       rows.map((r) => r.id),

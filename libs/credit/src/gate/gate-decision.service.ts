@@ -8,6 +8,8 @@ import type { GateDecisionPublisher } from '@oc/messaging';
 export interface GateRules {
   warningBandKg: number;
   turnBackRequiresPublication: boolean;
+  /** A listing ends at listedAt + LISTING_VALIDITY_DAYS even before the expiry scheduler notices. */
+  listingValidityDays: number;
   failureMode: 'open' | 'closed';
   deadlineMs: number;
   dbTimeoutMs: number;
@@ -64,8 +66,11 @@ export class GateDecisionService {
     const key = vehicleKey(plateColor, plate);
     const lookup = await this.lookup(key);
 
+    const now = Date.now();
     const turnsBack = (l: CachedListing | null): boolean =>
-      !!l && (l.status === 'PUBLISHED' || (l.status === 'LISTED' && !this.rules.turnBackRequiresPublication));
+      !!l &&
+      Date.parse(l.listedAt) + this.rules.listingValidityDays * 86_400_000 > now &&
+      (l.status === 'PUBLISHED' || (l.status === 'LISTED' && !this.rules.turnBackRequiresPublication));
     const outcome = decideGate(
       {
         cargo: query.cargo ?? 'UNKNOWN',

@@ -7,14 +7,16 @@ interface Entry {
 }
 
 /**
- * Gate authentication with an in-process cache: most requests cost no round trip. Entries are
- * re-checked after `ttlMs` (so a revoked key stops working within that time); while Postgres cannot
- * answer, a key that was valid within `staleMs` keeps working, so a database outage does not lock
- * the lanes out. An unknown key during an outage cannot be checked: `undefined`.
+ * Gate authentication with an in-process cache, so requests cost no round trip:
+ * - a known key is answered from the cache; after `ttlMs` it is re-checked in the background (the
+ *   request does not wait), so a revoked key is refused within `ttlMs` plus one query;
+ * - while Postgres cannot answer, a key that was valid within `staleMs` keeps working, so a database
+ *   outage does not lock the lanes out (and a key revoked during the outage works until it ends);
+ * - an unknown key is looked up once (concurrent requests share the lookup), bounded by the store's
+ *   timeout; when that fails it cannot be checked: `undefined`.
  */
 export class StationAuthenticator {
   private readonly cache = new Map<string, Entry>();
-  /** Lookups in flight: a burst of requests with the same key costs one query, not one each. */
   private readonly pending = new Map<string, Promise<string | null>>();
 
   constructor(
@@ -28,20 +30,32 @@ export class StationAuthenticator {
   async authenticate(key: string, now = Date.now()): Promise<string | null | undefined> {
     const hash = hashStationKey(key);
     const cached = this.cache.get(hash);
-    if (cached && now - cached.checkedAt < this.ttlMs) return cached.stationId;
+    if (cached) {
+      if (now - cached.checkedAt >= this.ttlMs) void this.refresh(hash, now).catch(() => undefined);
+      const usable = cached.stationId === null || now - cached.checkedAt < this.staleMs;
+      if (usable) return cached.stationId;
+    }
     try {
-      let lookup = this.pending.get(hash);
-      if (!lookup) {
-        lookup = this.store.findActiveStation(hash).finally(() => this.pending.delete(hash));
-        this.pending.set(hash, lookup);
-      }
-      const stationId = await lookup;
-      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { stationId, checkedAt: now });
-      return stationId;
+      return await this.refresh(hash, now);
     } catch {
-      if (cached?.stationId && now - cached.checkedAt < this.staleMs) return cached.stationId;
       return undefined;
     }
+  }
+
+  private refresh(hash: string, now: number): Promise<string | null> {
+    let lookup = this.pending.get(hash);
+    if (!lookup) {
+      lookup = this.store
+        .findActiveStation(hash)
+        .then((stationId) => {
+          if (!this.cache.has(hash) && this.cache.size >= this.maxEntries)
+            this.cache.delete(this.cache.keys().next().value!);
+          this.cache.set(hash, { stationId, checkedAt: now });
+          return stationId;
+        })
+        .finally(() => this.pending.delete(hash));
+      this.pending.set(hash, lookup);
+    }
+    return lookup;
   }
 }

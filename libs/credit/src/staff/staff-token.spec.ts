@@ -21,8 +21,9 @@ describe('staff tokens (SPEC §4.8)', () => {
     [
       'with an unknown role',
       issueStaffToken(secret, { sub: 'a', roles: ['GOD' as never] }, 60),
-      'roles must be a subset',
+      'roles must be a non-empty subset',
     ],
+    ['without any role', issueStaffToken(secret, { sub: 'a', roles: [] }, 60), 'roles must be a non-empty subset'],
   ])('refuses a token %s', (_name, token, message) => {
     expect(() => verifyStaffToken(token, key)).toThrow(TokenError);
     expect(() => verifyStaffToken(token, key)).toThrow(message);

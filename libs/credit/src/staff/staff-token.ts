@@ -62,8 +62,12 @@ export function verifyStaffToken(
   if (typeof payload.nbf === 'number' && payload.nbf > nowSeconds) throw new TokenError('token not yet valid');
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new TokenError('token has no sub');
   const roles = payload.roles;
-  if (!Array.isArray(roles) || !roles.every((r) => (STAFF_ROLES as readonly unknown[]).includes(r))) {
-    throw new TokenError(`token roles must be a subset of ${STAFF_ROLES.join(', ')}`);
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((r) => (STAFF_ROLES as readonly unknown[]).includes(r))
+  ) {
+    throw new TokenError(`token roles must be a non-empty subset of ${STAFF_ROLES.join(', ')}`);
   }
   return {
     sub: payload.sub,

@@ -52,8 +52,13 @@ export class GateReadStore {
     const query = this.pool.query(`SELECT station_id FROM stations WHERE key_hash = $1 AND revoked_at IS NULL`, [
       keyHash,
     ]);
-    const rows = (await bounded(query, Math.max(this.timeoutMs, 1000), 'Postgres')).rows as { station_id: string }[];
+    const rows = (await bounded(query, this.timeoutMs, 'Postgres')).rows as { station_id: string }[];
     return rows[0]?.station_id ?? null;
+  }
+
+  /** Opens a few connections ahead of the first requests, so they do not pay for the connection. */
+  async warm(connections = 2): Promise<void> {
+    await Promise.all(Array.from({ length: connections }, () => this.pool.query('SELECT 1').catch(() => undefined)));
   }
 
   async close(): Promise<void> {

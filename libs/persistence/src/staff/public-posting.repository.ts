@@ -7,8 +7,9 @@ import type { Page, PageRequest, PublicPostingView } from './staff-read-models';
 /**
  * Public postings (失信公示, SPEC §4.4, §4.8): PUBLISHED listings still within their publication period.
  * Only legal facts leave: no listing, violation or staff ids, no proposer or reviewer. The owner's
- * name is the party named in the publication proposal (当事人), else the applicant of the vehicle's
- * latest credit-repair request, if any; a natural person's is masked.
+ * name is the party named in the publication proposal (当事人), else the applicant of this listing's
+ * latest credit-repair request (never one of another listing: the vehicle may have changed hands);
+ * a natural person's is masked.
  */
 @Injectable()
 export class PublicPostingRepository {
@@ -30,8 +31,7 @@ export class PublicPostingRepository {
        FROM listings l
        LEFT JOIN LATERAL (
          SELECT r.applicant_name, r.applicant_type FROM credit_repairs r
-         JOIN listings rl ON rl.id = r.listing_id
-         WHERE rl.vehicle_key = l.vehicle_key
+         WHERE r.listing_id = l.id
          ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1
        ) owner ON true
        ${f.where}

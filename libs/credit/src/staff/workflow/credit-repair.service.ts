@@ -137,7 +137,38 @@ export class CreditRepairService {
     });
     await this.credit.endListings(m, [{ id: listing.id, status: 'REPAIRED', endedAt: now, endReason: 'REPAIRED' }]);
     // §4.3: a repaired listing is a fresh start; the recount clears the vehicle's state and cache entry.
-    await this.recount.recount(m, [listing.vehicleKey], { now, actor });
+    // The repair's own entries lead; the recount appends them with its own, once, at the end.
+    await this.recount.recount(m, [listing.vehicleKey], {
+      now,
+      actor,
+      leadingAudit: [
+        {
+          at: now,
+          actor,
+          action: 'REPAIR_APPROVED',
+          entityType: 'credit_repair',
+          entityId: before.id,
+          before: { status: before.status },
+          after: { status: decided.status, reviewedBy: actor, listingId: listing.id },
+          reason: opinion,
+        },
+        {
+          at: now,
+          actor,
+          action: 'LISTING_REPAIRED',
+          entityType: 'listing',
+          entityId: listing.id,
+          before: { vehicleKey: listing.vehicleKey, status: listing.status, endedAt: null },
+          after: {
+            vehicleKey: listing.vehicleKey,
+            status: 'REPAIRED',
+            endedAt: now.toISOString(),
+            endReason: 'REPAIRED',
+          },
+          reason: `credit repair ${before.id} approved`,
+        },
+      ],
+    });
     const repaired = (await this.repository.findListing(m, listing.id))!;
     const state = await this.repository.findVehicleState(m, listing.vehicleKey);
     const active = state?.activeListingId ? await this.repository.findListing(m, state.activeListingId) : null;
@@ -147,33 +178,6 @@ export class CreditRepairService {
         version: state?.version ?? 1,
         listing: active ? cachedListing(active) : null,
       }),
-    ]);
-    await this.audit.append(m, [
-      {
-        at: now,
-        actor,
-        action: 'REPAIR_APPROVED',
-        entityType: 'credit_repair',
-        entityId: before.id,
-        before: { status: before.status },
-        after: { status: decided.status, reviewedBy: actor, listingId: listing.id },
-        reason: opinion,
-      },
-      {
-        at: now,
-        actor,
-        action: 'LISTING_REPAIRED',
-        entityType: 'listing',
-        entityId: listing.id,
-        before: { vehicleKey: listing.vehicleKey, status: listing.status, endedAt: null },
-        after: {
-          vehicleKey: listing.vehicleKey,
-          status: repaired.status,
-          endedAt: now.toISOString(),
-          endReason: 'REPAIRED',
-        },
-        reason: `credit repair ${before.id} approved`,
-      },
     ]);
     return decided;
   }
