@@ -48,5 +48,7 @@ module.exports = {
       slowTestThreshold: 30,
     },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // Reliability under failure (issue 7): crashes, outages, hostile input. `npm run test:faults`.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'], slowTestThreshold: 120 },
   ],
 };

@@ -14,4 +14,4 @@ npm run --silent typecheck
 say "linting"
 npm run --silent lint
 say "running the test suite"
-npx jest --ci "$@"
+npx jest --ci --selectProjects unit integration e2e "$@"
