@@ -1,6 +1,12 @@
 import { isPublicationOverdue, parseVehicleKey, publicationDueBy } from '@oc/domain';
 import { iso } from './sql-filter';
-import type { ListingStatus, ListingView, ViolationStatus, ViolationView } from './staff-read-models';
+import type {
+  ListingStatus,
+  ListingView,
+  PublicationProposal,
+  ViolationStatus,
+  ViolationView,
+} from './staff-read-models';
 
 /** The violation columns every read selects (table alias v). */
 export const VIOLATION_COLUMNS = `v.id, v.event_id, v.vehicle_key, v.station_id, v.measured_at, v.axles, v.gross_weight_kg,
@@ -65,7 +71,7 @@ export interface ListingRow {
   listed_at: Date;
   expires_at: Date;
   violation_count: number;
-  proposal: Record<string, unknown> | null;
+  proposal: PublicationProposal | null;
   published_at: Date | null;
   publication_ends_at: Date | null;
   ended_at: Date | null;

@@ -158,6 +158,23 @@ export class StaffQueryRepository {
     };
   }
 
+  /** One violation; DomainError NOT_FOUND when there is none. */
+  async getViolation(id: string): Promise<ViolationView> {
+    const [row] = await this.query<ViolationRow>(`SELECT ${VIOLATION_COLUMNS} FROM violations v WHERE v.id = $1`, [id]);
+    if (!row) throw new DomainError(DomainErrorCode.NOT_FOUND, `violation ${id} does not exist`);
+    return toViolationView(row);
+  }
+
+  /** One credit-repair request; DomainError NOT_FOUND when there is none. */
+  async getCreditRepair(id: string): Promise<CreditRepairView> {
+    const [row] = await this.query<CreditRepairRow>(
+      `SELECT r.*, l.plate, l.plate_color FROM credit_repairs r JOIN listings l ON l.id = r.listing_id WHERE r.id = $1`,
+      [id],
+    );
+    if (!row) throw new DomainError(DomainErrorCode.NOT_FOUND, `credit repair ${id} does not exist`);
+    return toCreditRepairView(row);
+  }
+
   /** Credit-repair requests, oldest first (the review queue). */
   async findCreditRepairs(filter: { status?: CreditRepairStatus }, page: PageRequest): Promise<Page<CreditRepairView>> {
     const f = new SqlFilter().when(filter.status, 'r.status = $?');

@@ -23,6 +23,15 @@ export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'R
 export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
 export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
+/** A publication proposal as stored on the listing (决定书文号, legal basis, optional party, who and when). */
+export interface PublicationProposal {
+  decisionNo: string;
+  legalBasis: string;
+  party?: { name: string; type: 'PERSON' | 'COMPANY' };
+  proposedBy: string;
+  proposedAt: string;
+}
+
 export interface ViolationView {
   id: string;
   eventId: string;
@@ -57,7 +66,7 @@ export interface ListingView {
   publicationDueBy: string;
   /** LISTED, never published, and past publicationDueBy (§4.4). */
   overdue: boolean;
-  proposal?: Record<string, unknown>;
+  proposal?: PublicationProposal;
   publishedAt?: string;
   publicationEndsAt?: string;
   endedAt?: string;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { PublicationProposalView } from '@oc/contracts';
 import type { ListingStatus, ViolationStatus } from '@oc/domain';
-import type { CreditRepairStatus } from './staff-read-models';
+import type { CreditRepairStatus, PublicationProposal } from './staff-read-models';
 
 export interface ViolationRecord {
   id: string;
@@ -33,7 +32,7 @@ export interface ListingRecord {
   listedAt: Date;
   expiresAt: Date;
   violationCount: number;
-  proposal: PublicationProposalView | null;
+  proposal: PublicationProposal | null;
   publishedAt: Date | null;
   publicationEndsAt: Date | null;
   endedAt: Date | null;
@@ -100,7 +99,7 @@ const toListing = (r: Row): ListingRecord => ({
   listedAt: r.listed_at as Date,
   expiresAt: r.expires_at as Date,
   violationCount: Number(r.violation_count),
-  proposal: (r.proposal as PublicationProposalView | null) ?? null,
+  proposal: (r.proposal as PublicationProposal | null) ?? null,
   publishedAt: date(r.published_at),
   publicationEndsAt: date(r.publication_ends_at),
   endedAt: date(r.ended_at),
@@ -154,11 +153,7 @@ export class StaffWorkflowRepository {
     return row ? toListing(row) : null;
   }
 
-  async setProposal(
-    manager: EntityManager,
-    listingId: string,
-    proposal: PublicationProposalView | null,
-  ): Promise<void> {
+  async setProposal(manager: EntityManager, listingId: string, proposal: PublicationProposal | null): Promise<void> {
     await manager.query(`UPDATE listings SET proposal = $2::jsonb, updated_at = now() WHERE id = $1`, [
       listingId,
       proposal === null ? null : JSON.stringify(proposal),

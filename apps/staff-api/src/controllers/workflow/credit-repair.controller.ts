@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreditRepairRequestDto, type CreditRepairView, ReviewDecisionDto } from '@oc/contracts';
+import { CreditRepairRequestDto, ReviewDecisionDto } from '@oc/contracts';
+import type { CreditRepairView } from '@oc/persistence';
 import { CreditRepairService, type StaffPrincipal } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type ListingView, PublicationProposalDto, ReviewDecisionDto } from '@oc/contracts';
+import { PublicationProposalDto, ReviewDecisionDto } from '@oc/contracts';
+import type { ListingView } from '@oc/persistence';
 import { ListingPublicationService, type StaffPrincipal } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';

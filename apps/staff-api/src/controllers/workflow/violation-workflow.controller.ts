@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProcessViolationDto, RevokeViolationDto, type ViolationView } from '@oc/contracts';
+import { ProcessViolationDto, RevokeViolationDto } from '@oc/contracts';
+import type { ViolationView } from '@oc/persistence';
 import { type StaffPrincipal, ViolationWorkflowService } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';

@@ -1,4 +1,3 @@
 export * from './violation-actions.dto';
 export * from './publication.dto';
 export * from './credit-repair-request.dto';
-export type * from './workflow-views';

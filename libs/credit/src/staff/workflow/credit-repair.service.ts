@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@oc/config';
-import { type CreditRepairView, topics } from '@oc/contracts';
+import { topics } from '@oc/contracts';
 import {
   assertTwoPersonRule,
   creditRepairRefusals,
@@ -13,8 +13,13 @@ import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxReposit
 import { CreditRecountService } from '../../credit-recount.service';
 import { lockListing } from './listing-lock';
 import { cachedListing, listingEventMessage } from './listing-outbox';
-import { type CreditRepairRecord, type ListingRecord, StaffWorkflowRepository } from '@oc/persistence';
-import { toCreditRepairView } from './workflow-views.mapper';
+import {
+  type CreditRepairRecord,
+  type ListingRecord,
+  type CreditRepairView,
+  StaffQueryRepository,
+  StaffWorkflowRepository,
+} from '@oc/persistence';
 
 export interface CreditRepairRequest {
   listingId: string;
@@ -43,6 +48,7 @@ export class CreditRepairService {
     private readonly outbox: OutboxRepository,
     private readonly recount: CreditRecountService,
     private readonly repository: StaffWorkflowRepository,
+    private readonly queries: StaffQueryRepository,
   ) {
     this.listingTopic = topics(config.TOPIC_PREFIX).listingEvents;
   }
@@ -90,7 +96,7 @@ export class CreditRepairService {
       ]);
       return created;
     });
-    return toCreditRepairView(repair);
+    return this.queries.getCreditRepair(repair.id);
   }
 
   async review(
@@ -115,7 +121,7 @@ export class CreditRepairService {
         ? this.approve(m, before, listing, input.opinion, actor, now)
         : this.reject(m, before, input.opinion, actor, now);
     });
-    return toCreditRepairView(repair);
+    return this.queries.getCreditRepair(repair.id);
   }
 
   private async approve(

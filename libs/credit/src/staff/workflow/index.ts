@@ -1,4 +1,3 @@
-export * from './workflow-views.mapper';
 export * from './listing-outbox';
 export * from './violation-workflow.service';
 export * from './listing-publication.service';

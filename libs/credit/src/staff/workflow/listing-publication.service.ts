@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@oc/config';
-import { type ListingView, type PublicationProposalView, topics } from '@oc/contracts';
+import { topics } from '@oc/contracts';
 import { addDays, assertTransition, assertTwoPersonRule } from '@oc/domain';
 import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
 import { lockListing } from './listing-lock';
 import { cachedListing, listingEventMessage } from './listing-outbox';
-import { type ListingRecord, StaffWorkflowRepository } from '@oc/persistence';
-import { toListingView } from './workflow-views.mapper';
+import {
+  type ListingRecord,
+  type ListingView,
+  type PublicationProposal,
+  StaffQueryRepository,
+  StaffWorkflowRepository,
+} from '@oc/persistence';
 
 /**
  * 失信公示 with 法制审核 (SPEC §4.4): an OFFICER proposes, a LEGAL_REVIEWER who is not the proposer
@@ -26,6 +31,7 @@ export class ListingPublicationService {
     private readonly audit: AuditLogRepository,
     private readonly outbox: OutboxRepository,
     private readonly repository: StaffWorkflowRepository,
+    private readonly queries: StaffQueryRepository,
   ) {
     this.listingTopic = topics(config.TOPIC_PREFIX).listingEvents;
   }
@@ -40,7 +46,7 @@ export class ListingPublicationService {
     const listing = await ds.transaction(async (m) => {
       const before = await lockListing(m, listingId, this.repository, this.credit);
       assertTransition(before.status, 'PROPOSE_PUBLICATION', { pendingProposal: pending(before) });
-      const proposal: PublicationProposalView = {
+      const proposal: PublicationProposal = {
         decisionNo: input.decisionNo,
         legalBasis: input.legalBasis,
         ...(input.party ? { party: { name: input.party.name, type: input.party.type } } : {}),
@@ -157,8 +163,9 @@ export class ListingPublicationService {
     return (await this.repository.findListing(m, before.id))!;
   }
 
-  private view(listing: ListingRecord, now: Date): ListingView {
-    return toListingView(listing, now, this.config.PUBLICATION_DEADLINE_WORKING_DAYS);
+  /** The answer is what GET /v1/listings/:id shows, read after the commit. */
+  private view(listing: ListingRecord, now: Date): Promise<ListingView> {
+    return this.queries.getListing(listing.id, now);
   }
 }
 

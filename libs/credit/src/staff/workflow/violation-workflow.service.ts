@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { ViolationView } from '@oc/contracts';
+import type { ViolationView } from '@oc/persistence';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import { DatabaseConnection } from '@oc/persistence';
 import { ViolationActionsService } from '../../violation-actions.service';
-import { StaffWorkflowRepository } from '@oc/persistence';
-import { toViolationView } from './workflow-views.mapper';
+import { StaffQueryRepository, StaffWorkflowRepository } from '@oc/persistence';
 
 // Clocks of the staff's machines drift; a processed date this far ahead is still "now".
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -20,6 +19,7 @@ export class ViolationWorkflowService {
     private readonly db: DatabaseConnection,
     private readonly actions: ViolationActionsService,
     private readonly repository: StaffWorkflowRepository,
+    private readonly queries: StaffQueryRepository,
   ) {}
 
   async process(
@@ -44,12 +44,12 @@ export class ViolationWorkflowService {
       actor,
       now,
     );
-    return toViolationView(await this.find(violationId));
+    return this.queries.getViolation(violationId);
   }
 
   async revoke(violationId: string, reason: string, actor: string, now = new Date()): Promise<ViolationView> {
     await this.actions.revoke(violationId, reason, actor, now);
-    return toViolationView(await this.find(violationId));
+    return this.queries.getViolation(violationId);
   }
 
   private async find(violationId: string) {

@@ -1,0 +1,222 @@
+import { issueStaffToken } from '@oc/credit';
+import { RunningApp } from '../harness/app-process';
+import { runCli } from '../harness/cli';
+import { Scenario } from '../harness/scenario';
+import { eventually } from '../harness/services';
+import {
+  call,
+  DUMMY_UUID,
+  leafPaths,
+  problemsWith,
+  SQL_FRAGMENTS,
+  STAFF_ENDPOINTS,
+  withLeaf,
+} from './support/http-hostile';
+
+/**
+ * Issue 7, scenario 7: hostile values in every parameter of every endpoint → 400/413 (never 5xx, never a
+ * stack trace, always {error:{code,message}}); the staff authorisation matrix; station keys at the gate.
+ */
+const SECRET = 'hostile-http-fault-secret-0123456789abcdef';
+const TEN_KB = 'X'.repeat(10 * 1024);
+
+describe('faults: hostile HTTP input and the authorisation matrix (running gate-api and staff-api)', () => {
+  let s: Scenario;
+  let gate: RunningApp;
+  let staff: RunningApp;
+  let stationKey: string;
+  const admin = () => issueStaffToken(SECRET, { sub: 'fault-admin', roles: ['ADMIN'] }, 3600);
+
+  beforeAll(async () => {
+    s = await Scenario.create('hostilehttp');
+    const issued = await runCli(['station:add', '330500077'], s.env());
+    expect(issued.code).toBe(0);
+    stationKey = issued.stdout.trim();
+    [gate, staff] = await Promise.all([
+      s.startApp('gate-api'),
+      s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET }),
+    ]);
+    await eventually(
+      async () =>
+        (await call(gate.url, 'GET', '/v1/gate/decision?plate=浙E12345&plateColor=1', { bearer: stationKey })).status === 200,
+      { what: 'the gate to accept the station key', timeoutMs: 30000 },
+    );
+  });
+  afterAll(() => s?.close());
+
+  it('gate: SQL fragments and 10 KB values in every parameter → 400, never 5xx or a stack trace', async () => {
+    const params = ['plate', 'plateColor', 'cargo', 'axles', 'combination', 'singleDriveAxle', 'grossWeightKg', 'permitNo', 'laneId'];
+    const baseQ: Record<string, string> = { plate: '浙E12345', plateColor: '1', cargo: 'LADEN', axles: '6', grossWeightKg: '40000' };
+    const problems: string[] = [];
+    const seen: Record<string, number> = {};
+    for (const p of params) {
+      for (const hostile of [...SQL_FRAGMENTS, TEN_KB]) {
+        const qs = new URLSearchParams({ ...baseQ, [p]: hostile });
+        const a = await call(gate.url, 'GET', `/v1/gate/decision?${qs}`, { bearer: stationKey });
+        const label = `gate ${p}=${hostile.slice(0, 30)}`;
+        seen[`${p}:${a.status}`] = (seen[`${p}:${a.status}`] ?? 0) + 1;
+        // Free-text fields (laneId, permitNo) may accept a short SQL-looking string as plain text.
+        const allowed = hostile === TEN_KB || !['laneId', 'permitNo'].includes(p) ? [400, 413] : [200, 400];
+        problems.push(...problemsWith(label, a, allowed));
+      }
+    }
+    // Oversized request: the only route is GET; a 17 KiB body to it (POST) and an oversized query string.
+    const big = Buffer.alloc(17 * 1024, 'a');
+    const post = await call(gate.url, 'POST', '/v1/gate/decision', { bearer: stationKey, body: big });
+    problems.push(...problemsWith('gate POST 17 KiB body', post, [404, 405, 413]));
+    // eslint-disable-next-line no-console
+    console.log(`gate statuses ${JSON.stringify(seen)}; POST 17 KiB → ${post.status}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('gate station keys: none, wrong, revoked → 401; valid → 200', async () => {
+    const path = '/v1/gate/decision?plate=浙E12345&plateColor=1';
+    expect((await call(gate.url, 'GET', path, { bearer: stationKey })).status).toBe(200);
+    for (const [label, bearer] of [
+      ['none', null],
+      ['wrong', 'ocst_wrong'],
+      ['wrong, key-shaped', `${stationKey.slice(0, -4)}AAAA`],
+      ['SQL', "ocst_' OR '1'='1"],
+      ['10 KB', `ocst_${TEN_KB}`],
+    ] as const) {
+      const a = await call(gate.url, 'GET', path, { bearer });
+      expect({ label, problems: problemsWith(`key ${label}`, a, [401]) }).toEqual({ label, problems: [] });
+    }
+    const other = await runCli(['station:add', '330521078'], s.env());
+    const otherKey = other.stdout.trim();
+    await eventually(async () => (await call(gate.url, 'GET', path, { bearer: otherKey })).status === 200, {
+      what: 'the second key to work',
+    });
+    expect((await runCli(['station:revoke', '330521078'], s.env())).code).toBe(0);
+    await eventually(async () => (await call(gate.url, 'GET', path, { bearer: otherKey })).status === 401, {
+      what: 'the revoked key to be refused',
+      timeoutMs: 30000,
+      intervalMs: 500,
+    });
+    expect((await call(gate.url, 'GET', path, { bearer: stationKey })).status).toBe(200);
+  });
+
+  it('staff: SQL fragments and 10 KB values in every query parameter, path parameter and body field → 400/413, never 5xx', async () => {
+    const token = admin();
+    const problems: string[] = [];
+    const seen: Record<string, number> = {};
+    const note = (k: string, status: number) => (seen[`${k}:${status}`] = (seen[`${k}:${status}`] ?? 0) + 1);
+    // Free-text filters where a SQL-looking string is a legal (non-matching) value: 200 with no rows.
+    const freeText = new Set(['stationId', 'entityType', 'entityId', 'region']);
+    for (const e of STAFF_ENDPOINTS.filter((x) => x.query)) {
+      for (const q of e.query!) {
+        for (const hostile of [...SQL_FRAGMENTS, TEN_KB]) {
+          const a = await call(staff.url, 'GET', `${e.path}?${new URLSearchParams({ [q]: hostile })}`, { bearer: token });
+          note(`${e.path}?${q}`, a.status);
+          const allowed = hostile !== TEN_KB && freeText.has(q) ? [200, 400] : [400, 413];
+          problems.push(...problemsWith(`GET ${e.path}?${q}=${hostile.slice(0, 30)}`, a, allowed));
+          if (a.status === 200 && a.body?.total !== 0) problems.push(`GET ${e.path}?${q}=${hostile}: matched ${a.body?.total} rows`);
+        }
+      }
+    }
+    // Path parameters: every :id, :plateColor and :plate.
+    const pathTemplates = [
+      ...STAFF_ENDPOINTS.filter((e) => e.path.includes(DUMMY_UUID)).map((e) => ({ e, template: e.path.replace(DUMMY_UUID, '{}') })),
+      { e: STAFF_ENDPOINTS[0]!, template: '/v1/vehicles/{}/浙E12345' },
+      { e: STAFF_ENDPOINTS[0]!, template: '/v1/vehicles/1/{}' },
+    ];
+    for (const { e, template } of pathTemplates) {
+      for (const hostile of [...SQL_FRAGMENTS, TEN_KB]) {
+        const path = template.replace('{}', encodeURIComponent(hostile));
+        const a = await call(staff.url, e.method, path, {
+          bearer: token,
+          body: e.body ? JSON.stringify(e.body) : undefined,
+        });
+        note(template, a.status);
+        problems.push(...problemsWith(`${e.method} ${template} with ${hostile.slice(0, 30)}`, a, [400, 413]));
+      }
+    }
+    // Body fields: every leaf of every POST body; a 10 KB value, a SQL fragment, a wrong type, an array.
+    for (const e of STAFF_ENDPOINTS.filter((x) => x.body)) {
+      const ok = await call(staff.url, 'POST', e.path, { bearer: token, body: JSON.stringify(e.body) });
+      problems.push(...problemsWith(`POST ${e.path} valid body`, ok, [404, 409, 201, 200]));
+      for (const leaf of leafPaths(e.body)) {
+        for (const hostile of [TEN_KB, ...SQL_FRAGMENTS.slice(0, 2), { $gt: '' }, [1, 2], null, 1e308]) {
+          const a = await call(staff.url, 'POST', e.path, { bearer: token, body: JSON.stringify(withLeaf(e.body!, leaf, hostile)) });
+          note(`${e.path} ${leaf}`, a.status);
+          // A short SQL-looking string can be legal text (reason, opinion…): then the dummy id is 404.
+          const allowed = typeof hostile === 'string' && hostile !== TEN_KB ? [400, 404] : [400, 413];
+          problems.push(...problemsWith(`POST ${e.path} ${leaf}=${JSON.stringify(hostile).slice(0, 30)}`, a, allowed));
+        }
+      }
+      // Not JSON, JSON that is not an object, and a body over the 256 KiB limit.
+      for (const [label, body, allowed] of [
+        ['broken JSON', '{"approve": tru', [400]],
+        ['array body', '[1,2,3]', [400]],
+        ['string body', '"x"', [400]],
+        ['257 KiB body', JSON.stringify({ ...e.body, pad: 'P'.repeat(257 * 1024) }), [413]],
+        ['2 MiB body', JSON.stringify({ ...e.body, pad: 'P'.repeat(2 * 1024 * 1024) }), [413]],
+      ] as const) {
+        const a = await call(staff.url, 'POST', e.path, { bearer: token, body });
+        note(`${e.path} ${label}`, a.status);
+        problems.push(...problemsWith(`POST ${e.path} ${label}`, a, [...allowed]));
+      }
+    }
+    // Public postings (60 a minute per address: a handful of requests only).
+    for (const hostile of [SQL_FRAGMENTS[0]!, SQL_FRAGMENTS[1]!, TEN_KB]) {
+      const a = await call(staff.url, 'GET', `/v1/public/postings?${new URLSearchParams({ plate: hostile })}`);
+      note('postings plate', a.status);
+      problems.push(...problemsWith(`GET /v1/public/postings?plate=${hostile.slice(0, 30)}`, a, [400, 413]));
+    }
+    for (const q of ['page', 'pageSize']) {
+      const a = await call(staff.url, 'GET', `/v1/public/postings?${q}=${encodeURIComponent(SQL_FRAGMENTS[0]!)}`);
+      problems.push(...problemsWith(`GET /v1/public/postings?${q}=sql`, a, [400]));
+    }
+    // eslint-disable-next-line no-console
+    console.log(`staff statuses ${JSON.stringify(seen)}`);
+    expect(problems).toEqual([]);
+    // The database is intact.
+    expect((await s.query(`SELECT count(*)::int AS n FROM listings`))[0]).toEqual({ n: 0 });
+  });
+
+  it('staff authorisation matrix: every endpoint × {no token, expired, bad signature, wrong role, right role}', async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const problems: string[] = [];
+    const matrix: string[] = [];
+    const ALL = ['OFFICER', 'LEGAL_REVIEWER', 'REPAIR_REVIEWER'] as const;
+    for (const e of STAFF_ENDPOINTS) {
+      const right = (e.roles?.[0] ?? 'REPAIR_REVIEWER') as (typeof ALL)[number];
+      const wrong = e.roles ? ALL.filter((r) => !e.roles!.includes(r)) : [];
+      const valid = issueStaffToken(SECRET, { sub: 'matrix', roles: [right] }, 600);
+      const rows: [string, string | null, 'unauth' | 'forbidden' | 'ok'][] = [
+        ['no token', null, 'unauth'],
+        ['expired', issueStaffToken(SECRET, { sub: 'matrix', roles: [right] }, 60, nowS - 3600), 'unauth'],
+        ['bad signature', `${valid.slice(0, -3)}${valid.endsWith('AAA') ? 'BBB' : 'AAA'}`, 'unauth'],
+        ['other secret', issueStaffToken(`${SECRET}-other`, { sub: 'matrix', roles: [right] }, 600), 'unauth'],
+        ['not a JWT', "' OR '1'='1", 'unauth'],
+        ...wrong.map((r): [string, string, 'forbidden'] => [
+          `wrong role ${r}`,
+          issueStaffToken(SECRET, { sub: 'matrix', roles: [r] }, 600),
+          'forbidden',
+        ]),
+        [`right role ${right}`, valid, 'ok'],
+        ['ADMIN', admin(), 'ok'],
+      ];
+      if (!e.roles) {
+        // Reads allow every staff role: each must get through.
+        for (const r of ALL) rows.push([`read as ${r}`, issueStaffToken(SECRET, { sub: 'matrix', roles: [r] }, 600), 'ok']);
+      }
+      for (const [label, bearer, expected] of rows) {
+        const a = await call(staff.url, e.method, e.path, {
+          bearer,
+          body: e.body ? JSON.stringify(e.body) : undefined,
+        });
+        matrix.push(`${e.method} ${e.path} ${label} → ${a.status}`);
+        const ok =
+          expected === 'unauth' ? a.status === 401 : expected === 'forbidden' ? a.status === 403 : a.status !== 401 && a.status !== 403;
+        if (!ok) problems.push(`${e.method} ${e.path} ${label}: ${a.status} ${a.text.slice(0, 200)}`);
+        problems.push(...problemsWith(`${e.method} ${e.path} ${label}`, a, [200, 201, 400, 401, 403, 404, 409]));
+      }
+    }
+    // Public postings need no token; a token (even a bad one) does not stop them.
+    expect((await call(staff.url, 'GET', '/v1/public/postings')).status).toBe(200);
+    // eslint-disable-next-line no-console
+    console.log(`authorisation matrix (${matrix.length} calls)`);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+import { IHeaders, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { ensureTopics } from '@oc/messaging';
+import { violationEvent } from '@oc/simulation';
+import { Scenario } from '../harness/scenario';
+import { hostileCases, HostileCase, paddedEvent, readWholeTopic } from './support/kafka-hostile';
+
+/**
+ * Issue 7, scenario 6: seeded fast-check hostile payloads interleaved with valid events. Every invalid
+ * message ends in the DLQ with a reason naming a field, every valid one is stored, ingest stays up and
+ * commits every offset.
+ */
+const SEED = 20261127;
+const DAY = 86_400_000;
+
+const header = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const v = headers?.[name];
+  if (v === undefined) return undefined;
+  return Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? String(v[0]) : String(v);
+};
+
+describe('faults: hostile Kafka input (seeded fast-check payloads interleaved with valid events)', () => {
+  let s: Scenario;
+  let producer: Producer;
+  const now = new Date();
+  const cases: HostileCase[] = hostileCases(SEED, 12, now);
+  // Just under the broker's 1 MB message limit, and well over SPEC's 64 KiB.
+  const bigOnes: HostileCase[] = [0, 1, 2].map((i) => ({
+    id: `hk-900kb-${i}`,
+    kind: '900kb',
+    key: i < 2 ? '9:hk-900kb-same-key' : `9:hk-900kb-${i}`,
+    value: paddedEvent(`hk-900kb-${i}`, 900 * 1024, new Date(now.getTime() - DAY)),
+    expect: 'dlq',
+    field: '(message)',
+  }));
+  const validIds: string[] = [];
+
+  beforeAll(async () => {
+    s = await Scenario.create('hostilekafka');
+    await ensureTopics(s.kafka, Object.values(s.topics), 6);
+    producer = s.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await producer.connect();
+    await s.startIngest();
+  });
+  afterAll(async () => {
+    await producer?.disconnect().catch(() => undefined);
+    await s?.close();
+  });
+
+  it('dead-letters every invalid message with a reason naming a field, stores every valid one, keeps consuming', async () => {
+    // Interleave: valid, hostile, valid, hostile … in batches of mixed size.
+    const messages: { key: string; value: Buffer; headers: IHeaders }[] = [];
+    cases.forEach((c, i) => {
+      const eventId = `hk-valid-${i}`;
+      validIds.push(eventId);
+      const v = violationEvent({
+        eventId,
+        plate: `浙E${String(71000 + (i % 400)).padStart(5, '0')}`,
+        measuredAt: new Date(now.getTime() - (10 + (i % 50)) * DAY),
+      });
+      messages.push({ key: v.key, value: Buffer.from(v.value), headers: { 'x-test-id': eventId } });
+      messages.push({ key: c.key, value: c.value, headers: { 'x-test-id': c.id } });
+    });
+    for (let i = 0; i < messages.length; i += 50) {
+      await producer.send({ topic: s.topics.weighingEvents, acks: -1, messages: messages.slice(i, i + 50) });
+    }
+    // The 900 KB messages one per request (a request holding two would exceed the broker's limit).
+    for (const big of bigOnes) {
+      await producer.send({
+        topic: s.topics.weighingEvents,
+        acks: -1,
+        messages: [{ key: big.key, value: big.value, headers: { 'x-test-id': big.id } }],
+      });
+      const v = violationEvent({ eventId: `${big.id}-after`, plate: '浙E79999', measuredAt: new Date(now.getTime() - 2 * DAY) });
+      validIds.push(`${big.id}-after`);
+      await producer.send({
+        topic: s.topics.weighingEvents,
+        acks: -1,
+        messages: [{ key: big.key, value: Buffer.from(v.value), headers: { 'x-test-id': `${big.id}-after` } }],
+      });
+    }
+    const all = [...cases, ...bigOnes];
+
+    await s.waitUntilConsumed(120000);
+
+    // Ingest is alive.
+    expect(s.ingest!.process.exitCode).toBeNull();
+    expect(s.ingest!.process.signalCode).toBeNull();
+    expect((await fetch(`${s.ingest!.url}/health/live`)).status).toBe(200);
+
+    // Every valid one stored.
+    const stored = new Set(
+      (await s.query<{ event_id: string }>(`SELECT event_id FROM weighings`)).map((r) => r.event_id),
+    );
+    const missingValid = validIds.filter((id) => !stored.has(id));
+    expect(missingValid).toEqual([]);
+
+    // The DLQ: by the test id header (the DLQ keeps the original headers).
+    const dlq: KafkaMessage[] = await readWholeTopic(s.kafka, s.topics.weighingEventsDlq);
+    const byId = new Map<string, KafkaMessage[]>();
+    for (const m of dlq) {
+      const id = header(m.headers, 'x-test-id') ?? '(none)';
+      byId.set(id, [...(byId.get(id) ?? []), m]);
+    }
+    // No valid event was dead-lettered.
+    expect(validIds.filter((id) => byId.has(id))).toEqual([]);
+
+    const problems: string[] = [];
+    const outcomes: Record<string, { dlq: number; stored: number }> = {};
+    for (const c of all) {
+      const letters = byId.get(c.id) ?? [];
+      const isStored = c.eventId !== undefined && stored.has(c.eventId);
+      const o = (outcomes[c.kind] ??= { dlq: 0, stored: 0 });
+      if (letters.length > 0) o.dlq++;
+      if (isStored) o.stored++;
+      const show = `${c.id} (${c.value.length} B: ${JSON.stringify(c.value.subarray(0, 120).toString('utf8'))})`;
+      if (letters.length + (isStored ? 1 : 0) !== 1) {
+        problems.push(`${show}: ${letters.length} dead letters, stored=${isStored}`);
+        continue;
+      }
+      if (isStored) {
+        if (c.expect === 'dlq') problems.push(`${show}: stored although invalid (expected DLQ naming ${c.field})`);
+        continue;
+      }
+      const letter = letters[0]!;
+      if (!letter.value || !letter.value.equals(c.value)) problems.push(`${show}: DLQ value is not the original bytes`);
+      const code = header(letter.headers, 'error-code');
+      const detailText = header(letter.headers, 'error-detail');
+      let details: { field?: unknown; message?: unknown }[] = [];
+      try {
+        details = JSON.parse(detailText ?? 'null') as typeof details;
+      } catch {
+        problems.push(`${show}: error-detail is not JSON: ${detailText}`);
+        continue;
+      }
+      if (!code) problems.push(`${show}: no error-code header`);
+      if (!Array.isArray(details) || details.length === 0 || details.some((d) => typeof d.field !== 'string' || !d.field))
+        problems.push(`${show}: error-detail names no field: ${detailText} (code ${code})`);
+      else if (!details.some((d) => d.field === c.field || String(d.field).startsWith(`${c.field}.`)))
+        problems.push(`${show}: error-detail ${detailText} does not name ${c.field} (code ${code})`);
+      for (const h of ['original-topic', 'original-partition', 'original-offset', 'failed-at'])
+        if (!header(letter.headers, h)) problems.push(`${show}: no ${h} header`);
+    }
+    // eslint-disable-next-line no-console
+    console.log(`hostile kafka: ${all.length} hostile + ${validIds.length} valid; outcomes ${JSON.stringify(outcomes)}`);
+    expect(problems).toEqual([]);
+
+    // Every offset ends as a stored weighing or a dead letter.
+    const admin = s.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(s.topics.weighingEvents);
+    await admin.disconnect();
+    const produced = ends.reduce((a, e) => a + Number(e.high), 0);
+    expect(stored.size + dlq.length).toBe(produced);
+  });
+});

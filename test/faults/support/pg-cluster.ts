@@ -1,0 +1,131 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../../harness/app-process';
+
+const run = promisify(execFile);
+
+/** The bin directory of the newest PostgreSQL installed the Debian way (/usr/lib/postgresql/<v>/bin). */
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(path.join(root, v, 'bin', 'pg_ctl')) && existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0) throw new Error(`no PostgreSQL with initdb and pg_ctl under ${root}/*/bin`);
+  return path.join(root, versions[0]!, 'bin');
+}
+
+/**
+ * A PostgreSQL cluster this test owns: its own data directory under the OS temp dir, its own port,
+ * trust authentication, listening on 127.0.0.1 only. Postgres refuses to run as root, so as root the
+ * binaries run as the `postgres` OS user (runuser), which owns the data directory.
+ */
+export class PgCluster {
+  private constructor(
+    readonly binDir: string,
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly asUser: string | undefined,
+  ) {}
+
+  readonly logFile = (): string => path.join(this.dataDir, 'server.log');
+
+  /** initdb + start. Also registers a synchronous stop on process exit, so a crashed run leaves nothing. */
+  static async create(): Promise<PgCluster> {
+    const binDir = postgresBinDir();
+    const asRoot = process.getuid?.() === 0;
+    const base = mkdtempSync(path.join(os.tmpdir(), 'oc-faults-pg-'));
+    const dataDir = path.join(base, 'data');
+    if (asRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+      chownSync(base, uid, gid);
+    }
+    const cluster = new PgCluster(binDir, dataDir, await freePort(), asRoot ? 'postgres' : undefined);
+    await cluster.exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], 60000);
+    process.once('exit', () => cluster.destroySync());
+    await cluster.start();
+    return cluster;
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  databaseUrl(database: string): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async start(): Promise<void> {
+    await this.exec(
+      'pg_ctl',
+      [
+        '-D',
+        this.dataDir,
+        '-l',
+        this.logFile(),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        // fsync off: an immediate stop kills processes, not the OS, so committed data stays in the page cache.
+        `-c listen_addresses=127.0.0.1 -p ${this.port} -k /tmp -c fsync=off -c max_connections=100`,
+        'start',
+      ],
+      45000,
+    );
+  }
+
+  /** `pg_ctl stop -m immediate` by default: every backend dies at once, like a crash. */
+  async stop(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    await this.exec('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '30', 'stop'], 45000);
+  }
+
+  log(): string {
+    try {
+      return readFileSync(this.logFile(), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Stops the server if it runs and deletes its directory. */
+  async destroy(): Promise<void> {
+    await this.stop('immediate').catch(() => undefined);
+    rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
+  }
+
+  private destroySync(): void {
+    try {
+      if (existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
+        execFileSync(...this.command('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']), {
+          stdio: 'ignore',
+          timeout: 20000,
+        });
+      }
+      rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
+    } catch {
+      // best effort at exit
+    }
+  }
+
+  private command(binary: string, args: string[]): [string, string[]] {
+    const file = path.join(this.binDir, binary);
+    return this.asUser ? ['runuser', ['-u', this.asUser, '--', file, ...args]] : [file, args];
+  }
+
+  private async exec(binary: string, args: string[], timeoutMs: number): Promise<string> {
+    const [file, argv] = this.command(binary, args);
+    try {
+      const { stdout } = await run(file, argv, { timeout: timeoutMs, killSignal: 'SIGKILL' });
+      return stdout;
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`${binary} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}\n${this.log()}`);
+    }
+  }
+}
