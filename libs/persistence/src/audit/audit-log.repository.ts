@@ -86,17 +86,6 @@ export class AuditLogRepository {
     );
   }
 
-  async findByEntity(entityType?: string, entityId?: string, limit = 500): Promise<AuditEntry[]> {
-    const ds = await this.db.ready();
-    const rows = (await ds.query(
-      `SELECT * FROM audit_log
-       WHERE ($1::text IS NULL OR entity_type = $1) AND ($2::text IS NULL OR entity_id = $2)
-       ORDER BY seq LIMIT $3`,
-      [entityType ?? null, entityId ?? null, limit],
-    )) as AuditRow[];
-    return rows.map(toEntry);
-  }
-
   /** Walks the whole chain in seq order and names the first entry whose hash or link is wrong. */
   async verify(pageSize = 5000): Promise<AuditVerification> {
     const ds = await this.db.ready();
