@@ -193,6 +193,11 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
         `1:${listedPlate}`,
       ]);
       expect(listing).toEqual({ status: 'REVOKED', end_reason: 'RECOUNT_BELOW_THRESHOLD' });
+      // A revoked listing is a fresh start: the two remaining trips no longer count (§4.3).
+      const [state] = await s.query(`SELECT state, count_in_window FROM vehicle_states WHERE vehicle_key = $1`, [
+        `1:${listedPlate}`,
+      ]);
+      expect(state).toEqual({ state: 'CLEAR', count_in_window: 0 });
     } finally {
       await db.onApplicationShutdown();
       await redis.onApplicationShutdown();

@@ -31,8 +31,17 @@ describe('TurnBackCache (real Redis)', () => {
     expect(await cache.read('1:浙E39999')).toBeUndefined();
   });
 
+  it('rewrites an equal version only when asked (a rebuild after a layout change)', async () => {
+    await cache.write([listed(20, 'old-layout')]);
+    expect(await cache.write([listed(20, 'new-layout')])).toBe(0);
+    expect((await cache.read('1:浙E30001'))?.id).toBe('old-layout');
+    expect(await cache.write([listed(20, 'new-layout')], { replaceEqualVersions: true })).toBe(1);
+    expect((await cache.read('1:浙E30001'))?.id).toBe('new-layout');
+    expect(await cache.write([listed(19, 'older')], { replaceEqualVersions: true })).toBe(0);
+  });
+
   it('keeps a tombstone with an expiry for a vehicle without an active listing', async () => {
-    await cache.write([cleared(10)]);
+    await cache.write([cleared(30)]);
     expect(await redis.client.ttl(cache.vehicleKey('1:浙E30001'))).toBeGreaterThan(0);
   });
 

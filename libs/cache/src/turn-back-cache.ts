@@ -14,11 +14,12 @@ export interface VehicleCacheEntry {
 
 export type CachedListing = NonNullable<VehicleCacheEntry['listing']>;
 
-// Compare-and-set on the version. A vehicle without an active listing keeps a tombstone (status NONE)
+// Compare-and-set on the version (ARGV[6] = '1' also rewrites an equal version: a rebuild after a
+// layout change must replace entries of the old layout). A vehicle without an active listing keeps a tombstone (status NONE)
 // for a week, so that a delayed older write cannot bring a repaired listing back.
 const WRITE_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'v')
-if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+if current and (tonumber(current) > tonumber(ARGV[1]) or (tonumber(current) == tonumber(ARGV[1]) and ARGV[6] ~= '1')) then return 0 end
 if ARGV[2] == 'NONE' then
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', 'NONE')
@@ -61,7 +62,7 @@ export class TurnBackCache {
   }
 
   /** Writes entries with compare-and-set in one pipeline; returns how many were newer than the cache. */
-  async write(entries: VehicleCacheEntry[]): Promise<number> {
+  async write(entries: VehicleCacheEntry[], options: { replaceEqualVersions?: boolean } = {}): Promise<number> {
     if (entries.length === 0) return 0;
     const pipeline = this.redis.client.pipeline() as unknown as CacheWritePipeline;
     for (const e of entries) {
@@ -73,6 +74,7 @@ export class TurnBackCache {
         l?.id ?? '',
         l?.listedAt ?? '',
         l?.violationCount ?? 0,
+        options.replaceEqualVersions ? '1' : '0',
       );
     }
     const results = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TurnBackCache, VehicleCacheEntry } from '@oc/cache';
+import { CACHE_SCHEMA_VERSION, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
 import { DatabaseConnection } from '@oc/persistence';
 
 export interface RebuildProgress {
@@ -19,7 +19,15 @@ export class CacheRebuildService {
     private readonly cache: TurnBackCache,
   ) {}
 
-  async rebuild(onProgress?: (p: RebuildProgress) => void, pageSize = 5000): Promise<RebuildProgress> {
+  /**
+   * `replaceEqualVersions`: also rewrite entries whose version equals the database's — needed when the
+   * cache was written by an older layout (schema marker), whose entries carry the same versions.
+   */
+  async rebuild(
+    onProgress?: (p: RebuildProgress) => void,
+    pageSize = 5000,
+    replaceEqualVersions = false,
+  ): Promise<RebuildProgress> {
     const ds = await this.db.ready();
     const [{ total }] = (await ds.query(
       `SELECT count(*)::int AS total FROM vehicle_states s
@@ -57,7 +65,7 @@ export class CacheRebuildService {
               }
             : null,
       }));
-      await this.cache.write(entries);
+      await this.cache.write(entries, { replaceEqualVersions });
       progress.written += rows.length;
       onProgress?.({ ...progress });
       after = rows[rows.length - 1]!.vehicle_key;
@@ -68,7 +76,9 @@ export class CacheRebuildService {
 
   /** Rebuilds when the cache has no marker or one of an older schema (a flushed or new Redis). */
   async rebuildIfStale(onProgress?: (p: RebuildProgress) => void): Promise<RebuildProgress | null> {
-    if (await this.cache.isCurrent()) return null;
-    return this.rebuild(onProgress);
+    const marker = await this.cache.readMarker();
+    if (marker?.schema === CACHE_SCHEMA_VERSION) return null;
+    // No marker: an empty (flushed, restarted) Redis. An older marker: entries of an older layout.
+    return this.rebuild(onProgress, 5000, marker !== null);
   }
 }

@@ -161,6 +161,19 @@ export class CreditRecountService {
       violationCount: l.violationCount,
     }));
     const changes = reconcileListings(stored, derivation.listings, options.now);
+    // A listing revoked by this recount is a fresh start from now (§4.3): the count shown from here on
+    // must not include the trips it held.
+    const revoked = changes.flatMap((c) =>
+      c.kind === 'REVOKE' ? [{ listingId: c.id, endedAt: c.endedAt, status: 'REVOKED' as const }] : [],
+    );
+    const counting = revoked.length
+      ? deriveCredit({
+          violations: counted.map((v) => ({ id: v.id, eventId: v.eventId, measuredAt: v.measuredAt })),
+          endings: [...endings, ...revoked],
+          rules: this.rules,
+          now,
+        })
+      : derivation;
 
     // Which stored listing each derived listing is, after the changes.
     const idOf = new Map<DerivedListing, string>();
@@ -261,7 +274,7 @@ export class CreditRecountService {
       ? active.status === 'PUBLISHED'
         ? 'PUBLISHED'
         : 'LISTED'
-      : derivation.state === 'WATCH'
+      : counting.state === 'WATCH'
         ? 'WATCH'
         : 'CLEAR';
     const row = {
@@ -269,7 +282,7 @@ export class CreditRecountService {
       plate: identity.plate,
       plateColor: identity.plateColor,
       state,
-      countInWindow: derivation.countInWindow,
+      countInWindow: counting.countInWindow,
       activeListingId: active?.id ?? null,
     } as const;
     const previous = facts.state;
