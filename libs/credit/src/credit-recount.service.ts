@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { VehicleCacheEntry } from '@oc/cache';
-import { AppConfig } from '@oc/config';
+import { AppConfig, creditRulesFrom } from '@oc/config';
 import { ListingEventType, ListingEventV1, topics } from '@oc/contracts';
 import {
   CreditRules,
@@ -24,15 +24,6 @@ import {
   VehicleFacts,
   VehicleListingRow,
 } from '@oc/persistence';
-
-export function creditRulesFrom(config: AppConfig): CreditRules {
-  return {
-    listingThreshold: config.LISTING_THRESHOLD,
-    countWindowDays: config.COUNT_WINDOW_DAYS,
-    tripMergeMinutes: config.TRIP_MERGE_MINUTES,
-    listingValidityDays: config.LISTING_VALIDITY_DAYS,
-  };
-}
 
 export interface RecountOptions {
   /** The clock of this change (processing time); derivation uses max(now, latest measuredAt). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@oc/config';
+import { AppConfig, creditRulesFrom } from '@oc/config';
 import { deriveCredit, ListingEnding, vehicleKey, type PlateColorCode } from '@oc/domain';
 import { DatabaseConnection } from '../database.module';
 import {
@@ -45,12 +45,7 @@ export class VehicleProfileRepository {
     const derivation = deriveCredit({
       violations: counted.map((v) => ({ id: v.id, eventId: v.event_id, measuredAt: new Date(v.measured_at) })),
       endings,
-      rules: {
-        listingThreshold: this.config.LISTING_THRESHOLD,
-        countWindowDays: this.config.COUNT_WINDOW_DAYS,
-        tripMergeMinutes: this.config.TRIP_MERGE_MINUTES,
-        listingValidityDays: this.config.LISTING_VALIDITY_DAYS,
-      },
+      rules: creditRulesFrom(this.config),
       // As the recount does: a reading stamped slightly ahead of this clock still counts.
       now: new Date(Math.max(now.getTime(), latest)),
     });
