@@ -91,6 +91,19 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     });
   });
 
+  it('with TURN_BACK_REQUIRES_PUBLICATION=true turns back only published listings', async () => {
+    const strict = await s.startApp('gate-api', { TURN_BACK_REQUIRES_PUBLICATION: 'true' });
+    const res = await fetch(
+      `${strict.url}/v1/gate/decision?plate=${encodeURIComponent(listedPlate)}&plateColor=1&cargo=LADEN`,
+      {
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
+    const body = (await res.json()) as Decision;
+    expect(body).toMatchObject({ decision: 'ALLOW', reasons: [], listing: { status: 'LISTED' } });
+    await strict.stop();
+  });
+
   it('decides on the entry scale reading for an unlisted vehicle: OVERLIMIT, OVERLIMIT_WARNING, permit', async () => {
     const reading = { plate: '浙E40002', plateColor: 1, cargo: 'LADEN', axles: 6 };
     expect((await ask({ ...reading, grossWeightKg: 49000 + 1500 })).body).toMatchObject({
