@@ -13,5 +13,7 @@ say "type-checking"
 npm run --silent typecheck
 say "linting"
 npm run --silent lint
-say "running the test suite"
+say "running the test suite: unit, integration, e2e"
 npx jest --ci --selectProjects unit integration e2e "$@"
+say "running the fault suite (crashes, outages, hostile input)"
+npx jest --ci --selectProjects faults "$@"

@@ -32,21 +32,35 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     const issued = await runCli(['station:add', '330500077'], s.env());
     expect(issued.code).toBe(0);
     stationKey = issued.stdout.trim();
-    [gate, staff] = await Promise.all([
-      s.startApp('gate-api'),
-      s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET }),
-    ]);
+    [gate, staff] = await Promise.all([s.startApp('gate-api'), s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET })]);
     await eventually(
       async () =>
-        (await call(gate.url, 'GET', '/v1/gate/decision?plate=浙E12345&plateColor=1', { bearer: stationKey })).status === 200,
+        (await call(gate.url, 'GET', '/v1/gate/decision?plate=浙E12345&plateColor=1', { bearer: stationKey }))
+          .status === 200,
       { what: 'the gate to accept the station key', timeoutMs: 30000 },
     );
   });
   afterAll(() => s?.close());
 
   it('gate: SQL fragments and 10 KB values in every parameter → 400, never 5xx or a stack trace', async () => {
-    const params = ['plate', 'plateColor', 'cargo', 'axles', 'combination', 'singleDriveAxle', 'grossWeightKg', 'permitNo', 'laneId'];
-    const baseQ: Record<string, string> = { plate: '浙E12345', plateColor: '1', cargo: 'LADEN', axles: '6', grossWeightKg: '40000' };
+    const params = [
+      'plate',
+      'plateColor',
+      'cargo',
+      'axles',
+      'combination',
+      'singleDriveAxle',
+      'grossWeightKg',
+      'permitNo',
+      'laneId',
+    ];
+    const baseQ: Record<string, string> = {
+      plate: '浙E12345',
+      plateColor: '1',
+      cargo: 'LADEN',
+      axles: '6',
+      grossWeightKg: '40000',
+    };
     const problems: string[] = [];
     const seen: Record<string, number> = {};
     for (const p of params) {
@@ -64,7 +78,6 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     const big = Buffer.alloc(17 * 1024, 'a');
     const post = await call(gate.url, 'POST', '/v1/gate/decision', { bearer: stationKey, body: big });
     problems.push(...problemsWith('gate POST 17 KiB body', post, [404, 405, 413]));
-    // eslint-disable-next-line no-console
     console.log(`gate statuses ${JSON.stringify(seen)}; POST 17 KiB → ${post.status}`);
     expect(problems).toEqual([]);
   });
@@ -106,22 +119,29 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     for (const e of STAFF_ENDPOINTS.filter((x) => x.query)) {
       for (const q of e.query!) {
         for (const hostile of [...SQL_FRAGMENTS, TEN_KB]) {
-          const a = await call(staff.url, 'GET', `${e.path}?${new URLSearchParams({ [q]: hostile })}`, { bearer: token });
+          const a = await call(staff.url, 'GET', `${e.path}?${new URLSearchParams({ [q]: hostile })}`, {
+            bearer: token,
+          });
           note(`${e.path}?${q}`, a.status);
           const allowed = hostile !== TEN_KB && freeText.has(q) ? [200, 400] : [400, 413];
           problems.push(...problemsWith(`GET ${e.path}?${q}=${hostile.slice(0, 30)}`, a, allowed));
-          if (a.status === 200 && a.body?.total !== 0) problems.push(`GET ${e.path}?${q}=${hostile}: matched ${a.body?.total} rows`);
+          if (a.status === 200 && a.body?.total !== 0)
+            problems.push(`GET ${e.path}?${q}=${hostile}: matched ${a.body?.total} rows`);
         }
       }
     }
     // Path parameters: every :id, :plateColor and :plate.
     const pathTemplates = [
-      ...STAFF_ENDPOINTS.filter((e) => e.path.includes(DUMMY_UUID)).map((e) => ({ e, template: e.path.replace(DUMMY_UUID, '{}') })),
+      ...STAFF_ENDPOINTS.filter((e) => e.path.includes(DUMMY_UUID)).map((e) => ({
+        e,
+        template: e.path.replace(DUMMY_UUID, '{}'),
+      })),
       { e: STAFF_ENDPOINTS[0]!, template: '/v1/vehicles/{}/浙E12345' },
       { e: STAFF_ENDPOINTS[0]!, template: '/v1/vehicles/1/{}' },
     ];
     for (const { e, template } of pathTemplates) {
-      for (const hostile of [...SQL_FRAGMENTS, TEN_KB]) {
+      // 10 KB path parameters: see the known-bug test below (Fastify answers 414 in its own shape).
+      for (const hostile of [...SQL_FRAGMENTS, 'Y'.repeat(100)]) {
         const path = template.replace('{}', encodeURIComponent(hostile));
         const a = await call(staff.url, e.method, path, {
           bearer: token,
@@ -137,7 +157,10 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
       problems.push(...problemsWith(`POST ${e.path} valid body`, ok, [404, 409, 201, 200]));
       for (const leaf of leafPaths(e.body)) {
         for (const hostile of [TEN_KB, ...SQL_FRAGMENTS.slice(0, 2), { $gt: '' }, [1, 2], null, 1e308]) {
-          const a = await call(staff.url, 'POST', e.path, { bearer: token, body: JSON.stringify(withLeaf(e.body!, leaf, hostile)) });
+          const a = await call(staff.url, 'POST', e.path, {
+            bearer: token,
+            body: JSON.stringify(withLeaf(e.body!, leaf, hostile)),
+          });
           note(`${e.path} ${leaf}`, a.status);
           // A short SQL-looking string can be legal text (reason, opinion…): then the dummy id is 404.
           const allowed = typeof hostile === 'string' && hostile !== TEN_KB ? [400, 404] : [400, 413];
@@ -167,11 +190,26 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
       const a = await call(staff.url, 'GET', `/v1/public/postings?${q}=${encodeURIComponent(SQL_FRAGMENTS[0]!)}`);
       problems.push(...problemsWith(`GET /v1/public/postings?${q}=sql`, a, [400]));
     }
-    // eslint-disable-next-line no-console
     console.log(`staff statuses ${JSON.stringify(seen)}`);
     expect(problems).toEqual([]);
     // The database is intact.
     expect((await s.query(`SELECT count(*)::int AS n FROM listings`))[0]).toEqual({ n: 0 });
+  });
+
+  // A path parameter over the router's maxParamLength (100) is refused before Nest: still 400 in the
+  // SPEC §6 shape (Fastify's frameworkErrors, libs/observability/src/bootstrap.ts).
+  it('staff: a 10 KB path parameter → 400/413 in the SPEC error shape', async () => {
+    const problems: string[] = [];
+    for (const template of ['/v1/listings/{}', '/v1/vehicles/1/{}', '/v1/vehicles/{}/浙E12345']) {
+      const a = await call(staff.url, 'GET', template.replace('{}', TEN_KB), { bearer: admin() });
+      problems.push(...problemsWith(`GET ${template} 10 KB`, a, [400, 413]));
+    }
+    const post = await call(staff.url, 'POST', `/v1/violations/${TEN_KB}/revocation`, {
+      bearer: admin(),
+      body: JSON.stringify({ reason: 'x' }),
+    });
+    problems.push(...problemsWith('POST /v1/violations/{10 KB}/revocation', post, [400, 413]));
+    expect(problems).toEqual([]);
   });
 
   it('staff authorisation matrix: every endpoint × {no token, expired, bad signature, wrong role, right role}', async () => {
@@ -199,7 +237,8 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
       ];
       if (!e.roles) {
         // Reads allow every staff role: each must get through.
-        for (const r of ALL) rows.push([`read as ${r}`, issueStaffToken(SECRET, { sub: 'matrix', roles: [r] }, 600), 'ok']);
+        for (const r of ALL)
+          rows.push([`read as ${r}`, issueStaffToken(SECRET, { sub: 'matrix', roles: [r] }, 600), 'ok']);
       }
       for (const [label, bearer, expected] of rows) {
         const a = await call(staff.url, e.method, e.path, {
@@ -208,14 +247,17 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
         });
         matrix.push(`${e.method} ${e.path} ${label} → ${a.status}`);
         const ok =
-          expected === 'unauth' ? a.status === 401 : expected === 'forbidden' ? a.status === 403 : a.status !== 401 && a.status !== 403;
+          expected === 'unauth'
+            ? a.status === 401
+            : expected === 'forbidden'
+              ? a.status === 403
+              : a.status !== 401 && a.status !== 403;
         if (!ok) problems.push(`${e.method} ${e.path} ${label}: ${a.status} ${a.text.slice(0, 200)}`);
         problems.push(...problemsWith(`${e.method} ${e.path} ${label}`, a, [200, 201, 400, 401, 403, 404, 409]));
       }
     }
     // Public postings need no token; a token (even a bad one) does not stop them.
     expect((await call(staff.url, 'GET', '/v1/public/postings')).status).toBe(200);
-    // eslint-disable-next-line no-console
     console.log(`authorisation matrix (${matrix.length} calls)`);
     expect(problems).toEqual([]);
   });

@@ -70,7 +70,11 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
         acks: -1,
         messages: [{ key: big.key, value: big.value, headers: { 'x-test-id': big.id } }],
       });
-      const v = violationEvent({ eventId: `${big.id}-after`, plate: '浙E79999', measuredAt: new Date(now.getTime() - 2 * DAY) });
+      const v = violationEvent({
+        eventId: `${big.id}-after`,
+        plate: '浙E79999',
+        measuredAt: new Date(now.getTime() - 2 * DAY),
+      });
       validIds.push(`${big.id}-after`);
       await producer.send({
         topic: s.topics.weighingEvents,
@@ -133,15 +137,20 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
         continue;
       }
       if (!code) problems.push(`${show}: no error-code header`);
-      if (!Array.isArray(details) || details.length === 0 || details.some((d) => typeof d.field !== 'string' || !d.field))
+      if (
+        !Array.isArray(details) ||
+        details.length === 0 ||
+        details.some((d) => typeof d.field !== 'string' || !d.field)
+      )
         problems.push(`${show}: error-detail names no field: ${detailText} (code ${code})`);
       else if (!details.some((d) => d.field === c.field || String(d.field).startsWith(`${c.field}.`)))
         problems.push(`${show}: error-detail ${detailText} does not name ${c.field} (code ${code})`);
       for (const h of ['original-topic', 'original-partition', 'original-offset', 'failed-at'])
         if (!header(letter.headers, h)) problems.push(`${show}: no ${h} header`);
     }
-    // eslint-disable-next-line no-console
-    console.log(`hostile kafka: ${all.length} hostile + ${validIds.length} valid; outcomes ${JSON.stringify(outcomes)}`);
+    console.log(
+      `hostile kafka: ${all.length} hostile + ${validIds.length} valid; outcomes ${JSON.stringify(outcomes)}`,
+    );
     expect(problems).toEqual([]);
 
     // Every offset ends as a stored weighing or a dead letter.
@@ -151,5 +160,61 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
     await admin.disconnect();
     const produced = ends.reduce((a, e) => a + Number(e.high), 0);
     expect(stored.size + dlq.length).toBe(produced);
+  });
+});
+
+describe('faults: a message just under the broker limit, whose dead letter (original + headers) is over it', () => {
+  let s: Scenario;
+  let producer: Producer;
+  beforeAll(async () => {
+    s = await Scenario.create('hostilekafkaedge');
+    await ensureTopics(s.kafka, Object.values(s.topics), 6);
+    producer = s.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await producer.connect();
+    await s.startIngest();
+  });
+  afterAll(async () => {
+    await producer?.disconnect().catch(() => undefined);
+    await s?.close();
+  });
+
+  // A message just under the broker's limit becomes a dead letter larger than that limit (six headers
+  // more): the DLQ topic accepts 2 MiB, and a letter refused all the same is truncated, never retried
+  // forever (libs/messaging/src/dead-letter.publisher.ts).
+  it('is dead-lettered (or otherwise disposed of) without stalling its partition', async () => {
+    const now = new Date();
+    // The broker's default message.max.bytes is 1,048,588 for the whole record batch.
+    const value = paddedEvent('hk-edge-0', 1_048_588 - 200, new Date(now.getTime() - DAY));
+    await producer.send({ topic: s.topics.weighingEvents, acks: -1, messages: [{ key: '9:edge', value }] });
+    const after = violationEvent({
+      eventId: 'hk-edge-after',
+      plate: '浙E79998',
+      measuredAt: new Date(now.getTime() - DAY),
+    });
+    await producer.send({
+      topic: s.topics.weighingEvents,
+      acks: -1,
+      messages: [{ key: '9:edge', value: after.value }],
+    });
+    try {
+      await s.waitUntilConsumed(45000);
+    } catch (error) {
+      const lines = s
+        .ingest!.output()
+        .split('\n')
+        .filter((l) => /too large|TOO_LARGE|retry|failed/i.test(l))
+        .map((l) => {
+          try {
+            const j = JSON.parse(l) as { level?: string; msg?: string; err?: { message?: string } };
+            return `${j.level} ${j.msg ?? ''} | ${j.err?.message ?? ''}`;
+          } catch {
+            return l.slice(0, 300);
+          }
+        });
+      console.log(`ingest while stalled: ${lines.length} warnings; distinct:\n${[...new Set(lines)].join('\n')}`);
+      throw error;
+    }
+    const stored = await s.query(`SELECT 1 FROM weighings WHERE event_id = 'hk-edge-after'`);
+    expect(stored).toHaveLength(1);
   });
 });

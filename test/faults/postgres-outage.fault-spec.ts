@@ -98,11 +98,14 @@ describe('faults: Postgres outage of 20 s in the middle of ingestion', () => {
     // --- back ---
     await cluster!.start();
     const restartedAt = Date.now();
-    await eventually(async () => (await fetch(`${ingest.url}/health/ready`, { signal: AbortSignal.timeout(5000) })).ok, {
-      timeoutMs: 30000,
-      what: '/health/ready to turn 200 after Postgres returned',
-      intervalMs: 250,
-    });
+    await eventually(
+      async () => (await fetch(`${ingest.url}/health/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+      {
+        timeoutMs: 30000,
+        what: '/health/ready to turn 200 after Postgres returned',
+        intervalMs: 250,
+      },
+    );
     const readyAgainMs = Date.now() - restartedAt;
     try {
       await s.waitUntilConsumed(120000);
@@ -115,10 +118,10 @@ describe('faults: Postgres outage of 20 s in the middle of ingestion', () => {
     // The outbox relay came back too: every outbox row is published (deadline-bound).
     await eventually(
       async () =>
-        (await store.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0]!.n === 0,
+        (await store.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0]!.n ===
+        0,
       { timeoutMs: 30000, what: 'the outbox to drain after the outage' },
     );
-    // eslint-disable-next-line no-console
     console.log(
       JSON.stringify({
         scenario: 'postgres-outage',

@@ -84,7 +84,6 @@ describe('faults: rebalance after one of two ingest instances is killed', () => 
     expect(a!.process.exitCode).toBeNull();
 
     const report = await assertIngestInvariants(s, messages);
-    // eslint-disable-next-line no-console
     console.log(
       JSON.stringify({
         scenario: 'rebalance',

@@ -5,7 +5,7 @@ import { TurnBackCache } from '@oc/cache';
 import { AppConfig } from '@oc/config';
 import { topics } from '@oc/contracts';
 import { CacheRebuildService, IngestProducer, ListingExpiryService } from '@oc/credit';
-import { ensureTopics, KafkaConnection, OutboxRelay } from '@oc/messaging';
+import { DLQ_TOPIC_CONFIG, ensureTopics, KafkaConnection, OutboxRelay } from '@oc/messaging';
 import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
 export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
@@ -49,7 +49,9 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   async prepare(): Promise<void> {
     const names = topics(this.config.TOPIC_PREFIX);
     await this.retry('create topics', () =>
-      ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS),
+      ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS, {
+        [names.weighingEventsDlq]: DLQ_TOPIC_CONFIG,
+      }),
     );
     await this.retry('connect the producer', () => this.producer.connect());
     await this.retry('check the turn-back cache', async () => {

@@ -18,18 +18,16 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
   exitOnFatal(logger, () => app);
   await app.get(IngestRuntime).prepare();
   const names = topics(config.TOPIC_PREFIX);
-  app.connectMicroservice(
-    {
-      strategy: new KafkaBatchServer({
-        kafka: app.get(KafkaConnection).kafka,
-        groupId: config.KAFKA_GROUP_ID,
-        topics: { [names.weighingEvents]: TOPIC.weighingEvents, [names.gateDecisions]: TOPIC.gateDecisions },
-        onError: (error, attempt, topic, partition) =>
-          logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
-      }),
-    },
-    { inheritAppConfig: true },
-  );
+  // Not inheritAppConfig: the HTTP validation pipe and error filter are not for Kafka batches.
+  app.connectMicroservice({
+    strategy: new KafkaBatchServer({
+      kafka: app.get(KafkaConnection).kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: { [names.weighingEvents]: TOPIC.weighingEvents, [names.gateDecisions]: TOPIC.gateDecisions },
+      onError: (error, attempt, topic, partition) =>
+        logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
+    }),
+  });
   await app.startAllMicroservices();
   logger.info({ topics: [names.weighingEvents, names.gateDecisions], group: config.KAFKA_GROUP_ID }, 'consuming');
 }

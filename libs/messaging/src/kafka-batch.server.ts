@@ -50,7 +50,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     try {
       const consumer = this.options.kafka.consumer({
         groupId: this.options.groupId,
-        sessionTimeout: 30000,
+        // A member that died (kill -9) gives its partitions up after 10 s; heartbeats go every 3 s, also
+        // while a failing batch backs off, so a live member never times out.
+        sessionTimeout: 10000,
         heartbeatInterval: 3000,
         // 256 KiB (~1,000 weighings) per partition keeps batches large enough for multi-row SQL while
         // holding ingest's peak RSS under 300 MB (docs/benchmarks.md); 1 MiB peaked at ~370 MB.

@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { createValidationPipe, HttpErrorFilter } from './http-errors';
 import { PinoNestLogger } from './logger';
@@ -26,7 +27,21 @@ export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFas
     options.module,
     // X-Forwarded-For is believed only from a reverse proxy on this host (loopback), so a client cannot
     // spoof its address around the public rate limit.
-    new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, trustProxy: 'loopback' }),
+    new FastifyAdapter({
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      trustProxy: 'loopback',
+      // Errors the router raises before Nest sees the request (a path parameter over 100 characters,
+      // a malformed URL) get the SPEC §6 error shape too, as 400s: they are invalid input.
+      frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
+        void reply.status(400).send({
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: error.message,
+            details: [{ field: '(path)', message: error.message }],
+          },
+        });
+      },
+    }),
     { logger: new PinoNestLogger(options.logger), bufferLogs: false },
   );
   app.useGlobalFilters(new HttpErrorFilter());

@@ -29,7 +29,8 @@ export async function call(
 /** What is wrong with an answer to hostile input: a 5xx, a stack trace, or not the SPEC §6 error shape. */
 export function problemsWith(label: string, a: Answer, allowed: number[]): string[] {
   const problems: string[] = [];
-  if (!allowed.includes(a.status)) problems.push(`${label}: status ${a.status} (allowed ${allowed.join('/')}): ${a.text.slice(0, 300)}`);
+  if (!allowed.includes(a.status))
+    problems.push(`${label}: status ${a.status} (allowed ${allowed.join('/')}): ${a.text.slice(0, 300)}`);
   if (/\bat [\w.<>]+ \(|node_modules|\.js:\d+|\.ts:\d+|stack/i.test(a.text))
     problems.push(`${label}: body looks like it leaks a stack trace: ${a.text.slice(0, 300)}`);
   if (a.status >= 400) {
@@ -43,7 +44,7 @@ export function problemsWith(label: string, a: Answer, allowed: number[]): strin
 export const SQL_FRAGMENTS = [
   "' OR '1'='1",
   "'; DROP TABLE listings; --",
-  "1 UNION SELECT password FROM pg_shadow --",
+  '1 UNION SELECT password FROM pg_shadow --',
   "'||pg_sleep(5)||'",
   '"); DELETE FROM audit_log; --',
 ];
@@ -68,7 +69,11 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
     path: '/v1/weighings',
     query: ['plate', 'plateColor', 'classification', 'stationId', 'from', 'to', 'page', 'pageSize'],
   },
-  { method: 'GET', path: '/v1/violations', query: ['plate', 'plateColor', 'status', 'stationId', 'from', 'to', 'page', 'pageSize'] },
+  {
+    method: 'GET',
+    path: '/v1/violations',
+    query: ['plate', 'plateColor', 'status', 'stationId', 'from', 'to', 'page', 'pageSize'],
+  },
   { method: 'GET', path: '/v1/listings', query: ['status', 'overdue', 'plate', 'page', 'pageSize'] },
   { method: 'GET', path: `/v1/listings/${DUMMY_UUID}` },
   { method: 'GET', path: '/v1/credit-repairs', query: ['status', 'page', 'pageSize'] },
@@ -81,7 +86,12 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
     roles: ['OFFICER'],
     body: { caseNo: '湖交执罚〔2026〕001号', fineYuan: 500, processedAt: new Date().toISOString() },
   },
-  { method: 'POST', path: `/v1/violations/${DUMMY_UUID}/revocation`, roles: ['OFFICER'], body: { reason: 'device fault' } },
+  {
+    method: 'POST',
+    path: `/v1/violations/${DUMMY_UUID}/revocation`,
+    roles: ['OFFICER'],
+    body: { reason: 'device fault' },
+  },
   {
     method: 'POST',
     path: `/v1/listings/${DUMMY_UUID}/publication-proposal`,
