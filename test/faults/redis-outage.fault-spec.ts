@@ -1,0 +1,130 @@
+import { loadConfig } from '@oc/config';
+import { CreditRecountService, CreditRepairService, ViolationActionsService } from '@oc/credit';
+import {
+  AuditLogRepository,
+  createDataSource,
+  CreditRepository,
+  DatabaseConnection,
+  OutboxRepository,
+  StaffQueryRepository,
+  StaffWorkflowRepository,
+} from '@oc/persistence';
+import { violationEvent } from '@oc/simulation';
+import { runCli } from '../harness/cli';
+import { OwnRedis } from '../harness/redis-server';
+import { Scenario } from '../harness/scenario';
+import { eventually } from '../harness/services';
+
+const DAY = 86_400_000;
+const DEADLINE_MS = 100;
+const CLIENT_SLACK_MS = 150;
+
+describe('Redis outage (test-owned redis-server): fallback, reconciliation, a repair during the outage', () => {
+  let s: Scenario;
+  let redis: OwnRedis;
+  let db: DatabaseConnection;
+  const plate = '浙E70001';
+
+  beforeAll(async () => {
+    s = await Scenario.create('redis_outage');
+    redis = await OwnRedis.start();
+    db = new DatabaseConnection(
+      createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'faults', poolSize: 2 }),
+    );
+  });
+  afterAll(async () => {
+    await s.close();
+    await db.onApplicationShutdown();
+    await redis.stop();
+  });
+
+  it('falls back to Postgres within the deadline, and a vehicle repaired meanwhile is not turned back once Redis returns', async () => {
+    const key = (await runCli(['station:add', '330523001'], s.env())).stdout.trim();
+    await s.startIngest({ REDIS_URL: redis.url });
+    const gate = await s.startApp('gate-api', { REDIS_URL: redis.url, GATE_DEADLINE_MS: String(DEADLINE_MS) });
+    const t0 = Date.now() - 40 * DAY;
+    await s.produce(
+      [0, 3, 6].map((d, i) => violationEvent({ eventId: `ro-${i}`, plate, measuredAt: new Date(t0 + d * DAY) })),
+    );
+    const ask = async () => {
+      const started = performance.now();
+      const res = await fetch(
+        `${gate.url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1&cargo=LADEN`,
+        {
+          headers: { authorization: `Bearer ${key}` },
+          signal: AbortSignal.timeout(5000),
+        },
+      );
+      expect(res.status).toBe(200);
+      return { ...((await res.json()) as { decision: string; source: string }), ms: performance.now() - started };
+    };
+    await eventually(
+      async () => {
+        const a = await ask();
+        return a.decision === 'TURN_BACK' && a.source === 'cache';
+      },
+      { what: 'the listing in the cache', timeoutMs: 30000 },
+    );
+
+    await redis.stop();
+    for (let i = 0; i < 10; i++) {
+      const a = await ask();
+      expect(a).toMatchObject({ decision: 'TURN_BACK', source: 'database' });
+      expect(a.ms).toBeLessThan(DEADLINE_MS + CLIENT_SLACK_MS);
+    }
+
+    // Credit repair (信用修复) approved while Redis is down, through the same services as the staff API.
+    const config = loadConfig(s.env({ REDIS_URL: redis.url }));
+    const credit = new CreditRepository();
+    const audit = new AuditLogRepository(db);
+    const outbox = new OutboxRepository();
+    const recount = new CreditRecountService(config, credit, audit, outbox);
+    const workflow = new StaffWorkflowRepository();
+    const queries = new StaffQueryRepository(db, config);
+    const violations = await s.query<{ id: string }>(`SELECT id FROM violations WHERE vehicle_key = $1`, [
+      `1:${plate}`,
+    ]);
+    const actions = new ViolationActionsService(db, credit, audit, recount);
+    for (const v of violations)
+      await actions.process(
+        v.id,
+        { caseNo: `湖交罚${v.id.slice(0, 6)}`, fineYuan: 1000, processedAt: new Date() },
+        'officer-a',
+      );
+    const [listing] = await s.query<{ id: string }>(`SELECT id FROM listings WHERE vehicle_key = $1`, [`1:${plate}`]);
+    const repairs = new CreditRepairService(config, db, credit, audit, outbox, recount, workflow, queries);
+    const request = await repairs.request(
+      {
+        listingId: listing!.id,
+        applicant: { name: '湖州某物流有限公司', type: 'COMPANY', contact: '0572-0000000' },
+        commitment: true,
+        rectification: '已卸载超限货物并整改',
+        attachments: [],
+      },
+      'officer-a',
+    );
+    await repairs.review(request.id, { approve: true, opinion: '整改到位，同意修复' }, 'repair-c');
+
+    // Redis still down: the gate reads Postgres and already lets the truck through.
+    expect(await ask()).toMatchObject({ decision: 'ALLOW', source: 'database' });
+
+    // Redis returns empty; ingest rebuilds the cache, the relay delivers what waited. Never TURN_BACK again.
+    await redis.restart();
+    const answers: { decision: string; source: string }[] = [];
+    await eventually(
+      async () => {
+        const a = await ask();
+        answers.push(a);
+        return a.source === 'cache';
+      },
+      { what: 'the reconciled cache', timeoutMs: 20000, intervalMs: 50 },
+    );
+    expect(answers.filter((a) => a.decision !== 'ALLOW')).toEqual([]);
+    await eventually(async () => (await s.query(`SELECT 1 FROM outbox WHERE published_at IS NULL`)).length === 0, {
+      what: 'the outbox to drain',
+      timeoutMs: 20000,
+    });
+    expect((await ask()).decision).toBe('ALLOW');
+    expect((await audit.verify()).ok).toBe(true);
+  });
+});
