@@ -99,7 +99,7 @@ export class AuditLogRepository {
       ])) as AuditRow[];
       if (rows.length === 0) return { ok: true, entries };
       for (const row of rows) {
-        const entry = toEntry(row);
+        const entry = toAuditEntry(row);
         if (entry.prevHash !== prevHash) {
           return {
             ok: false,
@@ -122,7 +122,8 @@ export class AuditLogRepository {
   }
 }
 
-interface AuditRow {
+/** A row of audit_log as the driver returns it. */
+export interface AuditRow {
   seq: string;
   at: Date;
   actor: string;
@@ -136,7 +137,7 @@ interface AuditRow {
   hash: string;
 }
 
-function toEntry(r: AuditRow): AuditEntry {
+export function toAuditEntry(r: AuditRow): AuditEntry {
   return {
     seq: String(r.seq),
     at: r.at,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@oc/config';
 import { DomainError, DomainErrorCode, type PlateColorCode } from '@oc/domain';
+import { type AuditRow, toAuditEntry } from '../audit/audit-log.repository';
 import { DatabaseConnection } from '../database.module';
 import { overdueListedBefore } from './publication-deadline';
 import { iso, SqlFilter, vehicleKeysFor } from './sql-filter';
@@ -198,19 +199,10 @@ export class StaffQueryRepository {
     );
     const total = await this.count(`SELECT count(*) AS n FROM audit_log a ${f.where}`, f.params);
     return {
-      items: rows.map((r) => ({
-        seq: String(r.seq),
-        at: iso(r.at)!,
-        actor: r.actor,
-        action: r.action,
-        entityType: r.entity_type,
-        entityId: r.entity_id,
-        before: r.before,
-        after: r.after,
-        reason: r.reason,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      })),
+      items: rows.map((r) => {
+        const entry = toAuditEntry(r);
+        return { ...entry, at: entry.at.toISOString() };
+      }),
       page: page.page,
       pageSize: page.pageSize,
       total,
@@ -310,18 +302,4 @@ function toCreditRepairView(r: CreditRepairRow): CreditRepairView {
     ...(r.reviewed_at ? { reviewedAt: iso(r.reviewed_at) } : {}),
     ...(r.opinion !== null ? { opinion: r.opinion } : {}),
   };
-}
-
-interface AuditRow {
-  seq: string;
-  at: Date;
-  actor: string;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
 }
