@@ -13,7 +13,7 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
-import { normalizePlate, parsePlateColor, validatePlate, WEIGHING_CLASSIFICATIONS } from '@oc/domain';
+import { LISTING_STATUSES, normalizePlate, parsePlateColor, validatePlate, WEIGHING_CLASSIFICATIONS } from '@oc/domain';
 
 /** SPEC §6: pageSize ≤ 500. */
 export const MAX_PAGE_SIZE = 500;
@@ -117,8 +117,8 @@ export class VehicleParamsDto {
 
 const STATION_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
-/** `GET /v1/weighings` */
-export class WeighingsQueryDto extends PeriodPageQueryDto {
+/** The filters `/v1/weighings` and `/v1/violations` share: vehicle, station and period. */
+class VehicleRecordsQueryDto extends PeriodPageQueryDto {
   @IsOptional()
   @Transform(toPlate)
   @IsPlate()
@@ -132,42 +132,26 @@ export class WeighingsQueryDto extends PeriodPageQueryDto {
   plateColor?: number;
 
   @IsOptional()
-  @IsIn(WEIGHING_CLASSIFICATIONS, { message: `classification must be one of ${WEIGHING_CLASSIFICATIONS.join(', ')}` })
-  classification?: string;
-
-  @IsOptional()
   @Matches(STATION_ID, { message: 'stationId must be 1-32 letters, digits, _ or -' })
   @IsString()
   stationId?: string;
+}
+
+/** `GET /v1/weighings` */
+export class WeighingsQueryDto extends VehicleRecordsQueryDto {
+  @IsOptional()
+  @IsIn(WEIGHING_CLASSIFICATIONS, { message: `classification must be one of ${WEIGHING_CLASSIFICATIONS.join(', ')}` })
+  classification?: string;
 }
 
 export const VIOLATION_STATUSES = ['OPEN', 'PROCESSED', 'REVOKED'] as const;
 
 /** `GET /v1/violations` */
-export class ViolationsQueryDto extends PeriodPageQueryDto {
-  @IsOptional()
-  @Transform(toPlate)
-  @IsPlate()
-  @MaxLength(32)
-  @IsString()
-  plate?: string;
-
-  @IsOptional()
-  @Transform(toPlateColor)
-  @IsPlateColorCode()
-  plateColor?: number;
-
+export class ViolationsQueryDto extends VehicleRecordsQueryDto {
   @IsOptional()
   @IsIn(VIOLATION_STATUSES, { message: `status must be one of ${VIOLATION_STATUSES.join(', ')}` })
   status?: (typeof VIOLATION_STATUSES)[number];
-
-  @IsOptional()
-  @Matches(STATION_ID, { message: 'stationId must be 1-32 letters, digits, _ or -' })
-  @IsString()
-  stationId?: string;
 }
-
-export const LISTING_STATUSES = ['LISTED', 'PUBLISHED', 'REPAIRED', 'EXPIRED', 'REVOKED'] as const;
 
 /** `GET /v1/listings` */
 export class ListingsQueryDto extends PageQueryDto {
