@@ -15,7 +15,7 @@ export async function call(
   const headers: Record<string, string> = {};
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body });
+  const res = await fetchAnswer(`${base}${path}`, { method, headers, body: opts.body });
   const text = await res.text();
   let body: unknown = undefined;
   try {
@@ -24,6 +24,23 @@ export async function call(
     // not JSON: checked by problemsWith
   }
   return { status: res.status, text, body };
+}
+
+/**
+ * A server refusing an oversized body (413) may answer and close before the client has written it all;
+ * the client then sees EPIPE/ECONNRESET instead of the answer. That race is the client's, so an
+ * oversized request is tried again (up to three times) to read the server's answer.
+ */
+async function fetchAnswer(url: string, init: RequestInit & { body?: string | Buffer }): Promise<Response> {
+  const oversized = (init.body?.length ?? 0) > 64 * 1024;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
+      if (!oversized || attempt >= 3 || !/EPIPE|ECONNRESET|UND_ERR_SOCKET/.test(cause)) throw error;
+    }
+  }
 }
 
 /** What is wrong with an answer to hostile input: a 5xx, a stack trace, or not the SPEC §6 error shape. */
