@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { normalizePlate, parsePlateColor, PlateColorCode, UNKNOWN_PLATE, validatePlate, vehicleKey } from '@oc/domain';
 import { CargoState, WeighEventV1Dto, WeighingSource } from './weigh-event.dto';
+import { isCertainlyValidWeighEvent } from './weigh-event-fast-check';
 
 export const MAX_EVENT_BYTES = 64 * 1024;
 /** Scales' clocks drift; an event may be at most this far ahead of its receipt (SPEC §3). */
@@ -73,15 +74,20 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
       details: [{ field: '(message)', message: 'value must be a JSON object' }],
     };
   }
-  const dto = plainToInstance(WeighEventV1Dto, raw);
-  const details = flatten(
-    validateSync(dto, {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      stopAtFirstError: true,
-    }),
-  );
+  // Nearly every event is valid: check it without class-validator's metadata walk, and let the
+  // decorators speak only when something is wrong (they give the field-level reasons).
+  const fast = isCertainlyValidWeighEvent(raw as Record<string, unknown>);
+  const dto = fast ? (raw as WeighEventV1Dto) : plainToInstance(WeighEventV1Dto, raw);
+  const details = fast
+    ? []
+    : flatten(
+        validateSync(dto, {
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          forbidUnknownValues: true,
+          stopAtFirstError: true,
+        }),
+      );
 
   const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
   if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {
