@@ -19,7 +19,7 @@ export class GateApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot('gate-api', 2),
-        RedisModule.forRoot({ failFast: true, commandTimeoutMs: redisTimeout }),
+        RedisModule.forRoot({ failFast: true, commandTimeoutMs: redisTimeout, autoPipelining: true }),
         KafkaModule.forRoot('gate-api', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
       ],

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@oc/config';
+import { fastGateDecisionQuery, GateDecisionQueryDto } from '@oc/contracts';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { GateApiModule } from './gate-api.module';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     port: config.GATE_PORT,
     logger,
     bodyLimit: 16 * 1024,
+    fastValidators: new Map([[GateDecisionQueryDto, fastGateDecisionQuery]]),
     beforeListen: (a) => void serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)'),
   });
   exitOnFatal(logger, () => app);

@@ -8,6 +8,11 @@ export interface RedisOptions {
   failFast?: boolean;
   /** Reject a command that has not answered after this long. */
   commandTimeoutMs?: number;
+  /**
+   * Send the commands issued in one event-loop tick in one write (ioredis auto-pipelining). The gate
+   * serves many lanes at once: one socket write per request was its largest cost (docs/benchmarks.md).
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -27,6 +32,7 @@ export class RedisConnection implements OnApplicationShutdown {
       lazyConnect: false,
       enableOfflineQueue: !options.failFast,
       commandTimeout: options.commandTimeoutMs,
+      enableAutoPipelining: options.autoPipelining ?? false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 200, 2000),

@@ -97,18 +97,12 @@ export class TurnBackCache {
    * when the cache was never built (or by an older schema): a missing entry then proves nothing.
    */
   async lookup(vehicleKey: string): Promise<{ current: boolean; listing: CachedListing | null }> {
-    const results = await this.redis.client
-      .pipeline()
-      .hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n')
-      .hget(this.metaKey(), 'schema')
-      .exec();
-    if (!results) throw new Error('Redis pipeline was not executed');
-    const [[entryError, entry], [markerError, schema]] = results as [
-      [Error | null, (string | null)[]],
-      [Error | null, string | null],
-    ];
-    if (entryError) throw entryError;
-    if (markerError) throw markerError;
+    // Two commands issued together: on an auto-pipelining connection (the gate's) they travel in one
+    // write with whatever other lanes asked in the same tick.
+    const [entry, schema] = await Promise.all([
+      this.redis.client.hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n'),
+      this.redis.client.hget(this.metaKey(), 'schema'),
+    ]);
     const [v, s, id, at, n] = entry;
     return { current: schema === CACHE_SCHEMA_VERSION, listing: v === null ? null : toListing(s, id, at, n) };
   }

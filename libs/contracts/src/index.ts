@@ -6,3 +6,4 @@ export * from './credit-listing-events-v1/listing-event';
 export * from './gate-decisions-v1/gate-decision-event';
 export * from './gate-api/gate-decision-query.dto';
 export * from './staff-api';
+export * from './gate-api/gate-decision-query-fast-check';
