@@ -3,6 +3,15 @@
  * `violationCount` and `countInWindow` count acts (trips), not weighings.
  */
 
+/** GET /v1/me: the staff member a token belongs to (the console's sign-in). */
+export interface StaffIdentityView {
+  sub: string;
+  name?: string;
+  roles: ('OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN')[];
+  /** When the token stops working (its `exp`). */
+  expiresAt: string;
+}
+
 /** SPEC §6: every list is `{items, page, pageSize, total}`. */
 export interface Page<T> {
   items: T[];

@@ -1,15 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { StaffPrincipal, StaffRole } from '@oc/credit';
+import type { StaffPrincipal } from '@oc/credit';
+import type { StaffIdentityView } from '@oc/persistence';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
-
-export interface StaffIdentityView {
-  sub: string;
-  name?: string;
-  roles: StaffRole[];
-  /** When the token stops working (its `exp`). */
-  expiresAt: string;
-}
 
 /** Who the token belongs to: the console's sign-in checks a pasted token here and shows the roles. */
 @ApiTags('staff: queries')
