@@ -172,9 +172,23 @@ describe('staff console and public postings (Chromium, running apps)', () => {
 
   it('signs staff in with a token, shows the role, refuses a bad token and forgets the token on sign-out', async () => {
     const page = await newPage();
+    const scripts: { url: string; encoding?: string }[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('.js')) scripts.push({ url: r.url(), encoding: r.headers()['content-encoding'] });
+    });
     await page.goto(`${staff.url}/`); // the root leads to the console
     await page.locator('textarea[name=token]').waitFor();
     expect(page.url()).toBe(`${staff.url}/console/`);
+    // The scripts come precompressed, and ECharts is not among them before the dashboard.
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.every((r) => r.encoding === 'br' && r.url.includes('/assets/'))).toBe(true);
+    expect(scripts.some((r) => r.url.includes('dashboard'))).toBe(false);
+    // Only the built files are routed: anything else is the API's own 404.
+    const missing = await fetch(`${staff.url}/console/missing.js`);
+    expect({ status: missing.status, body: await missing.json() }).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
     await screenshot(page, '01-sign-in');
 
     await page.locator('textarea[name=token]').fill('not-a-token');

@@ -41,6 +41,9 @@ export async function serveWeb(app: NestFastifyApplication, logger: Logger, root
     wildcard: false,
     redirect: true,
     index: ['index.html'],
+    // The .br and .gz copies `vite build` writes beside each file (apps/staff-api/web/vite.config.mts).
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
     cacheControl: false,
     etag: true,
     lastModified: true,
