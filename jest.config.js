@@ -33,7 +33,10 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 
-/** Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps. */
+/**
+ * Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps;
+ * and two suites of e2e tests of their own: the browser tests and the fault suite.
+ */
 module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   // Integration and e2e tests wait for real services; each wait has its own, shorter deadline.
@@ -48,6 +51,13 @@ module.exports = {
       slowTestThreshold: 30,
     },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // The console and the public page in Debian's Chromium (issue 8): test/browser/*.browser-spec.ts.
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      slowTestThreshold: 120,
+    },
     // Reliability under failure (issue 7): crashes, outages, hostile input. `npm run test:faults`.
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'], slowTestThreshold: 120 },
   ],

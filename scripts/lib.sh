@@ -38,6 +38,26 @@ require_java() {
   fi
 }
 
+# The browser tests drive Debian's Chromium (no browser download): install it when it is missing, with a
+# CJK font so that the pages (zh-CN) render and the screenshots are legible. Fails loudly: a browser
+# test must never pass quietly without a browser.
+CHROMIUM=/usr/bin/chromium
+ensure_chromium() {
+  local missing=()
+  [ -x "$CHROMIUM" ] || missing+=(chromium)
+  if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then missing+=(fonts-wqy-microhei); fi
+  [ ${#missing[@]} -eq 0 ] && return
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]} for the browser tests (apt-get)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+      || die "could not install ${missing[*]} with apt-get; the browser tests need $CHROMIUM (apt-get install chromium fonts-wqy-microhei)."
+  else
+    die "the browser tests need ${missing[*]} ($CHROMIUM and a Chinese font): apt-get install chromium fonts-wqy-microhei (as root)."
+  fi
+  [ -x "$CHROMIUM" ] || die "$CHROMIUM is still missing after apt-get install chromium."
+  say "Chromium: $("$CHROMIUM" --version 2>/dev/null)"
+}
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # host and port of a URL like postgres://user@host:5432/db

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is missing, brings up Kafka, Postgres and Redis (reusing
-# running ones), migrates, starts the three apps and feeds simulated traffic. Ctrl-C stops everything
-# this script started.
+# running ones), migrates, starts the three apps and feeds simulated traffic; prints where the staff
+# console and the public page are and a development token per role. Ctrl-C stops everything this
+# script started.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -43,10 +44,29 @@ for url in "$INGEST" "$GATE" "$STAFF"; do
 done
 say "ready: ingest $INGEST, gate-api $GATE, staff-api $STAFF"
 
+# Development tokens for the console, one per role (valid 8 hours), also kept in .run/tokens.txt.
+issue_token() { node bin/overload-credit.js token:issue --sub "$1" --roles "$2" --name "$3"; }
+OFFICER_TOKEN=$(issue_token officer-a OFFICER 执法员甲)
+LEGAL_TOKEN=$(issue_token legal-b LEGAL_REVIEWER 法制审核员乙)
+REPAIR_TOKEN=$(issue_token repair-c REPAIR_REVIEWER 修复审核员丙)
+ADMIN_TOKEN=$(issue_token admin-z ADMIN 管理员)
+{
+  echo "OFFICER          (officer-a, 执法人员)          $OFFICER_TOKEN"
+  echo "LEGAL_REVIEWER   (legal-b, 法制审核人员)        $LEGAL_TOKEN"
+  echo "REPAIR_REVIEWER  (repair-c, 信用修复审核人员)   $REPAIR_TOKEN"
+  echo "ADMIN            (admin-z, 系统管理员)          $ADMIN_TOKEN"
+} >.run/tokens.txt
+say "staff console (执法工作台): $STAFF/console/   public postings (失信公示): $STAFF/postings/"
+say "sign in to the console by pasting one of these development tokens (also in .run/tokens.txt):"
+sed 's/^/    /' .run/tokens.txt
+
 STATION_KEY=$(node bin/overload-credit.js station:add 330500999 --name 演示车道 2>/dev/null)
 say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s, each also asked at the gate"
 say "turn-backs (劝返) are printed as they happen; Ctrl-C stops everything"
 node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 \
   --gate "$GATE" --station-key "$STATION_KEY" 2>>.run/simulate.log &
+PIDS+=($!)
+# A few publications (proposed and approved through the staff API) so that the public page has postings.
+node scripts/demo-publications.js "$STAFF" "$OFFICER_TOKEN" "$LEGAL_TOKEN" 3 2>>.run/simulate.log &
 PIDS+=($!)
 wait "${PIDS[0]}"

@@ -59,7 +59,13 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     await s.produce([
       // Listed 16 days ago: past the 7-working-day publication deadline.
       ...[20, 18, 16].map((d, i) =>
-        violationEvent({ eventId: `q-a-${i}`, plate: '浙E50001', measuredAt: ago(d * DAY), stationId: '330521001' }),
+        violationEvent({
+          eventId: `q-a-${i}`,
+          plate: '浙E50001',
+          measuredAt: ago(d * DAY),
+          stationId: '330521001',
+          evidence: { imageUrls: [`https://evidence.example/q-a-${i}.jpg`], deviceCertNo: 'JJG-330521001' },
+        }),
       ),
       // One counted trip: WATCH; and a warning.
       violationEvent({ eventId: 'q-b-0', plate: '浙E50002', measuredAt: ago(10 * DAY), stationId: '330522001' }),
@@ -91,6 +97,15 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect((await get('/v1/vehicles/1/浙E50001', { token: 'not.a.jwt' })).status).toBe(401);
   });
 
+  it('names the staff member of a token (the console sign-in)', async () => {
+    const me = await get('/v1/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ sub: 'officer-q', roles: ['OFFICER'], expiresAt: expect.any(String) });
+    // token:issue's default lifetime is 8 hours.
+    expect(Date.parse(me.body.expiresAt) - Date.now()).toBeGreaterThan(7 * HOUR);
+    expect((await get('/v1/me', { token: null })).status).toBe(401);
+  });
+
   it('profiles a listed vehicle: LISTED, count 3, violations and listing newest first, overdue publication', async () => {
     const res = await get(`/v1/vehicles/YELLOW/${encodeURIComponent('浙e·50001')}`);
     expect(res.status).toBe(200);
@@ -105,6 +120,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       overKg: 2000,
       suggestedFineYuan: 1000,
       status: 'OPEN',
+      evidence: { imageUrls: ['https://evidence.example/q-a-2.jpg'], deviceCertNo: 'JJG-330521001' },
     });
     expect(violations[0]!.tripId).toBe(violations[0]!.id);
     expect(violations[0]!.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/);
@@ -121,6 +137,31 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       Date.parse(listings[0]!.listedAt as string),
     );
     expect(listings[0]).not.toHaveProperty('publishedAt');
+  });
+
+  it("shows a vehicle's audit trail: its own violations and listing in chain order, no other vehicle's", async () => {
+    const trail = await get(`/v1/vehicles/1/${encodeURIComponent('浙E50001')}/audit?pageSize=500`);
+    expect(trail.status).toBe(200);
+    const items = trail.body.items as { seq: string; action: string; entityType: string; entityId: string }[];
+    expect(items.map((e) => e.action).sort()).toEqual([
+      'LISTING_CREATED',
+      'VIOLATION_RECORDED',
+      'VIOLATION_RECORDED',
+      'VIOLATION_RECORDED',
+    ]);
+    expect(trail.body.total).toBe(4);
+    const seqs = items.map((e) => BigInt(e.seq));
+    expect([...seqs].sort((a, b) => (a < b ? -1 : 1))).toEqual(seqs);
+    const own = await s.query<{ id: string }>(
+      `SELECT id::text FROM violations WHERE vehicle_key = '1:浙E50001' UNION ALL
+       SELECT id::text FROM listings WHERE vehicle_key = '1:浙E50001'`,
+    );
+    expect(new Set(items.map((e) => e.entityId))).toEqual(new Set(own.map((r) => r.id)));
+    const paged = await get(`/v1/vehicles/1/${encodeURIComponent('浙E50001')}/audit?pageSize=3&page=2`);
+    expect(paged.body).toMatchObject({ total: 4, page: 2, pageSize: 3 });
+    expect(paged.body.items.map((e: { seq: string }) => e.seq)).toEqual([items[3]!.seq]);
+    expect((await get('/v1/vehicles/1/浙E59999/audit')).body).toMatchObject({ items: [], total: 0 });
+    await expect400('/v1/vehicles/1/XYZ/audit', 'plate');
   });
 
   it('profiles a WATCH vehicle, an unknown vehicle (CLEAR) and refuses a bad plate or colour', async () => {
@@ -412,6 +453,96 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     }
     const deqing = (await get(`/v1/stats?region=330521&from=${pFrom}&to=${pTo}`)).body.period;
     expect(deqing).toMatchObject({ casesProcessed: 2, finesYuan: 1600, turnBacks: 1 });
+
+    // Listings by status: every listing of the region, ended ones included.
+    for (const region of [null, '330521']) {
+      const byStatus = await s.query<{ status: string; n: number }>(
+        `SELECT l.status, count(*)::int AS n FROM listings l WHERE EXISTS (SELECT 1 FROM violations r
+           WHERE r.vehicle_key = l.vehicle_key AND r.measured_at = l.listed_at AND r.station_id LIKE $1)
+         GROUP BY l.status`,
+        [region === null ? '%' : `${region}%`],
+      );
+      const want = { LISTED: 0, PUBLISHED: 0, REPAIRED: 0, EXPIRED: 0, REVOKED: 0 } as Record<string, number>;
+      for (const r of byStatus) want[r.status] = r.n;
+      const got = await get(region === null ? '/v1/stats' : `/v1/stats?region=${region}`);
+      expect({ region, ...got.body.asOfNow.listingsByStatus }).toEqual({ region, ...want });
+    }
+    expect((await get('/v1/stats')).body.asOfNow.listingsByStatus.REVOKED).toBeGreaterThanOrEqual(1);
+
+    // By region: the city total and 市本级 + the three counties, each equal to /v1/stats of its code.
+    const regions = await get(`/v1/stats/regions?from=${pFrom}&to=${pTo}`);
+    expect(regions.status).toBe(200);
+    expect(
+      [regions.body.total, ...regions.body.items].map((r: { region: string; name: string }) => [r.region, r.name]),
+    ).toEqual([
+      ['3305', '湖州市（全市）'],
+      ['330500', '湖州市本级'],
+      ['330521', '德清县'],
+      ['330522', '长兴县'],
+      ['330523', '安吉县'],
+    ]);
+    for (const r of [regions.body.total, ...regions.body.items] as {
+      region: string;
+      period: object;
+      asOfNow: object;
+    }[]) {
+      const single = await get(`/v1/stats?region=${r.region}&from=${pFrom}&to=${pTo}`);
+      expect({ region: r.region, ...r.period }).toEqual({ region: r.region, ...single.body.period });
+      const { at: _a, ...now1 } = r.asOfNow as { at: string };
+      const { at: _b, ...now2 } = single.body.asOfNow as { at: string };
+      expect(now1).toEqual(now2);
+    }
+    // The simulated stations are all in the four regions: they add up to the city.
+    const sum = (k: string) =>
+      (regions.body.items as { period: Record<string, number> }[]).reduce((n, r) => n + r.period[k]!, 0);
+    for (const k of ['violations', 'warnings', 'turnBacks', 'casesProcessed'])
+      expect(sum(k)).toBe(regions.body.total.period[k]);
+    await expect400('/v1/stats/regions?region=330521', 'region');
+
+    // Daily: one row per Asia/Shanghai day, adding up to the period's totals.
+    const daily = await get(`/v1/stats/daily?from=${pFrom}&to=${pTo}`);
+    expect(daily.status).toBe(200);
+    expect(daily.body).toMatchObject({ region: null, timeZone: 'Asia/Shanghai', from: pFrom, to: pTo });
+    const days = daily.body.items as {
+      date: string;
+      weighings: number;
+      warnings: number;
+      violations: number;
+      turnBacks: number;
+    }[];
+    const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * HOUR).toISOString().slice(0, 10);
+    expect(days[0]!.date).toBe(shanghaiDate(pFrom));
+    expect(days.at(-1)!.date).toBe(shanghaiDate(new Date(Date.parse(pTo) - 1).toISOString()));
+    expect(days).toHaveLength(Math.round((Date.parse(days.at(-1)!.date) - Date.parse(days[0]!.date)) / DAY) + 1);
+    const whole2 = (await get(`/v1/stats?from=${pFrom}&to=${pTo}`)).body.period;
+    const total = (k: 'weighings' | 'warnings' | 'violations' | 'turnBacks') => days.reduce((n, d) => n + d[k], 0);
+    expect([total('violations'), total('warnings'), total('turnBacks')]).toEqual([
+      whole2.violations,
+      whole2.warnings,
+      whole2.turnBacks,
+    ]);
+    const [weighed] = await s.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM weighings WHERE measured_at >= $1 AND measured_at < $2`,
+      [pFrom, pTo],
+    );
+    expect(total('weighings')).toBe(weighed!.n);
+    expect(total('weighings')).toBeGreaterThan(total('violations'));
+    // One day by SQL, grouped by the Shanghai calendar day.
+    const busiest = [...days].sort((a, b) => b.weighings - a.weighings)[0]!;
+    const [thatDay] = await s.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM weighings WHERE (measured_at AT TIME ZONE 'Asia/Shanghai')::date = $1::date
+         AND measured_at >= $2 AND measured_at < $3`,
+      [busiest.date, pFrom, pTo],
+    );
+    expect(busiest.weighings).toBe(thatDay!.n);
+    const deqingDaily = await get(`/v1/stats/daily?region=330521&from=${pFrom}&to=${pTo}`);
+    expect(deqingDaily.body.items.reduce((n: number, d: { turnBacks: number }) => n + d.turnBacks, 0)).toBe(1);
+    // Default: the last 30 Shanghai days, today included.
+    const recent = await get('/v1/stats/daily');
+    expect(recent.body.items).toHaveLength(30);
+    expect(recent.body.items.at(-1).date).toBe(shanghaiDate(new Date().toISOString()));
+    await expect400(`/v1/stats/daily?from=${ago(400 * DAY).toISOString()}`, 'from');
+    await expect400('/v1/stats/daily?region=33%25', 'region');
   });
   it('names the first audit entry changed behind the application’s back (API and CLI)', async () => {
     const [{ seq }] = await s.query<{ seq: string }>(`SELECT seq FROM audit_log ORDER BY seq OFFSET 2 LIMIT 1`);

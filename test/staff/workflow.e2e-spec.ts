@@ -221,6 +221,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     });
     expect(Date.parse(first.body.publicationDueBy)).toBeGreaterThan(at(4).getTime());
     expect(await propose('again')).toMatchObject({ status: 409, body: { error: { code: 'STATE_CONFLICT' } } });
+    // The legal reviewer's queue: proposed listings only.
+    const awaiting = async (proposed: boolean) =>
+      (await call('GET', `/v1/listings?status=LISTED&proposed=${proposed}`, token.legalB, undefined)).body.items.map(
+        (l: { id: string }) => l.id,
+      );
+    expect(await awaiting(true)).toEqual([listing.id]);
+    expect(await awaiting(false)).not.toContain(listing.id);
     const rejected = await review(token.legalB, false, '文号格式有误，请更正');
     expect(rejected).toMatchObject({ status: 200, body: { status: 'LISTED' } });
     expect(rejected.body.proposal).toBeUndefined();
@@ -277,6 +284,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       rectification: '已卸载超限货物，车辆恢复出厂状态，驾驶员完成培训',
       attachments: ['https://files.example/commitment.pdf', 'https://files.example/rectification.jpg'],
     };
+    const eligibility = async () =>
+      (await call('GET', `/v1/listings/${listing.id}/repair-eligibility`, token.officerA)).body;
+    const before = await eligibility();
+    expect(before).toMatchObject({ listingId: listing.id, eligible: false });
+    expect(before.unmet.map((u: { code: string; violationId?: string }) => [u.code, u.violationId]).sort()).toEqual(
+      violations.map((v) => ['VIOLATIONS_NOT_PROCESSED', v.id]).sort(),
+    );
     const refused = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'REPAIR_REFUSED' } } });
     const reasons = (refused.body.error.details as { field: string; message: string }[])
@@ -312,6 +326,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       }),
     ).toMatchObject({ status: 409 });
 
+    expect(await eligibility()).toEqual({ listingId: listing.id, eligible: true, unmet: [] });
+
     // Repair submitted by A, not approvable by A, approved by C.
     const submitted = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
     expect(submitted).toMatchObject({
@@ -325,6 +341,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       },
     });
     const repairId = submitted.body.id as string;
+    expect(await call('GET', `/v1/credit-repairs/${repairId}`, token.repairC)).toEqual({
+      status: 200,
+      body: submitted.body,
+    });
+    expect((await eligibility()).unmet).toEqual([
+      { code: 'REPAIR_PENDING', message: expect.stringContaining(repairId) },
+    ]);
     const duplicate = await call('POST', '/v1/credit-repairs', token.officerA, repairRequest);
     expect(duplicate).toMatchObject({ status: 409, body: { error: { details: [{ field: 'REPAIR_PENDING' }] } } });
     expect(
@@ -336,6 +359,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     });
     const committed = Date.now();
     expect(approved).toMatchObject({ status: 200, body: { id: repairId, status: 'APPROVED', reviewedBy: 'repair-c' } });
+    expect((await call('GET', `/v1/credit-repairs/${repairId}`, token.officerA)).body).toEqual(approved.body);
+    expect((await eligibility()).unmet.map((u: { code: string }) => u.code)).toEqual(['LISTING_NOT_ACTIVE']);
+    const unknownRepair = '/v1/credit-repairs/00000000-0000-4000-8000-000000000000';
+    expect(await call('GET', unknownRepair, token.officerA)).toMatchObject({ status: 404 });
+    expect(
+      await call('GET', '/v1/listings/00000000-0000-4000-8000-000000000000/repair-eligibility', token.officerA),
+    ).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     const allowed = await eventually(
       async () => {
         const d = await decide(storyPlate);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@oc/config';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { StaffApiModule } from './staff-api.module';
+import { serveWeb } from './web/serve-web';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -15,12 +16,14 @@ async function main(): Promise<void> {
     port: config.STAFF_PORT,
     logger,
     bodyLimit: 256 * 1024,
-    beforeListen: (a) =>
-      void serveOpenApi(
+    beforeListen: async (a) => {
+      serveOpenApi(
         a,
         'overload-credit staff-api',
         'Review, publication, credit repair, audit, statistics and public postings',
-      ),
+      );
+      await serveWeb(a, logger);
+    },
   });
   exitOnFatal(logger, () => app);
 }

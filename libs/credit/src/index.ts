@@ -6,3 +6,4 @@ export * from './gate';
 export * from './violation-actions.service';
 export * from './staff/staff-token';
 export * from './staff/workflow';
+export * from './staff/dashboard';

@@ -15,3 +15,4 @@ export * from './credit/reconcile-listings';
 export * from './credit/credit-repair';
 export * from './gate/gate-decision';
 export * from './audit/audit-hash';
+export * from './region/huzhou-regions';

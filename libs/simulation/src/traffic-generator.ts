@@ -188,6 +188,7 @@ export function violationEvent(input: {
   permitNo?: string;
   stationId?: string;
   cargo?: string;
+  evidence?: { imageUrls: string[]; deviceCertNo?: string };
 }): { key: string; value: string } {
   const axles = input.axles ?? 2;
   const plateColor = input.plateColor ?? 1;
@@ -203,5 +204,6 @@ export function violationEvent(input: {
     cargo: input.cargo ?? 'LADEN',
   };
   if (input.permitNo) event.permitNo = input.permitNo;
+  if (input.evidence) event.evidence = input.evidence;
   return { key: `${plateColor}:${input.plate}`, value: JSON.stringify(event) };
 }

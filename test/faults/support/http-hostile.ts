@@ -81,6 +81,8 @@ export interface StaffEndpoint {
 
 export const STAFF_ENDPOINTS: StaffEndpoint[] = [
   { method: 'GET', path: '/v1/vehicles/1/浙E12345' },
+  { method: 'GET', path: '/v1/vehicles/1/浙E12345/audit', query: ['page', 'pageSize'] },
+  { method: 'GET', path: '/v1/me' },
   {
     method: 'GET',
     path: '/v1/weighings',
@@ -91,10 +93,14 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
     path: '/v1/violations',
     query: ['plate', 'plateColor', 'status', 'stationId', 'from', 'to', 'page', 'pageSize'],
   },
-  { method: 'GET', path: '/v1/listings', query: ['status', 'overdue', 'plate', 'page', 'pageSize'] },
+  { method: 'GET', path: '/v1/listings', query: ['status', 'overdue', 'proposed', 'plate', 'page', 'pageSize'] },
   { method: 'GET', path: `/v1/listings/${DUMMY_UUID}` },
+  { method: 'GET', path: `/v1/listings/${DUMMY_UUID}/repair-eligibility` },
   { method: 'GET', path: '/v1/credit-repairs', query: ['status', 'page', 'pageSize'] },
+  { method: 'GET', path: `/v1/credit-repairs/${DUMMY_UUID}` },
   { method: 'GET', path: '/v1/stats', query: ['from', 'to', 'region'] },
+  { method: 'GET', path: '/v1/stats/daily', query: ['from', 'to', 'region'] },
+  { method: 'GET', path: '/v1/stats/regions', query: ['from', 'to'] },
   { method: 'GET', path: '/v1/audit', query: ['entityType', 'entityId', 'page', 'pageSize'] },
   { method: 'GET', path: '/v1/audit/verification' },
   {

@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { StaffStatsService } from '@oc/credit';
 import {
   PublicPostingRepository,
   StaffQueryRepository,
@@ -7,14 +8,16 @@ import {
 } from '@oc/persistence';
 import { AuditController } from './queries/audit.controller';
 import { ListingsController } from './queries/listings.controller';
+import { MeController } from './queries/me.controller';
 import { PublicPostingsController } from './queries/public-postings.controller';
 import { PublicRateLimitGuard } from './queries/public-rate-limit.guard';
 import { RecordsController } from './queries/records.controller';
 import { StatsController } from './queries/stats.controller';
 import { VehiclesController } from './queries/vehicles.controller';
 
-/** Staff and public reads: vehicles, weighings, violations, listings, repairs, audit, stats, postings. */
+/** Staff and public reads: the signed-in staff member, vehicles, weighings, violations, listings, repairs, audit, stats, postings. */
 export const QUERY_CONTROLLERS: Type<unknown>[] = [
+  MeController,
   VehiclesController,
   RecordsController,
   ListingsController,
@@ -26,6 +29,7 @@ export const QUERY_PROVIDERS: Provider[] = [
   StaffQueryRepository,
   VehicleProfileRepository,
   StatsRepository,
+  StaffStatsService,
   PublicPostingRepository,
   PublicRateLimitGuard,
 ];

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { addWorkingDays, isPublicationOverdue, publicationDueBy } from './working-days';
+import { addWorkingDays, isPublicationOverdue, publicationDueBy, startOfShanghaiDay } from './working-days';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 
@@ -44,5 +44,15 @@ describe('publication deadline (§4.4: 7 working days)', () => {
   it('is overdue only after that instant', () => {
     expect(isPublicationOverdue(listedAt, sh('2025-03-12T23:59:59.999'), 7)).toBe(false);
     expect(isPublicationOverdue(listedAt, sh('2025-03-13T00:00:00'), 7)).toBe(true);
+  });
+});
+
+describe('startOfShanghaiDay', () => {
+  it.each([
+    ['2026-03-02T15:59:59.999Z', '2026-03-01T16:00:00.000Z'], // 23:59:59.999 on 2 March local
+    ['2026-03-02T16:00:00.000Z', '2026-03-02T16:00:00.000Z'], // midnight starting 3 March local
+    ['2026-03-02T00:00:00.000Z', '2026-03-01T16:00:00.000Z'], // 08:00 on 2 March local
+  ])('%s starts at %s', (instant, start) => {
+    expect(startOfShanghaiDay(new Date(instant)).toISOString()).toBe(start);
   });
 });

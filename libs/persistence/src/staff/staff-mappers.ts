@@ -8,10 +8,14 @@ import type {
   ViolationView,
 } from './staff-read-models';
 
-/** The violation columns every read selects (table alias v). */
+/**
+ * The violation columns every read selects (table alias v). The evidence stays on the weighing it came
+ * with; one primary-key lookup per row fetches it.
+ */
 export const VIOLATION_COLUMNS = `v.id, v.event_id, v.vehicle_key, v.station_id, v.measured_at, v.axles, v.gross_weight_kg,
   v.limit_kg, v.over_kg, v.suggested_fine_yuan, v.trip_id, v.listing_id, v.status, v.case_no, v.fine_yuan,
-  v.processed_at, v.revoked_reason, v.revoked_at`;
+  v.processed_at, v.revoked_reason, v.revoked_at,
+  (SELECT w.evidence FROM weighings w WHERE w.id = v.weighing_id) AS evidence`;
 
 export interface ViolationRow {
   id: string;
@@ -32,6 +36,7 @@ export interface ViolationRow {
   processed_at: Date | null;
   revoked_reason: string | null;
   revoked_at: Date | null;
+  evidence: { imageUrls?: string[]; deviceCertNo?: string } | null;
 }
 
 export function toViolationView(r: ViolationRow): ViolationView {
@@ -56,6 +61,14 @@ export function toViolationView(r: ViolationRow): ViolationView {
     ...(r.processed_at ? { processedAt: iso(r.processed_at) } : {}),
     ...(r.revoked_reason !== null ? { revokedReason: r.revoked_reason } : {}),
     ...(r.revoked_at ? { revokedAt: iso(r.revoked_at) } : {}),
+    ...(r.evidence && (r.evidence.imageUrls?.length || r.evidence.deviceCertNo)
+      ? {
+          evidence: {
+            imageUrls: r.evidence.imageUrls ?? [],
+            ...(r.evidence.deviceCertNo ? { deviceCertNo: r.evidence.deviceCertNo } : {}),
+          },
+        }
+      : {}),
   };
 }
 

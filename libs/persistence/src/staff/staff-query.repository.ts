@@ -51,6 +51,8 @@ export interface ListingFilter {
   status?: ListingStatus;
   overdue?: boolean;
   plate?: string;
+  /** true: a publication proposal awaits legal review; false: none yet. */
+  proposed?: boolean;
 }
 
 export interface AuditFilter {
@@ -121,6 +123,7 @@ export class StaffQueryRepository {
     const f = new SqlFilter()
       .when(filter.status, 'l.status = $?')
       .when(filter.plate, 'l.plate = $?')
+      .when(filter.proposed, '(l.proposal IS NOT NULL) = $?')
       .when(
         filter.overdue === true ? cutoff : undefined,
         `(l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < $?)`,
@@ -199,14 +202,41 @@ export class StaffQueryRepository {
     );
     const total = await this.count(`SELECT count(*) AS n FROM audit_log a ${f.where}`, f.params);
     return {
-      items: rows.map((r) => {
-        const entry = toAuditEntry(r);
-        return { ...entry, at: entry.at.toISOString() };
-      }),
+      items: rows.map(toAuditView),
       page: page.page,
       pageSize: page.pageSize,
       total,
     };
+  }
+
+  /**
+   * The audit trail of one vehicle (执法全过程记录): the entries of its violations, its listings and
+   * their credit repairs, in chain order. Each entity's entries come from the (entity_type, entity_id)
+   * index.
+   */
+  async findVehicleAudit(vehicleKey: string, page: PageRequest): Promise<Page<AuditEntryView>> {
+    const entities = `WITH entities AS (
+         SELECT 'violation'::text AS entity_type, v.id::text AS entity_id FROM violations v WHERE v.vehicle_key = $1
+         UNION ALL
+         SELECT 'listing', l.id::text FROM listings l WHERE l.vehicle_key = $1
+         UNION ALL
+         SELECT 'credit_repair', r.id::text FROM credit_repairs r JOIN listings l ON l.id = r.listing_id
+         WHERE l.vehicle_key = $1
+       )`;
+    const rows = await this.query<AuditRow>(
+      `${entities}
+       SELECT a.* FROM entities e
+       JOIN audit_log a ON a.entity_type = e.entity_type AND a.entity_id = e.entity_id
+       ORDER BY a.seq LIMIT $2 OFFSET $3`,
+      [vehicleKey, page.pageSize, (page.page - 1) * page.pageSize],
+    );
+    const total = await this.count(
+      `${entities}
+       SELECT count(*) AS n FROM entities e
+       JOIN audit_log a ON a.entity_type = e.entity_type AND a.entity_id = e.entity_id`,
+      [vehicleKey],
+    );
+    return { items: rows.map(toAuditView), page: page.page, pageSize: page.pageSize, total };
   }
 
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -218,6 +248,11 @@ export class StaffQueryRepository {
     const [row] = await this.query<{ n: string }>(sql, params);
     return Number(row?.n ?? 0);
   }
+}
+
+function toAuditView(r: AuditRow): AuditEntryView {
+  const entry = toAuditEntry(r);
+  return { ...entry, at: entry.at.toISOString() };
 }
 
 interface WeighingRow {

@@ -3,6 +3,15 @@
  * `violationCount` and `countInWindow` count acts (trips), not weighings.
  */
 
+/** GET /v1/me: the staff member a token belongs to (the console's sign-in). */
+export interface StaffIdentityView {
+  sub: string;
+  name?: string;
+  roles: ('OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN')[];
+  /** When the token stops working (its `exp`). */
+  expiresAt: string;
+}
+
 /** SPEC §6: every list is `{items, page, pageSize, total}`. */
 export interface Page<T> {
   items: T[];
@@ -52,6 +61,8 @@ export interface ViolationView {
   processedAt?: string;
   revokedReason?: string;
   revokedAt?: string;
+  /** The weighing's evidence (images from the scale's cameras), when the station sent any. */
+  evidence?: { imageUrls: string[]; deviceCertNo?: string };
 }
 
 export interface ListingView {
@@ -147,7 +158,15 @@ export interface AuditEntryView {
  */
 export interface StatsView {
   region: string | null;
-  asOfNow: { at: string; watch: number; listed: number; published: number; overduePublications: number };
+  asOfNow: {
+    at: string;
+    watch: number;
+    listed: number;
+    published: number;
+    overduePublications: number;
+    /** Every listing of the region by its current status (ended ones included). */
+    listingsByStatus: Record<ListingStatus, number>;
+  };
   period: {
     from: string;
     to: string;
@@ -160,6 +179,46 @@ export interface StatsView {
     expired: number;
     revoked: number;
   };
+}
+
+/** GET /v1/stats/daily: one row per Asia/Shanghai calendar day of [from, to), oldest first, zeros included. */
+export interface DailyStatsView {
+  region: string | null;
+  timeZone: 'Asia/Shanghai';
+  from: string;
+  to: string;
+  items: {
+    /** YYYY-MM-DD in Asia/Shanghai. */
+    date: string;
+    weighings: number;
+    warnings: number;
+    /** Violation records measured that day, REVOKED excluded (as /v1/stats counts them). */
+    violations: number;
+    turnBacks: number;
+  }[];
+}
+
+/** GET /v1/stats/regions: /v1/stats for Huzhou as a whole and for each of its regions. */
+export interface RegionStatsView {
+  from: string;
+  to: string;
+  total: StatsView & { name: string };
+  items: (StatsView & { name: string })[];
+}
+
+/** GET /v1/listings/:id/repair-eligibility: §4.5's conditions as of now, each unmet one with its code. */
+export interface RepairEligibilityView {
+  listingId: string;
+  eligible: boolean;
+  /** Codes: LISTING_NOT_ACTIVE, VIOLATIONS_NOT_PROCESSED (one per open violation), LISTING_TOO_RECENT, REPAIR_PENDING. */
+  unmet: {
+    code: string;
+    message: string;
+    /** VIOLATIONS_NOT_PROCESSED: the open violation. */
+    violationId?: string;
+    /** LISTING_TOO_RECENT: when a request becomes possible. */
+    notBefore?: string;
+  }[];
 }
 
 /** A public posting (失信公示): legal facts in full, natural persons' names masked, no staff ids. */

@@ -3,7 +3,7 @@ import { AppConfig } from '@oc/config';
 import { MS_PER_DAY } from '@oc/domain';
 import { DatabaseConnection } from '../database.module';
 import { overdueListedBefore } from './publication-deadline';
-import type { StatsView } from './staff-read-models';
+import type { DailyStatsView, StatsView } from './staff-read-models';
 
 export interface StatsRequest {
   /** Inclusive. */
@@ -28,7 +28,8 @@ export interface StatsRequest {
  * - watch: vehicles without an active listing with at least one counted trip (first violation not
  *   REVOKED, trip_id = its own id) in (now − COUNT_WINDOW_DAYS, now] and after the end of the
  *   vehicle's last ended listing (fresh start, §4.3). With a region: such a trip started there.
- * - listed / published: listings in that status. overduePublications: LISTED, never published, past
+ * - listed / published: listings in that status; listingsByStatus: every listing of the region by its
+ *   current status, ended ones included. overduePublications: LISTED, never published, past
  *   the deadline of PUBLICATION_DEADLINE_WORKING_DAYS working days (Asia/Shanghai).
  * Over [from, to):
  * - violations: violation records (weighings, not trips) measured in the period, REVOKED excluded;
@@ -72,6 +73,9 @@ export class StatsRepository {
                   '-infinity'::timestamptz)) AS watch,
          (SELECT count(*) FROM regional_listings WHERE status = 'LISTED') AS listed,
          (SELECT count(*) FROM regional_listings WHERE status = 'PUBLISHED') AS published,
+         (SELECT count(*) FROM regional_listings WHERE status = 'REPAIRED') AS all_repaired,
+         (SELECT count(*) FROM regional_listings WHERE status = 'EXPIRED') AS all_expired,
+         (SELECT count(*) FROM regional_listings WHERE status = 'REVOKED') AS all_revoked,
          (SELECT count(*) FROM regional_listings l, params p
           WHERE l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < p.overdue_before) AS overdue,
          (SELECT count(*) FROM violations v, params p
@@ -113,6 +117,13 @@ export class StatsRepository {
         listed: n('listed'),
         published: n('published'),
         overduePublications: n('overdue'),
+        listingsByStatus: {
+          LISTED: n('listed'),
+          PUBLISHED: n('published'),
+          REPAIRED: n('all_repaired'),
+          EXPIRED: n('all_expired'),
+          REVOKED: n('all_revoked'),
+        },
       },
       period: {
         from: from.toISOString(),
@@ -126,6 +137,73 @@ export class StatsRepository {
         expired: n('expired'),
         revoked: n('revoked'),
       },
+    };
+  }
+
+  /**
+   * GET /v1/stats/daily: per Asia/Shanghai calendar day of [from, to), the weighings, warnings,
+   * violations (REVOKED excluded) and turn-backs, counted as `stats` counts them over a period, so the
+   * days of a period add up to its totals. Every day of the range has a row, zeros included.
+   */
+  async daily(request: Omit<StatsRequest, 'now'>): Promise<DailyStatsView> {
+    const { from, to } = request;
+    const ds = await this.db.ready();
+    const rows = (await ds.query(
+      `WITH params AS (
+         SELECT $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text AS station_like
+       ),
+       days AS (
+         SELECT d::date AS day
+         FROM params p, generate_series((p.period_from AT TIME ZONE 'Asia/Shanghai')::date,
+                                        ((p.period_to - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai')::date,
+                                        interval '1 day') AS d
+       ),
+       w AS (
+         SELECT (w.measured_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS weighings,
+                count(*) FILTER (WHERE w.classification = 'WARNING') AS warnings
+         FROM weighings w, params p
+         WHERE w.measured_at >= p.period_from AND w.measured_at < p.period_to
+           AND (p.station_like IS NULL OR w.station_id LIKE p.station_like)
+         GROUP BY 1
+       ),
+       v AS (
+         SELECT (v.measured_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS violations
+         FROM violations v, params p
+         WHERE v.measured_at >= p.period_from AND v.measured_at < p.period_to AND v.status <> 'REVOKED'
+           AND (p.station_like IS NULL OR v.station_id LIKE p.station_like)
+         GROUP BY 1
+       ),
+       t AS (
+         SELECT (t.at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS turn_backs
+         FROM turn_backs t, params p
+         WHERE t.at >= p.period_from AND t.at < p.period_to
+           AND (p.station_like IS NULL OR t.station_id LIKE p.station_like)
+         GROUP BY 1
+       )
+       SELECT to_char(days.day, 'YYYY-MM-DD') AS date, COALESCE(w.weighings, 0) AS weighings,
+              COALESCE(w.warnings, 0) AS warnings, COALESCE(v.violations, 0) AS violations,
+              COALESCE(t.turn_backs, 0) AS turn_backs
+       FROM days LEFT JOIN w USING (day) LEFT JOIN v USING (day) LEFT JOIN t USING (day)
+       ORDER BY days.day`,
+      [
+        from.toISOString(),
+        to.toISOString(),
+        // Digits only (validated at the edge): no LIKE wildcard inside.
+        request.region === undefined ? null : `${request.region}%`,
+      ],
+    )) as Record<string, string>[];
+    return {
+      region: request.region ?? null,
+      timeZone: 'Asia/Shanghai',
+      from: from.toISOString(),
+      to: to.toISOString(),
+      items: rows.map((r) => ({
+        date: r.date!,
+        weighings: Number(r.weighings),
+        warnings: Number(r.warnings),
+        violations: Number(r.violations),
+        turnBacks: Number(r.turn_backs),
+      })),
     };
   }
 }

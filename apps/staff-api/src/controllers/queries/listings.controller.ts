@@ -1,29 +1,36 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditRepairsQueryDto, ListingIdParamsDto, ListingsQueryDto } from '@oc/contracts';
+import { CreditRepairService } from '@oc/credit';
 import {
   StaffQueryRepository,
   type CreditRepairView,
   type ListingDetailView,
   type ListingView,
   type Page,
+  type RepairEligibilityView,
 } from '@oc/persistence';
+import { idParam } from '../workflow/id-param.pipe';
 import { pageRequest } from './page-request';
 
 @ApiTags('staff: queries')
 @ApiBearerAuth()
 @Controller('v1')
 export class ListingsController {
-  constructor(private readonly queries: StaffQueryRepository) {}
+  constructor(
+    private readonly queries: StaffQueryRepository,
+    private readonly repairs: CreditRepairService,
+  ) {}
 
   @Get('listings')
   @ApiOperation({
-    summary: 'Listings; the review queue (status=LISTED or overdue=true) comes oldest first, otherwise newest first',
+    summary:
+      'Listings; the review queue (status=LISTED or overdue=true) comes oldest first, otherwise newest first; proposed=true: awaiting legal review',
   })
   @ApiOkResponse({ description: '{items, page, pageSize, total}; each with publicationDueBy and overdue' })
   listings(@Query() q: ListingsQueryDto): Promise<Page<ListingView>> {
     return this.queries.findListings(
-      { status: q.status, overdue: q.overdue, plate: q.plate },
+      { status: q.status, overdue: q.overdue, plate: q.plate, proposed: q.proposed },
       pageRequest(q),
       new Date(),
     );
@@ -36,10 +43,26 @@ export class ListingsController {
     return this.queries.getListing(params.id, new Date());
   }
 
+  @Get('listings/:id/repair-eligibility')
+  @ApiOperation({
+    summary: 'Whether a credit-repair request (信用修复) would be accepted now, with every unmet condition',
+  })
+  @ApiOkResponse({ description: '{listingId, eligible, unmet: [{code, message, violationId?, notBefore?}]}' })
+  repairEligibility(@Param() params: ListingIdParamsDto): Promise<RepairEligibilityView> {
+    return this.repairs.eligibility(params.id);
+  }
+
   @Get('credit-repairs')
   @ApiOperation({ summary: 'Credit-repair requests (信用修复), oldest first' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
   creditRepairs(@Query() q: CreditRepairsQueryDto): Promise<Page<CreditRepairView>> {
     return this.queries.findCreditRepairs({ status: q.status }, pageRequest(q));
+  }
+
+  @Get('credit-repairs/:id')
+  @ApiOperation({ summary: 'One credit-repair request' })
+  @ApiOkResponse({ description: 'the request, with its decision once reviewed' })
+  creditRepair(@Param('id', idParam()) id: string): Promise<CreditRepairView> {
+    return this.queries.getCreditRepair(id);
   }
 }

@@ -170,6 +170,12 @@ export class ListingsQueryDto extends PageQueryDto {
   @MaxLength(32)
   @IsString()
   plate?: string;
+
+  /** true: a publication proposal awaits legal review (法制审核); false: not yet proposed. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsFlag()
+  proposed?: boolean;
 }
 
 /** `/v1/listings/:id` */
@@ -201,8 +207,8 @@ export class AuditQueryDto extends PageQueryDto {
   entityId?: string;
 }
 
-/** `GET /v1/stats`: [from, to), default the last 30 days; region = division-code prefix (330500, 330521 …). */
-export class StatsQueryDto {
+/** `GET /v1/stats/regions`: [from, to), default the last 30 days. */
+export class StatsPeriodQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be a valid ISO 8601 time' })
   @IsInstant()
@@ -214,7 +220,13 @@ export class StatsQueryDto {
   @IsInstant()
   @IsString()
   to?: string;
+}
 
+/**
+ * `GET /v1/stats` ([from, to), default the last 30 days) and `GET /v1/stats/daily` (default: the last 30
+ * Asia/Shanghai days); region = division-code prefix (3305, 330500, 330521 …).
+ */
+export class StatsQueryDto extends StatsPeriodQueryDto {
   @IsOptional()
   @Matches(/^\d{2,12}$/, {
     message: 'region must be an administrative division code prefix of 2-12 digits, e.g. 330521',

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@oc/config';
 import { topics } from '@oc/contracts';
 import {
+  addDays,
   assertTwoPersonRule,
   creditRepairRefusals,
   DomainError,
@@ -17,6 +18,7 @@ import {
   type CreditRepairRecord,
   type ListingRecord,
   type CreditRepairView,
+  type RepairEligibilityView,
   StaffQueryRepository,
   StaffWorkflowRepository,
 } from '@oc/persistence';
@@ -97,6 +99,25 @@ export class CreditRepairService {
       return created;
     });
     return this.queries.getCreditRepair(repair.id);
+  }
+
+  /**
+   * What a request for this listing would meet as of `now`: the conditions `request` checks, each unmet
+   * one with its code (the console shows them in words before anyone fills in the form). A read: it
+   * takes no lock, so the answer can be outdated by the time a request is submitted, which checks again.
+   */
+  async eligibility(listingId: string, now = new Date()): Promise<RepairEligibilityView> {
+    const ds = await this.db.ready();
+    return ds.transaction(async (m) => {
+      const listing = await this.repository.findListing(m, listingId);
+      if (!listing) throw new DomainError(DomainErrorCode.NOT_FOUND, `listing ${listingId} not found`);
+      const unmet = await this.unmetConditions(m, listing, now);
+      const pending = await this.repository.pendingRepairOf(m, listing.id);
+      if (pending) {
+        unmet.push({ code: 'REPAIR_PENDING', message: `credit repair ${pending.id} of this listing awaits review` });
+      }
+      return { listingId: listing.id, eligible: unmet.length === 0, unmet };
+    });
   }
 
   async review(
@@ -221,6 +242,14 @@ export class CreditRepairService {
    * need to know which case to process).
    */
   private async refusals(m: EntityManager, listing: ListingRecord, now: Date): Promise<DomainErrorDetail[]> {
+    return (await this.unmetConditions(m, listing, now)).map((u) => ({ field: u.code, message: u.message }));
+  }
+
+  private async unmetConditions(
+    m: EntityManager,
+    listing: ListingRecord,
+    now: Date,
+  ): Promise<RepairEligibilityView['unmet']> {
     const violations = await this.repository.violationsOfListing(m, listing.id);
     return creditRepairRefusals({
       listingStatus: listing.status,
@@ -228,15 +257,24 @@ export class CreditRepairService {
       violationStatuses: violations.map((v) => v.status),
       repairMinDays: this.config.REPAIR_MIN_DAYS,
       now,
-    }).flatMap((r) =>
+    }).flatMap((r): RepairEligibilityView['unmet'] =>
       r.code === 'VIOLATIONS_NOT_PROCESSED'
         ? violations
             .filter((v) => v.status === 'OPEN')
             .map((v) => ({
-              field: r.code,
+              code: r.code,
               message: `violation ${v.id} (event ${v.eventId}, ${v.measuredAt.toISOString()}) is OPEN, not PROCESSED`,
+              violationId: v.id,
             }))
-        : [{ field: r.code, message: r.message }],
+        : r.code === 'LISTING_TOO_RECENT'
+          ? [
+              {
+                code: r.code,
+                message: r.message,
+                notBefore: addDays(listing.listedAt, this.config.REPAIR_MIN_DAYS).toISOString(),
+              },
+            ]
+          : [{ code: r.code, message: r.message }],
     );
   }
 }

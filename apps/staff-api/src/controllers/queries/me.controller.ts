@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { StaffPrincipal } from '@oc/credit';
+import type { StaffIdentityView } from '@oc/persistence';
+import { CurrentStaff } from '../../auth/current-staff.decorator';
+
+/** Who the token belongs to: the console's sign-in checks a pasted token here and shows the roles. */
+@ApiTags('staff: queries')
+@ApiBearerAuth()
+@Controller('v1/me')
+export class MeController {
+  @Get()
+  @ApiOperation({ summary: 'The staff member of the token: sub, name, roles and expiry (401 when invalid)' })
+  @ApiOkResponse({ description: '{sub, name?, roles, expiresAt}' })
+  me(@CurrentStaff() staff: StaffPrincipal): StaffIdentityView {
+    return {
+      sub: staff.sub,
+      ...(staff.name ? { name: staff.name } : {}),
+      roles: staff.roles,
+      expiresAt: new Date(staff.exp * 1000).toISOString(),
+    };
+  }
+}

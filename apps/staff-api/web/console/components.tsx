@@ -1,0 +1,214 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ListingView, ViolationView } from '../shared/api-types';
+import { regionOfStation } from '../shared/api-types';
+import { formatDate } from '../shared/format';
+import {
+  describeError,
+  LISTING_STATUS_NAMES,
+  plateColorName,
+  REPAIR_STATUS_NAMES,
+  VIOLATION_STATUS_NAMES,
+} from '../shared/labels';
+
+/** Loads with `load` whenever `deps` change; `reload` loads again (after an action). */
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data?: T; error?: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ data: s.data, loading: true }));
+    load().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: unknown) => current && setState({ error, loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+    // The caller names what `load` depends on.
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}
+
+export function Plate({ plate, color }: { plate: string; color: number }) {
+  return (
+    <span className={`plate c${color}`} title={`${plateColorName(color)}车牌`}>
+      {plate}
+    </span>
+  );
+}
+
+export function PlateWithColor({ plate, color }: { plate: string; color: number }) {
+  return (
+    <>
+      <Plate plate={plate} color={color} /> <span className="muted">{plateColorName(color)}</span>
+    </>
+  );
+}
+
+export function ListingStatusBadge({ listing }: { listing: ListingView }) {
+  const tone = listing.status === 'PUBLISHED' ? 'danger' : listing.status === 'LISTED' ? 'warn' : 'ok';
+  return <span className={`badge ${tone}`}>{LISTING_STATUS_NAMES[listing.status]}</span>;
+}
+
+export function ViolationStatusBadge({ status }: { status: ViolationView['status'] }) {
+  const tone = status === 'OPEN' ? 'warn' : status === 'PROCESSED' ? 'ok' : '';
+  return <span className={`badge ${tone}`}>{VIOLATION_STATUS_NAMES[status]}</span>;
+}
+
+export function RepairStatusBadge({ status }: { status: string }) {
+  const tone = status === 'PENDING' ? 'warn' : status === 'APPROVED' ? 'ok' : 'danger';
+  return <span className={`badge ${tone}`}>{REPAIR_STATUS_NAMES[status] ?? status}</span>;
+}
+
+/** 逾期未公示 / 待法制审核 flags of a listing in the queue. */
+export function ListingFlags({ listing }: { listing: ListingView }) {
+  return (
+    <>
+      {listing.overdue && (
+        <span className="badge danger" data-testid="overdue">
+          逾期未公示
+        </span>
+      )}{' '}
+      {listing.status === 'LISTED' && listing.proposal && <span className="badge info">待法制审核</span>}
+    </>
+  );
+}
+
+export function StationName({ stationId }: { stationId: string }) {
+  const region = regionOfStation(stationId);
+  return (
+    <>
+      {stationId}
+      {region && <div className="muted small">{region.name}</div>}
+    </>
+  );
+}
+
+export function ErrorAlert({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div className="alert error" role="alert">
+      {describeError(error)}
+    </div>
+  );
+}
+
+export function Loading({ what = '数据' }: { what?: string }) {
+  return <p className="muted">正在加载{what}…</p>;
+}
+
+export function Pager({
+  page,
+  pageSize,
+  total,
+  onPage,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage: (page: number) => void;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label="分页">
+      <button className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        上一页
+      </button>
+      <span>
+        第 {page} / {pages} 页，共 {total} 条
+      </span>
+      <button className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        下一页
+      </button>
+    </nav>
+  );
+}
+
+export function Tabs<T extends string>({
+  tabs,
+  value,
+  onChange,
+}: {
+  tabs: { value: T; label: string }[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div className="tabs" role="tablist">
+      {tabs.map((t) => (
+        <button
+          key={t.value}
+          role="tab"
+          aria-selected={t.value === value}
+          className={t.value === value ? '' : 'secondary'}
+          onClick={() => onChange(t.value)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {hint && <span className="muted small">{hint}</span>}
+    </label>
+  );
+}
+
+export function DateText({ value }: { value?: string }) {
+  return <>{formatDate(value)}</>;
+}
+
+/**
+ * A confirmation before every change (a modal `<dialog>`): `confirm(title, lines)` resolves true when
+ * the user confirms.
+ */
+export function useConfirm(): [ReactNode, (title: string, lines: string[], confirmLabel?: string) => Promise<boolean>] {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const resolver = useRef<((ok: boolean) => void) | null>(null);
+  const [content, setContent] = useState<{ title: string; lines: string[]; confirmLabel: string }>({
+    title: '',
+    lines: [],
+    confirmLabel: '确认',
+  });
+  const close = (ok: boolean): void => {
+    dialog.current?.close();
+    resolver.current?.(ok);
+    resolver.current = null;
+  };
+  const element = (
+    <dialog ref={dialog} className="confirm" aria-labelledby="confirm-title" onCancel={() => close(false)}>
+      <h2 id="confirm-title">{content.title}</h2>
+      {content.lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => close(false)}>
+          取消
+        </button>
+        <button type="button" onClick={() => close(true)} data-testid="confirm">
+          {content.confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+  const confirm = (title: string, lines: string[], confirmLabel = '确认'): Promise<boolean> => {
+    setContent({ title, lines, confirmLabel });
+    resolver.current?.(false);
+    return new Promise((resolve) => {
+      resolver.current = resolve;
+      dialog.current?.showModal();
+    });
+  };
+  return [element, confirm];
+}

@@ -1,0 +1,301 @@
+import { useState, type FormEvent } from 'react';
+import type { ListingDetailView, RepairEligibilityView } from '../../shared/api-types';
+import { formatDateTime } from '../../shared/format';
+import { APPLICANT_TYPE_NAMES, describeError, END_REASON_NAMES } from '../../shared/labels';
+import {
+  ErrorAlert,
+  Field,
+  ListingFlags,
+  ListingStatusBadge,
+  Loading,
+  PlateWithColor,
+  useAsync,
+  useConfirm,
+} from '../components';
+import { RepairConditions } from './repairs';
+import { href } from '../router';
+import { useSession } from '../session';
+import { ViolationsTable } from '../violations';
+
+/** One listing: its facts, its violations, and the publication and repair steps the role may take. */
+export function ListingPage({ id }: { id: string }) {
+  const { api } = useSession();
+  const listing = useAsync(() => api.get<ListingDetailView>(`/v1/listings/${id}`), [id]);
+  const active = listing.data && (listing.data.status === 'LISTED' || listing.data.status === 'PUBLISHED');
+  const eligibility = useAsync(
+    () =>
+      active ? api.get<RepairEligibilityView>(`/v1/listings/${id}/repair-eligibility`) : Promise.resolve(undefined),
+    [id, active, listing.data],
+  );
+  if (listing.error) return <ErrorAlert error={listing.error} />;
+  if (!listing.data) return <Loading what="清单" />;
+  const l = listing.data;
+  const reload = (): void => listing.reload();
+  return (
+    <section>
+      <p>
+        <a href={href('review')}>← 返回审核工作台</a>
+      </p>
+      <h1>
+        失信清单 <PlateWithColor plate={l.plate} color={l.plateColor} /> <ListingStatusBadge listing={l} />{' '}
+        <ListingFlags listing={l} />
+      </h1>
+      <div className="panel">
+        <dl className="facts">
+          <dt>列入时间</dt>
+          <dd>{formatDateTime(l.listedAt)}</dd>
+          <dt>违法超限运输</dt>
+          <dd>{l.violationCount} 趟次</dd>
+          <dt>清单有效期至</dt>
+          <dd>{formatDateTime(l.expiresAt)}</dd>
+          <dt>公示期限</dt>
+          <dd>
+            {formatDateTime(l.publicationDueBy)} {l.overdue && <span className="badge danger">已逾期</span>}
+          </dd>
+          {l.publishedAt && (
+            <>
+              <dt>公示时间</dt>
+              <dd>
+                {formatDateTime(l.publishedAt)} 至 {formatDateTime(l.publicationEndsAt)}
+              </dd>
+            </>
+          )}
+          {l.endedAt && (
+            <>
+              <dt>移出清单</dt>
+              <dd>
+                {formatDateTime(l.endedAt)}（{END_REASON_NAMES[l.endReason ?? ''] ?? l.endReason}）
+              </dd>
+            </>
+          )}
+          <dt>车辆档案</dt>
+          <dd>
+            <a href={href('vehicles', l.plateColor, l.plate)}>查看车辆信用档案与执法记录</a>
+          </dd>
+        </dl>
+      </div>
+
+      <h2>违法超限运输记录</h2>
+      <ViolationsTable violations={l.violations} onChanged={reload} />
+
+      <h2>失信公示</h2>
+      <PublicationPanel listing={l} onChanged={reload} />
+
+      {active && (
+        <>
+          <h2>信用修复</h2>
+          <div className="panel">
+            {eligibility.data ? (
+              <RepairConditions eligibility={eligibility.data} listingId={l.id} />
+            ) : (
+              <ErrorAlert error={eligibility.error} />
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; onChanged: () => void }) {
+  const { can, identity } = useSession();
+  const [notice, setNotice] = useState<string>();
+  const done = (message: string): void => {
+    setNotice(message);
+    onChanged();
+  };
+  const p = listing.proposal;
+  return (
+    <div className="panel" data-testid="publication">
+      {notice && (
+        <div className="alert success" role="status">
+          {notice}
+        </div>
+      )}
+      {p && (
+        <dl className="facts">
+          <dt>决定书文号</dt>
+          <dd>{p.decisionNo}</dd>
+          <dt>法律依据</dt>
+          <dd className="pre">{p.legalBasis}</dd>
+          {p.party && (
+            <>
+              <dt>当事人</dt>
+              <dd>
+                {p.party.name}（{APPLICANT_TYPE_NAMES[p.party.type]}）
+              </dd>
+            </>
+          )}
+          <dt>提请人</dt>
+          <dd>
+            {p.proposedBy}，{formatDateTime(p.proposedAt)}
+          </dd>
+        </dl>
+      )}
+      {listing.status === 'PUBLISHED' && <p>已于 {formatDateTime(listing.publishedAt)} 经法制审核后公示。</p>}
+      {listing.status === 'LISTED' && !p && (
+        <>
+          <p className="muted">尚未提请公示。提请后须由法制审核人员（非提请人）审核通过方可公示。</p>
+          {can('proposePublication') && <ProposalForm listing={listing} onDone={done} />}
+        </>
+      )}
+      {listing.status === 'LISTED' && p && (
+        <>
+          <p>
+            <span className="badge info">待法制审核</span>
+          </p>
+          {can('reviewPublication') &&
+            (p.proposedBy === identity.sub ? (
+              <p className="alert info">两人原则：您是本次公示的提请人，须由其他法制审核人员审核。</p>
+            ) : (
+              <PublicationReviewForm listing={listing} onDone={done} />
+            ))}
+        </>
+      )}
+      {!['LISTED', 'PUBLISHED'].includes(listing.status) && <p className="muted">该清单已结束，不再公示。</p>}
+    </div>
+  );
+}
+
+function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
+  const { api } = useSession();
+  const [dialog, confirm] = useConfirm();
+  const [decisionNo, setDecisionNo] = useState('');
+  const [legalBasis, setLegalBasis] = useState('');
+  const [partyName, setPartyName] = useState('');
+  const [partyType, setPartyType] = useState<'PERSON' | 'COMPANY'>('COMPANY');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const ok = await confirm('确认提请失信公示？', [
+      `车牌：${listing.plate}`,
+      `决定书文号：${decisionNo.trim()}`,
+      partyName.trim() ? `当事人：${partyName.trim()}（${APPLICANT_TYPE_NAMES[partyType]}）` : '当事人：未填写',
+      '提请后将进入法制审核。',
+    ]);
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/v1/listings/${listing.id}/publication-proposal`, {
+        decisionNo: decisionNo.trim(),
+        legalBasis: legalBasis.trim(),
+        ...(partyName.trim() ? { party: { name: partyName.trim(), type: partyType } } : {}),
+      });
+      onDone('已提请公示，等待法制审核');
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack-form" onSubmit={submit} aria-label="提请公示">
+      {dialog}
+      <h3>提请公示</h3>
+      <Field label="决定书文号">
+        <input
+          name="decisionNo"
+          value={decisionNo}
+          onChange={(e) => setDecisionNo(e.target.value)}
+          required
+          maxLength={100}
+          placeholder="如：湖交超决〔2026〕8号"
+        />
+      </Field>
+      <Field label="法律依据">
+        <textarea
+          name="legalBasis"
+          value={legalBasis}
+          onChange={(e) => setLegalBasis(e.target.value)}
+          required
+          maxLength={2000}
+          placeholder="如：《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条"
+        />
+      </Field>
+      <div className="row">
+        <Field label="当事人名称（选填）" hint="自然人姓名在公示页面中将脱敏显示">
+          <input name="partyName" value={partyName} onChange={(e) => setPartyName(e.target.value)} maxLength={100} />
+        </Field>
+        <Field label="当事人类型">
+          <select
+            name="partyType"
+            value={partyType}
+            onChange={(e) => setPartyType(e.target.value as 'PERSON' | 'COMPANY')}
+          >
+            <option value="COMPANY">企业</option>
+            <option value="PERSON">自然人</option>
+          </select>
+        </Field>
+      </div>
+      <button type="submit" disabled={busy}>
+        提请公示
+      </button>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+    </form>
+  );
+}
+
+function PublicationReviewForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
+  const { api } = useSession();
+  const [dialog, confirm] = useConfirm();
+  const [opinion, setOpinion] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const decide = async (approve: boolean): Promise<void> => {
+    if (!opinion.trim()) return setError('请填写审核意见');
+    const ok = await confirm(
+      approve ? '确认同意公示？' : '确认退回？',
+      [
+        `车牌：${listing.plate}，决定书文号：${listing.proposal?.decisionNo}`,
+        `审核意见：${opinion.trim()}`,
+        approve ? '同意后将立即在失信公示页面向社会公示。' : '退回后提请将被撤回，执法人员可修改后重新提请。',
+      ],
+      approve ? '同意公示' : '确认退回',
+    );
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/v1/listings/${listing.id}/publication-review`, { approve, opinion: opinion.trim() });
+      onDone(approve ? '法制审核通过，已公示' : '已退回提请');
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="stack-form" onSubmit={(e) => e.preventDefault()} aria-label="法制审核">
+      {dialog}
+      <h3>法制审核</h3>
+      <Field label="审核意见">
+        <textarea
+          name="opinion"
+          value={opinion}
+          onChange={(e) => setOpinion(e.target.value)}
+          maxLength={2000}
+          required
+        />
+      </Field>
+      <div className="actions">
+        <button type="button" disabled={busy} onClick={() => void decide(true)}>
+          同意公示
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => void decide(false)}>
+          退回
+        </button>
+      </div>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,179 @@
+import { useState, type FormEvent } from 'react';
+import type { AuditEntryView, Page, VehicleProfileView } from '../../shared/api-types';
+import { formatDateTime } from '../../shared/format';
+import {
+  AUDIT_ACTION_NAMES,
+  auditReasonText,
+  END_REASON_NAMES,
+  ENTITY_TYPE_NAMES,
+  PLATE_COLORS,
+  VEHICLE_STATE_NAMES,
+} from '../../shared/labels';
+import { ErrorAlert, ListingFlags, ListingStatusBadge, Loading, Pager, PlateWithColor, useAsync } from '../components';
+import { href, navigate } from '../router';
+import { useSession } from '../session';
+import { ViolationsTable } from '../violations';
+
+/** 车辆查询: a plate's credit profile, its listings and violations, and its audit trail. */
+export function VehiclePage({ plateColor, plate }: { plateColor?: string; plate?: string }) {
+  const [input, setInput] = useState(plate ?? '');
+  const [color, setColor] = useState(plateColor ?? '1');
+  const search = (event: FormEvent): void => {
+    event.preventDefault();
+    // The API normalises (全角, spaces, ·) and validates the plate; the address keeps what was typed.
+    if (input.trim()) navigate('vehicles', color, input.trim().toUpperCase());
+  };
+  return (
+    <section>
+      <h1>车辆查询</h1>
+      <form className="panel search" onSubmit={search} role="search">
+        <label>
+          车牌号{' '}
+          <input
+            name="plate"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            placeholder="如：浙E12345"
+            maxLength={16}
+            required
+          />
+        </label>
+        <label>
+          车牌颜色{' '}
+          <select name="plateColor" value={color} onChange={(e) => setColor(e.target.value)}>
+            {PLATE_COLORS.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">查询</button>
+      </form>
+      {plate && plateColor && <VehicleProfile key={`${plateColor}:${plate}`} plateColor={plateColor} plate={plate} />}
+    </section>
+  );
+}
+
+function VehicleProfile({ plateColor, plate }: { plateColor: string; plate: string }) {
+  const { api } = useSession();
+  const base = `/v1/vehicles/${encodeURIComponent(plateColor)}/${encodeURIComponent(plate)}`;
+  const profile = useAsync(() => api.get<VehicleProfileView>(base), [base]);
+  if (profile.error) return <ErrorAlert error={profile.error} />;
+  if (!profile.data) return <Loading what="车辆档案" />;
+  const p = profile.data;
+  const tone = { CLEAR: 'ok', WATCH: 'warn', LISTED: 'danger', PUBLISHED: 'danger' }[p.state];
+  return (
+    <>
+      <div className="panel profile" data-testid="vehicle-profile">
+        <h2>
+          <PlateWithColor plate={p.plate} color={p.plateColor} />{' '}
+          <span className={`badge ${tone}`} data-testid="vehicle-state">
+            {VEHICLE_STATE_NAMES[p.state]}
+          </span>
+        </h2>
+        <p>
+          近 365 天内计入的违法超限运输：<strong data-testid="count-in-window">{p.countInWindow}</strong> 趟次
+          <span className="muted">（同一趟次内多次检测计为一次；累计 3 次列入失信清单）</span>
+        </p>
+      </div>
+
+      <h2>失信清单记录</h2>
+      <table data-testid="vehicle-listings">
+        <thead>
+          <tr>
+            <th>列入时间</th>
+            <th className="num">违法次数（趟）</th>
+            <th>状态</th>
+            <th>公示</th>
+            <th>移出</th>
+            <th>操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.listings.map((l) => (
+            <tr key={l.id}>
+              <td>{formatDateTime(l.listedAt)}</td>
+              <td className="num">{l.violationCount}</td>
+              <td>
+                <ListingStatusBadge listing={l} /> <ListingFlags listing={l} />
+              </td>
+              <td>{l.publishedAt ? `${formatDateTime(l.publishedAt)} 起` : '—'}</td>
+              <td>
+                {l.endedAt
+                  ? `${formatDateTime(l.endedAt)}（${END_REASON_NAMES[l.endReason ?? ''] ?? l.endReason}）`
+                  : '—'}
+              </td>
+              <td>
+                <a href={href('listings', l.id)}>查看</a>
+              </td>
+            </tr>
+          ))}
+          {p.listings.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                从未列入失信清单
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+
+      <h2>违法超限运输记录</h2>
+      <ViolationsTable violations={p.violations} onChanged={profile.reload} />
+
+      <h2>执法全过程记录</h2>
+      <AuditTrail path={`${base}/audit`} changed={profile.data} />
+    </>
+  );
+}
+
+const AUDIT_PAGE_SIZE = 50;
+
+function AuditTrail({ path, changed }: { path: string; changed: unknown }) {
+  const { api } = useSession();
+  const [page, setPage] = useState(1);
+  const trail = useAsync(
+    () => api.get<Page<AuditEntryView>>(path, { page, pageSize: AUDIT_PAGE_SIZE }),
+    [path, page, changed],
+  );
+  if (trail.error) return <ErrorAlert error={trail.error} />;
+  if (!trail.data) return <Loading what="执法记录" />;
+  return (
+    <>
+      <table data-testid="audit-trail">
+        <thead>
+          <tr>
+            <th className="num">序号</th>
+            <th>时间</th>
+            <th>操作人</th>
+            <th>事项</th>
+            <th>对象</th>
+            <th>理由 / 意见</th>
+          </tr>
+        </thead>
+        <tbody>
+          {trail.data.items.map((e) => (
+            <tr key={e.seq}>
+              <td className="num">{e.seq}</td>
+              <td>{formatDateTime(e.at)}</td>
+              <td>{e.actor === 'system' ? '系统' : e.actor}</td>
+              <td>{AUDIT_ACTION_NAMES[e.action] ?? e.action}</td>
+              <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
+              <td className="pre">{auditReasonText(e.reason)}</td>
+            </tr>
+          ))}
+          {trail.data.items.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                无记录
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <Pager page={page} pageSize={AUDIT_PAGE_SIZE} total={trail.data.total} onPage={setPage} />
+      <p className="muted small">记录只增不改，每条以哈希值与前一条相连；可在“统计”页面校验整条记录链。</p>
+    </>
+  );
+}

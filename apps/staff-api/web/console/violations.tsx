@@ -1,0 +1,321 @@
+import { useState, type FormEvent } from 'react';
+import type { ViolationView } from '../shared/api-types';
+import { formatDateTime, formatNumber, fromShanghaiLocalInput, toShanghaiLocalInput } from '../shared/format';
+import { describeError } from '../shared/labels';
+import { Field, StationName, useConfirm, ViolationStatusBadge } from './components';
+import { useSession } from './session';
+
+const REVOCATION_REASONS = ['称重设备故障', '当事人申诉成立', '车牌识别错误', '重复记录'];
+
+/**
+ * A listing's or a vehicle's violations: station, time, axles, weight, limit, kg over, suggested
+ * fine, evidence; for an officer, case processing (已处理) and revocation, each confirmed first.
+ */
+export function ViolationsTable({ violations, onChanged }: { violations: ViolationView[]; onChanged: () => void }) {
+  const { can } = useSession();
+  const [open, setOpen] = useState<{ id: string; form: 'process' | 'revoke' } | null>(null);
+  const [notice, setNotice] = useState<string>();
+  const actions = can('processViolation') || can('revokeViolation');
+  const done = (message: string): void => {
+    setOpen(null);
+    setNotice(message);
+    onChanged();
+  };
+  return (
+    <>
+      {notice && (
+        <div className="alert success" role="status">
+          {notice}
+        </div>
+      )}
+      <div className="table-scroll">
+        <table data-testid="violations">
+          <thead>
+            <tr>
+              <th>检测站点</th>
+              <th>检测时间</th>
+              <th className="num">轴数</th>
+              <th className="num">总质量（千克）</th>
+              <th className="num">限值（千克）</th>
+              <th className="num">超限（千克）</th>
+              <th className="num">建议罚款（元）</th>
+              <th>状态</th>
+              <th>处理情况</th>
+              <th>证据</th>
+              {actions && <th>操作</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {violations.map((v) => (
+              <ViolationRow
+                key={v.id}
+                v={v}
+                actions={actions}
+                open={open?.id === v.id ? open.form : null}
+                onOpen={(form) => {
+                  setNotice(undefined);
+                  setOpen(form ? { id: v.id, form } : null);
+                }}
+                onDone={done}
+              />
+            ))}
+            {violations.length === 0 && (
+              <tr>
+                <td colSpan={actions ? 11 : 10} className="muted">
+                  无违法记录
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function ViolationRow({
+  v,
+  actions,
+  open,
+  onOpen,
+  onDone,
+}: {
+  v: ViolationView;
+  actions: boolean;
+  open: 'process' | 'revoke' | null;
+  onOpen: (form: 'process' | 'revoke' | null) => void;
+  onDone: (message: string) => void;
+}) {
+  const { can } = useSession();
+  return (
+    <>
+      <tr data-violation={v.eventId}>
+        <td>
+          <StationName stationId={v.stationId} />
+        </td>
+        <td>{formatDateTime(v.measuredAt)}</td>
+        <td className="num">{v.axles}</td>
+        <td className="num">{formatNumber(v.grossWeightKg)}</td>
+        <td className="num">{formatNumber(v.limitKg)}</td>
+        <td className="num strong">{formatNumber(v.overKg)}</td>
+        <td className="num">{formatNumber(v.suggestedFineYuan)}</td>
+        <td>
+          <ViolationStatusBadge status={v.status} />
+        </td>
+        <td className="small">
+          {v.status === 'PROCESSED' && (
+            <>
+              案号 {v.caseNo}
+              <br />
+              罚款 {formatNumber(v.fineYuan)} 元<br />
+              {formatDateTime(v.processedAt)}
+            </>
+          )}
+          {v.status === 'REVOKED' && <>撤销理由：{v.revokedReason}</>}
+        </td>
+        <td>
+          <Evidence evidence={v.evidence} />
+        </td>
+        {actions && (
+          <td className="row-actions">
+            {v.status === 'OPEN' && can('processViolation') && (
+              <button className="secondary small" onClick={() => onOpen(open === 'process' ? null : 'process')}>
+                录入处理结果
+              </button>
+            )}
+            {v.status !== 'REVOKED' && can('revokeViolation') && (
+              <button className="secondary small" onClick={() => onOpen(open === 'revoke' ? null : 'revoke')}>
+                撤销
+              </button>
+            )}
+          </td>
+        )}
+      </tr>
+      {open && (
+        <tr className="row-form">
+          <td colSpan={11}>
+            {open === 'process' ? (
+              <ProcessForm v={v} onDone={onDone} onCancel={() => onOpen(null)} />
+            ) : (
+              <RevokeForm v={v} onDone={onDone} onCancel={() => onOpen(null)} />
+            )}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** Camera images of the weighing; an image the office network cannot reach says so. */
+function Evidence({ evidence }: { evidence?: ViolationView['evidence'] }) {
+  if (!evidence) return <span className="muted">无</span>;
+  return (
+    <div className="evidence">
+      {evidence.imageUrls.map((url, i) => (
+        <EvidenceImage key={url} url={url} index={i + 1} />
+      ))}
+      {evidence.deviceCertNo && <div className="muted small">检定证书 {evidence.deviceCertNo}</div>}
+    </div>
+  );
+}
+
+function EvidenceImage({ url, index }: { url: string; index: number }) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <a href={url} target="_blank" rel="noopener noreferrer" title="在新窗口查看原图">
+      {failed ? (
+        <span className="evidence-missing">图片 {index} 无法加载</span>
+      ) : (
+        <img src={url} alt={`证据图片 ${index}`} loading="lazy" onError={() => setFailed(true)} />
+      )}
+    </a>
+  );
+}
+
+function ProcessForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: string) => void; onCancel: () => void }) {
+  const { api } = useSession();
+  const [dialog, confirm] = useConfirm();
+  const [caseNo, setCaseNo] = useState('');
+  const [fine, setFine] = useState(String(v.suggestedFineYuan));
+  const [processedAt, setProcessedAt] = useState(() => toShanghaiLocalInput(new Date()));
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const fineYuan = Number(fine);
+    const ok = await confirm('确认录入案件处理结果？', [
+      `案件编号：${caseNo}`,
+      `罚款金额：${formatNumber(fineYuan)} 元`,
+      `处理时间：${processedAt.replace('T', ' ')}`,
+      '提交后该违法记录将标记为“已处理”，并记入执法全过程记录。',
+    ]);
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/v1/violations/${v.id}/processing`, {
+        caseNo: caseNo.trim(),
+        fineYuan,
+        processedAt: fromShanghaiLocalInput(processedAt),
+      });
+      onDone(`已录入案件 ${caseNo.trim()} 的处理结果`);
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="录入案件处理结果">
+      {dialog}
+      <Field label="案件编号">
+        <input value={caseNo} onChange={(e) => setCaseNo(e.target.value)} required maxLength={64} name="caseNo" />
+      </Field>
+      <Field label="罚款金额（元）" hint={`建议 ${formatNumber(v.suggestedFineYuan)} 元`}>
+        <input
+          type="number"
+          min={0}
+          max={1000000}
+          step={1}
+          value={fine}
+          onChange={(e) => setFine(e.target.value)}
+          required
+          name="fineYuan"
+        />
+      </Field>
+      <Field label="处理时间">
+        <input
+          type="datetime-local"
+          value={processedAt}
+          min={toShanghaiLocalInput(new Date(v.measuredAt))}
+          max={toShanghaiLocalInput(new Date())}
+          onChange={(e) => setProcessedAt(e.target.value)}
+          required
+          name="processedAt"
+        />
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          提交处理结果
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+    </form>
+  );
+}
+
+function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: string) => void; onCancel: () => void }) {
+  const { api } = useSession();
+  const [dialog, confirm] = useConfirm();
+  const [reason, setReason] = useState(REVOCATION_REASONS[0]!);
+  const [detail, setDetail] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const text = detail.trim() ? `${reason}：${detail.trim()}` : reason;
+    const ok = await confirm(
+      '确认撤销该违法记录？',
+      [
+        `检测时间：${formatDateTime(v.measuredAt)}，超限 ${formatNumber(v.overKg)} 千克`,
+        `撤销理由：${text}`,
+        '撤销后将重新计数；若违法次数低于列入标准，该车辆将移出失信清单并停止劝返。此操作不可恢复。',
+      ],
+      '确认撤销',
+    );
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/v1/violations/${v.id}/revocation`, { reason: text });
+      onDone('违法记录已撤销，已重新计数');
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="撤销违法记录">
+      {dialog}
+      <Field label="撤销理由">
+        <select value={reason} onChange={(e) => setReason(e.target.value)} name="reason">
+          {REVOCATION_REASONS.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+          <option value="其他">其他</option>
+        </select>
+      </Field>
+      <Field label="说明">
+        <input
+          value={detail}
+          onChange={(e) => setDetail(e.target.value)}
+          maxLength={900}
+          required={reason === '其他'}
+          placeholder="如：设备检定报告编号、申诉决定文号"
+          name="detail"
+        />
+      </Field>
+      <div className="actions">
+        <button type="submit" className="danger" disabled={busy}>
+          撤销违法记录
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+      {error && (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+// The pages speak the API's own types: the staff read models and the regions, imported from the
+// libraries that define them (type-only or pure data, nothing server-side reaches the bundle).
+export type {
+  AuditEntryView,
+  CreditRepairView,
+  DailyStatsView,
+  ListingDetailView,
+  ListingStatus,
+  ListingView,
+  Page,
+  PublicPostingView,
+  RegionStatsView,
+  RepairEligibilityView,
+  StaffIdentityView,
+  StatsView,
+  VehicleCreditState,
+  VehicleProfileView,
+  ViolationView,
+} from '../../../../libs/persistence/src/staff/staff-read-models';
+export {
+  HUZHOU_REGIONS,
+  HUZHOU_TOTAL,
+  regionOfStation,
+  type Region,
+} from '../../../../libs/domain/src/region/huzhou-regions';
+export { startOfShanghaiDay } from '../../../../libs/domain/src/time/working-days';
+
+export type StaffRole = 'OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN';
+
+/** GET /v1/audit/verification */
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  firstBroken?: { seq: string; reason: string };
+}

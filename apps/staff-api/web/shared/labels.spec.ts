@@ -1,0 +1,37 @@
+import { ApiError } from './api';
+import { auditReasonText, describeError, repairConditionText } from './labels';
+
+describe('the console words for API codes (zh-CN)', () => {
+  it('names each unmet credit-repair condition', () => {
+    const when = (iso: string) => `〈${iso}〉`;
+    expect(repairConditionText({ code: 'VIOLATIONS_NOT_PROCESSED' }, when)).toContain('尚未录入案件处理结果');
+    expect(repairConditionText({ code: 'LISTING_TOO_RECENT', notBefore: '2026-06-01T00:00:00Z' }, when)).toContain(
+      '〈2026-06-01T00:00:00Z〉 起方可申请',
+    );
+    expect(repairConditionText({ code: 'REPAIR_PENDING' }, when)).toContain('正在审核中');
+    expect(repairConditionText({ code: 'LISTING_NOT_ACTIVE' }, when)).toContain('已结束');
+  });
+
+  it('turns API errors into sentences, naming the fields in Chinese', () => {
+    const invalid = new ApiError(400, 'VALIDATION_FAILED', 'The request is not valid', [
+      { field: 'decisionNo', message: 'x' },
+      { field: 'legalBasis', message: 'y' },
+    ]);
+    expect(describeError(invalid)).toBe('以下内容填写不正确：决定书文号、法律依据');
+    expect(describeError(new ApiError(403, 'TWO_PERSON_RULE', 'x'))).toContain('两人原则');
+    expect(describeError(new ApiError(429, 'TOO_MANY_REQUESTS', 'x', [], 12))).toBe('查询过于频繁，请 12 秒后再试');
+    const refused = new ApiError(409, 'REPAIR_REFUSED', 'x', [
+      { field: 'VIOLATIONS_NOT_PROCESSED', message: 'a' },
+      { field: 'VIOLATIONS_NOT_PROCESSED', message: 'b' },
+    ]);
+    expect(describeError(refused)).toBe('不符合信用修复条件：有违法记录尚未录入案件处理结果（须全部处理完毕）');
+    expect(describeError(new ApiError(503, 'NOT_READY', 'x'))).toContain('服务器暂时无法处理');
+  });
+
+  it("shows the services' own audit reasons in words and what staff typed as it was", () => {
+    expect(auditReasonText('3 acts reached LISTING_THRESHOLD')).toBe('违法超限运输累计 3 趟次，达到列入标准');
+    expect(auditReasonText('RECOUNT_BELOW_THRESHOLD')).toBe('撤销违法记录后未达列入标准');
+    expect(auditReasonText('整改到位，同意修复')).toBe('整改到位，同意修复');
+    expect(auditReasonText(null)).toBe('');
+  });
+});

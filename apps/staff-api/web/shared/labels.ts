@@ -1,0 +1,184 @@
+import { ApiError } from './api';
+import type { ListingStatus, StaffRole, VehicleCreditState } from './api-types';
+
+// Every word the pages show for a code of the API (zh-CN).
+
+export const ROLE_NAMES: Record<StaffRole, string> = {
+  OFFICER: '执法人员',
+  LEGAL_REVIEWER: '法制审核人员',
+  REPAIR_REVIEWER: '信用修复审核人员',
+  ADMIN: '系统管理员',
+};
+
+/** Toll-system plate colours (SPEC §4.1). */
+export const PLATE_COLORS: { code: number; name: string }[] = [
+  { code: 1, name: '黄色' },
+  { code: 0, name: '蓝色' },
+  { code: 2, name: '黑色' },
+  { code: 3, name: '白色' },
+  { code: 4, name: '渐变绿色' },
+  { code: 5, name: '黄绿双拼色' },
+  { code: 6, name: '蓝白渐变色' },
+  { code: 7, name: '临时牌照' },
+  { code: 11, name: '绿色' },
+  { code: 12, name: '红色' },
+];
+
+export function plateColorName(code: number): string {
+  return PLATE_COLORS.find((c) => c.code === code)?.name ?? `颜色代码 ${code}`;
+}
+
+export const LISTING_STATUS_NAMES: Record<ListingStatus, string> = {
+  LISTED: '已列入（待公示）',
+  PUBLISHED: '已公示',
+  REPAIRED: '已信用修复',
+  EXPIRED: '期满移出',
+  REVOKED: '已撤销',
+};
+
+export const VEHICLE_STATE_NAMES: Record<VehicleCreditState, string> = {
+  CLEAR: '正常',
+  WATCH: '预失信（观察）',
+  LISTED: '已列入失信清单',
+  PUBLISHED: '已失信公示',
+};
+
+export const VIOLATION_STATUS_NAMES: Record<string, string> = {
+  OPEN: '待处理',
+  PROCESSED: '已处理',
+  REVOKED: '已撤销',
+};
+
+export const REPAIR_STATUS_NAMES: Record<string, string> = {
+  PENDING: '待审核',
+  APPROVED: '已通过',
+  REJECTED: '已驳回',
+};
+
+export const APPLICANT_TYPE_NAMES: Record<string, string> = { PERSON: '自然人', COMPANY: '企业' };
+
+export const END_REASON_NAMES: Record<string, string> = {
+  REPAIRED: '信用修复',
+  EXPIRED: '有效期届满',
+  RECOUNT_BELOW_THRESHOLD: '撤销违法记录后未达列入标准',
+};
+
+export const AUDIT_ACTION_NAMES: Record<string, string> = {
+  VIOLATION_RECORDED: '记录违法超限运输',
+  VIOLATION_MERGED: '并入同一趟次',
+  VIOLATION_PROCESSED: '录入案件处理结果',
+  VIOLATION_REVOKED: '撤销违法记录',
+  LISTING_CREATED: '列入违法失信清单',
+  LISTING_RECOUNTED: '重新计数',
+  LISTING_PROPOSED: '提请公示',
+  LISTING_PUBLICATION_REJECTED: '法制审核退回',
+  LISTING_PUBLISHED: '法制审核通过，失信公示',
+  LISTING_REPAIRED: '信用修复，移出清单',
+  LISTING_EXPIRED: '期满移出清单',
+  LISTING_REVOKED: '撤销列入',
+  REPAIR_REQUESTED: '提交信用修复申请',
+  REPAIR_APPROVED: '信用修复审核通过',
+  REPAIR_REJECTED: '信用修复审核驳回',
+  STATION_KEY_ISSUED: '签发站点密钥',
+  STATION_KEY_REISSUED: '重新签发站点密钥',
+  STATION_KEY_REVOKED: '吊销站点密钥',
+};
+
+export const ENTITY_TYPE_NAMES: Record<string, string> = {
+  violation: '违法记录',
+  listing: '失信清单',
+  credit_repair: '信用修复申请',
+  station: '站点',
+};
+
+/** §4.5's refusal codes, in words. */
+export function repairConditionText(
+  unmet: { code: string; notBefore?: string },
+  when: (iso: string) => string,
+): string {
+  switch (unmet.code) {
+    case 'LISTING_NOT_ACTIVE':
+      return '该清单已结束（已修复、期满或已撤销），无需也不能申请信用修复';
+    case 'VIOLATIONS_NOT_PROCESSED':
+      return '有违法记录尚未录入案件处理结果（须全部处理完毕）';
+    case 'LISTING_TOO_RECENT':
+      return unmet.notBefore ? `列入时间不足规定天数，${when(unmet.notBefore)} 起方可申请` : '列入时间不足规定天数';
+    case 'REPAIR_PENDING':
+      return '已有一份信用修复申请正在审核中';
+    default:
+      return `不符合条件（${unmet.code}）`;
+  }
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  decisionNo: '决定书文号',
+  legalBasis: '法律依据',
+  'party.name': '当事人名称',
+  'party.type': '当事人类型',
+  approve: '审核结论',
+  opinion: '审核意见',
+  caseNo: '案件编号',
+  fineYuan: '罚款金额',
+  processedAt: '处理时间',
+  reason: '撤销理由',
+  listingId: '清单',
+  'applicant.name': '申请人名称',
+  'applicant.type': '申请人类型',
+  'applicant.contact': '联系方式',
+  commitment: '信用承诺',
+  rectification: '整改情况',
+  attachments: '附件链接',
+  plate: '车牌号',
+  plateColor: '车牌颜色',
+};
+
+/** A user-facing sentence for a failed request. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return '操作失败，请稍后重试';
+  switch (error.code) {
+    case 'NETWORK':
+      return '无法连接服务器，请检查网络后重试';
+    case 'VALIDATION_FAILED': {
+      const fields = [...new Set(error.details.map((d) => FIELD_NAMES[d.field] ?? d.field))];
+      return fields.length ? `以下内容填写不正确：${fields.join('、')}` : '输入内容不正确';
+    }
+    case 'UNAUTHORIZED':
+      return '登录已失效，请重新登录';
+    case 'FORBIDDEN':
+      return '您的角色无权执行此操作';
+    case 'TWO_PERSON_RULE':
+      return '两人原则：审核人不能是提请人（申请人）本人';
+    case 'NOT_FOUND':
+      return '记录不存在或已被删除';
+    case 'STATE_CONFLICT':
+    case 'INVALID_TRANSITION':
+      return '记录状态已发生变化，请刷新后重试';
+    case 'REPAIR_REFUSED':
+      return `不符合信用修复条件：${[...new Set(error.details.map((d) => repairConditionText({ code: d.field }, (x) => x)))].join('；')}`;
+    case 'TOO_MANY_REQUESTS':
+      return `查询过于频繁，请${error.retryAfterSeconds ? ` ${error.retryAfterSeconds} 秒` : '稍'}后再试`;
+    default:
+      return error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : `操作失败（${error.code}）`;
+  }
+}
+
+/**
+ * The system's own audit reasons (written in English by the services) in words; what staff typed
+ * (opinions, revocation reasons) is shown as it was recorded.
+ */
+export function auditReasonText(reason: string | null): string {
+  if (!reason) return '';
+  const known: [RegExp, (m: RegExpMatchArray) => string][] = [
+    [/^same journey \(TRIP_MERGE_MINUTES\)$/, () => '同一趟次（首次检测后规定时间内的检测合并计为一次）'],
+    [/^late or revoked violations changed the count$/, () => '补传或撤销的违法记录改变了计数'],
+    [/^(\d+) acts reached LISTING_THRESHOLD$/, (m) => `违法超限运输累计 ${m[1]} 趟次，达到列入标准`],
+    [/^credit repair (\S+) approved$/, () => '信用修复申请审核通过'],
+    [/^RECOUNT_BELOW_THRESHOLD$/, () => END_REASON_NAMES.RECOUNT_BELOW_THRESHOLD!],
+    [/^EXPIRED$/, () => END_REASON_NAMES.EXPIRED!],
+  ];
+  for (const [pattern, text] of known) {
+    const m = reason.match(pattern);
+    if (m) return text(m);
+  }
+  return reason;
+}
