@@ -73,6 +73,8 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['cargo', { cargo: 'FULL' }, 'cargo must be one of'],
     ['permitNo', { permitNo: 'p'.repeat(65) }, 'permitNo must be shorter'],
     ['evidence.imageUrls', { evidence: { imageUrls: ['ftp://x/1.jpg'] } }, 'http or https URL'],
+    ['evidence', { evidence: [] }, 'evidence must be an object'],
+    ['evidence', { evidence: [{ imageUrls: [] }] }, 'evidence must be an object'],
     [
       'evidence.imageUrls',
       { evidence: { imageUrls: Array(11).fill('https://x.example/1.jpg') } },

@@ -130,7 +130,7 @@ describe('isCertainlyValidWeighEvent', () => {
       grossWeightKg: ['isInt()', 'max(200000)', 'min(0)'],
       cargo: ['isIn(["LADEN","EMPTY","UNKNOWN"])'],
       permitNo: ['isOptional()', 'isString()', 'maxLength(64)', 'minLength(1)'],
-      evidence: ['isOptional()', 'nestedValidation()'],
+      evidence: ['isObject()', 'isOptional()', 'nestedValidation()'],
     });
     expect(decorators(EvidenceDto)).toEqual({
       imageUrls: [

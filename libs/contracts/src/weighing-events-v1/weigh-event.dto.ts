@@ -5,6 +5,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -112,7 +113,10 @@ export class WeighEventV1Dto {
   @IsString()
   permitNo?: string;
 
+  // Without @IsObject an array passed ValidateNested (each element checked, none for []), and the
+  // stored evidence had no imageUrls.
   @IsOptional()
+  @IsObject({ message: 'evidence must be an object' })
   @ValidateNested()
   @Type(() => EvidenceDto)
   evidence?: EvidenceDto;
