@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { BenchContext } from './lib/context';
 import { errorMessage, logger, round } from './lib/log';
 import { codeVersion, describeMachine, loadAverage, ROOT } from './lib/machine';
-import { metCell, num, pct, table, Target, times } from './lib/report';
+import { cpuCell, metCell, num, pct, table, Target, times } from './lib/report';
 import { createKafkaClient, servicesFromEnv } from './lib/world';
 import { runRebuildScenario, RebuildResult } from './scenarios/cache-rebuild.scenario';
 import { FreshnessResult, runFreshnessScenario } from './scenarios/freshness.scenario';
@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     'rebuild-listings': { type: 'string' },
     'timeout-s': { type: 'string', default: '900' },
     'cpu-prof': { type: 'boolean', default: false },
+    // Extra Node flags for ingest and gate-api, for experiments: --node-options="--max-semi-space-size=32".
+    'node-options': { type: 'string', default: '' },
     out: { type: 'string', default: path.join(ROOT, 'bench', 'results') },
   },
 });
@@ -215,6 +217,8 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       ['ingest', `naive NestJS baseline events/s (${num(i.naive.events)} events)`, num(i.naive.eventsPerS)],
       ['ingest', 'product / ceiling; product / naive', `${pct(i.ratios.productToCeiling)}; ${times(i.ratios.productToNaive)}`],
       ['ingest', 'product peak RSS (VmHWM); CPU s', `${num(p.peakRssMB, 1)} MB; ${num(p.cpuS, 1)}`],
+      ['ingest', 'machine CPU, product run (core-seconds)', cpuCell(p.cpu)],
+      ['ingest', 'machine CPU, naive run (core-seconds)', cpuCell(i.naive.cpu)],
       [
         'ingest',
         'stored weighings + DLQ = events; violations; listings',
@@ -230,9 +234,13 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       ['gate', `gate-api requests/s (${g.parameters.connections} connections, ${g.parameters.durationS} s)`, num(m.requestsPerS)],
       ['gate', 'gate-api latency p50 / p99 / p99.9 at full speed', `${num(m.latencyMs.p50, 2)} / ${num(m.latencyMs.p99, 2)} / ${num(m.latencyMs.p999, 2)} ms`],
       ['gate', `gate-api latency p50 / p99 / p99.9 at ${num(g.gate.paced.overallRate)} requests/s, paced`, `${num(g.gate.paced.latencyMs.p50, 2)} / ${num(g.gate.paced.latencyMs.p99, 2)} / ${num(g.gate.paced.latencyMs.p999, 2)} ms (achieved ${num(g.gate.paced.requestsPerS)}/s)`],
+      ['gate', 'gate-api GC pauses during the paced run (count, total)', Object.entries(g.gate.pacedGc).filter(([k]) => k.endsWith(' ms')).map(([k, v]) => `${k.slice(3, -3)} ${num(g.gate.pacedGc[k.replace(' ms', ' count')] ?? 0)}× ${num(v, 0)} ms`).join(', ')],
       ['gate', `the same with autocannon overallRate (bursts every second)`, `${num(fr.latencyMs.p50, 2)} / ${num(fr.latencyMs.p99, 2)} / ${num(fr.latencyMs.p999, 2)} ms (achieved ${num(fr.requestsPerS)}/s)`],
       ['gate', 'bare Fastify requests/s; p99', `${num(g.bareFastify.max.requestsPerS)}; ${num(g.bareFastify.max.latencyMs.p99, 2)} ms`],
+      ['gate', `bare Fastify p50 / p99 / p99.9 at ${num(g.bareFastify.paced.overallRate)} requests/s, paced`, `${num(g.bareFastify.paced.latencyMs.p50, 2)} / ${num(g.bareFastify.paced.latencyMs.p99, 2)} / ${num(g.bareFastify.paced.latencyMs.p999, 2)} ms`],
       ['gate', 'gate / bare Fastify', pct(g.ratios.gateToBareFastify)],
+      ['gate', 'machine CPU, gate-api full speed (core-seconds)', cpuCell(g.gate.cpu)],
+      ['gate', 'machine CPU, bare Fastify full speed (core-seconds)', cpuCell(g.bareFastify.cpu)],
       ['gate', 'non-2xx / errors (full speed)', `${num(m.non2xx)} / ${num(m.errors)}`],
       ['gate', 'answered from cache / database / fail-open', `${num(g.gate.decisions['source cache'] ?? 0)} / ${num(g.gate.decisions['source database'] ?? 0)} / ${num(g.gate.decisions['source fail-open'] ?? 0)}`],
     );
@@ -244,6 +252,7 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       ['freshness', 'probe resolution (mean upper − lower bound)', `${num(f.resolutionMs.mean, 1)} ms`],
       ['freshness', 'background traffic achieved; ingest max lag', `${num(f.background?.ratePerS ?? null)} events/s; ${num(f.ingestLag.max)} events`],
       ['freshness', 'missed (no TURN_BACK within 30 s)', num(f.missed)],
+      ['freshness', 'machine CPU while probing (core-seconds)', cpuCell(f.cpu)],
     );
   }
   const b = r.rebuild;
@@ -276,7 +285,16 @@ async function main(): Promise<number> {
   const logDir = mkdtempSync(path.join(os.tmpdir(), `bench-${isoStamp}-`));
   const cpuProfileDir = args['cpu-prof'] ? path.join(args.out, `${name}-cpuprof`) : null;
   if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
-  const ctx = new BenchContext(stamp, services, kafka, redis, logDir, cpuProfileDir, log);
+  const ctx = new BenchContext(
+    stamp,
+    services,
+    kafka,
+    redis,
+    logDir,
+    cpuProfileDir,
+    log,
+    args['node-options'].split(/\s+/).filter(Boolean),
+  );
 
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals): void => {
@@ -326,6 +344,7 @@ async function main(): Promise<number> {
     seconds: round((Date.now() - stamp) / 1000, 1),
     scenarioSeconds: durations,
     parameters,
+    nodeOptions: args['node-options'],
     code: codeVersion(),
     machine,
     loadAverageAtEnd: loadAverage(),

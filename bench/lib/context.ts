@@ -18,6 +18,8 @@ export class BenchContext {
     /** Where CPU profiles go, when --cpu-prof is on. */
     readonly cpuProfileDir: string | null,
     readonly log: (message: string) => void,
+    /** Extra Node flags for the product's long-running apps (ingest, gate-api), for experiments. */
+    readonly appNodeOptions: string[] = [],
   ) {}
 
   /** A fresh, isolated world for a scenario; the runner cleans every world up at the end. */
@@ -36,10 +38,13 @@ export class BenchContext {
   }
 
   /** Node flags for a product process: a CPU profile per process when --cpu-prof is on. */
-  nodeArgs(name: string): string[] {
-    return this.cpuProfileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-      : [];
+  nodeArgs(name: string, app = false): string[] {
+    return [
+      ...(this.cpuProfileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : []),
+      ...(app ? this.appNodeOptions : []),
+    ];
   }
 
   /** Runs `overload-credit <args>` (bin/, built CLI) in a world to its end; stdout and seconds. */

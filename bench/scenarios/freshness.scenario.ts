@@ -1,6 +1,7 @@
 import { Partitioners } from 'kafkajs';
 import { violationEvent } from '@oc/simulation';
 import { BenchContext } from '../lib/context';
+import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
 import { committed, topicEnd } from '../lib/kafka';
 import { sleep } from '../lib/log';
 import {
@@ -57,6 +58,8 @@ export interface FreshnessResult {
   background: Record<string, number> | null;
   /** Ingest's consumer lag (events produced, not yet committed), sampled every second while probing. */
   ingestLag: { max: number; mean: number; samples: number };
+  /** Machine CPU while probing. */
+  cpu: CpuAccount;
   ingest: { exit: number | string; log: LogProblems & { file: string } };
   gate: { exit: number | string; log: LogProblems & { file: string } };
 }
@@ -90,7 +93,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
         INGEST_PORT: String(ingestPort),
         KAFKA_TOPIC_PARTITIONS: String(params.partitions),
       }),
-      nodeArgs: ctx.nodeArgs('freshness-ingest'),
+      nodeArgs: ctx.nodeArgs('freshness-ingest', true),
       logFile: ctx.logFile('freshness-ingest'),
     }),
   );
@@ -99,7 +102,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
   const gate: NodeProcess = world.track(
     spawnNode('freshness-gate-api', ENTRY.gateApi, {
       env: world.appEnv({ GATE_PORT: String(gatePort) }),
-      nodeArgs: ctx.nodeArgs('freshness-gate-api'),
+      nodeArgs: ctx.nodeArgs('freshness-gate-api', true),
       logFile: ctx.logFile('freshness-gate-api'),
     }),
   );
@@ -154,6 +157,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       })().catch(() => undefined);
     }, 1000);
 
+    const account = cpuAccounting();
     const probes: Probe[] = [];
     const inFlight = { n: 0, requests: 0, errors: 0 };
     const watchers: Promise<void>[] = [];
@@ -176,6 +180,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
     }
     await Promise.all(watchers);
     clearInterval(lagTimer);
+    const cpu = account.stop({ ingest: ingest.pid, gateApi: gate.pid, backgroundTraffic: background.pid });
 
     const done = probes.filter((p) => p.turnedBackAt !== null);
     const upper = done.map((p) => p.turnedBackAt! - p.producedAt);
@@ -208,6 +213,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       probeErrors: inFlight.errors,
       background: backgroundStats,
       ingestLag: { max: lag.max, mean: lag.samples ? Math.round(lag.sum / lag.samples) : 0, samples: lag.samples },
+      cpu,
       ingest: { exit: ingestStop.exit, log: { file: ingest.logFile, ...logProblems(ingest.logFile) } },
       gate: { exit: gateStop.exit, log: { file: gate.logFile, ...logProblems(gate.logFile) } },
     };

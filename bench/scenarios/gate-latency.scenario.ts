@@ -3,6 +3,7 @@ import path from 'node:path';
 import { limitKgFor } from '@oc/domain';
 import { seededRandom } from '@oc/simulation';
 import { BenchContext } from '../lib/context';
+import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
 import { mb, round } from '../lib/log';
 import {
   cpuSecondsOf,
@@ -47,13 +48,18 @@ export interface GateResult {
     fixedRate: LoadResult;
     /** Open-loop, evenly paced at the same rate: the figure for the fixed-rate target. */
     paced: LoadResult;
+    /** GC pauses during the paced run, by kind (gate-api's /metrics). */
+    pacedGc: Record<string, number>;
     decisions: Record<string, number>;
     peakRssMB: number | null;
     cpuS: number | null;
+    /** Machine CPU during the full-speed run (load generator separated out of "other"). */
+    cpu: CpuAccount;
     exit: number | string;
     log: LogProblems & { file: string };
   };
-  bareFastify: { max: LoadResult; exit: number | string };
+  /** paced: the same fixed-rate run against the constant route — the floor of what the tools add. */
+  bareFastify: { max: LoadResult; paced: LoadResult; exit: number | string; cpu: CpuAccount };
   ratios: { gateToBareFastify: number | null };
 }
 
@@ -111,6 +117,15 @@ export function gateRequestPaths(p: GateParameters): { paths: string[]; mix: Rec
   return { paths, mix };
 }
 
+/** gate-api's GC time by kind (cumulative), from prom-client's default metrics on its /metrics. */
+async function gcMetrics(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm))
+    out[`gc ${m[2]} ${m[1] === 'sum' ? 'ms' : 'count'}`] = m[1] === 'sum' ? Math.round(Number(m[3]) * 1e5) / 100 : Number(m[3]);
+  return out;
+}
+
 /** gate_decisions_total from a Prometheus text page, summed by decision and by source. */
 async function decisionCounts(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
@@ -125,7 +140,17 @@ async function decisionCounts(url: string): Promise<Record<string, number>> {
 }
 
 const minus = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]));
+
+/** Moves the load generator's own CPU (it reports it) out of "other". */
+function withGenerator(account: CpuAccount, result: LoadResult): CpuAccount {
+  const generator = result.generatorCpuS ?? 0;
+  return {
+    ...account,
+    byRole: { ...account.byRole, loadGenerator: generator },
+    otherS: round(Math.max(0, account.otherS - generator), 2),
+  };
+}
 
 async function load(ctx: BenchContext, world: World, spec: LoadSpec): Promise<LoadResult> {
   const file = path.join(ctx.logDir, `load-${spec.title}.json`);
@@ -171,7 +196,7 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   const gate: NodeProcess = world.track(
     spawnNode('gate-api', ENTRY.gateApi, {
       env: world.appEnv({ GATE_PORT: String(port) }),
-      nodeArgs: ctx.nodeArgs('gate-latency-gate-api'),
+      nodeArgs: ctx.nodeArgs('gate-latency-gate-api', true),
       logFile: ctx.logFile('gate-api'),
     }),
   );
@@ -195,14 +220,18 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   await load(ctx, world, spec('gate-warmup', params.warmupS));
   const before = await decisionCounts(url);
   const cpuBefore = cpuSecondsOf(gate.pid) ?? 0;
+  const account = cpuAccounting();
   const max = await load(ctx, world, spec('gate-max', params.durationS));
+  const cpu = withGenerator(account.stop({ gateApi: gate.pid }), max);
   const cpuS = round((cpuSecondsOf(gate.pid) ?? 0) - cpuBefore, 2);
   const decisions = minus(await decisionCounts(url), before);
   log(`gate-api: ${max.requestsPerS} requests/s, p99 ${max.latencyMs.p99} ms`);
   log(`${params.durationS} s at ${params.fixedRate} requests/s, autocannon then paced …`);
   const fixedRate = await load(ctx, world, spec('gate-fixed-rate', params.durationS, params.fixedRate));
   log(`gate-api at ${fixedRate.requestsPerS} requests/s (autocannon): p99 ${fixedRate.latencyMs.p99} ms`);
+  const gcBefore = await gcMetrics(url);
   const paced = await load(ctx, world, spec('gate-paced', params.durationS, params.fixedRate, 'paced'));
+  const pacedGc = minus(await gcMetrics(url), gcBefore);
   log(`gate-api at ${paced.requestsPerS} requests/s (paced): p99 ${paced.latencyMs.p99} ms`);
   const memory = memoryOf(gate.pid);
   const gateStop = await stopProcess(gate);
@@ -213,10 +242,17 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
     spawnNode('bare-fastify', ENTRY.bareFastify, { env: { PORT: String(barePort) }, logFile: ctx.logFile('bare-fastify') }),
   );
   await waitForHttp(`${bareUrl}/health/ready`, bare);
-  const bareSpec = (title: string, durationS: number): LoadSpec => ({ ...spec(title, durationS), url: bareUrl });
+  const bareSpec = (title: string, durationS: number, overallRate?: number, mode?: 'paced'): LoadSpec => ({
+    ...spec(title, durationS, overallRate, mode),
+    url: bareUrl,
+  });
   await load(ctx, world, bareSpec('bare-warmup', params.warmupS));
+  const bareAccount = cpuAccounting();
   const bareMax = await load(ctx, world, bareSpec('bare-max', params.durationS));
+  const bareCpu = withGenerator(bareAccount.stop({ bareFastify: bare.pid }), bareMax);
   log(`bare Fastify: ${bareMax.requestsPerS} requests/s, p99 ${bareMax.latencyMs.p99} ms`);
+  const barePaced = await load(ctx, world, bareSpec('bare-paced', params.durationS, params.fixedRate, 'paced'));
+  log(`bare Fastify at ${barePaced.requestsPerS} requests/s (paced): p99 ${barePaced.latencyMs.p99} ms`);
   const bareStop = await stopProcess(bare);
 
   return {
@@ -228,13 +264,15 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
       max,
       fixedRate,
       paced,
+      pacedGc,
       decisions,
       peakRssMB: memory ? mb(memory.hwm) : null,
       cpuS,
+      cpu,
       exit: gateStop.exit,
       log: { file: gate.logFile, ...logProblems(gate.logFile) },
     },
-    bareFastify: { max: bareMax, exit: bareStop.exit },
+    bareFastify: { max: bareMax, paced: barePaced, exit: bareStop.exit, cpu: bareCpu },
     ratios: { gateToBareFastify: ratio(max.requestsPerS, bareMax.requestsPerS) },
   };
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { BenchContext } from '../lib/context';
+import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
 import { ConsumptionTiming, produceTraffic, topicCount, TrafficKinds, TrafficParameters, watchConsumption } from '../lib/kafka';
 import { mb, round } from '../lib/log';
 import {
@@ -45,6 +46,8 @@ export interface ConsumerRun {
   cpuS: number | null;
   exit: number | string;
   log: LogProblems & { file: string };
+  /** Machine CPU from spawn to done: this consumer, Postgres, Redis, Kafka, everything else. */
+  cpu?: CpuAccount;
 }
 
 export interface IngestResult {
@@ -219,10 +222,11 @@ async function runProduct(
         INGEST_PORT: String(port),
         KAFKA_TOPIC_PARTITIONS: String(params.partitions),
       }),
-      nodeArgs: ctx.nodeArgs('ingest-throughput-ingest'),
+      nodeArgs: ctx.nodeArgs('ingest-throughput-ingest', true),
       logFile: ctx.logFile('ingest'),
     }),
   );
+  const account = cpuAccounting();
   const rss = sampleRss(p.pid);
   let readyAt: number | null = null;
   const readiness = setInterval(() => {
@@ -256,6 +260,7 @@ async function runProduct(
     clearInterval(readiness);
     await pg.end();
   }
+  const cpuAccount = account.stop({ ingest: p.pid });
   const sampled = rss.stop();
   const memory = memoryOf(p.pid);
   const cpu = cpuSecondsOf(p.pid);
@@ -271,6 +276,7 @@ async function runProduct(
   const stop = await stopProcess(p);
   return {
     ...consumerRun(params.events, timing, p, memory, cpu, stop.exit),
+    cpu: cpuAccount,
     readyAfterS: readyAt === null ? null : round((readyAt - p.startedAt) / 1000, 2),
     sampledPeakRssMB: mb(sampled.peak),
     rssTimeline: sampled.timeline.filter((_, i) => i % 5 === 0).map(([t, r]) => [t, mb(r)]),
@@ -296,6 +302,7 @@ async function runNaive(
       logFile: ctx.logFile('naive-ingest'),
     }),
   );
+  const account = cpuAccounting();
   const timing = await watchConsumption({
     admin,
     groupId,
@@ -305,6 +312,7 @@ async function runNaive(
     alive: () => p.child.exitCode === null,
     onProgress: (done, of) => ctx.log(`ingest: naive ${done}/${of} committed`),
   });
+  const cpuAccount = account.stop({ naive: p.pid });
   const memory = memoryOf(p.pid);
   const cpu = cpuSecondsOf(p.pid);
   const stored = {
@@ -313,5 +321,5 @@ async function runNaive(
     listingEvents: await topicCount(admin, world.names.listingEvents),
   };
   const stop = await stopProcess(p);
-  return { ...consumerRun(params.naiveEvents, timing, p, memory, cpu, stop.exit), stored };
+  return { ...consumerRun(params.naiveEvents, timing, p, memory, cpu, stop.exit), cpu: cpuAccount, stored };
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { distribution, Distribution } from '../lib/stats';
 
@@ -57,7 +57,11 @@ export interface LoadResult {
   autocannonLatencyMs: { p50: number; p99: number; p99_9: number; max: number } | null;
   /** Paced mode: from the moment each request was written (latencyMs counts from its scheduled instant). */
   latencyFromSendMs?: Distribution;
+  /** Paced mode: when the last request was due (the run lasts longer when the server falls behind). */
+  requestsDueAfterS?: number;
   mode: 'autocannon' | 'paced';
+  /** CPU seconds the load generator itself used (it shares the machine with the server). */
+  generatorCpuS?: number;
 }
 
 interface AutocannonHistogram {
@@ -143,85 +147,176 @@ function run(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+interface PacedRequest {
+  index: number;
+  scheduled: number;
+  written: number;
+}
+
+/** One keep-alive connection with at most one request in flight (no pipelining, as autocannon's default). */
+class PacedConnection {
+  private socket: net.Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  inFlight: PacedRequest | null = null;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly onResponse: (connection: PacedConnection, request: PacedRequest, status: number) => void,
+    private readonly onError: (request: PacedRequest | null) => void,
+  ) {
+    this.socket = this.connect();
+  }
+
+  private connect(): net.Socket {
+    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    const fail = (): void => {
+      const lost = this.inFlight;
+      this.inFlight = null;
+      this.buffer = Buffer.alloc(0);
+      socket.destroy();
+      if (this.socket === socket) this.socket = this.connect();
+      this.onError(lost);
+    };
+    socket.on('error', fail);
+    socket.on('end', fail);
+    return socket;
+  }
+
+  send(request: PacedRequest, bytes: Buffer): void {
+    this.inFlight = request;
+    request.written = performance.now();
+    this.socket.write(bytes);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.destroy();
+  }
+
+  /** Minimal HTTP/1.1 response framing: Content-Length or chunked. */
+  private read(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const head = this.buffer.toString('latin1', 0, headerEnd);
+      const status = Number(head.slice(9, 12));
+      const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      let end: number;
+      if (length) {
+        end = headerEnd + 4 + Number(length[1]);
+        if (this.buffer.length < end) return;
+      } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+        const last = this.buffer.indexOf('\r\n0\r\n\r\n', headerEnd);
+        if (last < 0) return;
+        end = last + 7;
+      } else {
+        end = headerEnd + 4;
+      }
+      this.buffer = this.buffer.subarray(end);
+      const request = this.inFlight;
+      this.inFlight = null;
+      if (request) this.onResponse(this, request, status);
+    }
+  }
+}
+
+/**
+ * Open loop at an exact rate: request i is due at start + i/rate whatever happened to the others; a
+ * due request waits for a free connection (that wait counts in its latency). Raw sockets keep the
+ * generator's own CPU small: on two shared cores a heavier client would take the server's CPU.
+ */
 function runPaced(spec: LoadSpec): Promise<LoadResult> {
   const rate = spec.overallRate;
   if (!rate) throw new Error('paced mode needs overallRate');
   const target = new URL(spec.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const headerLines = Object.entries(spec.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  const requests = spec.paths.map((p) =>
+    Buffer.from(`GET ${p} HTTP/1.1\r\nHost: ${target.host}\r\n${headerLines}Connection: keep-alive\r\n\r\n`, 'latin1'),
+  );
   const total = Math.round(rate * spec.durationS);
   const intervalMs = 1000 / rate;
   const fromSchedule: number[] = [];
   const fromSend: number[] = [];
   const statusCodes: Record<string, number> = {};
   let errors = 0;
-  let timeouts = 0;
   let finished = 0;
+  let lastScheduled = 0;
+  const waiting: PacedRequest[] = [];
+  const idle: PacedConnection[] = [];
+
   return new Promise((resolve) => {
     const start = performance.now();
     const finish = (): void => {
       if (++finished < total) return;
       const seconds = (performance.now() - start) / 1000;
-      agent.destroy();
-      const requests = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+      for (const c of connections) c.close();
+      const answered = Object.values(statusCodes).reduce((a, b) => a + b, 0);
       resolve({
         mode: 'paced',
         title: spec.title,
         connections: spec.connections,
         durationS: Math.round(seconds * 100) / 100,
         overallRate: rate,
-        requests,
-        requestsPerS: Math.round(requests / seconds),
+        requests: answered,
+        requestsPerS: Math.round(answered / seconds),
         requestsPerSAutocannon: 0,
-        non2xx: requests - (statusCodes['200'] ?? 0),
+        non2xx: answered - (statusCodes['200'] ?? 0),
         errors,
-        timeouts,
+        timeouts: 0,
         statusCodes,
         latencyMs: distribution(fromSchedule),
         latencyFromSendMs: distribution(fromSend),
         autocannonLatencyMs: null,
+        requestsDueAfterS: Math.round(lastScheduled) / 1000,
       });
     };
-    const fire = (i: number, scheduled: number): void => {
-      const request = http.get(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: spec.paths[i % spec.paths.length],
-          headers: spec.headers,
-          timeout: 10_000,
-        },
-        (response) => {
-          const written = (request as http.ClientRequest & { writtenAt?: number }).writtenAt ?? scheduled;
-          response.resume();
-          response.on('end', () => {
+    const dispatch = (connection: PacedConnection): void => {
+      const next = waiting.shift();
+      if (next) connection.send(next, requests[next.index % requests.length]!);
+      else idle.push(connection);
+    };
+    const connections: PacedConnection[] = Array.from(
+      { length: spec.connections },
+      () =>
+        new PacedConnection(
+          target.hostname,
+          Number(target.port),
+          (connection, request, status) => {
             const now = performance.now();
-            const code = String(response.statusCode);
-            statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-            if (response.statusCode === 200) {
-              fromSchedule.push(now - scheduled);
-              fromSend.push(now - written);
+            statusCodes[String(status)] = (statusCodes[String(status)] ?? 0) + 1;
+            if (status === 200) {
+              fromSchedule.push(now - request.scheduled);
+              fromSend.push(now - request.written);
             }
             finish();
-          });
-        },
-      );
-      request.on('socket', () => ((request as http.ClientRequest & { writtenAt?: number }).writtenAt = performance.now()));
-      request.on('timeout', () => {
-        timeouts += 1;
-        request.destroy(new Error('timeout'));
-      });
-      request.on('error', () => {
-        errors += 1;
-        finish();
-      });
-    };
+            dispatch(connection);
+          },
+          (lost) => {
+            if (lost) {
+              errors += 1;
+              finish();
+            }
+          },
+        ),
+    );
+    idle.push(...connections);
     let next = 0;
     const tick = (): void => {
       const now = performance.now();
       while (next < total && start + next * intervalMs <= now) {
-        fire(next, start + next * intervalMs);
+        lastScheduled = next * intervalMs;
+        waiting.push({ index: next, scheduled: start + next * intervalMs, written: 0 });
         next += 1;
+      }
+      while (waiting.length > 0 && idle.length > 0) {
+        const connection = idle.pop()!;
+        const request = waiting.shift()!;
+        connection.send(request, requests[request.index % requests.length]!);
       }
       if (next < total) setTimeout(tick, 1);
     };
@@ -233,6 +328,8 @@ if (require.main === module) {
   const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
   (spec.mode === 'paced' ? runPaced(spec) : run(spec))
     .then((result) => {
+      const used = process.cpuUsage();
+      result.generatorCpuS = Math.round((used.user + used.system) / 1e4) / 100;
       process.stdout.write(`${JSON.stringify(result)}\n`);
       process.exit(0);
     })
