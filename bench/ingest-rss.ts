@@ -178,7 +178,9 @@ async function main(): Promise<void> {
       if (Date.now() - lastReport >= 10000) {
         lastReport = Date.now();
         const m = memoryOf(pid);
-        log(`${((Date.now() - t0) / 1000).toFixed(0)} s: ${progress}/${total} committed, RSS ${m ? mb(m.rss) : '?'} MB`);
+        log(
+          `${((Date.now() - t0) / 1000).toFixed(0)} s: ${progress}/${total} committed, RSS ${m ? mb(m.rss) : '?'} MB`,
+        );
       }
       await sleep(250);
     }

@@ -61,7 +61,8 @@ function int(name: keyof typeof args, full: number, quickValue = full): number {
 const only = new Set<Scenario>(
   args.only
     ? args.only.split(',').map((s) => {
-        if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario ${s} (${SCENARIOS})`);
+        if (!(SCENARIOS as readonly string[]).includes(s))
+          throw new Error(`--only: unknown scenario ${s} (${SCENARIOS})`);
         return s as Scenario;
       })
     : SCENARIOS,
@@ -130,13 +131,19 @@ function targets(r: Results): Target[] {
     {
       scenario: 'ingest',
       target: 'ingest ≥ 10× the naive baseline',
-      measured: ingestOk && i!.naive.completed ? `${times(i!.ratios.productToNaive)} (naive ${num(i!.naive.eventsPerS)} events/s)` : '—',
+      measured:
+        ingestOk && i!.naive.completed
+          ? `${times(i!.ratios.productToNaive)} (naive ${num(i!.naive.eventsPerS)} events/s)`
+          : '—',
       met: ingestOk && i!.ratios.productToNaive !== null ? i!.ratios.productToNaive >= 10 : null,
     },
     {
       scenario: 'ingest',
       target: 'ingest ≥ 30 % of the kafkajs ceiling',
-      measured: ingestOk && i!.ceiling.completed ? `${pct(i!.ratios.productToCeiling)} (ceiling ${num(i!.ceiling.eventsPerS)} events/s)` : '—',
+      measured:
+        ingestOk && i!.ceiling.completed
+          ? `${pct(i!.ratios.productToCeiling)} (ceiling ${num(i!.ceiling.eventsPerS)} events/s)`
+          : '—',
       met: ingestOk && i!.ratios.productToCeiling !== null ? i!.ratios.productToCeiling >= 0.3 : null,
     },
     {
@@ -204,18 +211,36 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       `${code.benchDirty ? ' (bench/ modified)' : ''}. Seed ${seed}. Took ${num(record.seconds as number)} s.`,
   );
   if (quick) out.push('', '**Quick run**: small sizes; the targets are for the full run and only indicative here.');
-  out.push('', table(['target', 'measured', ''], targets(r).map((t) => [t.target, t.measured, metCell(t.met)])));
+  out.push(
+    '',
+    table(
+      ['target', 'measured', ''],
+      targets(r).map((t) => [t.target, t.measured, metCell(t.met)]),
+    ),
+  );
 
   const rows: string[][] = [];
   const i = r.ingest;
   if (i) {
     const p = i.product;
     rows.push(
-      ['ingest', 'events (partitions, vehicles)', `${num(p.events)} (${i.parameters.partitions}, ${num(i.parameters.vehicles)})`],
-      ['ingest', 'product events/s (from consumer join; from spawn)', `${num(p.eventsPerS)}; ${num(p.eventsPerSFromSpawn)}`],
+      [
+        'ingest',
+        'events (partitions, vehicles)',
+        `${num(p.events)} (${i.parameters.partitions}, ${num(i.parameters.vehicles)})`,
+      ],
+      [
+        'ingest',
+        'product events/s (from consumer join; from spawn)',
+        `${num(p.eventsPerS)}; ${num(p.eventsPerSFromSpawn)}`,
+      ],
       ['ingest', 'ceiling: kafkajs consume-only events/s', num(i.ceiling.eventsPerS)],
       ['ingest', `naive NestJS baseline events/s (${num(i.naive.events)} events)`, num(i.naive.eventsPerS)],
-      ['ingest', 'product / ceiling; product / naive', `${pct(i.ratios.productToCeiling)}; ${times(i.ratios.productToNaive)}`],
+      [
+        'ingest',
+        'product / ceiling; product / naive',
+        `${pct(i.ratios.productToCeiling)}; ${times(i.ratios.productToNaive)}`,
+      ],
       ['ingest', 'product peak RSS (VmHWM); CPU s', `${num(p.peakRssMB, 1)} MB; ${num(p.cpuS, 1)}`],
       ['ingest', 'machine CPU, product run (core-seconds)', cpuCell(p.cpu)],
       ['ingest', 'machine CPU, naive run (core-seconds)', cpuCell(i.naive.cpu)],
@@ -231,26 +256,69 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
     const m = g.gate.max;
     const fr = g.gate.fixedRate;
     rows.push(
-      ['gate', `gate-api requests/s (${g.parameters.connections} connections, ${g.parameters.durationS} s)`, num(m.requestsPerS)],
-      ['gate', 'gate-api latency p50 / p99 / p99.9 at full speed', `${num(m.latencyMs.p50, 2)} / ${num(m.latencyMs.p99, 2)} / ${num(m.latencyMs.p999, 2)} ms`],
-      ['gate', `gate-api latency p50 / p99 / p99.9 at ${num(g.gate.paced.overallRate)} requests/s, paced`, `${num(g.gate.paced.latencyMs.p50, 2)} / ${num(g.gate.paced.latencyMs.p99, 2)} / ${num(g.gate.paced.latencyMs.p999, 2)} ms (achieved ${num(g.gate.paced.requestsPerS)}/s)`],
-      ['gate', 'gate-api GC pauses during the paced run (count, total)', Object.entries(g.gate.pacedGc).filter(([k]) => k.endsWith(' ms')).map(([k, v]) => `${k.slice(3, -3)} ${num(g.gate.pacedGc[k.replace(' ms', ' count')] ?? 0)}× ${num(v, 0)} ms`).join(', ')],
-      ['gate', `the same with autocannon overallRate (bursts every second)`, `${num(fr.latencyMs.p50, 2)} / ${num(fr.latencyMs.p99, 2)} / ${num(fr.latencyMs.p999, 2)} ms (achieved ${num(fr.requestsPerS)}/s)`],
-      ['gate', 'bare Fastify requests/s; p99', `${num(g.bareFastify.max.requestsPerS)}; ${num(g.bareFastify.max.latencyMs.p99, 2)} ms`],
-      ['gate', `bare Fastify p50 / p99 / p99.9 at ${num(g.bareFastify.paced.overallRate)} requests/s, paced`, `${num(g.bareFastify.paced.latencyMs.p50, 2)} / ${num(g.bareFastify.paced.latencyMs.p99, 2)} / ${num(g.bareFastify.paced.latencyMs.p999, 2)} ms`],
+      [
+        'gate',
+        `gate-api requests/s (${g.parameters.connections} connections, ${g.parameters.durationS} s)`,
+        num(m.requestsPerS),
+      ],
+      [
+        'gate',
+        'gate-api latency p50 / p99 / p99.9 at full speed',
+        `${num(m.latencyMs.p50, 2)} / ${num(m.latencyMs.p99, 2)} / ${num(m.latencyMs.p999, 2)} ms`,
+      ],
+      [
+        'gate',
+        `gate-api latency p50 / p99 / p99.9 at ${num(g.gate.paced.overallRate)} requests/s, paced`,
+        `${num(g.gate.paced.latencyMs.p50, 2)} / ${num(g.gate.paced.latencyMs.p99, 2)} / ${num(g.gate.paced.latencyMs.p999, 2)} ms (achieved ${num(g.gate.paced.requestsPerS)}/s)`,
+      ],
+      [
+        'gate',
+        'gate-api GC pauses during the paced run (count, total)',
+        Object.entries(g.gate.pacedGc)
+          .filter(([k]) => k.endsWith(' ms'))
+          .map(([k, v]) => `${k.slice(3, -3)} ${num(g.gate.pacedGc[k.replace(' ms', ' count')] ?? 0)}× ${num(v, 0)} ms`)
+          .join(', '),
+      ],
+      [
+        'gate',
+        `the same with autocannon overallRate (bursts every second)`,
+        `${num(fr.latencyMs.p50, 2)} / ${num(fr.latencyMs.p99, 2)} / ${num(fr.latencyMs.p999, 2)} ms (achieved ${num(fr.requestsPerS)}/s)`,
+      ],
+      [
+        'gate',
+        'bare Fastify requests/s; p99',
+        `${num(g.bareFastify.max.requestsPerS)}; ${num(g.bareFastify.max.latencyMs.p99, 2)} ms`,
+      ],
+      [
+        'gate',
+        `bare Fastify p50 / p99 / p99.9 at ${num(g.bareFastify.paced.overallRate)} requests/s, paced`,
+        `${num(g.bareFastify.paced.latencyMs.p50, 2)} / ${num(g.bareFastify.paced.latencyMs.p99, 2)} / ${num(g.bareFastify.paced.latencyMs.p999, 2)} ms`,
+      ],
       ['gate', 'gate / bare Fastify', pct(g.ratios.gateToBareFastify)],
       ['gate', 'machine CPU, gate-api full speed (core-seconds)', cpuCell(g.gate.cpu)],
       ['gate', 'machine CPU, bare Fastify full speed (core-seconds)', cpuCell(g.bareFastify.cpu)],
       ['gate', 'non-2xx / errors (full speed)', `${num(m.non2xx)} / ${num(m.errors)}`],
-      ['gate', 'answered from cache / database / fail-open', `${num(g.gate.decisions['source cache'] ?? 0)} / ${num(g.gate.decisions['source database'] ?? 0)} / ${num(g.gate.decisions['source fail-open'] ?? 0)}`],
+      [
+        'gate',
+        'answered from cache / database / fail-open',
+        `${num(g.gate.decisions['source cache'] ?? 0)} / ${num(g.gate.decisions['source database'] ?? 0)} / ${num(g.gate.decisions['source fail-open'] ?? 0)}`,
+      ],
     );
   }
   const f = r.freshness;
   if (f) {
     rows.push(
-      ['freshness', `produce → TURN_BACK p50 / p99 / max (${f.turnedBack + f.missed} vehicles)`, `${num(f.latencyMs.p50)} / ${num(f.latencyMs.p99)} / ${num(f.latencyMs.max)} ms`],
+      [
+        'freshness',
+        `produce → TURN_BACK p50 / p99 / max (${f.turnedBack + f.missed} vehicles)`,
+        `${num(f.latencyMs.p50)} / ${num(f.latencyMs.p99)} / ${num(f.latencyMs.max)} ms`,
+      ],
       ['freshness', 'probe resolution (mean upper − lower bound)', `${num(f.resolutionMs.mean, 1)} ms`],
-      ['freshness', 'background traffic achieved; ingest max lag', `${num(f.background?.ratePerS ?? null)} events/s; ${num(f.ingestLag.max)} events`],
+      [
+        'freshness',
+        'background traffic achieved; ingest max lag',
+        `${num(f.background?.ratePerS ?? null)} events/s; ${num(f.ingestLag.max)} events`,
+      ],
       ['freshness', 'missed (no TURN_BACK within 30 s)', num(f.missed)],
       ['freshness', 'machine CPU while probing (core-seconds)', cpuCell(f.cpu)],
     );
@@ -258,8 +326,16 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
   const b = r.rebuild;
   if (b) {
     rows.push(
-      ['rebuild', `cache:rebuild of ${num(b.parameters.listings)} active listings, end to end`, `${num(b.seconds, 1)} s (${num(b.listingsPerS)} listings/s)`],
-      ['rebuild', 'Redis vehicle keys afterwards', `${num(b.vehicleKeys)} (${b.keysMatch ? 'as expected' : 'MISMATCH'})`],
+      [
+        'rebuild',
+        `cache:rebuild of ${num(b.parameters.listings)} active listings, end to end`,
+        `${num(b.seconds, 1)} s (${num(b.listingsPerS)} listings/s)`,
+      ],
+      [
+        'rebuild',
+        'Redis vehicle keys afterwards',
+        `${num(b.vehicleKeys)} (${b.keysMatch ? 'as expected' : 'MISMATCH'})`,
+      ],
     );
   }
   out.push('', table(['scenario', 'figure', 'value'], rows));
@@ -331,7 +407,8 @@ async function main(): Promise<number> {
   }
   // Incomplete consumer runs are failures too (they time out instead of throwing).
   const i = results.ingest;
-  if (i && !(i.ceiling.completed && i.product.completed && i.naive.completed)) failures.ingest ??= 'a consumer did not finish in time';
+  if (i && !(i.ceiling.completed && i.product.completed && i.naive.completed))
+    failures.ingest ??= 'a consumer did not finish in time';
   if (i && i.product.exit !== 0) failures.ingest ??= `ingest exited with ${i.product.exit}`;
   if (results.rebuild && !results.rebuild.keysMatch) failures.rebuild ??= 'Redis key count differs from the listings';
   if (results.freshness && results.freshness.turnedBack === 0) failures.freshness ??= 'no vehicle was turned back';

@@ -48,7 +48,12 @@ export class BenchContext {
   }
 
   /** Runs `overload-credit <args>` (bin/, built CLI) in a world to its end; stdout and seconds. */
-  async cli(world: World, name: string, args: string[], timeoutMs = 600000): Promise<{ stdout: string; seconds: number }> {
+  async cli(
+    world: World,
+    name: string,
+    args: string[],
+    timeoutMs = 600000,
+  ): Promise<{ stdout: string; seconds: number }> {
     const p: NodeProcess = world.track(
       spawnNode(name, ENTRY.cli, {
         env: world.appEnv(),

@@ -36,11 +36,14 @@ export async function produceTraffic(
 ): Promise<{ kinds: TrafficKinds; seconds: number }> {
   const source = generateTraffic(traffic);
   const kinds = emptyKinds();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   const began = Date.now();
   await producer.connect();
   try {
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const messages: { key: string; value: string }[] = [];
       while (messages.length < batchSize && sent + messages.length < count) {
         const m = source.next().value as SimulatedMessage;
@@ -69,7 +72,12 @@ export async function topicCount(admin: Admin, topic: string): Promise<number> {
 }
 
 /** Offsets a group has committed on a topic, capped at the given ends. */
-export async function committed(admin: Admin, groupId: string, topic: string, ends: Map<number, number>): Promise<number> {
+export async function committed(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  ends: Map<number, number>,
+): Promise<number> {
   const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
   let total = 0;
   for (const [partition, high] of ends) {

@@ -72,7 +72,10 @@ export function spawnNode(name: string, entry: string, options: SpawnOptions): N
 export const isRunning = (p: NodeProcess): boolean => p.child.exitCode === null && p.child.signalCode === null;
 
 /** SIGTERM, then SIGKILL after `graceMs`; the exit code (or signal) and how long it took. */
-export async function stopProcess(p: NodeProcess, graceMs = 20000): Promise<{ exit: number | string; seconds: number }> {
+export async function stopProcess(
+  p: NodeProcess,
+  graceMs = 20000,
+): Promise<{ exit: number | string; seconds: number }> {
   const began = Date.now();
   if (isRunning(p)) p.child.kill('SIGTERM');
   const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);

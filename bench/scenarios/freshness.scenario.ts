@@ -109,7 +109,10 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
   await waitForHttp(`http://127.0.0.1:${ingestPort}/health/ready`, ingest);
   await waitForHttp(`${gateUrl}/health/ready`, gate);
 
-  const producer = ctx.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = ctx.kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   const admin = ctx.kafka.admin();
   await producer.connect();
   await admin.connect();
@@ -233,10 +236,13 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
 function gateAsker(url: string, key: string): (plate: string) => Promise<string> {
   const headers = { authorization: `Bearer ${key}` };
   return async (plate) => {
-    const response = await fetch(`${url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1&cargo=LADEN`, {
-      headers,
-      signal: AbortSignal.timeout(2000),
-    });
+    const response = await fetch(
+      `${url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1&cargo=LADEN`,
+      {
+        headers,
+        signal: AbortSignal.timeout(2000),
+      },
+    );
     if (!response.ok) throw new Error(`gate answered ${response.status}`);
     return ((await response.json()) as { decision: string }).decision;
   };

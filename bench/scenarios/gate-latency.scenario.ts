@@ -122,7 +122,8 @@ async function gcMetrics(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)$/gm))
-    out[`gc ${m[2]} ${m[1] === 'sum' ? 'ms' : 'count'}`] = m[1] === 'sum' ? Math.round(Number(m[3]) * 1e5) / 100 : Number(m[3]);
+    out[`gc ${m[2]} ${m[1] === 'sum' ? 'ms' : 'count'}`] =
+      m[1] === 'sum' ? Math.round(Number(m[3]) * 1e5) / 100 : Number(m[3]);
   return out;
 }
 
@@ -185,9 +186,14 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   });
   const rebuild = await ctx.cli(world, 'gate-cache-rebuild', ['cache:rebuild']);
   const vehicleKeys = await countKeys(ctx.redis, `${world.redisKeyPrefix}vehicle:*`);
-  if (vehicleKeys !== params.vehicles) throw new Error(`cache holds ${vehicleKeys} vehicles, expected ${params.vehicles}`);
-  const key = (await ctx.cli(world, 'gate-station-add', ['station:add', params.stationId, '--name', 'bench'])).stdout.trim();
-  log(`seeded in ${sqlSeconds.toFixed(1)} s + cache:rebuild ${rebuild.seconds.toFixed(1)} s; ${vehicleKeys} vehicle keys`);
+  if (vehicleKeys !== params.vehicles)
+    throw new Error(`cache holds ${vehicleKeys} vehicles, expected ${params.vehicles}`);
+  const key = (
+    await ctx.cli(world, 'gate-station-add', ['station:add', params.stationId, '--name', 'bench'])
+  ).stdout.trim();
+  log(
+    `seeded in ${sqlSeconds.toFixed(1)} s + cache:rebuild ${rebuild.seconds.toFixed(1)} s; ${vehicleKeys} vehicle keys`,
+  );
 
   const { paths, mix } = gateRequestPaths(params);
   const headers = { authorization: `Bearer ${key}` };
@@ -239,7 +245,10 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   const barePort = await freePort();
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const bare = world.track(
-    spawnNode('bare-fastify', ENTRY.bareFastify, { env: { PORT: String(barePort) }, logFile: ctx.logFile('bare-fastify') }),
+    spawnNode('bare-fastify', ENTRY.bareFastify, {
+      env: { PORT: String(barePort) },
+      logFile: ctx.logFile('bare-fastify'),
+    }),
   );
   await waitForHttp(`${bareUrl}/health/ready`, bare);
   const bareSpec = (title: string, durationS: number, overallRate?: number, mode?: 'paced'): LoadSpec => ({

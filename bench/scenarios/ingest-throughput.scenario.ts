@@ -1,7 +1,14 @@
 import { Client } from 'pg';
 import { BenchContext } from '../lib/context';
 import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
-import { ConsumptionTiming, produceTraffic, topicCount, TrafficKinds, TrafficParameters, watchConsumption } from '../lib/kafka';
+import {
+  ConsumptionTiming,
+  produceTraffic,
+  topicCount,
+  TrafficKinds,
+  TrafficParameters,
+  watchConsumption,
+} from '../lib/kafka';
 import { mb, round } from '../lib/log';
 import {
   cpuSecondsOf,

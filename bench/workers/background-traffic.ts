@@ -17,8 +17,15 @@ async function main(): Promise<void> {
   };
   const rate = Number(env('TRAFFIC_RATE'));
   const topic = env('TRAFFIC_TOPIC');
-  const kafka = new Kafka({ clientId: 'bench-traffic', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.WARN });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const kafka = new Kafka({
+    clientId: 'bench-traffic',
+    brokers: env('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.WARN,
+  });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const started = Date.now();
   const traffic = generateTraffic({

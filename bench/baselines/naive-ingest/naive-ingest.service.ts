@@ -7,7 +7,14 @@ import Redis from 'ioredis';
 import { In, Repository } from 'typeorm';
 import { AppConfig, creditRulesFrom } from '@oc/config';
 import { MAX_CLOCK_AHEAD_MS, topics, WeighEventV1Dto } from '@oc/contracts';
-import { classifyWeighing, CreditRules, deriveCredit, normalizePlate, parsePlateColor, validatePlate } from '@oc/domain';
+import {
+  classifyWeighing,
+  CreditRules,
+  deriveCredit,
+  normalizePlate,
+  parsePlateColor,
+  validatePlate,
+} from '@oc/domain';
 import { ListingEntity } from './listing.entity';
 import { ViolationEntity } from './violation.entity';
 import { WeighingEntity } from './weighing.entity';
@@ -198,7 +205,8 @@ export class NaiveIngestService {
         {
           key: message.key,
           // Nest's parser has already turned a JSON value into an object: write it back as JSON.
-          value: typeof message.value === 'string' || message.value === null ? message.value : JSON.stringify(message.value),
+          value:
+            typeof message.value === 'string' || message.value === null ? message.value : JSON.stringify(message.value),
           headers: {
             'error-code': code,
             'error-detail': JSON.stringify(details),
