@@ -436,8 +436,9 @@ async function main(): Promise<number> {
   writeFileSync(jsonFile, JSON.stringify(record, null, 2) + '\n');
   writeFileSync(path.join(args.out, `${name}.md`), report);
   process.stdout.write(`\n${report}\nrecord: ${path.relative(process.cwd(), jsonFile)}\n`);
+  await ctx.cleanUp(); // after an interrupt: wait for the clean-up the signal started
   redis.disconnect();
-  return Object.keys(failures).length > 0 || interrupted ? 1 : 0;
+  return interrupted ? 130 : Object.keys(failures).length > 0 ? 1 : 0;
 }
 
 main().then(

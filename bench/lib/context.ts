@@ -7,6 +7,7 @@ import { Services, World } from './world';
 /** What every scenario gets from the runner. */
 export class BenchContext {
   private readonly worlds: World[] = [];
+  private cleaning: Promise<void> = Promise.resolve();
 
   constructor(
     readonly stamp: number,
@@ -29,8 +30,15 @@ export class BenchContext {
     return world;
   }
 
-  async cleanUp(): Promise<void> {
-    for (const world of this.worlds.splice(0)) await world.cleanUp(this.log);
+  /**
+   * Cleans up every world created so far. Calls are chained, never concurrent: a signal handler and the
+   * scenario loop may both call it, and each call returns only once everything before it is removed.
+   */
+  cleanUp(): Promise<void> {
+    this.cleaning = this.cleaning.then(async () => {
+      for (const world of this.worlds.splice(0)) await world.cleanUp(this.log);
+    });
+    return this.cleaning;
   }
 
   logFile(name: string): string {
