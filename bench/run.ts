@@ -1,0 +1,450 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { BenchContext } from './lib/context';
+import { errorMessage, logger, round } from './lib/log';
+import { codeVersion, describeMachine, loadAverage, ROOT } from './lib/machine';
+import { cpuCell, metCell, num, pct, table, Target, times } from './lib/report';
+import { createKafkaClient, servicesFromEnv } from './lib/world';
+import { runRebuildScenario, RebuildResult } from './scenarios/cache-rebuild.scenario';
+import { FreshnessResult, runFreshnessScenario } from './scenarios/freshness.scenario';
+import { GateResult, runGateScenario } from './scenarios/gate-latency.scenario';
+import { IngestResult, runIngestScenario } from './scenarios/ingest-throughput.scenario';
+
+/**
+ * `npm run bench` (issue 6): ingest throughput, gate latency, listing freshness and cache rebuild,
+ * each against its baseline in the same run, on this machine with everything co-located. Writes
+ * bench/results/<UTC time>[-quick].json and .md and prints the markdown. Exit code 1 when a scenario
+ * did not complete; the targets never change the exit code. See bench/README.md and docs/benchmarks.md.
+ */
+
+const SCENARIOS = ['ingest', 'gate', 'freshness', 'rebuild'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    events: { type: 'string' },
+    'naive-events': { type: 'string' },
+    vehicles: { type: 'string', default: '50000' },
+    partitions: { type: 'string', default: '4' },
+    days: { type: 'string', default: '60' },
+    'gate-vehicles': { type: 'string' },
+    'gate-connections': { type: 'string', default: '50' },
+    'gate-duration': { type: 'string' },
+    'gate-rate': { type: 'string', default: '5000' },
+    'freshness-vehicles': { type: 'string' },
+    'freshness-rate': { type: 'string' },
+    'rebuild-listings': { type: 'string' },
+    'timeout-s': { type: 'string', default: '900' },
+    'cpu-prof': { type: 'boolean', default: false },
+    // Extra Node flags for ingest and gate-api, for experiments: --node-options="--max-semi-space-size=32".
+    'node-options': { type: 'string', default: '' },
+    out: { type: 'string', default: path.join(ROOT, 'bench', 'results') },
+  },
+});
+
+const quick = args.quick;
+/** A flag's value, else the quick or the full default. */
+function int(name: keyof typeof args, full: number, quickValue = full): number {
+  const raw = args[name];
+  const value = raw === undefined ? (quick ? quickValue : full) : Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be an integer >= 1 (got ${raw})`);
+  return value;
+}
+
+const only = new Set<Scenario>(
+  args.only
+    ? args.only.split(',').map((s) => {
+        if (!(SCENARIOS as readonly string[]).includes(s))
+          throw new Error(`--only: unknown scenario ${s} (${SCENARIOS})`);
+        return s as Scenario;
+      })
+    : SCENARIOS,
+);
+const seed = int('seed', 1);
+const partitions = int('partitions', 4);
+const timeoutMs = int('timeout-s', 900) * 1000;
+
+const parameters = {
+  ingest: {
+    events: int('events', 200_000, 20_000),
+    naiveEvents: int('naive-events', 20_000, 2_000),
+    vehicles: int('vehicles', 50_000),
+    partitions,
+    seed,
+    days: int('days', 60),
+    timeoutMs,
+  },
+  gate: {
+    vehicles: int('gate-vehicles', 100_000, 10_000),
+    listedEvery: 10,
+    connections: int('gate-connections', 50),
+    durationS: int('gate-duration', 20, 5),
+    warmupS: quick ? 2 : 5,
+    fixedRate: int('gate-rate', 5000),
+    paths: 20_000,
+    seed,
+    stationId: '330500001',
+  },
+  freshness: {
+    vehicles: int('freshness-vehicles', 200, 50),
+    rate: int('freshness-rate', 5000, 2000),
+    fleet: int('vehicles', 50_000),
+    partitions,
+    warmupS: quick ? 2 : 5,
+    spacingMs: 50,
+    minPollMs: 5,
+    maxInFlight: 16,
+    timeoutMs: 30_000,
+    seed,
+    stationId: '330500001',
+  },
+  rebuild: { listings: int('rebuild-listings', 1_000_000, 20_000) },
+};
+
+const log = logger('bench');
+
+interface Results {
+  ingest?: IngestResult;
+  gate?: GateResult;
+  freshness?: FreshnessResult;
+  rebuild?: RebuildResult;
+}
+
+function targets(r: Results): Target[] {
+  const t: Target[] = [];
+  const i = r.ingest;
+  const ingestOk = i?.product.completed ? i : undefined;
+  t.push(
+    {
+      scenario: 'ingest',
+      target: 'ingest ≥ 20,000 events/s',
+      measured: ingestOk ? `${num(i!.product.eventsPerS)} events/s` : '—',
+      met: ingestOk ? i!.product.eventsPerS! >= 20_000 : null,
+    },
+    {
+      scenario: 'ingest',
+      target: 'ingest ≥ 10× the naive baseline',
+      measured:
+        ingestOk && i!.naive.completed
+          ? `${times(i!.ratios.productToNaive)} (naive ${num(i!.naive.eventsPerS)} events/s)`
+          : '—',
+      met: ingestOk && i!.ratios.productToNaive !== null ? i!.ratios.productToNaive >= 10 : null,
+    },
+    {
+      scenario: 'ingest',
+      target: 'ingest ≥ 30 % of the kafkajs ceiling',
+      measured:
+        ingestOk && i!.ceiling.completed
+          ? `${pct(i!.ratios.productToCeiling)} (ceiling ${num(i!.ceiling.eventsPerS)} events/s)`
+          : '—',
+      met: ingestOk && i!.ratios.productToCeiling !== null ? i!.ratios.productToCeiling >= 0.3 : null,
+    },
+    {
+      scenario: 'ingest',
+      target: 'ingest peak RSS ≤ 300 MB',
+      measured: ingestOk ? `${num(i!.product.peakRssMB, 1)} MB` : '—',
+      met: ingestOk && i!.product.peakRssMB !== null ? i!.product.peakRssMB <= 300 : null,
+    },
+  );
+  const g = r.gate;
+  t.push(
+    {
+      scenario: 'gate',
+      target: 'gate ≥ 10,000 requests/s',
+      measured: g ? `${num(g.gate.max.requestsPerS)} requests/s` : '—',
+      met: g ? g.gate.max.requestsPerS >= 10_000 : null,
+    },
+    {
+      scenario: 'gate',
+      target: `gate p99 ≤ 5 ms at ${num(parameters.gate.fixedRate)} requests/s (paced)`,
+      measured: g
+        ? `${num(g.gate.paced.latencyMs.p99, 2)} ms at ${num(g.gate.paced.requestsPerS)}/s paced; ` +
+          `autocannon overallRate: ${num(g.gate.fixedRate.latencyMs.p99, 2)} ms`
+        : '—',
+      met: g && g.gate.paced.latencyMs.p99 !== null ? g.gate.paced.latencyMs.p99 <= 5 : null,
+    },
+    {
+      scenario: 'gate',
+      target: 'gate ≥ 60 % of bare Fastify',
+      measured: g ? `${pct(g.ratios.gateToBareFastify)} (bare ${num(g.bareFastify.max.requestsPerS)} requests/s)` : '—',
+      met: g && g.ratios.gateToBareFastify !== null ? g.ratios.gateToBareFastify >= 0.6 : null,
+    },
+  );
+  const f = r.freshness;
+  t.push({
+    scenario: 'freshness',
+    target: 'freshness p99 ≤ 1 s',
+    measured: f ? `${num(f.latencyMs.p99)} ms (${f.turnedBack}/${f.turnedBack + f.missed} turned back)` : '—',
+    met: f && f.latencyMs.p99 !== null ? f.missed === 0 && f.latencyMs.p99 <= 1000 : null,
+  });
+  const b = r.rebuild;
+  t.push({
+    scenario: 'rebuild',
+    target: 'cache:rebuild of 1,000,000 listings ≤ 30 s',
+    measured: b ? `${num(b.seconds, 1)} s for ${num(b.parameters.listings)} listings` : '—',
+    met: b && b.keysMatch ? (b.parameters.listings >= 1_000_000 ? b.seconds <= 30 : null) : null,
+  });
+  return t;
+}
+
+function markdown(record: Record<string, unknown>, r: Results, failures: Record<string, string>): string {
+  const machine = record.machine as Record<string, unknown>;
+  const code = record.code as { commit: string; dirty: boolean | null; benchDirty: boolean | null };
+  const out: string[] = [];
+  out.push(`## Benchmark ${record.at}${quick ? ' (quick)' : ''}`);
+  out.push('');
+  out.push(
+    `Machine: ${machine.cpu}, ${machine.nproc} cores, ${num(machine.memoryMB as number)} MB RAM, Linux ${machine.kernel}; ` +
+      `Node ${machine.node}, Kafka ${machine.kafka}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}; ` +
+      `everything on this machine. Load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}, ` +
+      `at end ${(record.loadAverageAtEnd as number[]).join(' ')}.`,
+  );
+  out.push(
+    `Code: ${code.commit.slice(0, 10)}${code.dirty ? ' with uncommitted changes in apps/ or libs/' : ''}` +
+      `${code.benchDirty ? ' (bench/ modified)' : ''}. Seed ${seed}. Took ${num(record.seconds as number)} s.`,
+  );
+  if (quick) out.push('', '**Quick run**: small sizes; the targets are for the full run and only indicative here.');
+  out.push(
+    '',
+    table(
+      ['target', 'measured', ''],
+      targets(r).map((t) => [t.target, t.measured, metCell(t.met)]),
+    ),
+  );
+
+  const rows: string[][] = [];
+  const i = r.ingest;
+  if (i) {
+    const p = i.product;
+    rows.push(
+      [
+        'ingest',
+        'events (partitions, vehicles)',
+        `${num(p.events)} (${i.parameters.partitions}, ${num(i.parameters.vehicles)})`,
+      ],
+      [
+        'ingest',
+        'product events/s (from consumer join; from spawn)',
+        `${num(p.eventsPerS)}; ${num(p.eventsPerSFromSpawn)}`,
+      ],
+      ['ingest', 'ceiling: kafkajs consume-only events/s', num(i.ceiling.eventsPerS)],
+      ['ingest', `naive NestJS baseline events/s (${num(i.naive.events)} events)`, num(i.naive.eventsPerS)],
+      [
+        'ingest',
+        'product / ceiling; product / naive',
+        `${pct(i.ratios.productToCeiling)}; ${times(i.ratios.productToNaive)}`,
+      ],
+      ['ingest', 'product peak RSS (VmHWM); CPU s', `${num(p.peakRssMB, 1)} MB; ${num(p.cpuS, 1)}`],
+      ['ingest', 'machine CPU, product run (core-seconds)', cpuCell(p.cpu)],
+      ['ingest', 'machine CPU, naive run (core-seconds)', cpuCell(i.naive.cpu)],
+      [
+        'ingest',
+        'stored weighings + DLQ = events; violations; listings',
+        `${num(p.stored.weighings)} + ${num(p.stored.dlq)} = ${num(p.stored.weighings + p.stored.dlq)}; ${num(p.stored.violations)}; ${num(p.stored.listings)}`,
+      ],
+    );
+  }
+  const g = r.gate;
+  if (g) {
+    const m = g.gate.max;
+    const fr = g.gate.fixedRate;
+    rows.push(
+      [
+        'gate',
+        `gate-api requests/s (${g.parameters.connections} connections, ${g.parameters.durationS} s)`,
+        num(m.requestsPerS),
+      ],
+      [
+        'gate',
+        'gate-api latency p50 / p99 / p99.9 at full speed',
+        `${num(m.latencyMs.p50, 2)} / ${num(m.latencyMs.p99, 2)} / ${num(m.latencyMs.p999, 2)} ms`,
+      ],
+      [
+        'gate',
+        `gate-api latency p50 / p99 / p99.9 at ${num(g.gate.paced.overallRate)} requests/s, paced`,
+        `${num(g.gate.paced.latencyMs.p50, 2)} / ${num(g.gate.paced.latencyMs.p99, 2)} / ${num(g.gate.paced.latencyMs.p999, 2)} ms (achieved ${num(g.gate.paced.requestsPerS)}/s)`,
+      ],
+      [
+        'gate',
+        'gate-api GC pauses during the paced run (count, total)',
+        Object.entries(g.gate.pacedGc)
+          .filter(([k]) => k.endsWith(' ms'))
+          .map(([k, v]) => `${k.slice(3, -3)} ${num(g.gate.pacedGc[k.replace(' ms', ' count')] ?? 0)}× ${num(v, 0)} ms`)
+          .join(', '),
+      ],
+      [
+        'gate',
+        `the same with autocannon overallRate (bursts every second)`,
+        `${num(fr.latencyMs.p50, 2)} / ${num(fr.latencyMs.p99, 2)} / ${num(fr.latencyMs.p999, 2)} ms (achieved ${num(fr.requestsPerS)}/s)`,
+      ],
+      [
+        'gate',
+        'bare Fastify requests/s; p99',
+        `${num(g.bareFastify.max.requestsPerS)}; ${num(g.bareFastify.max.latencyMs.p99, 2)} ms`,
+      ],
+      [
+        'gate',
+        `bare Fastify p50 / p99 / p99.9 at ${num(g.bareFastify.paced.overallRate)} requests/s, paced`,
+        `${num(g.bareFastify.paced.latencyMs.p50, 2)} / ${num(g.bareFastify.paced.latencyMs.p99, 2)} / ${num(g.bareFastify.paced.latencyMs.p999, 2)} ms`,
+      ],
+      ['gate', 'gate / bare Fastify', pct(g.ratios.gateToBareFastify)],
+      ['gate', 'machine CPU, gate-api full speed (core-seconds)', cpuCell(g.gate.cpu)],
+      ['gate', 'machine CPU, bare Fastify full speed (core-seconds)', cpuCell(g.bareFastify.cpu)],
+      ['gate', 'non-2xx / errors (full speed)', `${num(m.non2xx)} / ${num(m.errors)}`],
+      [
+        'gate',
+        'answered from cache / database / fail-open',
+        `${num(g.gate.decisions['source cache'] ?? 0)} / ${num(g.gate.decisions['source database'] ?? 0)} / ${num(g.gate.decisions['source fail-open'] ?? 0)}`,
+      ],
+    );
+  }
+  const f = r.freshness;
+  if (f) {
+    rows.push(
+      [
+        'freshness',
+        `produce → TURN_BACK p50 / p99 / max (${f.turnedBack + f.missed} vehicles)`,
+        `${num(f.latencyMs.p50)} / ${num(f.latencyMs.p99)} / ${num(f.latencyMs.max)} ms`,
+      ],
+      ['freshness', 'probe resolution (mean upper − lower bound)', `${num(f.resolutionMs.mean, 1)} ms`],
+      [
+        'freshness',
+        'background traffic achieved; ingest max lag',
+        `${num(f.background?.ratePerS ?? null)} events/s; ${num(f.ingestLag.max)} events`,
+      ],
+      ['freshness', 'missed (no TURN_BACK within 30 s)', num(f.missed)],
+      ['freshness', 'machine CPU while probing (core-seconds)', cpuCell(f.cpu)],
+    );
+  }
+  const b = r.rebuild;
+  if (b) {
+    rows.push(
+      [
+        'rebuild',
+        `cache:rebuild of ${num(b.parameters.listings)} active listings, end to end`,
+        `${num(b.seconds, 1)} s (${num(b.listingsPerS)} listings/s)`,
+      ],
+      [
+        'rebuild',
+        'Redis vehicle keys afterwards',
+        `${num(b.vehicleKeys)} (${b.keysMatch ? 'as expected' : 'MISMATCH'})`,
+      ],
+    );
+  }
+  out.push('', table(['scenario', 'figure', 'value'], rows));
+  const failed = Object.entries(failures);
+  if (failed.length > 0) out.push('', '**Did not complete:**', ...failed.map(([s, e]) => `- ${s}: ${e}`));
+  return out.join('\n') + '\n';
+}
+
+async function main(): Promise<number> {
+  const stamp = Date.now();
+  const isoStamp = new Date(stamp).toISOString().replace(/[:]/g, '').replace(/\..*/, 'Z');
+  const services = servicesFromEnv();
+  const kafka = createKafkaClient(services, `bench-${stamp}`);
+  const redis = new Redis(services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const pg = new Client({ connectionString: services.postgresUrl });
+  await pg.connect();
+  const machine = await describeMachine(pg, redis);
+  await pg.end();
+
+  mkdirSync(args.out, { recursive: true });
+  const name = `${isoStamp}${quick ? '-quick' : ''}`;
+  const logDir = mkdtempSync(path.join(os.tmpdir(), `bench-${isoStamp}-`));
+  const cpuProfileDir = args['cpu-prof'] ? path.join(args.out, `${name}-cpuprof`) : null;
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  const ctx = new BenchContext(
+    stamp,
+    services,
+    kafka,
+    redis,
+    logDir,
+    cpuProfileDir,
+    log,
+    args['node-options'].split(/\s+/).filter(Boolean),
+  );
+
+  let interrupted = false;
+  const interrupt = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: cleaning up …`);
+    void ctx.cleanUp().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+
+  log(`${quick ? 'quick' : 'full'} run; scenarios: ${[...only].join(', ')}; app logs in ${logDir}`);
+  const results: Results = {};
+  const failures: Record<string, string> = {};
+  const durations: Record<string, number> = {};
+  const runners: Record<Scenario, () => Promise<void>> = {
+    ingest: async () => void (results.ingest = await runIngestScenario(ctx, parameters.ingest)),
+    gate: async () => void (results.gate = await runGateScenario(ctx, parameters.gate)),
+    freshness: async () => void (results.freshness = await runFreshnessScenario(ctx, parameters.freshness)),
+    rebuild: async () => void (results.rebuild = await runRebuildScenario(ctx, parameters.rebuild)),
+  };
+  for (const scenario of SCENARIOS) {
+    if (!only.has(scenario) || interrupted) continue;
+    const began = Date.now();
+    try {
+      await runners[scenario]();
+    } catch (error) {
+      failures[scenario] = errorMessage(error);
+      log(`${scenario} did not complete: ${errorMessage(error)}`);
+    } finally {
+      await ctx.cleanUp();
+      durations[scenario] = round((Date.now() - began) / 1000, 1);
+    }
+  }
+  // Incomplete consumer runs are failures too (they time out instead of throwing).
+  const i = results.ingest;
+  if (i && !(i.ceiling.completed && i.product.completed && i.naive.completed))
+    failures.ingest ??= 'a consumer did not finish in time';
+  if (i && i.product.exit !== 0) failures.ingest ??= `ingest exited with ${i.product.exit}`;
+  if (results.rebuild && !results.rebuild.keysMatch) failures.rebuild ??= 'Redis key count differs from the listings';
+  if (results.freshness && results.freshness.turnedBack === 0) failures.freshness ??= 'no vehicle was turned back';
+
+  const record = {
+    benchmark: 'overload-credit',
+    issue: 6,
+    at: new Date(stamp).toISOString(),
+    quick,
+    seconds: round((Date.now() - stamp) / 1000, 1),
+    scenarioSeconds: durations,
+    parameters,
+    nodeOptions: args['node-options'],
+    code: codeVersion(),
+    machine,
+    loadAverageAtEnd: loadAverage(),
+    targets: targets(results),
+    results,
+    failures,
+    logDir,
+    cpuProfiles: cpuProfileDir,
+  };
+  const report = markdown(record, results, failures);
+  const jsonFile = path.join(args.out, `${name}.json`);
+  writeFileSync(jsonFile, JSON.stringify(record, null, 2) + '\n');
+  writeFileSync(path.join(args.out, `${name}.md`), report);
+  process.stdout.write(`\n${report}\nrecord: ${path.relative(process.cwd(), jsonFile)}\n`);
+  await ctx.cleanUp(); // after an interrupt: wait for the clean-up the signal started
+  redis.disconnect();
+  return interrupted ? 130 : Object.keys(failures).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
