@@ -100,7 +100,7 @@ export function* generateTraffic(options: TrafficOptions): Generator<SimulatedMe
     const vehicle = fleet[Math.floor(random() * fleet.length)]!;
     const limit = limitKgFor(vehicle);
     const late = random() < (options.lateShare ?? 0.02) ? Math.floor(random() * 12 * 3600_000) : 0;
-    const measuredAt = new Date(options.start.getTime() + i * spacing - late);
+    const measuredAt = new Date(Math.floor(options.start.getTime() + i * spacing - late));
     const roll = random();
     let kind: SimulatedMessage['kind'];
     let grossWeightKg: number;
