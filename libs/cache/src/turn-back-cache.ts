@@ -40,6 +40,14 @@ function toListing(
   return { id: id ?? '', status: s, listedAt: at ?? '', violationCount: Number(n ?? 0) };
 }
 
+// The gate's read: the vehicle's entry and the schema marker as one command (one reply to parse).
+const LOOKUP_SCRIPT = `
+return {redis.call('HMGET', KEYS[1], 'v', 's', 'id', 'at', 'n'), redis.call('HGET', KEYS[2], 'schema')}`;
+
+interface CacheLookupClient {
+  ocCacheLookup(entryKey: string, metaKey: string): Promise<[(string | null)[], string | null]>;
+}
+
 interface CacheWritePipeline {
   ocCacheWrite(key: string, ...args: (string | number)[]): CacheWritePipeline;
   exec(): Promise<[Error | null, unknown][] | null>;
@@ -52,6 +60,8 @@ export class TurnBackCache {
     // ioredis sends EVALSHA and falls back to EVAL after a Redis restart emptied the script cache.
     if (!('ocCacheWrite' in redis.client))
       redis.client.defineCommand('ocCacheWrite', { numberOfKeys: 1, lua: WRITE_SCRIPT });
+    if (!('ocCacheLookup' in redis.client))
+      redis.client.defineCommand('ocCacheLookup', { numberOfKeys: 2, lua: LOOKUP_SCRIPT });
   }
 
   vehicleKey(vehicleKey: string): string {
@@ -97,12 +107,12 @@ export class TurnBackCache {
    * when the cache was never built (or by an older schema): a missing entry then proves nothing.
    */
   async lookup(vehicleKey: string): Promise<{ current: boolean; listing: CachedListing | null }> {
-    // Two commands issued together: on an auto-pipelining connection (the gate's) they travel in one
-    // write with whatever other lanes asked in the same tick.
-    const [entry, schema] = await Promise.all([
-      this.redis.client.hmget(this.vehicleKey(vehicleKey), 'v', 's', 'id', 'at', 'n'),
-      this.redis.client.hget(this.metaKey(), 'schema'),
-    ]);
+    // One command: half the client objects and replies of HMGET + HGET, and on the gate's
+    // auto-pipelining connection it shares a write with the other lanes' lookups of the same tick.
+    const [entry, schema] = await (this.redis.client as unknown as CacheLookupClient).ocCacheLookup(
+      this.vehicleKey(vehicleKey),
+      this.metaKey(),
+    );
     const [v, s, id, at, n] = entry;
     return { current: schema === CACHE_SCHEMA_VERSION, listing: v === null ? null : toListing(s, id, at, n) };
   }
