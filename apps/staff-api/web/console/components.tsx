@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ListingView, ViolationView } from '../shared/api-types';
+import type { ListingView, Page, ViolationView } from '../shared/api-types';
 import { regionOfStation } from '../shared/api-types';
 import { formatDate } from '../shared/format';
 import {
@@ -97,6 +97,27 @@ export function ErrorAlert({ error }: { error: unknown }) {
   );
 }
 
+/** A form's own error message (already in words). */
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <div className="alert error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** The single row of an empty table. */
+export function EmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
 export function Loading({ what = '数据' }: { what?: string }) {
   return <p className="muted">正在加载{what}…</p>;
 }
@@ -126,6 +147,59 @@ export function Pager({
         下一页
       </button>
     </nav>
+  );
+}
+
+/** A filter and a page number; changing the filter goes back to page 1. */
+export function useFilteredPages<F>(initial: F): {
+  filter: F;
+  setFilter: (filter: F) => void;
+  page: number;
+  setPage: (page: number) => void;
+} {
+  const [filter, setFilterState] = useState<F>(initial);
+  const [page, setPage] = useState(1);
+  const setFilter = (next: F): void => {
+    setFilterState(next);
+    setPage(1);
+  };
+  return { filter, setFilter, page, setPage };
+}
+
+/** A page of results from `useAsync`: the error, a loading note until the first data, then `children` and the pager. */
+export function PagedResult<T>({
+  result,
+  what,
+  page,
+  pageSize,
+  onPage,
+  children,
+  footer,
+}: {
+  result: { data?: Page<T>; error?: unknown; loading: boolean };
+  what: string;
+  page: number;
+  pageSize: number;
+  onPage: (page: number) => void;
+  children: (data: Page<T>) => ReactNode;
+  footer?: ReactNode;
+}) {
+  const { data, error, loading } = result;
+  return (
+    <>
+      <ErrorAlert error={error} />
+      {loading && !data ? (
+        <Loading what={what} />
+      ) : (
+        data && (
+          <>
+            {children(data)}
+            <Pager page={page} pageSize={pageSize} total={data.total} onPage={onPage} />
+            {footer}
+          </>
+        )
+      )}
+    </>
   );
 }
 
@@ -165,8 +239,59 @@ export function Field({ label, children, hint }: { label: string; children: Reac
   );
 }
 
+/** 企业 / 自然人: the type of a party or an applicant. */
+export function ApplicantTypeField({
+  label,
+  name,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: 'PERSON' | 'COMPANY';
+  onChange: (value: 'PERSON' | 'COMPANY') => void;
+}) {
+  return (
+    <Field label={label}>
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value as 'PERSON' | 'COMPANY')}>
+        <option value="COMPANY">企业</option>
+        <option value="PERSON">自然人</option>
+      </select>
+    </Field>
+  );
+}
+
 export function DateText({ value }: { value?: string }) {
   return <>{formatDate(value)}</>;
+}
+
+/**
+ * The state of a form that changes something: its confirmation dialog, busy while the request runs,
+ * and the error in words. `run(action)` clears the error and marks the form busy; a failed action
+ * shows `describe(error)` and frees the form (a successful one leaves it busy: the page moves on).
+ */
+export function useFormAction(): {
+  dialog: ReactNode;
+  confirm: (title: string, lines: string[], confirmLabel?: string) => Promise<boolean>;
+  busy: boolean;
+  error?: string;
+  setError: (error?: string) => void;
+  run: (action: () => Promise<void>, describe?: (error: unknown) => string) => Promise<void>;
+} {
+  const [dialog, confirm] = useConfirm();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>, describe = describeError): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(describe(e));
+      setBusy(false);
+    }
+  };
+  return { dialog, confirm, busy, error, setError, run };
 }
 
 /**

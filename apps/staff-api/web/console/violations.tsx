@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ViolationView } from '../shared/api-types';
 import { formatDateTime, formatNumber, fromShanghaiLocalInput, toShanghaiLocalInput } from '../shared/format';
-import { describeError } from '../shared/labels';
-import { Field, StationName, useConfirm, ViolationStatusBadge } from './components';
+import { EmptyRow, Field, FormError, StationName, useFormAction, ViolationStatusBadge } from './components';
 import { useSession } from './session';
 
 const REVOCATION_REASONS = ['称重设备故障', '当事人申诉成立', '车牌识别错误', '重复记录'];
@@ -59,13 +58,7 @@ export function ViolationsTable({ violations, onChanged }: { violations: Violati
                 onDone={done}
               />
             ))}
-            {violations.length === 0 && (
-              <tr>
-                <td colSpan={actions ? 11 : 10} className="muted">
-                  无违法记录
-                </td>
-              </tr>
-            )}
+            {violations.length === 0 && <EmptyRow colSpan={actions ? 11 : 10}>无违法记录</EmptyRow>}
           </tbody>
         </table>
       </div>
@@ -174,12 +167,10 @@ function EvidenceImage({ url, index }: { url: string; index: number }) {
 
 function ProcessForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: string) => void; onCancel: () => void }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
+  const { dialog, confirm, busy, error, run } = useFormAction();
   const [caseNo, setCaseNo] = useState('');
   const [fine, setFine] = useState(String(v.suggestedFineYuan));
   const [processedAt, setProcessedAt] = useState(() => toShanghaiLocalInput(new Date()));
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -191,19 +182,14 @@ function ProcessForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: st
       '提交后该违法记录将标记为“已处理”，并记入执法全过程记录。',
     ]);
     if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.post(`/v1/violations/${v.id}/processing`, {
         caseNo: caseNo.trim(),
         fineYuan,
         processedAt: fromShanghaiLocalInput(processedAt),
       });
       onDone(`已录入案件 ${caseNo.trim()} 的处理结果`);
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label="录入案件处理结果">
@@ -234,30 +220,16 @@ function ProcessForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: st
           name="processedAt"
         />
       </Field>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          提交处理结果
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          取消
-        </button>
-      </div>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
+      <InlineFormActions submitLabel="提交处理结果" busy={busy} error={error} onCancel={onCancel} />
     </form>
   );
 }
 
 function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: string) => void; onCancel: () => void }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
+  const { dialog, confirm, busy, error, run } = useFormAction();
   const [reason, setReason] = useState(REVOCATION_REASONS[0]!);
   const [detail, setDetail] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -272,15 +244,10 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
       '确认撤销',
     );
     if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.post(`/v1/violations/${v.id}/revocation`, { reason: text });
       onDone('违法记录已撤销，已重新计数');
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label="撤销违法记录">
@@ -303,19 +270,36 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
           name="detail"
         />
       </Field>
+      <InlineFormActions submitLabel="撤销违法记录" danger busy={busy} error={error} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** Submit and cancel of a form in a table row, then its error. */
+function InlineFormActions({
+  submitLabel,
+  danger = false,
+  busy,
+  error,
+  onCancel,
+}: {
+  submitLabel: string;
+  danger?: boolean;
+  busy: boolean;
+  error?: string;
+  onCancel: () => void;
+}) {
+  return (
+    <>
       <div className="actions">
-        <button type="submit" className="danger" disabled={busy}>
-          撤销违法记录
+        <button type="submit" className={danger ? 'danger' : undefined} disabled={busy}>
+          {submitLabel}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
           取消
         </button>
       </div>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
-    </form>
+      <FormError message={error} />
+    </>
   );
 }

@@ -1,18 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import type { ListingDetailView, RepairEligibilityView } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
-import { APPLICANT_TYPE_NAMES, describeError, END_REASON_NAMES } from '../../shared/labels';
+import { APPLICANT_TYPE_NAMES, END_REASON_NAMES } from '../../shared/labels';
 import {
+  ApplicantTypeField,
   ErrorAlert,
   Field,
+  FormError,
   ListingFlags,
   ListingStatusBadge,
   Loading,
   PlateWithColor,
   useAsync,
-  useConfirm,
+  useFormAction,
 } from '../components';
 import { RepairConditions } from './repairs';
+import { ReviewDecisionForm } from '../review-decision';
 import { href } from '../router';
 import { useSession } from '../session';
 import { ViolationsTable } from '../violations';
@@ -159,13 +162,11 @@ function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; 
 
 function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
+  const { dialog, confirm, busy, error, run } = useFormAction();
   const [decisionNo, setDecisionNo] = useState('');
   const [legalBasis, setLegalBasis] = useState('');
   const [partyName, setPartyName] = useState('');
   const [partyType, setPartyType] = useState<'PERSON' | 'COMPANY'>('COMPANY');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -176,19 +177,14 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
       '提请后将进入法制审核。',
     ]);
     if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.post(`/v1/listings/${listing.id}/publication-proposal`, {
         decisionNo: decisionNo.trim(),
         legalBasis: legalBasis.trim(),
         ...(partyName.trim() ? { party: { name: partyName.trim(), type: partyType } } : {}),
       });
       onDone('已提请公示，等待法制审核');
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="stack-form" onSubmit={submit} aria-label="提请公示">
@@ -218,84 +214,37 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
         <Field label="当事人名称（选填）" hint="自然人姓名在公示页面中将脱敏显示">
           <input name="partyName" value={partyName} onChange={(e) => setPartyName(e.target.value)} maxLength={100} />
         </Field>
-        <Field label="当事人类型">
-          <select
-            name="partyType"
-            value={partyType}
-            onChange={(e) => setPartyType(e.target.value as 'PERSON' | 'COMPANY')}
-          >
-            <option value="COMPANY">企业</option>
-            <option value="PERSON">自然人</option>
-          </select>
-        </Field>
+        <ApplicantTypeField label="当事人类型" name="partyType" value={partyType} onChange={setPartyType} />
       </div>
       <button type="submit" disabled={busy}>
         提请公示
       </button>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
+      <FormError message={error} />
     </form>
   );
 }
 
 function PublicationReviewForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
-  const [opinion, setOpinion] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const decide = async (approve: boolean): Promise<void> => {
-    if (!opinion.trim()) return setError('请填写审核意见');
-    const ok = await confirm(
-      approve ? '确认同意公示？' : '确认退回？',
-      [
-        `车牌：${listing.plate}，决定书文号：${listing.proposal?.decisionNo}`,
-        `审核意见：${opinion.trim()}`,
-        approve ? '同意后将立即在失信公示页面向社会公示。' : '退回后提请将被撤回，执法人员可修改后重新提请。',
-      ],
-      approve ? '同意公示' : '确认退回',
-    );
-    if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.post(`/v1/listings/${listing.id}/publication-review`, { approve, opinion: opinion.trim() });
-      onDone(approve ? '法制审核通过，已公示' : '已退回提请');
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
-  };
   return (
-    <form className="stack-form" onSubmit={(e) => e.preventDefault()} aria-label="法制审核">
-      {dialog}
-      <h3>法制审核</h3>
-      <Field label="审核意见">
-        <textarea
-          name="opinion"
-          value={opinion}
-          onChange={(e) => setOpinion(e.target.value)}
-          maxLength={2000}
-          required
-        />
-      </Field>
-      <div className="actions">
-        <button type="button" disabled={busy} onClick={() => void decide(true)}>
-          同意公示
-        </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => void decide(false)}>
-          退回
-        </button>
-      </div>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
-    </form>
+    <ReviewDecisionForm
+      title="法制审核"
+      className="stack-form"
+      approveLabel="同意公示"
+      rejectLabel="退回"
+      confirmation={(approve, opinion) => ({
+        title: approve ? '确认同意公示？' : '确认退回？',
+        lines: [
+          `车牌：${listing.plate}，决定书文号：${listing.proposal?.decisionNo}`,
+          `审核意见：${opinion}`,
+          approve ? '同意后将立即在失信公示页面向社会公示。' : '退回后提请将被撤回，执法人员可修改后重新提请。',
+        ],
+        confirmLabel: approve ? '同意公示' : '确认退回',
+      })}
+      submit={async (approve, opinion) => {
+        await api.post(`/v1/listings/${listing.id}/publication-review`, { approve, opinion });
+        onDone(approve ? '法制审核通过，已公示' : '已退回提请');
+      }}
+    />
   );
 }

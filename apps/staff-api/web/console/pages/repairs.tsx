@@ -4,17 +4,22 @@ import type { CreditRepairView, ListingDetailView, Page, RepairEligibilityView }
 import { formatDateTime } from '../../shared/format';
 import { APPLICANT_TYPE_NAMES, describeError, repairConditionText } from '../../shared/labels';
 import {
+  ApplicantTypeField,
+  EmptyRow,
   ErrorAlert,
   Field,
+  FormError,
   ListingStatusBadge,
   Loading,
-  Pager,
+  PagedResult,
   PlateWithColor,
   RepairStatusBadge,
   Tabs,
   useAsync,
-  useConfirm,
+  useFilteredPages,
+  useFormAction,
 } from '../components';
+import { ReviewDecisionForm } from '../review-decision';
 import { href, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -71,9 +76,8 @@ type RepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 /** 信用修复 queue: pending requests oldest first (the API orders them), decided ones to look up. */
 export function RepairsQueuePage() {
   const { api } = useSession();
-  const [status, setStatus] = useState<RepairStatus>('PENDING');
-  const [page, setPage] = useState(1);
-  const { data, error, loading } = useAsync(
+  const { filter: status, setFilter: setStatus, page, setPage } = useFilteredPages<RepairStatus>('PENDING');
+  const result = useAsync(
     () => api.get<Page<CreditRepairView>>('/v1/credit-repairs', { status, page, pageSize: PAGE_SIZE }),
     [status, page],
   );
@@ -90,60 +94,45 @@ export function RepairsQueuePage() {
           { value: 'REJECTED', label: '已驳回' },
         ]}
         value={status}
-        onChange={(s) => {
-          setStatus(s);
-          setPage(1);
-        }}
+        onChange={setStatus}
       />
-      <ErrorAlert error={error} />
-      {loading && !data ? (
-        <Loading what="申请" />
-      ) : (
-        data && (
-          <>
-            <table data-testid="repair-queue">
-              <thead>
-                <tr>
-                  <th>车牌</th>
-                  <th>申请人</th>
-                  <th>提交人</th>
-                  <th>提交时间</th>
-                  <th>状态</th>
-                  <th>操作</th>
+      <PagedResult result={result} what="申请" page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(data) => (
+          <table data-testid="repair-queue">
+            <thead>
+              <tr>
+                <th>车牌</th>
+                <th>申请人</th>
+                <th>提交人</th>
+                <th>提交时间</th>
+                <th>状态</th>
+                <th>操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((r) => (
+                <tr key={r.id} data-plate={r.plate}>
+                  <td>
+                    <PlateWithColor plate={r.plate} color={r.plateColor} />
+                  </td>
+                  <td>
+                    {r.applicant.name}（{APPLICANT_TYPE_NAMES[r.applicant.type]}）
+                  </td>
+                  <td>{r.submittedBy}</td>
+                  <td>{formatDateTime(r.submittedAt)}</td>
+                  <td>
+                    <RepairStatusBadge status={r.status} />
+                  </td>
+                  <td>
+                    <a href={href('repairs', r.id)}>{r.status === 'PENDING' ? '审核' : '查看'}</a>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.items.map((r) => (
-                  <tr key={r.id} data-plate={r.plate}>
-                    <td>
-                      <PlateWithColor plate={r.plate} color={r.plateColor} />
-                    </td>
-                    <td>
-                      {r.applicant.name}（{APPLICANT_TYPE_NAMES[r.applicant.type]}）
-                    </td>
-                    <td>{r.submittedBy}</td>
-                    <td>{formatDateTime(r.submittedAt)}</td>
-                    <td>
-                      <RepairStatusBadge status={r.status} />
-                    </td>
-                    <td>
-                      <a href={href('repairs', r.id)}>{r.status === 'PENDING' ? '审核' : '查看'}</a>
-                    </td>
-                  </tr>
-                ))}
-                {data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      暂无申请
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-            <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-          </>
-        )
-      )}
+              ))}
+              {data.items.length === 0 && <EmptyRow colSpan={6}>暂无申请</EmptyRow>}
+            </tbody>
+          </table>
+        )}
+      </PagedResult>
     </section>
   );
 }
@@ -178,15 +167,13 @@ export function RepairRequestPage({ listingId }: { listingId: string }) {
 
 function RepairRequestForm({ listingId, plate }: { listingId: string; plate: string }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
+  const { dialog, confirm, busy, error, setError, run } = useFormAction();
   const [name, setName] = useState('');
   const [type, setType] = useState<'PERSON' | 'COMPANY'>('COMPANY');
   const [contact, setContact] = useState('');
   const [rectification, setRectification] = useState('');
   const [attachments, setAttachments] = useState('');
   const [commitment, setCommitment] = useState(false);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -203,9 +190,7 @@ function RepairRequestForm({ listingId, plate }: { listingId: string; plate: str
       '提交后由信用修复审核人员审核。',
     ]);
     if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const created = await api.post<CreditRepairView>('/v1/credit-repairs', {
         listingId,
         applicant: { name: name.trim(), type, contact: contact.trim() },
@@ -214,10 +199,7 @@ function RepairRequestForm({ listingId, plate }: { listingId: string; plate: str
         attachments: urls,
       });
       navigate('repairs', created.id);
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="panel stack-form" onSubmit={submit} aria-label="信用修复申请">
@@ -226,12 +208,7 @@ function RepairRequestForm({ listingId, plate }: { listingId: string; plate: str
         <Field label="申请人名称">
           <input name="applicantName" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
         </Field>
-        <Field label="申请人类型">
-          <select name="applicantType" value={type} onChange={(e) => setType(e.target.value as 'PERSON' | 'COMPANY')}>
-            <option value="COMPANY">企业</option>
-            <option value="PERSON">自然人</option>
-          </select>
-        </Field>
+        <ApplicantTypeField label="申请人类型" name="applicantType" value={type} onChange={setType} />
         <Field label="联系方式">
           <input name="contact" value={contact} onChange={(e) => setContact(e.target.value)} required maxLength={200} />
         </Field>
@@ -262,11 +239,7 @@ function RepairRequestForm({ listingId, plate }: { listingId: string; plate: str
       <button type="submit" disabled={busy}>
         提交申请
       </button>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
+      <FormError message={error} />
     </form>
   );
 }
@@ -354,63 +327,30 @@ export function RepairReviewPage({ id }: { id: string }) {
 
 function RepairReviewForm({ repair, onDone }: { repair: CreditRepairView; onDone: () => void }) {
   const { api } = useSession();
-  const [dialog, confirm] = useConfirm();
-  const [opinion, setOpinion] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const decide = async (approve: boolean): Promise<void> => {
-    if (!opinion.trim()) return setError('请填写审核意见');
-    const ok = await confirm(
-      approve ? '确认同意信用修复？' : '确认驳回申请？',
-      [
-        `车牌：${repair.plate}，申请人：${repair.applicant.name}`,
-        `审核意见：${opinion.trim()}`,
-        approve ? '同意后该车辆移出失信清单，停止劝返并撤下公示。' : '驳回后可由执法人员重新提交申请。',
-      ],
-      approve ? '同意修复' : '确认驳回',
-    );
-    if (!ok) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.post(`/v1/credit-repairs/${repair.id}/review`, { approve, opinion: opinion.trim() });
-      onDone();
-    } catch (e) {
-      setError(
+  return (
+    <ReviewDecisionForm
+      title="信用修复审核"
+      className="panel stack-form"
+      approveLabel="同意修复"
+      rejectLabel="驳回"
+      confirmation={(approve, opinion) => ({
+        title: approve ? '确认同意信用修复？' : '确认驳回申请？',
+        lines: [
+          `车牌：${repair.plate}，申请人：${repair.applicant.name}`,
+          `审核意见：${opinion}`,
+          approve ? '同意后该车辆移出失信清单，停止劝返并撤下公示。' : '驳回后可由执法人员重新提交申请。',
+        ],
+        confirmLabel: approve ? '同意修复' : '确认驳回',
+      })}
+      submit={async (approve, opinion) => {
+        await api.post(`/v1/credit-repairs/${repair.id}/review`, { approve, opinion });
+        onDone();
+      }}
+      describe={(e) =>
         e instanceof ApiError && e.code === 'REPAIR_REFUSED'
           ? `${describeError(e)}。请退回或待条件满足后再审。`
-          : describeError(e),
-      );
-      setBusy(false);
-    }
-  };
-  return (
-    <form className="panel stack-form" onSubmit={(e) => e.preventDefault()} aria-label="信用修复审核">
-      {dialog}
-      <h3>信用修复审核</h3>
-      <Field label="审核意见">
-        <textarea
-          name="opinion"
-          value={opinion}
-          onChange={(e) => setOpinion(e.target.value)}
-          maxLength={2000}
-          required
-        />
-      </Field>
-      <div className="actions">
-        <button type="button" disabled={busy} onClick={() => void decide(true)}>
-          同意修复
-        </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => void decide(false)}>
-          驳回
-        </button>
-      </div>
-      {error && (
-        <div className="alert error" role="alert">
-          {error}
-        </div>
-      )}
-    </form>
+          : describeError(e)
+      }
+    />
   );
 }

@@ -1,15 +1,14 @@
-import { useState } from 'react';
 import type { ListingView, Page } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import {
-  ErrorAlert,
+  EmptyRow,
   ListingFlags,
   ListingStatusBadge,
-  Loading,
-  Pager,
+  PagedResult,
   PlateWithColor,
   Tabs,
   useAsync,
+  useFilteredPages,
 } from '../components';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -30,11 +29,13 @@ const PAGE_SIZE = 20;
  */
 export function ReviewQueuePage() {
   const { api, can } = useSession();
-  const [queue, setQueue] = useState<Queue>(
-    can('reviewPublication') && !can('proposePublication') ? 'to-review' : 'all',
-  );
-  const [page, setPage] = useState(1);
-  const { data, error, loading } = useAsync(
+  const {
+    filter: queue,
+    setFilter: setQueue,
+    page,
+    setPage,
+  } = useFilteredPages<Queue>(can('reviewPublication') && !can('proposePublication') ? 'to-review' : 'all');
+  const result = useAsync(
     () =>
       api.get<Page<ListingView>>('/v1/listings', {
         ...QUEUES.find((q) => q.value === queue)!.query,
@@ -48,61 +49,42 @@ export function ReviewQueuePage() {
     <section>
       <h1>审核工作台</h1>
       <p className="muted">违法失信清单中尚未公示的车辆，按列入时间由早到晚排列；公示应在列入后 7 个工作日内完成。</p>
-      <Tabs
-        tabs={QUEUES}
-        value={queue}
-        onChange={(q) => {
-          setQueue(q);
-          setPage(1);
-        }}
-      />
-      <ErrorAlert error={error} />
-      {loading && !data ? (
-        <Loading what="审核队列" />
-      ) : (
-        data && (
-          <>
-            <table data-testid="review-queue">
-              <thead>
-                <tr>
-                  <th>车牌</th>
-                  <th>列入时间</th>
-                  <th className="num">违法次数（趟）</th>
-                  <th>公示期限</th>
-                  <th>状态</th>
-                  <th>操作</th>
+      <Tabs tabs={QUEUES} value={queue} onChange={setQueue} />
+      <PagedResult result={result} what="审核队列" page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(data) => (
+          <table data-testid="review-queue">
+            <thead>
+              <tr>
+                <th>车牌</th>
+                <th>列入时间</th>
+                <th className="num">违法次数（趟）</th>
+                <th>公示期限</th>
+                <th>状态</th>
+                <th>操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((l) => (
+                <tr key={l.id} data-plate={l.plate}>
+                  <td>
+                    <PlateWithColor plate={l.plate} color={l.plateColor} />
+                  </td>
+                  <td>{formatDateTime(l.listedAt)}</td>
+                  <td className="num">{l.violationCount}</td>
+                  <td>{formatDateTime(l.publicationDueBy)}</td>
+                  <td>
+                    <ListingStatusBadge listing={l} /> <ListingFlags listing={l} />
+                  </td>
+                  <td>
+                    <a href={href('listings', l.id)}>审核</a>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.items.map((l) => (
-                  <tr key={l.id} data-plate={l.plate}>
-                    <td>
-                      <PlateWithColor plate={l.plate} color={l.plateColor} />
-                    </td>
-                    <td>{formatDateTime(l.listedAt)}</td>
-                    <td className="num">{l.violationCount}</td>
-                    <td>{formatDateTime(l.publicationDueBy)}</td>
-                    <td>
-                      <ListingStatusBadge listing={l} /> <ListingFlags listing={l} />
-                    </td>
-                    <td>
-                      <a href={href('listings', l.id)}>审核</a>
-                    </td>
-                  </tr>
-                ))}
-                {data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      当前没有待办事项
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-            <Pager page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-          </>
-        )
-      )}
+              ))}
+              {data.items.length === 0 && <EmptyRow colSpan={6}>当前没有待办事项</EmptyRow>}
+            </tbody>
+          </table>
+        )}
+      </PagedResult>
     </section>
   );
 }

@@ -9,7 +9,16 @@ import {
   PLATE_COLORS,
   VEHICLE_STATE_NAMES,
 } from '../../shared/labels';
-import { ErrorAlert, ListingFlags, ListingStatusBadge, Loading, Pager, PlateWithColor, useAsync } from '../components';
+import {
+  EmptyRow,
+  ErrorAlert,
+  ListingFlags,
+  ListingStatusBadge,
+  Loading,
+  PagedResult,
+  PlateWithColor,
+  useAsync,
+} from '../components';
 import { href, navigate } from '../router';
 import { useSession } from '../session';
 import { ViolationsTable } from '../violations';
@@ -109,13 +118,7 @@ function VehicleProfile({ plateColor, plate }: { plateColor: string; plate: stri
               </td>
             </tr>
           ))}
-          {p.listings.length === 0 && (
-            <tr>
-              <td colSpan={6} className="muted">
-                从未列入失信清单
-              </td>
-            </tr>
-          )}
+          {p.listings.length === 0 && <EmptyRow colSpan={6}>从未列入失信清单</EmptyRow>}
         </tbody>
       </table>
 
@@ -137,43 +140,42 @@ function AuditTrail({ path, changed }: { path: string; changed: unknown }) {
     () => api.get<Page<AuditEntryView>>(path, { page, pageSize: AUDIT_PAGE_SIZE }),
     [path, page, changed],
   );
-  if (trail.error) return <ErrorAlert error={trail.error} />;
-  if (!trail.data) return <Loading what="执法记录" />;
   return (
-    <>
-      <table data-testid="audit-trail">
-        <thead>
-          <tr>
-            <th className="num">序号</th>
-            <th>时间</th>
-            <th>操作人</th>
-            <th>事项</th>
-            <th>对象</th>
-            <th>理由 / 意见</th>
-          </tr>
-        </thead>
-        <tbody>
-          {trail.data.items.map((e) => (
-            <tr key={e.seq}>
-              <td className="num">{e.seq}</td>
-              <td>{formatDateTime(e.at)}</td>
-              <td>{e.actor === 'system' ? '系统' : e.actor}</td>
-              <td>{AUDIT_ACTION_NAMES[e.action] ?? e.action}</td>
-              <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
-              <td className="pre">{auditReasonText(e.reason)}</td>
-            </tr>
-          ))}
-          {trail.data.items.length === 0 && (
+    <PagedResult
+      result={trail}
+      what="执法记录"
+      page={page}
+      pageSize={AUDIT_PAGE_SIZE}
+      onPage={setPage}
+      footer={<p className="muted small">记录只增不改，每条以哈希值与前一条相连；可在“统计”页面校验整条记录链。</p>}
+    >
+      {(data) => (
+        <table data-testid="audit-trail">
+          <thead>
             <tr>
-              <td colSpan={6} className="muted">
-                无记录
-              </td>
+              <th className="num">序号</th>
+              <th>时间</th>
+              <th>操作人</th>
+              <th>事项</th>
+              <th>对象</th>
+              <th>理由 / 意见</th>
             </tr>
-          )}
-        </tbody>
-      </table>
-      <Pager page={page} pageSize={AUDIT_PAGE_SIZE} total={trail.data.total} onPage={setPage} />
-      <p className="muted small">记录只增不改，每条以哈希值与前一条相连；可在“统计”页面校验整条记录链。</p>
-    </>
+          </thead>
+          <tbody>
+            {data.items.map((e) => (
+              <tr key={e.seq}>
+                <td className="num">{e.seq}</td>
+                <td>{formatDateTime(e.at)}</td>
+                <td>{e.actor === 'system' ? '系统' : e.actor}</td>
+                <td>{AUDIT_ACTION_NAMES[e.action] ?? e.action}</td>
+                <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
+                <td className="pre">{auditReasonText(e.reason)}</td>
+              </tr>
+            ))}
+            {data.items.length === 0 && <EmptyRow colSpan={6}>无记录</EmptyRow>}
+          </tbody>
+        </table>
+      )}
+    </PagedResult>
   );
 }
