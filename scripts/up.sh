@@ -17,34 +17,37 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+# UP_RUN_DIR: where logs and tokens go (.run); UP_SKIP_BUILD=1 runs what dist/ holds (the e2e test of this
+# script uses both, beside a suite that is already built).
+RUN_DIR="${UP_RUN_DIR:-.run}"
 install_dependencies
 ensure_postgres
 ensure_redis
 start_kafka
-build
+[ "${UP_SKIP_BUILD:-0}" = 1 ] || build
 say "migrating"
 node bin/overload-credit.js migrate
 
 # A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
 export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
 
-mkdir -p .run
-say "starting ingest, gate-api and staff-api (logs: .run/apps.log)"
-node scripts/start-apps.js >>.run/apps.log 2>&1 &
+mkdir -p "$RUN_DIR"
+say "starting ingest, gate-api and staff-api (logs: $RUN_DIR/apps.log)"
+node scripts/start-apps.js >>"$RUN_DIR"/apps.log 2>&1 &
 PIDS+=($!)
 
 GATE="http://127.0.0.1:${GATE_PORT:-3001}" STAFF="http://127.0.0.1:${STAFF_PORT:-3002}" INGEST="http://127.0.0.1:${INGEST_PORT:-3003}"
 for url in "$INGEST" "$GATE" "$STAFF"; do
   for _ in $(seq 1 120); do
     curl -fsS "$url/health/ready" >/dev/null 2>&1 && break
-    kill -0 "${PIDS[0]}" 2>/dev/null || die "the apps stopped; see .run/apps.log"
+    kill -0 "${PIDS[0]}" 2>/dev/null || die "the apps stopped; see $RUN_DIR/apps.log"
     sleep 0.5
   done
-  curl -fsS "$url/health/ready" >/dev/null 2>&1 || die "$url/health/ready did not answer 200; see .run/apps.log"
+  curl -fsS "$url/health/ready" >/dev/null 2>&1 || die "$url/health/ready did not answer 200; see $RUN_DIR/apps.log"
 done
 say "ready: ingest $INGEST, gate-api $GATE, staff-api $STAFF"
 
-# Development tokens for the console, one per role (valid 8 hours), also kept in .run/tokens.txt.
+# Development tokens for the console, one per role (valid 8 hours), also kept in $RUN_DIR/tokens.txt.
 issue_token() { node bin/overload-credit.js token:issue --sub "$1" --roles "$2" --name "$3"; }
 OFFICER_TOKEN=$(issue_token officer-a OFFICER 执法员甲)
 LEGAL_TOKEN=$(issue_token legal-b LEGAL_REVIEWER 法制审核员乙)
@@ -55,18 +58,18 @@ ADMIN_TOKEN=$(issue_token admin-z ADMIN 管理员)
   echo "LEGAL_REVIEWER   (legal-b, 法制审核人员)        $LEGAL_TOKEN"
   echo "REPAIR_REVIEWER  (repair-c, 信用修复审核人员)   $REPAIR_TOKEN"
   echo "ADMIN            (admin-z, 系统管理员)          $ADMIN_TOKEN"
-} >.run/tokens.txt
+} >"$RUN_DIR"/tokens.txt
 say "staff console (执法工作台): $STAFF/console/   public postings (失信公示): $STAFF/postings/"
-say "sign in to the console by pasting one of these development tokens (also in .run/tokens.txt):"
-sed 's/^/    /' .run/tokens.txt
+say "sign in to the console by pasting one of these development tokens (also in $RUN_DIR/tokens.txt):"
+sed 's/^/    /' "$RUN_DIR"/tokens.txt
 
 STATION_KEY=$(node bin/overload-credit.js station:add 330500999 --name 演示车道 2>/dev/null)
 say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s, each also asked at the gate"
 say "turn-backs (劝返) are printed as they happen; Ctrl-C stops everything"
 node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 \
-  --gate "$GATE" --station-key "$STATION_KEY" 2>>.run/simulate.log &
+  --gate "$GATE" --station-key "$STATION_KEY" 2>>"$RUN_DIR"/simulate.log &
 PIDS+=($!)
 # A few publications (proposed and approved through the staff API) so that the public page has postings.
-node scripts/demo-publications.js "$STAFF" "$OFFICER_TOKEN" "$LEGAL_TOKEN" 3 2>>.run/simulate.log &
+node scripts/demo-publications.js "$STAFF" "$OFFICER_TOKEN" "$LEGAL_TOKEN" 3 2>>"$RUN_DIR"/simulate.log &
 PIDS+=($!)
 wait "${PIDS[0]}"
