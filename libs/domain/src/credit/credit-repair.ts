@@ -2,7 +2,11 @@ import { DomainError, DomainErrorCode } from '../errors/domain-error';
 import { addDays, assertValidDate } from '../time/time';
 import { isActiveListingStatus, type ListingStatus } from './listing-state-machine';
 
-export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
+export const VIOLATION_STATUSES = ['OPEN', 'PROCESSED', 'REVOKED'] as const;
+export type ViolationStatus = (typeof VIOLATION_STATUSES)[number];
+
+export const CREDIT_REPAIR_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
+export type CreditRepairStatus = (typeof CREDIT_REPAIR_STATUSES)[number];
 
 export type CreditRepairRefusalCode = 'LISTING_NOT_ACTIVE' | 'VIOLATIONS_NOT_PROCESSED' | 'LISTING_TOO_RECENT';
 

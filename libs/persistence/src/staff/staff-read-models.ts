@@ -1,3 +1,5 @@
+import type { CreditRepairStatus, ListingStatus, ViolationStatus } from '@oc/domain';
+
 /**
  * What the staff and public reads return (SPEC §6). Times are ISO 8601 strings (UTC, `Z` offset);
  * `violationCount` and `countInWindow` count acts (trips), not weighings.
@@ -27,10 +29,8 @@ export interface PageRequest {
   pageSize: number;
 }
 
-export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
-export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
+export type { CreditRepairStatus, ListingStatus, ViolationStatus };
 export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
-export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
 /** A publication proposal as stored on the listing (决定书文号, legal basis, optional party, who and when). */
 export interface PublicationProposal {

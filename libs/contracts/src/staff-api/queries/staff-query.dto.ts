@@ -13,7 +13,15 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
-import { LISTING_STATUSES, normalizePlate, parsePlateColor, validatePlate, WEIGHING_CLASSIFICATIONS } from '@oc/domain';
+import {
+  CREDIT_REPAIR_STATUSES,
+  LISTING_STATUSES,
+  normalizePlate,
+  parsePlateColor,
+  validatePlate,
+  VIOLATION_STATUSES,
+  WEIGHING_CLASSIFICATIONS,
+} from '@oc/domain';
 
 /** SPEC §6: pageSize ≤ 500. */
 export const MAX_PAGE_SIZE = 500;
@@ -144,8 +152,6 @@ export class WeighingsQueryDto extends VehicleRecordsQueryDto {
   classification?: string;
 }
 
-export const VIOLATION_STATUSES = ['OPEN', 'PROCESSED', 'REVOKED'] as const;
-
 /** `GET /v1/violations` */
 export class ViolationsQueryDto extends VehicleRecordsQueryDto {
   @IsOptional()
@@ -183,8 +189,6 @@ export class ListingIdParamsDto {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 }
-
-export const CREDIT_REPAIR_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
 
 /** `GET /v1/credit-repairs` */
 export class CreditRepairsQueryDto extends PageQueryDto {
