@@ -1,7 +1,7 @@
 import { isIn, isInt, isString, max, maxLength, min, minLength } from 'class-validator';
 import { normalizePlate, parsePlateColor, validatePlate } from '@oc/domain';
 import { CARGO_STATES } from '../weighing-events-v1/weigh-event.dto';
-import type { GateDecisionQueryDto } from './gate-decision-query.dto';
+import { queryFlag, queryInt, type GateDecisionQueryDto } from './gate-decision-query.dto';
 
 const ALLOWED = new Set([
   'plate',
@@ -14,16 +14,18 @@ const ALLOWED = new Set([
   'permitNo',
   'laneId',
 ]);
-const INTEGER = /^-?\d+$/;
 
 const absent = (v: unknown): boolean => v === null || v === undefined;
 /** The DTO's @Transform(toInt) then @IsInt @Min @Max; undefined when not certainly valid. */
 const intIn = (v: unknown, lo: number, hi: number): number | undefined => {
-  const n = typeof v === 'string' && INTEGER.test(v) ? Number(v) : v;
+  const n = queryInt(v);
   return isInt(n) && min(n, lo) && max(n, hi) ? (n as number) : undefined;
 };
 /** The DTO's @Transform(toBool) then @IsBooleanFlag. */
-const flag = (v: unknown): boolean | undefined => (v === 'true' ? true : v === 'false' ? false : undefined);
+const flag = (v: unknown): boolean | undefined => {
+  const value = queryFlag(v);
+  return typeof value === 'boolean' ? value : undefined;
+};
 const text = (v: unknown, lo: number, hi: number): boolean => isString(v) && minLength(v, lo) && maxLength(v, hi);
 
 /**

@@ -4,10 +4,13 @@ import { normalizePlate, parsePlateColor, validatePlate } from '@oc/domain';
 import { CARGO_STATES } from '../weighing-events-v1/weigh-event.dto';
 import type { CargoState } from '../weighing-events-v1/weigh-event.dto';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
+/** A query string's integer as a number; anything else as it came (then refused by @IsInt). */
+export const queryInt = (value: unknown): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-const toBool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
+/** 'true' / 'false' as booleans; anything else as it came (then refused by @IsBooleanFlag). */
+export const queryFlag = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+const toInt = ({ value }: { value: unknown }): unknown => queryInt(value);
+const toBool = ({ value }: { value: unknown }): unknown => queryFlag(value);
 
 const IsPlate = (): PropertyDecorator =>
   ValidateBy({

@@ -3,15 +3,13 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { EvidenceDto, WeighEventV1Dto } from './weigh-event.dto';
-import { isCertainlyValidWeighEvent } from './weigh-event-fast-check';
+import { FAST_CHECKED_PROPERTIES, isCertainlyValidWeighEvent } from './weigh-event-fast-check';
 
 /** Each property's decorators, as class-validator stores them. */
 function decorators(target: new () => object): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const m of getMetadataStorage().getTargetValidationMetadatas(target, '', true, false)) {
-    const constraints = (m.constraints ?? []).map((c: unknown) =>
-      c instanceof RegExp ? c.source : JSON.stringify(c),
-    );
+    const constraints = (m.constraints ?? []).map((c: unknown) => (c instanceof RegExp ? c.source : JSON.stringify(c)));
     (out[m.propertyName] ??= []).push(`${m.name ?? m.type}(${constraints.join(',')})${m.each ? '[each]' : ''}`);
   }
   for (const list of Object.values(out)) list.sort();
@@ -132,6 +130,7 @@ describe('isCertainlyValidWeighEvent', () => {
       permitNo: ['isOptional()', 'isString()', 'maxLength(64)', 'minLength(1)'],
       evidence: ['isObject()', 'isOptional()', 'nestedValidation()'],
     });
+    expect(Object.keys(decorators(WeighEventV1Dto)).sort()).toEqual([...FAST_CHECKED_PROPERTIES].sort());
     expect(decorators(EvidenceDto)).toEqual({
       imageUrls: [
         'arrayMaxSize(10)',

@@ -14,7 +14,14 @@ import {
   minLength,
 } from 'class-validator';
 import { parsePlateColor } from '@oc/domain';
-import { CARGO_STATES, ISO_DATE_TIME_WITH_OFFSET, WEIGHING_SOURCES } from './weigh-event.dto';
+import {
+  CARGO_STATES,
+  EVENT_ID_PATTERN,
+  EVIDENCE_URL_OPTIONS,
+  ISO_DATE_TIME_WITH_OFFSET,
+  STATION_ID_PREFIX,
+  WEIGHING_SOURCES,
+} from './weigh-event.dto';
 
 /**
  * The decorators of `WeighEventV1Dto`, checked with class-validator's own standalone functions and
@@ -42,9 +49,6 @@ export const FAST_CHECKED_PROPERTIES = [
 
 const ALLOWED = new Set<string>(FAST_CHECKED_PROPERTIES);
 const EVIDENCE_ALLOWED = new Set(['imageUrls', 'deviceCertNo']);
-const EVENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const STATION_PREFIX = /^\d{6}/;
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /** @IsOptional: null and undefined skip every other check. */
 const absent = (v: unknown): boolean => v === null || v === undefined;
@@ -55,7 +59,7 @@ function evidenceIsValid(e: unknown): boolean {
   for (const key in evidence) if (!EVIDENCE_ALLOWED.has(key)) return false;
   const urls = evidence.imageUrls;
   if (!isArray(urls) || !arrayMaxSize(urls, 10)) return false;
-  for (const url of urls as unknown[]) if (!isURL(url as string, URL_OPTIONS)) return false;
+  for (const url of urls as unknown[]) if (!isURL(url as string, EVIDENCE_URL_OPTIONS)) return false;
   const cert = evidence.deviceCertNo;
   return absent(cert) || (isString(cert) && maxLength(cert, 64));
 }
@@ -66,11 +70,11 @@ export function isCertainlyValidWeighEvent(raw: Record<string, unknown>): boolea
   const r = raw;
   return (
     isString(r.eventId) &&
-    matches(r.eventId, EVENT_ID) &&
+    matches(r.eventId, EVENT_ID_PATTERN) &&
     isIn(r.source, WEIGHING_SOURCES) &&
     isString(r.stationId) &&
     length(r.stationId, 1, 32) &&
-    matches(r.stationId, STATION_PREFIX) &&
+    matches(r.stationId, STATION_ID_PREFIX) &&
     (absent(r.laneId) || (isString(r.laneId) && minLength(r.laneId, 1) && maxLength(r.laneId, 16))) &&
     isString(r.measuredAt) &&
     matches(r.measuredAt, ISO_DATE_TIME_WITH_OFFSET) &&

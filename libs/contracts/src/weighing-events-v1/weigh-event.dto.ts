@@ -35,16 +35,19 @@ const IsPlateColor = (): PropertyDecorator =>
     },
   });
 
+/** SPEC §3: 1-64 characters of A-Z a-z 0-9 . _ : - */
+export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** The station id starts with its 6-digit administrative division code (行政区划代码). */
+export const STATION_ID_PREFIX = /^\d{6}/;
+export const EVIDENCE_URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
 /** ISO 8601 date-time with an explicit offset (Z or ±hh:mm). */
 export const ISO_DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class EvidenceDto {
   @ArrayMaxSize(10)
   @IsArray()
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { each: true, message: 'each imageUrl must be an http or https URL' },
-  )
+  @IsUrl(EVIDENCE_URL_OPTIONS, { each: true, message: 'each imageUrl must be an http or https URL' })
   imageUrls!: string[];
 
   @IsOptional()
@@ -55,7 +58,7 @@ export class EvidenceDto {
 
 /** The weigh event v1 as it arrives on `weighing.events.v1` (SPEC §3), before normalisation. */
 export class WeighEventV1Dto {
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @Matches(EVENT_ID_PATTERN, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
   @IsString()
   eventId!: string;
 
@@ -64,7 +67,7 @@ export class WeighEventV1Dto {
 
   @Length(1, 32)
   @IsString()
-  @Matches(/^\d{6}/, { message: 'stationId must start with a 6-digit administrative division code' })
+  @Matches(STATION_ID_PREFIX, { message: 'stationId must start with a 6-digit administrative division code' })
   stationId!: string;
 
   @IsOptional()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TurnBackCache, CachedListing } from '@oc/cache';
 import type { GateDecisionQueryDto, GateDecisionResponse, GateSource } from '@oc/contracts';
-import { decideGate, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
+import { decideGate, listingExpiresAt, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
 import { bounded, GateReadStore } from '@oc/persistence';
 import type { GateDecisionPublisher } from '@oc/messaging';
 
@@ -69,7 +69,7 @@ export class GateDecisionService {
     const now = Date.now();
     const turnsBack = (l: CachedListing | null): boolean =>
       !!l &&
-      Date.parse(l.listedAt) + this.rules.listingValidityDays * 86_400_000 > now &&
+      listingExpiresAt(new Date(l.listedAt), this.rules).getTime() > now &&
       (l.status === 'PUBLISHED' || (l.status === 'LISTED' && !this.rules.turnBackRequiresPublication));
     const outcome = decideGate(
       {
