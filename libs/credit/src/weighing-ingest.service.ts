@@ -42,16 +42,17 @@ export class WeighingIngestService {
     const receivedAt = new Date();
     const valid: NewWeighing[] = [];
     const dead: DeadLetter[] = [];
+    const deadLetter = (message: KafkaMessage, code: string, details: DeadLetter['details']): DeadLetter => ({
+      message,
+      topic: batch.topic,
+      partition: batch.partition,
+      code,
+      details,
+    });
     for (const message of batch.messages) {
       const parsed = parseWeighEvent(message.value, receivedAt);
       if (!parsed.ok) {
-        dead.push({
-          message,
-          topic: batch.topic,
-          partition: batch.partition,
-          code: parsed.code,
-          details: parsed.details,
-        });
+        dead.push(deadLetter(message, parsed.code, parsed.details));
         continue;
       }
       try {
@@ -59,13 +60,9 @@ export class WeighingIngestService {
       } catch (error) {
         // Classification is a pure function of the message: whatever it throws is about this message,
         // which must not hold its partition.
-        dead.push({
-          message,
-          topic: batch.topic,
-          partition: batch.partition,
-          code: 'PROCESSING_FAILED',
-          details: [{ field: '(message)', message: (error as Error).message }],
-        });
+        dead.push(
+          deadLetter(message, 'PROCESSING_FAILED', [{ field: '(message)', message: (error as Error).message }]),
+        );
       }
     }
 
@@ -84,13 +81,9 @@ export class WeighingIngestService {
         } catch (single) {
           if (!isPoison(single)) throw single;
           const message = batch.messages.find((m) => m.offset === weighing.kafkaOffset)!;
-          dead.push({
-            message,
-            topic: batch.topic,
-            partition: batch.partition,
-            code: 'PROCESSING_FAILED',
-            details: [{ field: '(message)', message: (single as Error).message }],
-          });
+          dead.push(
+            deadLetter(message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
+          );
         }
       }
     }
