@@ -92,7 +92,7 @@ describe('Redis outage (test-owned redis-server): fallback, reconciliation, a re
         'officer-a',
       );
     const [listing] = await s.query<{ id: string }>(`SELECT id FROM listings WHERE vehicle_key = $1`, [`1:${plate}`]);
-    const repairs = new CreditRepairService(config, db, credit, audit, outbox, recount, workflow, queries);
+    const repairs = new CreditRepairService(config, db, credit, audit, recount, workflow, queries);
     const request = await repairs.request(
       {
         listingId: listing!.id,

@@ -36,6 +36,11 @@ export interface RecountOptions {
    * before the recount's own, in the one append at the end (the chain lock is held only from there).
    */
   leadingAudit?: AuditEntryInput[];
+  /**
+   * Listing events of that action (a publication, a repair), emitted before the recount's own in the
+   * vehicle's outbox rows; the vehicle's final cache entry rides on the last of them.
+   */
+  leadingEvents?: { listingId: string; type: ListingEventType; at: Date }[];
 }
 
 export interface RecountResult {
@@ -200,6 +205,10 @@ export class CreditRecountService {
       });
     };
 
+    for (const e of options.leadingEvents ?? []) {
+      const listing = after.get(e.listingId);
+      if (listing) event(e.type, listing, e.at);
+    }
     for (const v of facts.violations) {
       if (!options.newViolationIds?.has(v.id)) continue;
       plan.audit.push({
@@ -282,7 +291,7 @@ export class CreditRecountService {
       previous.state !== row.state ||
       previous.countInWindow !== row.countInWindow ||
       previous.activeListingId !== row.activeListingId;
-    if (stateChanged || changes.length > 0) {
+    if (stateChanged || changes.length > 0 || events.length > 0) {
       plan.states.push({
         row,
         events,

@@ -56,16 +56,6 @@ export interface CreditRepairRecord {
   opinion: string | null;
 }
 
-export interface VehicleStateRecord {
-  vehicleKey: string;
-  plate: string;
-  plateColor: number;
-  state: 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
-  countInWindow: number;
-  activeListingId: string | null;
-  version: number;
-}
-
 type Row = Record<string, unknown>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : (v as Date));
 const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -166,24 +156,6 @@ export class StaffWorkflowRepository {
        WHERE id = $1`,
       [listingId, publishedAt.toISOString(), endsAt.toISOString()],
     );
-  }
-
-  async findVehicleState(manager: EntityManager, vehicleKey: string): Promise<VehicleStateRecord | null> {
-    const [r] = (await manager.query(
-      `SELECT vehicle_key, plate, plate_color, state, count_in_window, active_listing_id, version
-       FROM vehicle_states WHERE vehicle_key = $1`,
-      [vehicleKey],
-    )) as Row[];
-    if (!r) return null;
-    return {
-      vehicleKey: r.vehicle_key as string,
-      plate: r.plate as string,
-      plateColor: Number(r.plate_color),
-      state: r.state as VehicleStateRecord['state'],
-      countInWindow: Number(r.count_in_window),
-      activeListingId: (r.active_listing_id as string | null) ?? null,
-      version: Number(r.version),
-    };
   }
 
   async findRepair(manager: EntityManager, id: string): Promise<CreditRepairRecord | null> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@oc/config';
-import { topics } from '@oc/contracts';
 import {
   addDays,
   assertTwoPersonRule,
@@ -10,10 +9,9 @@ import {
   DomainErrorCode,
   type DomainErrorDetail,
 } from '@oc/domain';
-import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
+import { AuditLogRepository, CreditRepository, DatabaseConnection } from '@oc/persistence';
 import { CreditRecountService } from '../../credit-recount.service';
 import { lockListing } from './listing-lock';
-import { cachedListing, listingEventMessage } from './listing-outbox';
 import {
   type CreditRepairRecord,
   type ListingRecord,
@@ -35,25 +33,20 @@ export interface CreditRepairRequest {
  * 信用修复 (SPEC §4.5): an OFFICER submits a request for an active listing; a REPAIR_REVIEWER who is not
  * the submitter approves it (→ listing REPAIRED, a fresh start for counting, turn-back off, posting
  * removed) or rejects it with an opinion. Each step is one transaction under the vehicle lock with
- * its audit entries; an approval also recounts the vehicle and writes the REPAIRED event with the
- * gate's cache entry to the outbox.
+ * its audit entries; an approval recounts the vehicle, which writes its state, the REPAIRED event and the
+ * gate's cache entry.
  */
 @Injectable()
 export class CreditRepairService {
-  private readonly listingTopic: string;
-
   constructor(
     private readonly config: AppConfig,
     private readonly db: DatabaseConnection,
     private readonly credit: CreditRepository,
     private readonly audit: AuditLogRepository,
-    private readonly outbox: OutboxRepository,
     private readonly recount: CreditRecountService,
     private readonly repository: StaffWorkflowRepository,
     private readonly queries: StaffQueryRepository,
-  ) {
-    this.listingTopic = topics(config.TOPIC_PREFIX).listingEvents;
-  }
+  ) {}
 
   async request(input: CreditRepairRequest, actor: string, now = new Date()): Promise<CreditRepairView> {
     if (input.commitment !== true) {
@@ -195,17 +188,8 @@ export class CreditRepairService {
           reason: `credit repair ${before.id} approved`,
         },
       ],
+      leadingEvents: [{ listingId: listing.id, type: 'REPAIRED', at: now }],
     });
-    const repaired = (await this.repository.findListing(m, listing.id))!;
-    const state = await this.repository.findVehicleState(m, listing.vehicleKey);
-    const active = state?.activeListingId ? await this.repository.findListing(m, state.activeListingId) : null;
-    await this.outbox.add(m, [
-      listingEventMessage(this.listingTopic, repaired, 'REPAIRED', now, {
-        vehicleKey: listing.vehicleKey,
-        version: state?.version ?? 1,
-        listing: active ? cachedListing(active) : null,
-      }),
-    ]);
     return decided;
   }
 

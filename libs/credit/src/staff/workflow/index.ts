@@ -1,4 +1,3 @@
-export * from './listing-outbox';
 export * from './violation-workflow.service';
 export * from './listing-publication.service';
 export * from './credit-repair.service';

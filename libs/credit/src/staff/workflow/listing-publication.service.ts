@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@oc/config';
-import { topics } from '@oc/contracts';
 import { addDays, assertTransition, assertTwoPersonRule } from '@oc/domain';
-import { AuditLogRepository, CreditRepository, DatabaseConnection, OutboxRepository } from '@oc/persistence';
+import { AuditLogRepository, CreditRepository, DatabaseConnection } from '@oc/persistence';
+import { CreditRecountService } from '../../credit-recount.service';
 import { lockListing } from './listing-lock';
-import { cachedListing, listingEventMessage } from './listing-outbox';
 import {
   type ListingRecord,
   type ListingView,
@@ -18,23 +17,20 @@ import {
  * 失信公示 with 法制审核 (SPEC §4.4): an OFFICER proposes, a LEGAL_REVIEWER who is not the proposer
  * approves (→ PUBLISHED, posted for PUBLICATION_DAYS) or rejects (stays LISTED, the proposal is
  * cleared; the audit log keeps it). Each decision is one transaction under the vehicle lock with its
- * audit entry; publication also writes the listing event and the gate's cache entry to the outbox.
+ * audit entry; publication goes through the recount, which writes the vehicle's state, the listing event
+ * and the gate's cache entry.
  */
 @Injectable()
 export class ListingPublicationService {
-  private readonly listingTopic: string;
-
   constructor(
     private readonly config: AppConfig,
     private readonly db: DatabaseConnection,
     private readonly credit: CreditRepository,
     private readonly audit: AuditLogRepository,
-    private readonly outbox: OutboxRepository,
+    private readonly recount: CreditRecountService,
     private readonly repository: StaffWorkflowRepository,
     private readonly queries: StaffQueryRepository,
-  ) {
-    this.listingTopic = topics(config.TOPIC_PREFIX).listingEvents;
-  }
+  ) {}
 
   async propose(
     listingId: string,
@@ -101,43 +97,26 @@ export class ListingPublicationService {
   ): Promise<ListingRecord> {
     const endsAt = addDays(now, this.config.PUBLICATION_DAYS);
     await this.repository.publish(m, before.id, now, endsAt);
-    const listing = (await this.repository.findListing(m, before.id))!;
-    // The vehicle's state follows its active listing; saving it bumps the cache version.
-    const state = await this.repository.findVehicleState(m, listing.vehicleKey);
-    const versions = await this.credit.saveStates(m, [
-      {
-        vehicleKey: listing.vehicleKey,
-        plate: listing.plate,
-        plateColor: listing.plateColor,
-        state: 'PUBLISHED',
-        countInWindow: state?.countInWindow ?? listing.violationCount,
-        activeListingId: listing.id,
-      },
-    ]);
-    await this.outbox.add(m, [
-      listingEventMessage(this.listingTopic, listing, 'PUBLISHED', now, {
-        vehicleKey: listing.vehicleKey,
-        version: versions.get(listing.vehicleKey)!,
-        listing: cachedListing(listing),
-      }),
-    ]);
-    await this.audit.append(m, [
-      {
-        at: now,
-        actor,
-        action: 'LISTING_PUBLISHED',
-        entityType: 'listing',
-        entityId: listing.id,
-        before: { status: before.status, proposal: before.proposal ? { ...before.proposal } : null },
-        after: {
-          status: listing.status,
-          publishedAt: now.toISOString(),
-          publicationEndsAt: endsAt.toISOString(),
+    // The recount derives the vehicle's state (PUBLISHED) and the gate's cache entry from the stored
+    // listing, as for every other change; the publication's event and audit entry lead its own.
+    await this.recount.recount(m, [before.vehicleKey], {
+      now,
+      actor,
+      leadingAudit: [
+        {
+          at: now,
+          actor,
+          action: 'LISTING_PUBLISHED',
+          entityType: 'listing',
+          entityId: before.id,
+          before: { status: before.status, proposal: before.proposal ? { ...before.proposal } : null },
+          after: { status: 'PUBLISHED', publishedAt: now.toISOString(), publicationEndsAt: endsAt.toISOString() },
+          reason: opinion,
         },
-        reason: opinion,
-      },
-    ]);
-    return listing;
+      ],
+      leadingEvents: [{ listingId: before.id, type: 'PUBLISHED', at: now }],
+    });
+    return (await this.repository.findListing(m, before.id))!;
   }
 
   private async reject(
