@@ -13,7 +13,10 @@ export interface Region {
 
 export const HUZHOU_TOTAL: Region = { code: '3305', name: '湖州市（全市）' };
 
-/** Huzhou city's own stations and its three counties; together they make up HUZHOU_TOTAL. */
+/**
+ * Huzhou city's own stations and its three counties. HUZHOU_TOTAL counts every 3305 station, so it also
+ * holds stations of the districts (e.g. 330502 吴兴区) that belong to none of these four.
+ */
 export const HUZHOU_REGIONS: readonly Region[] = [
   { code: '330500', name: '湖州市本级' },
   { code: '330521', name: '德清县' },
