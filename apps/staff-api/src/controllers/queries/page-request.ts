@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { DEFAULT_PAGE_SIZE, PageQueryDto } from '@oc/contracts';
+import { DEFAULT_PAGE_SIZE, PageQueryDto, VehicleRecordsQueryDto } from '@oc/contracts';
+import type { PlateColorCode } from '@oc/domain';
 import { ApiError } from '@oc/observability';
 import type { PageRequest } from '@oc/persistence';
 
@@ -16,4 +17,20 @@ export function period(from: string | undefined, to: string | undefined): { from
     ]);
   }
   return range;
+}
+
+/** The vehicle, station and period filters the weighings and violations lists share. */
+export function vehicleRecordsFilter(q: VehicleRecordsQueryDto): {
+  plate?: string;
+  plateColor?: PlateColorCode;
+  stationId?: string;
+  from?: Date;
+  to?: Date;
+} {
+  return {
+    plate: q.plate,
+    plateColor: q.plateColor as PlateColorCode | undefined,
+    stationId: q.stationId,
+    ...period(q.from, q.to),
+  };
 }

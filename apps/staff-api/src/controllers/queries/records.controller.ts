@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ViolationsQueryDto, WeighingsQueryDto } from '@oc/contracts';
-import type { PlateColorCode } from '@oc/domain';
 import { StaffQueryRepository, type Page, type ViolationView, type WeighingView } from '@oc/persistence';
-import { pageRequest, period } from './page-request';
+import { pageRequest, vehicleRecordsFilter } from './page-request';
 
 @ApiTags('staff: queries')
 @ApiBearerAuth()
@@ -15,31 +14,13 @@ export class RecordsController {
   @ApiOperation({ summary: 'Every stored weighing with its classification, newest first; [from, to) on measuredAt' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
   weighings(@Query() q: WeighingsQueryDto): Promise<Page<WeighingView>> {
-    return this.queries.findWeighings(
-      {
-        plate: q.plate,
-        plateColor: q.plateColor as PlateColorCode | undefined,
-        classification: q.classification,
-        stationId: q.stationId,
-        ...period(q.from, q.to),
-      },
-      pageRequest(q),
-    );
+    return this.queries.findWeighings({ ...vehicleRecordsFilter(q), classification: q.classification }, pageRequest(q));
   }
 
   @Get('violations')
   @ApiOperation({ summary: 'Violations, newest first; [from, to) on measuredAt' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
   violations(@Query() q: ViolationsQueryDto): Promise<Page<ViolationView>> {
-    return this.queries.findViolations(
-      {
-        plate: q.plate,
-        plateColor: q.plateColor as PlateColorCode | undefined,
-        status: q.status,
-        stationId: q.stationId,
-        ...period(q.from, q.to),
-      },
-      pageRequest(q),
-    );
+    return this.queries.findViolations({ ...vehicleRecordsFilter(q), status: q.status }, pageRequest(q));
   }
 }

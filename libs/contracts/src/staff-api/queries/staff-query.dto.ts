@@ -126,7 +126,7 @@ export class VehicleParamsDto {
 const STATION_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** The filters `/v1/weighings` and `/v1/violations` share: vehicle, station and period. */
-class VehicleRecordsQueryDto extends PeriodPageQueryDto {
+export class VehicleRecordsQueryDto extends PeriodPageQueryDto {
   @IsOptional()
   @Transform(toPlate)
   @IsPlate()
