@@ -1,12 +1,29 @@
-import { isPublicationOverdue, parseVehicleKey, publicationDueBy } from '@oc/domain';
+import {
+  isPublicationOverdue,
+  parseVehicleKey,
+  publicationDueBy,
+  type CreditRepairStatus as DomainCreditRepairStatus,
+  type ListingStatus as DomainListingStatus,
+  type ViolationStatus as DomainViolationStatus,
+} from '@oc/domain';
 import { iso } from './sql-filter';
 import type {
+  CreditRepairStatus,
   ListingStatus,
   ListingView,
   PublicationProposal,
   ViolationStatus,
   ViolationView,
 } from './staff-read-models';
+
+// The read models spell the statuses out (see staff-read-models.ts); they must stay the domain's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statusesMatchDomain: [
+  Same<ListingStatus, DomainListingStatus>,
+  Same<ViolationStatus, DomainViolationStatus>,
+  Same<CreditRepairStatus, DomainCreditRepairStatus>,
+] = [true, true, true];
+void statusesMatchDomain;
 
 /**
  * The violation columns every read selects (table alias v). The evidence stays on the weighing it came

@@ -1,5 +1,3 @@
-import type { CreditRepairStatus, ListingStatus, ViolationStatus } from '@oc/domain';
-
 /**
  * What the staff and public reads return (SPEC §6). Times are ISO 8601 strings (UTC, `Z` offset);
  * `violationCount` and `countInWindow` count acts (trips), not weighings.
@@ -29,7 +27,11 @@ export interface PageRequest {
   pageSize: number;
 }
 
-export type { CreditRepairStatus, ListingStatus, ViolationStatus };
+// Spelled out, not imported from libs/domain: the console (apps/staff-api/web) compiles this file with
+// its own tsconfig, without the @oc/* aliases. staff-mappers.ts checks that they equal the domain's.
+export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
+export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
+export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
 
 /** A publication proposal as stored on the listing (决定书文号, legal basis, optional party, who and when). */
