@@ -33,23 +33,24 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 
-// The e2e, browser and faults projects start the built apps from dist/: their own global setup (run only
-// when one of their tests is selected) refuses a dist/ built from other sources than the current ones.
-const builtApps = { ...shared, globalSetup: '<rootDir>/test/harness/dist-stamp.js' };
+// A project's global setup and teardown run only when one of its tests is selected (and once per call
+// when several projects name the same file): the unit tests need no service; the e2e, browser and
+// faults projects start the built apps, and their setup first refuses a dist/ built from other sources.
+const teardown = '<rootDir>/test/harness/global-teardown.ts';
+const withServices = { ...shared, globalSetup: '<rootDir>/test/harness/global-setup.ts', globalTeardown: teardown };
+const builtApps = { ...shared, globalSetup: '<rootDir>/test/harness/built-apps-setup.ts', globalTeardown: teardown };
 
 /**
  * Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps;
  * and two suites of e2e tests of their own: the browser tests and the fault suite.
  */
 module.exports = {
-  globalSetup: '<rootDir>/test/harness/global-setup.ts',
   // Integration and e2e tests wait for real services; each wait has its own, shorter deadline.
   testTimeout: 180000,
-  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
-      ...shared,
+      ...withServices,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       slowTestThreshold: 30,

@@ -1,8 +1,8 @@
 // Which sources dist/ was built from. `npm run build` ends with `node test/harness/dist-stamp.js write`,
 // which records a digest of every build input in dist/source-stamp.json. The e2e, browser and faults
-// projects start the built apps, and this file is their global setup (jest.config.js): it refuses a dist/
-// whose stamp does not match the sources, so that a test never passes against an older build. Plain
-// JavaScript because the build runs it with node, before anything is compiled.
+// projects start the built apps, and their global setup (built-apps-setup.ts) refuses a dist/ whose stamp
+// does not match the sources, so that a test never passes against an older build. Plain JavaScript
+// because the build runs it with node, before anything is compiled.
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -59,15 +59,7 @@ function staleDistReason() {
   return `dist/ is older than the sources: ${rebuild} (changed since the build: ${shown})`;
 }
 
-/** Global setup of the projects that start the built apps. */
-async function requireFreshDist() {
-  const reason = staleDistReason();
-  if (reason) throw new Error(reason);
-}
-
-module.exports = requireFreshDist;
-module.exports.writeStamp = writeStamp;
-module.exports.staleDistReason = staleDistReason;
+module.exports = { writeStamp, staleDistReason };
 
 if (require.main === module) {
   if (process.argv[2] !== 'write') {
