@@ -56,14 +56,14 @@ module.exports = {
       slowTestThreshold: 30,
     },
     { ...builtApps, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
-    // The console and the public page in Debian's Chromium (issue 8): test/browser/*.browser-spec.ts.
+    // The console and the public page in Debian's Chromium (docs/console.md): test/browser/*.browser-spec.ts.
     {
       ...builtApps,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       slowTestThreshold: 120,
     },
-    // Reliability under failure (issue 7): crashes, outages, hostile input. `npm run test:faults`.
+    // Reliability under failure (docs/reliability.md): crashes, outages, hostile input. `npm run test:faults`.
     {
       ...builtApps,
       displayName: 'faults',
