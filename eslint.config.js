@@ -1,4 +1,7 @@
-// Flat config: typescript-eslint's recommended rules for the TypeScript sources.
+// Flat config: typescript-eslint's recommended rules for the TypeScript sources; on the test files, no
+// focused or disabled tests (a `.only` runs one test and passes the rest unseen, a `.skip` or `xit`
+// never runs; jest reports neither as a failure).
+const jest = require('eslint-plugin-jest');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
@@ -8,6 +11,15 @@ module.exports = tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // The five jest projects' test files (jest.config.js).
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fault-spec.ts', '**/*.browser-spec.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
     },
   },
 );

@@ -33,32 +33,42 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 
+// A project's global setup and teardown run only when one of its tests is selected (and once per call
+// when several projects name the same file): the unit tests need no service; the e2e, browser and
+// faults projects start the built apps, and their setup first refuses a dist/ built from other sources.
+const teardown = '<rootDir>/test/harness/global-teardown.ts';
+const withServices = { ...shared, globalSetup: '<rootDir>/test/harness/global-setup.ts', globalTeardown: teardown };
+const builtApps = { ...shared, globalSetup: '<rootDir>/test/harness/built-apps-setup.ts', globalTeardown: teardown };
+
 /**
  * Three tiers (STYLE.md): unit beside the code, integration against real services, e2e through the apps;
  * and two suites of e2e tests of their own: the browser tests and the fault suite.
  */
 module.exports = {
-  globalSetup: '<rootDir>/test/harness/global-setup.ts',
   // Integration and e2e tests wait for real services; each wait has its own, shorter deadline.
   testTimeout: 180000,
-  globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
-      ...shared,
+      ...withServices,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       slowTestThreshold: 30,
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
-    // The console and the public page in Debian's Chromium (issue 8): test/browser/*.browser-spec.ts.
+    { ...builtApps, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // The console and the public page in Debian's Chromium (docs/console.md): test/browser/*.browser-spec.ts.
     {
-      ...shared,
+      ...builtApps,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       slowTestThreshold: 120,
     },
-    // Reliability under failure (issue 7): crashes, outages, hostile input. `npm run test:faults`.
-    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'], slowTestThreshold: 120 },
+    // Reliability under failure (docs/reliability.md): crashes, outages, hostile input. `npm run test:faults`.
+    {
+      ...builtApps,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      slowTestThreshold: 120,
+    },
   ],
 };

@@ -13,19 +13,16 @@ const HOW_TO_START = `Start them and run again:
 or point DATABASE_URL, REDIS_URL and KAFKA_BROKERS at running services; where a Docker engine runs,
 the tests start the missing ones with testcontainers.`;
 
-interface JestGlobalConfig {
-  selectProjects?: string[] | null;
-}
-
 /**
  * Finds Postgres, Redis and Kafka (environment, else the local defaults; else containers where a
  * Docker engine runs), then gives this run its own database, topic prefix and Redis key prefix.
  * A missing service fails the run loudly: integration tests never pass by skipping.
+ *
+ * Jest runs it only when a test of a project that needs services is selected (jest.config.js), so a unit
+ * run needs none; once per call, however many of those projects are selected.
  */
-export default async function globalSetup(globalConfig: JestGlobalConfig): Promise<void> {
-  const selected = globalConfig.selectProjects;
-  if (selected && selected.length > 0 && selected.every((p) => p === 'unit')) return;
-
+export default async function globalSetup(): Promise<void> {
+  if (runState.env) return;
   const base = loadConfig(process.env);
   let databaseUrl = base.DATABASE_URL;
   let redisUrl = base.REDIS_URL;

@@ -8,6 +8,7 @@ import { runState } from './run-state';
 export default async function globalTeardown(): Promise<void> {
   const env = runState.env;
   if (!env) return;
+  runState.env = undefined;
   const errors: string[] = [];
   await dropDatabase(env[RUN_ENV.databaseUrl]!).catch((e: Error) => errors.push(`database: ${e.message}`));
 
@@ -41,6 +42,6 @@ export default async function globalTeardown(): Promise<void> {
     await admin.disconnect().catch(() => undefined);
   }
 
-  for (const container of runState.containers) await container.stop().catch(() => undefined);
+  for (const container of runState.containers.splice(0)) await container.stop().catch(() => undefined);
   if (errors.length) process.stderr.write(`test teardown could not clean everything: ${errors.join('; ')}\n`);
 }
