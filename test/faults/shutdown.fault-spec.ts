@@ -17,6 +17,9 @@ import { assertIngestInvariants, committedOffsets, traffic } from './support/ing
  * it makes a shutdown that cannot finish by itself.
  */
 const BATCH = 300;
+// The forced exit comes 20 s after the signal (libs/observability/src/bootstrap.ts); the slack is for
+// a loaded machine, it only proves the process did not hang.
+const FORCED_EXIT_DEADLINE_MS = 20_000 + 30_000;
 
 interface LogLine {
   level?: number | string;
@@ -187,6 +190,49 @@ describe('faults: ingest shutdown with a batch in flight (SIGTERM finishes it; 2
     // redelivery in weighings; the invariants also count violations and audit entries).
     const again = await startIngest();
     await s.waitUntilConsumed(60000);
+    expect((await assertIngestInvariants(s, produced)).duplicateDeadLetters).toBe(0);
+    expect(await again.stop()).toBe(0);
+  });
+
+  it('SIGTERM while the batch cannot finish: the process exits by itself with 1 within the bound, the batch uncommitted and unstored', async () => {
+    const ingest = await startIngest();
+    const before = await committed0();
+    const lock = await holdWeighingsLock();
+    const { messages, firstOffset } = await produceBatch();
+    expect(firstOffset).toBe(before);
+    const pids = await eventually(
+      async () => {
+        const p = await waitingFor(lock.pid);
+        return p.length > 0 ? p : undefined;
+      },
+      { what: "ingest's batch to wait for the lock", timeoutMs: 30000 },
+    );
+
+    const exited = exitOf(ingest);
+    ingest.process.kill('SIGTERM');
+    try {
+      expect(await within(exited, FORCED_EXIT_DEADLINE_MS, 'ingest to force its exit')).toBe(1);
+      const lines = logLines(ingest);
+      expect(lines.map((l) => l.msg)).toContain('shutting down');
+      expect(lines.find((l) => l.msg === 'shutdown took longer than 20 s; exiting')).toMatchObject({ level: 'error' });
+      expect(lines.map((l) => l.msg)).not.toContain('stopped');
+      // Not committed while the process lived.
+      expect(await committed0()).toBe(before);
+    } finally {
+      await lock.release();
+    }
+    // The dead process's transaction cannot commit: its backend ends once it has the lock and finds
+    // the client gone.
+    await eventually(
+      async () => (await s.query(`SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)`, [pids])).length === 0,
+      { what: "the dead ingest's backends to end", timeoutMs: 30000 },
+    );
+    expect(await storedOf(messages)).toBe(0);
+    expect(await committed0()).toBe(before);
+
+    // Uncommitted, so redelivered: after a restart everything is stored once.
+    const again = await startIngest();
+    await s.waitUntilConsumed(90000);
     expect((await assertIngestInvariants(s, produced)).duplicateDeadLetters).toBe(0);
     expect(await again.stop()).toBe(0);
   });
