@@ -1,11 +1,12 @@
-import { IHeaders, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { ConfigResourceTypes, IHeaders, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { ensureTopics } from '@oc/messaging';
 import { violationEvent } from '@oc/simulation';
 import { Scenario } from '../harness/scenario';
+import { eventually } from '../harness/services';
 import { hostileCases, HostileCase, paddedEvent, readWholeTopic } from './support/kafka-hostile';
 
 /**
- * Issue 7, scenario 6: seeded fast-check hostile payloads interleaved with valid events. Every invalid
+ * Seeded fast-check hostile payloads interleaved with valid events. Every invalid
  * message ends in the DLQ with a reason naming a field, every valid one is stored, ingest stays up and
  * commits every offset.
  */
@@ -163,41 +164,74 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
   });
 });
 
-describe('faults: a message just under the broker limit, whose dead letter (original + headers) is over it', () => {
+describe('faults: dead letters at and over the DLQ topic limit (SPEC §3, docs/operations.md "Failure handling")', () => {
   let s: Scenario;
   let producer: Producer;
+  const now = new Date();
+  // The DLQ topic as ingest creates it: 2 MiB (libs/messaging/src/dead-letter.publisher.ts).
+  const DLQ_LIMIT_BYTES = 2 * 1024 * 1024;
+  // A letter refused even so keeps this prefix of its value (docs/operations.md).
+  const TRUNCATED_BYTES = 64 * 1024;
+
   beforeAll(async () => {
     s = await Scenario.create('hostilekafkaedge');
-    await ensureTopics(s.kafka, Object.values(s.topics), 6);
+    // Only the source topic is made here, accepting 4 MiB so that a message larger than the DLQ's own
+    // limit can exist at all; ingest creates every other topic, the DLQ included, as in production.
+    await ensureTopics(s.kafka, [s.topics.weighingEvents], 6, {
+      [s.topics.weighingEvents]: { 'max.message.bytes': String(4 * 1024 * 1024) },
+    });
     producer = s.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
     await producer.connect();
     await s.startIngest();
+    const admin = s.kafka.admin();
+    await admin.connect();
+    try {
+      const limit = await eventually(
+        async () => {
+          const { resources } = await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: [
+              { type: ConfigResourceTypes.TOPIC, name: s.topics.weighingEventsDlq, configNames: ['max.message.bytes'] },
+            ],
+          });
+          return resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue;
+        },
+        { what: 'ingest to create the DLQ topic', timeoutMs: 30000 },
+      );
+      // What the rest of this describe relies on: the DLQ topic has the product's limit, not the broker's.
+      expect(limit).toBe(String(DLQ_LIMIT_BYTES));
+    } finally {
+      await admin.disconnect();
+    }
   });
   afterAll(async () => {
     await producer?.disconnect().catch(() => undefined);
     await s?.close();
   });
 
-  // A message just under the broker's limit becomes a dead letter larger than that limit (six headers
-  // more): the DLQ topic accepts 2 MiB, and a letter refused all the same is truncated, never retried
-  // forever (libs/messaging/src/dead-letter.publisher.ts).
-  it('is dead-lettered (or otherwise disposed of) without stalling its partition', async () => {
-    const now = new Date();
-    // The broker's default message.max.bytes is 1,048,588 for the whole record batch.
-    const value = paddedEvent('hk-edge-0', 1_048_588 - 200, new Date(now.getTime() - DAY));
-    await producer.send({ topic: s.topics.weighingEvents, acks: -1, messages: [{ key: '9:edge', value }] });
+  /**
+   * Sends `value` and then a valid weighing to partition 0, waits until ingest committed both, and
+   * returns the dead letters of `value` and the offset it was written at.
+   */
+  async function deadLetterOf(id: string, value: Buffer): Promise<{ letters: KafkaMessage[]; offset: string }> {
+    const [sent] = await producer.send({
+      topic: s.topics.weighingEvents,
+      acks: -1,
+      messages: [{ key: '9:edge', value, partition: 0, headers: { 'x-test-id': id } }],
+    });
     const after = violationEvent({
-      eventId: 'hk-edge-after',
+      eventId: `${id}-after`,
       plate: '浙E79998',
       measuredAt: new Date(now.getTime() - DAY),
     });
     await producer.send({
       topic: s.topics.weighingEvents,
       acks: -1,
-      messages: [{ key: '9:edge', value: after.value }],
+      messages: [{ key: '9:edge', value: after.value, partition: 0, headers: { 'x-test-id': `${id}-after` } }],
     });
     try {
-      await s.waitUntilConsumed(45000);
+      // Every offset committed: the partition did not stall on the large one.
+      await s.waitUntilConsumed(60000);
     } catch (error) {
       const lines = s
         .ingest!.output()
@@ -214,7 +248,49 @@ describe('faults: a message just under the broker limit, whose dead letter (orig
       console.log(`ingest while stalled: ${lines.length} warnings; distinct:\n${[...new Set(lines)].join('\n')}`);
       throw error;
     }
-    const stored = await s.query(`SELECT 1 FROM weighings WHERE event_id = 'hk-edge-after'`);
-    expect(stored).toHaveLength(1);
+    // The valid weighing behind it is stored, not only skipped over.
+    expect(await s.query(`SELECT 1 FROM weighings WHERE event_id = $1`, [`${id}-after`])).toHaveLength(1);
+    const dlq = await readWholeTopic(s.kafka, s.topics.weighingEventsDlq);
+    expect(dlq.filter((m) => header(m.headers, 'x-test-id') === `${id}-after`)).toEqual([]);
+    return { letters: dlq.filter((m) => header(m.headers, 'x-test-id') === id), offset: sent!.baseOffset! };
+  }
+
+  /** The SPEC §3 reason headers of a letter of a too-large message at `offset` of partition 0. */
+  function expectReasonHeaders(letter: KafkaMessage, offset: string): void {
+    expect(header(letter.headers, 'error-code')).toBe('TOO_LARGE');
+    const details = JSON.parse(header(letter.headers, 'error-detail') ?? 'null') as { field: string }[];
+    expect(details.map((d) => d.field)).toEqual(['(message)']);
+    expect(header(letter.headers, 'original-topic')).toBe(s.topics.weighingEvents);
+    expect(header(letter.headers, 'original-partition')).toBe('0');
+    expect(header(letter.headers, 'original-offset')).toBe(offset);
+    const failedAt = Date.parse(header(letter.headers, 'failed-at') ?? '');
+    expect(failedAt).toBeGreaterThanOrEqual(now.getTime() - 60_000);
+    expect(letter.key?.toString()).toBe('9:edge');
+  }
+
+  // A message just under the broker's default limit (message.max.bytes 1,048,588 for the whole record
+  // batch) becomes a letter over that limit (six headers more); the DLQ topic's 2 MiB takes it whole.
+  it('dead-letters a message just under the broker limit unchanged, and its partition moves on', async () => {
+    const value = paddedEvent('hk-edge-1mb', 1_048_588 - 200, new Date(now.getTime() - DAY));
+    const { letters, offset } = await deadLetterOf('hk-edge-1mb', value);
+    expect(letters).toHaveLength(1);
+    const letter = letters[0]!;
+    expect(letter.value!.equals(value)).toBe(true);
+    expect(header(letter.headers, 'value-truncated-from')).toBeUndefined();
+    expectReasonHeaders(letter, offset);
+  });
+
+  // Too large even for the DLQ topic: the letter goes with the first 64 KiB of its value and
+  // `value-truncated-from` (the original size), never retried forever (docs/operations.md).
+  it('cuts a letter too large even for the DLQ topic to 64 KiB, says so, and its partition moves on', async () => {
+    const value = paddedEvent('hk-edge-3mb', 3 * 1024 * 1024, new Date(now.getTime() - DAY));
+    expect(value.length).toBeGreaterThan(DLQ_LIMIT_BYTES);
+    const { letters, offset } = await deadLetterOf('hk-edge-3mb', value);
+    expect(letters).toHaveLength(1);
+    const letter = letters[0]!;
+    expect(letter.value!.length).toBe(TRUNCATED_BYTES);
+    expect(letter.value!.equals(value.subarray(0, TRUNCATED_BYTES))).toBe(true);
+    expect(header(letter.headers, 'value-truncated-from')).toBe(String(value.length));
+    expectReasonHeaders(letter, offset);
   });
 });

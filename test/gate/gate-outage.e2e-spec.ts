@@ -43,13 +43,15 @@ describe('gate-api under Redis and Postgres outages (test-owned redis-server, a 
     return url.toString();
   };
 
+  /** `cargo: null` leaves the parameter out (the gate then assumes UNKNOWN, SPEC §4.6). */
   async function timedAsk(
     gate: RunningApp,
-    cargo = 'LADEN',
+    cargo: string | null = 'LADEN',
   ): Promise<{ body: { decision: string; reasons: string[]; source: string }; ms: number }> {
+    const cargoParam = cargo === null ? '' : `&cargo=${cargo}`;
     const started = performance.now();
     const res = await fetch(
-      `${gate.url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1&cargo=${cargo}`,
+      `${gate.url}/v1/gate/decision?plate=${encodeURIComponent(plate)}&plateColor=1${cargoParam}`,
       {
         headers: { authorization: `Bearer ${key}` },
         signal: AbortSignal.timeout(5000),
@@ -99,8 +101,18 @@ describe('gate-api under Redis and Postgres outages (test-owned redis-server, a 
         else expect(body).toMatchObject({ decision: 'TURN_BACK', reasons: ['FAIL_CLOSED'], source: 'fail-closed' });
         expect(ms).toBeLessThan(DEADLINE_MS + CLIENT_SLACK_MS);
       }
-      // An empty truck passes even when nothing can be checked.
-      expect((await timedAsk(gate, 'EMPTY')).body.decision).toBe('ALLOW');
+      // README (GATE_FAILURE_MODE): closed turns back every laden or unknown-cargo truck — unknown cargo
+      // counts as laden (SPEC §4.6), whether it is said or left out — and lets only an empty one pass.
+      for (const cargo of ['UNKNOWN', null]) {
+        const { body } = await timedAsk(gate, cargo);
+        if (mode === 'open') expect(body).toMatchObject({ decision: 'ALLOW', reasons: [], source: 'fail-open' });
+        else expect(body).toMatchObject({ decision: 'TURN_BACK', reasons: ['FAIL_CLOSED'], source: 'fail-closed' });
+      }
+      expect((await timedAsk(gate, 'EMPTY')).body).toMatchObject({
+        decision: 'ALLOW',
+        reasons: [],
+        source: `fail-${mode}`,
+      });
       expect(gate.process.exitCode).toBeNull();
 
       await pgProxy.restore();

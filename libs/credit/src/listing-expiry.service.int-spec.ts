@@ -112,6 +112,30 @@ describe('ListingExpiryService (real Postgres)', () => {
     expect(event.payload.cache).toMatchObject({ vehicleKey: '1:浙E60001', listing: null });
   });
 
+  // §4.4 and libs/domain (deriveCredit expires a listing when expiresAt <= now): the listing has ended
+  // at expires_at itself, not only after it; the gate agrees (it turns back only while expiresAt > now).
+  it('leaves a listing at expires_at − 1 ms and ends it at expires_at exactly', async () => {
+    // Ahead of the wall clock, so that the other tests' runs never find it due.
+    const listedAt = new Date('2031-03-01T02:00:00.123Z');
+    await listVehicle('浙E60003', listedAt);
+    const ds = await db.ready();
+    const [listing] = await ds.query(`SELECT id, expires_at FROM listings WHERE vehicle_key = '1:浙E60003'`);
+    const expiresAt = listing.expires_at as Date;
+    expect(expiresAt).toEqual(new Date(listedAt.getTime() + 365 * DAY));
+    const expiry = new ListingExpiryService(db, recount);
+    const status = async () =>
+      (await ds.query(`SELECT status, ended_at FROM listings WHERE id = $1`, [listing.id]))[0] as {
+        status: string;
+        ended_at: Date | null;
+      };
+
+    expect(await expiry.expireDue(new Date(expiresAt.getTime() - 1))).toBe(0);
+    expect(await status()).toEqual({ status: 'LISTED', ended_at: null });
+
+    expect(await expiry.expireDue(expiresAt)).toBe(1);
+    expect(await status()).toEqual({ status: 'EXPIRED', ended_at: expiresAt });
+  });
+
   it('leaves a listing that is not due yet', async () => {
     const listedAt = new Date(Date.now() - 10 * DAY);
     await listVehicle('浙E60002', listedAt);

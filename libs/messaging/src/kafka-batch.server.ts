@@ -80,7 +80,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, commitOffsetsIfNecessary, heartbeat, isRunning, isStale, resolveOffset } = payload;
     if (batch.messages.length === 0) return;
     const pattern = this.options.topics[batch.topic];
     const handler = pattern ? this.getHandlerByPattern(pattern) : null;
@@ -109,9 +109,18 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
     const last = batch.messages[batch.messages.length - 1]!.offset;
     resolveOffset(last);
-    await this.consumer!.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
+    const next = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
+    if (isRunning()) {
+      await this.consumer!.commitOffsets([next]);
+    } else {
+      // Stopping (close() lets the batch in hand finish): kafkajs's consumer.commitOffsets silently does
+      // nothing once disconnect() has begun, so the batch would be redelivered and its dead letters
+      // sent twice (docs/operations.md: shutdown finishes and commits the batch in hand). The payload's
+      // commit goes to the group directly, which is still joined until the batch returns.
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
+      });
+    }
     await heartbeat();
   }
 

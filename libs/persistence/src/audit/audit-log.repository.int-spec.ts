@@ -57,4 +57,30 @@ describe('AuditLogRepository (real Postgres)', () => {
       await admin.end();
     }
   });
+
+  // A deleted entry leaves every remaining entry intact: only the link breaks, so the verification must
+  // name the entry after the gap by its prevHash (docs/operations.md: it names the first altered entry).
+  it('names the entry after one deleted behind the application’s back', async () => {
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // The fourth and fifth entries: the gap falls on a page boundary of verify(3), so the link is
+      // also checked across pages. The entry changed by the previous test (the sixth) comes later.
+      const rows = (await admin.query(`SELECT seq FROM audit_log ORDER BY seq OFFSET 3 LIMIT 2`)).rows as {
+        seq: string;
+      }[];
+      const [deleted, next] = rows.map((r) => String(r.seq));
+      await admin.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await admin.query(`DELETE FROM audit_log WHERE seq = $1`, [deleted]);
+      await admin.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      expect(await admin.query(`SELECT 1 FROM audit_log WHERE seq = $1`, [deleted])).toMatchObject({ rowCount: 0 });
+      expect(await repo.verify(3)).toEqual({
+        ok: false,
+        entries: 3,
+        firstBroken: { seq: next, reason: 'prevHash does not match the previous entry' },
+      });
+    } finally {
+      await admin.end();
+    }
+  });
 });
