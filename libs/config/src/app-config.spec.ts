@@ -51,6 +51,7 @@ describe('loadConfig', () => {
     ['KAFKA_BROKERS', 'a b', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
     ['STAFF_JWT_SECRET', 'short', 'STAFF_JWT_SECRET must be at least 32 characters'],
+    ['KAFKA_GROUP_ID', '   ', 'KAFKA_GROUP_ID must not be empty'],
   ])('rejects %s=%s naming the variable and the rule', (key, value, message) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     try {

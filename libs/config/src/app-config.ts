@@ -49,7 +49,8 @@ export class AppConfig {
   KAFKA_BROKERS = 'localhost:9092';
 
   @IsString()
-  @MinLength(1, { message: 'KAFKA_GROUP_ID must not be empty' })
+  // Blank counts as empty: an empty value already means "unset" (the default), so only blanks reach here.
+  @Matches(/\S/, { message: 'KAFKA_GROUP_ID must not be empty' })
   KAFKA_GROUP_ID = 'overload-credit-ingest';
 
   @IsString()
