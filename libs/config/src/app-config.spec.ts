@@ -50,10 +50,20 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
   ],
   GATE_FAILURE_MODE: [['maybe', 'GATE_FAILURE_MODE must be open or closed']],
   GATE_DEADLINE_MS: [
-    ['0', `GATE_DEADLINE_MS ${int(1, 60000)}`],
+    [
+      '0',
+      `GATE_DEADLINE_MS ${int(1, 60000)}`,
+      'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=0)',
+    ],
     ['60001', `GATE_DEADLINE_MS ${int(1, 60000)}`],
+    // Under the default GATE_DB_TIMEOUT_MS (50) the fallback would outlive the deadline.
+    ['50', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=50)'],
   ],
-  GATE_DB_TIMEOUT_MS: [['0', `GATE_DB_TIMEOUT_MS ${int(1, 60000)}`]],
+  GATE_DB_TIMEOUT_MS: [
+    ['0', `GATE_DB_TIMEOUT_MS ${int(1, 60000)}`],
+    ['100', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=100, GATE_DEADLINE_MS=100)'],
+    ['101', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=101, GATE_DEADLINE_MS=100)'],
+  ],
   KAFKA_TOPIC_PARTITIONS: [
     ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
     ['1001', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
@@ -134,6 +144,19 @@ describe('loadConfig', () => {
       exit.mockRestore();
       stderr.mockRestore();
     }
+  });
+
+  it('accepts a GATE_DB_TIMEOUT_MS just under GATE_DEADLINE_MS', () => {
+    expect(loadConfig({ GATE_DEADLINE_MS: '200', GATE_DB_TIMEOUT_MS: '199' })).toMatchObject({
+      GATE_DEADLINE_MS: 200,
+      GATE_DB_TIMEOUT_MS: 199,
+    });
+  });
+
+  it('compares GATE_DB_TIMEOUT_MS with GATE_DEADLINE_MS only when both are integers', () => {
+    expect(problemsFor({ GATE_DEADLINE_MS: 'soon', GATE_DB_TIMEOUT_MS: '200' })).toEqual([
+      `GATE_DEADLINE_MS ${int(1, 60000)}`,
+    ]);
   });
 
   it('reports every bad variable at once', () => {
