@@ -123,10 +123,10 @@ function placeScenario(
   for (const p of placements) {
     const from = anchorOf(p.anchor);
     if (p.kind === 'journey') times.push(from + p.minutes * MIN);
+    else if (p.kind === 'daysLater') times.push(from + p.days * DAY + p.minutes * MIN);
     else if (p.kind === 'mergeEdge') times.push(from + mergeMs + p.jitter);
     else if (p.kind === 'windowEdge') times.push(from + windowMs + p.jitter);
-    else if (p.kind === 'expiryEdge') times.push(listedAtOf(p.anchor) + validityMs + p.jitter);
-    else times.push(from + p.days * DAY + p.minutes * MIN);
+    else times.push(listedAtOf(p.anchor) + validityMs + p.jitter);
   }
   const endings = endingPlacements.map((p, i): ListingEnding => {
     let atMs: number;

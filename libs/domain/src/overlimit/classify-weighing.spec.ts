@@ -125,7 +125,10 @@ describe('classifyWeighing (§4.2)', () => {
         fc.constantFrom(PLATE, UNKNOWN_PLATE),
         fc.constantFrom(undefined, null, '', '  ', 'ZJ2025-001'),
         // Over the limit by anything, or exactly on an edge: the limit ± 1 kg, the top of the band, 1 kg past it.
-        fc.oneof(fc.integer({ min: -3000, max: 70_000 }), fc.constantFrom(-1, 0, 1, 'band', 'band + 1')),
+        fc.oneof(
+          fc.integer({ min: -3000, max: 70_000 }),
+          fc.constantFrom(-1, 0, 1, 'band' as const, 'band + 1' as const),
+        ),
         (axles, combination, singleDriveAxle, warningBandKg, plate, permitNo, over) => {
           const limitKg = documentedLimitKg(axles, combination, singleDriveAxle);
           const delta = over === 'band' ? warningBandKg : over === 'band + 1' ? warningBandKg + 1 : over;
