@@ -1,9 +1,85 @@
-import { ConfigError, loadConfig } from './app-config';
+import { getMetadataStorage } from 'class-validator';
+import { AppConfig, CONFIG_KEYS, ConfigError, loadConfig, loadConfigOrExit, type ConfigKey } from './app-config';
+
+const int = (min: number, max?: number) =>
+  max === undefined ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
+
+/**
+ * For every variable AppConfig declares: bad values and the whole problem each must give, naming the
+ * variable and its rule. A Record over ConfigKey, so a new variable without a row does not compile, and
+ * the metadata test below fails if a declared rule has no row.
+ */
+const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoReported: string[]][]> = {
+  KAFKA_BROKERS: [
+    ['a b', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
+    ['localhost', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
+    ['a:1,,b:2', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
+  ],
+  KAFKA_GROUP_ID: [['   ', 'KAFKA_GROUP_ID must not be empty']],
+  TOPIC_PREFIX: [['tests/', 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"']],
+  DATABASE_URL: [['mysql://x', 'DATABASE_URL must be a postgres:// URL']],
+  REDIS_URL: [['http://127.0.0.1:6379', 'REDIS_URL must be a redis:// URL']],
+  REDIS_KEY_PREFIX: [['oc key', 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"']],
+  GATE_PORT: [
+    ['0', `GATE_PORT ${int(1, 65535)}`],
+    ['65536', `GATE_PORT ${int(1, 65535)}`],
+    ['30o1', `GATE_PORT ${int(1, 65535)}`],
+  ],
+  STAFF_PORT: [['70000', `STAFF_PORT ${int(1, 65535)}`]],
+  INGEST_PORT: [['-1', `INGEST_PORT ${int(1, 65535)}`]],
+  STAFF_JWT_SECRET: [['x'.repeat(31), 'STAFF_JWT_SECRET must be at least 32 characters']],
+  STAFF_JWT_PUBLIC_KEY: [['ssh-rsa AAAA', 'STAFF_JWT_PUBLIC_KEY must be a PEM public key']],
+  LISTING_THRESHOLD: [
+    ['0', `LISTING_THRESHOLD ${int(1)}`],
+    ['2.5', `LISTING_THRESHOLD ${int(1)}`],
+    ['three', `LISTING_THRESHOLD ${int(1)}`],
+  ],
+  COUNT_WINDOW_DAYS: [['0', `COUNT_WINDOW_DAYS ${int(1)}`]],
+  WARNING_BAND_KG: [
+    ['-1', `WARNING_BAND_KG ${int(0)}`],
+    ['1e3', `WARNING_BAND_KG ${int(0)}`],
+  ],
+  TRIP_MERGE_MINUTES: [['-1', `TRIP_MERGE_MINUTES ${int(0)}`]],
+  LISTING_VALIDITY_DAYS: [['0', `LISTING_VALIDITY_DAYS ${int(1)}`]],
+  PUBLICATION_DAYS: [['0', `PUBLICATION_DAYS ${int(1)}`]],
+  PUBLICATION_DEADLINE_WORKING_DAYS: [['0', `PUBLICATION_DEADLINE_WORKING_DAYS ${int(1)}`]],
+  REPAIR_MIN_DAYS: [['-1', `REPAIR_MIN_DAYS ${int(0)}`]],
+  TURN_BACK_REQUIRES_PUBLICATION: [
+    ['yes', 'TURN_BACK_REQUIRES_PUBLICATION must be true or false'],
+    ['TRUE', 'TURN_BACK_REQUIRES_PUBLICATION must be true or false'],
+  ],
+  GATE_FAILURE_MODE: [['maybe', 'GATE_FAILURE_MODE must be open or closed']],
+  GATE_DEADLINE_MS: [
+    [
+      '0',
+      `GATE_DEADLINE_MS ${int(1, 60000)}`,
+      'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=0)',
+    ],
+    ['60001', `GATE_DEADLINE_MS ${int(1, 60000)}`],
+    // Under the default GATE_DB_TIMEOUT_MS (50) the fallback would outlive the deadline.
+    ['50', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=50)'],
+  ],
+  GATE_DB_TIMEOUT_MS: [
+    ['0', `GATE_DB_TIMEOUT_MS ${int(1, 60000)}`],
+    ['100', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=100, GATE_DEADLINE_MS=100)'],
+    ['101', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=101, GATE_DEADLINE_MS=100)'],
+  ],
+  KAFKA_TOPIC_PARTITIONS: [
+    ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
+    ['1001', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
+  ],
+  LOG_LEVEL: [['loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']],
+};
+
+const BAD_CASES = (Object.entries(BAD_VALUES) as [ConfigKey, [string, ...string[]][]][]).flatMap(([key, rows]) =>
+  rows.map(([value, ...problems]) => [key, value, problems] as const),
+);
 
 describe('loadConfig', () => {
   it('gives the SPEC §7 defaults for an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({
+    // Every variable (toEqual: a new default not listed here fails); the JWT keys have none.
+    expect(c).toEqual({
       KAFKA_BROKERS: 'localhost:9092',
       KAFKA_GROUP_ID: 'overload-credit-ingest',
       TOPIC_PREFIX: '',
@@ -12,6 +88,7 @@ describe('loadConfig', () => {
       REDIS_KEY_PREFIX: 'oc:',
       GATE_PORT: 3001,
       STAFF_PORT: 3002,
+      INGEST_PORT: 3003,
       LISTING_THRESHOLD: 3,
       COUNT_WINDOW_DAYS: 365,
       WARNING_BAND_KG: 1000,
@@ -40,24 +117,46 @@ describe('loadConfig', () => {
     expect(c.GATE_FAILURE_MODE).toBe('closed');
   });
 
-  it.each([
-    ['LISTING_THRESHOLD', 'zero', 'LISTING_THRESHOLD must be an integer >= 1'],
-    ['LISTING_THRESHOLD', '0', 'LISTING_THRESHOLD must be an integer >= 1'],
-    ['LISTING_THRESHOLD', '2.5', 'LISTING_THRESHOLD must be an integer >= 1'],
-    ['GATE_PORT', '70000', 'GATE_PORT must be an integer from 1 to 65535'],
-    ['GATE_FAILURE_MODE', 'maybe', 'GATE_FAILURE_MODE must be open or closed'],
-    ['TURN_BACK_REQUIRES_PUBLICATION', 'yes', 'TURN_BACK_REQUIRES_PUBLICATION must be true or false'],
-    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must be a postgres:// URL'],
-    ['KAFKA_BROKERS', 'a b', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
-    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of'],
-    ['STAFF_JWT_SECRET', 'short', 'STAFF_JWT_SECRET must be at least 32 characters'],
-  ])('rejects %s=%s naming the variable and the rule', (key, value, message) => {
-    expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
+  it('every variable AppConfig declares a rule for is read from the environment and has a bad-value row', () => {
+    const declared = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(AppConfig, '', true, false)
+        .map((m) => m.propertyName),
+    );
+    for (const key of Object.keys(new AppConfig())) declared.add(key);
+    expect([...declared].sort()).toEqual([...CONFIG_KEYS].sort());
+    expect(Object.keys(BAD_VALUES).sort()).toEqual([...CONFIG_KEYS].sort());
+    expect(Object.values(BAD_VALUES).every((rows) => rows.length > 0)).toBe(true);
+  });
+
+  it.each(BAD_CASES)('%s=%j stops the process with %j', (key, value, problems) => {
+    expect(problemsFor({ [key]: value })).toEqual(problems);
+    const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`process.exit(${String(code)})`);
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      loadConfig({ [key]: value });
-    } catch (e) {
-      expect((e as ConfigError).problems.join('\n')).toContain(message);
+      expect(() => loadConfigOrExit({ [key]: value })).toThrow('process.exit(78)');
+      expect(stderr.mock.calls.map(([text]) => String(text)).join('')).toBe(
+        `Invalid configuration:\n${problems.map((p) => `  - ${p}\n`).join('')}`,
+      );
+    } finally {
+      exit.mockRestore();
+      stderr.mockRestore();
     }
+  });
+
+  it('accepts a GATE_DB_TIMEOUT_MS just under GATE_DEADLINE_MS', () => {
+    expect(loadConfig({ GATE_DEADLINE_MS: '200', GATE_DB_TIMEOUT_MS: '199' })).toMatchObject({
+      GATE_DEADLINE_MS: 200,
+      GATE_DB_TIMEOUT_MS: 199,
+    });
+  });
+
+  it('compares GATE_DB_TIMEOUT_MS with GATE_DEADLINE_MS only when both are integers', () => {
+    expect(problemsFor({ GATE_DEADLINE_MS: 'soon', GATE_DB_TIMEOUT_MS: '200' })).toEqual([
+      `GATE_DEADLINE_MS ${int(1, 60000)}`,
+    ]);
   });
 
   it('reports every bad variable at once', () => {
@@ -69,3 +168,13 @@ describe('loadConfig', () => {
     }
   });
 });
+
+function problemsFor(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}

@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -36,6 +37,22 @@ const apply =
   (target, key) =>
     decorators.forEach((d) => d(target, key));
 const Int = (min: number, max?: number): PropertyDecorator => apply(...int(min, max));
+/** `property < other`, checked only when both are integers (otherwise their own rules report them). */
+const LessThanProperty = (other: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'lessThanProperty',
+    constraints: [other],
+    validator: {
+      validate: (value: unknown, args) => {
+        const limit = (args?.object as Record<string, unknown>)[other];
+        return !Number.isInteger(value) || !Number.isInteger(limit) || (value as number) < (limit as number);
+      },
+      defaultMessage: (args) => {
+        const limit = (args?.object as Record<string, unknown>)[other];
+        return `${args?.property} must be less than ${other} (${args?.property}=${String(args?.value)}, ${other}=${String(limit)})`;
+      },
+    },
+  });
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
 
@@ -49,7 +66,8 @@ export class AppConfig {
   KAFKA_BROKERS = 'localhost:9092';
 
   @IsString()
-  @MinLength(1, { message: 'KAFKA_GROUP_ID must not be empty' })
+  // Blank counts as empty: an empty value already means "unset" (the default), so only blanks reach here.
+  @Matches(/\S/, { message: 'KAFKA_GROUP_ID must not be empty' })
   KAFKA_GROUP_ID = 'overload-credit-ingest';
 
   @IsString()
@@ -99,7 +117,10 @@ export class AppConfig {
   GATE_FAILURE_MODE: 'open' | 'closed' = 'open';
 
   @Int(1, 60000) GATE_DEADLINE_MS = 100;
-  @Int(1, 60000) GATE_DB_TIMEOUT_MS = 50;
+  /** The Postgres fallback runs inside the gate's deadline (after Redis), so it must end before it. */
+  @Int(1, 60000)
+  @LessThanProperty('GATE_DEADLINE_MS')
+  GATE_DB_TIMEOUT_MS = 50;
   @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

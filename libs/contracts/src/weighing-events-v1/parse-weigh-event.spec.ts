@@ -60,7 +60,16 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['measuredAt', { measuredAt: '2026-11-26T10:00:00' }, 'measuredAt must be an ISO 8601 date-time with an offset'],
     ['measuredAt', { measuredAt: '2026-11-26T10:05:01Z' }, 'more than 5 minutes after receipt'],
     ['measuredAt', { measuredAt: '2026-13-45T10:00:00Z' }, 'not a real date-time'],
-    ['plate', { plate: 'AB12345' }, ''],
+    ['plate', { plate: 'AB12345' }, '"A" is not a province abbreviation (京津沪'],
+    ['plate', { plate: '浙112345' }, 'the second character must be a letter'],
+    ['plate', { plate: '浙E1234挂5' }, 'only letters and digits may follow the issuing-authority letter'],
+    ['plate', { plate: '浙E123挂' }, 'a trailer plate has exactly 4 letters/digits before 挂'],
+    [
+      'plate',
+      { plate: '浙E1234' },
+      'expected 5 letters/digits (6 for new-energy) after the issuing-authority letter, got 4',
+    ],
+    ['plate', { plate: ' · ' }, 'plate is empty'],
     ['plate', { plate: 12345 }, 'plate must be a string'],
     ['plateColor', { plateColor: 'PURPLE' }, 'plateColor must be one of the codes'],
     ['plateColor', { plateColor: 9 }, 'plateColor must be one of the codes'],
@@ -83,7 +92,9 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['singleDriveAxle', { axles: 5, singleDriveAxle: true }, 'singleDriveAxle applies only'],
     ['combination', { combination: 'yes' }, 'combination must be a boolean'],
     ['unknownField', { unknownField: 1 }, 'should not exist'],
-  ])('rejects a bad %s with the field and the reason', (field, patch, message) => {
+  ])('rejects a bad %s (%j) with the field and the reason', (field, patch, message) => {
+    // Every row names its reason: an empty expectation would match any message.
+    expect(message.length).toBeGreaterThan(10);
     const r = parse({ ...valid, ...patch });
     expect(r.ok).toBe(false);
     if (r.ok) return;
