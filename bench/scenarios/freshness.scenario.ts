@@ -1,7 +1,7 @@
 import { Partitioners } from 'kafkajs';
 import { violationEvent } from '@oc/simulation';
 import { BenchContext } from '../lib/context';
-import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
+import { CpuAccount } from '../lib/cpu-accounting';
 import { committed, topicEnd } from '../lib/kafka';
 import { sleep } from '../lib/log';
 import {
@@ -160,7 +160,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       })().catch(() => undefined);
     }, 1000);
 
-    const account = cpuAccounting();
+    const account = ctx.cpuAccounting();
     const probes: Probe[] = [];
     const inFlight = { n: 0, requests: 0, errors: 0 };
     const watchers: Promise<void>[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { limitKgFor } from '@oc/domain';
 import { seededRandom } from '@oc/simulation';
 import { BenchContext } from '../lib/context';
-import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
+import { CpuAccount } from '../lib/cpu-accounting';
 import { mb, round } from '../lib/log';
 import {
   cpuSecondsOf,
@@ -53,7 +53,7 @@ export interface GateResult {
     decisions: Record<string, number>;
     peakRssMB: number | null;
     cpuS: number | null;
-    /** Machine CPU during the full-speed run (load generator separated out of "other"). */
+    /** Machine CPU during the full-speed run (load generator separated out of "bench"). */
     cpu: CpuAccount;
     exit: number | string;
     log: LogProblems & { file: string };
@@ -143,13 +143,16 @@ async function decisionCounts(url: string): Promise<Record<string, number>> {
 const minus = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]));
 
-/** Moves the load generator's own CPU (it reports it) out of "other". */
+/** Moves the load generator's own CPU (it reports it) out of the harness's share ("bench"). */
 function withGenerator(account: CpuAccount, result: LoadResult): CpuAccount {
   const generator = result.generatorCpuS ?? 0;
   return {
     ...account,
-    byRole: { ...account.byRole, loadGenerator: generator },
-    otherS: round(Math.max(0, account.otherS - generator), 2),
+    byRole: {
+      ...account.byRole,
+      loadGenerator: generator,
+      bench: round(Math.max(0, (account.byRole.bench ?? 0) - generator), 2),
+    },
   };
 }
 
@@ -226,7 +229,7 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   await load(ctx, world, spec('gate-warmup', params.warmupS));
   const before = await decisionCounts(url);
   const cpuBefore = cpuSecondsOf(gate.pid) ?? 0;
-  const account = cpuAccounting();
+  const account = ctx.cpuAccounting();
   const max = await load(ctx, world, spec('gate-max', params.durationS));
   const cpu = withGenerator(account.stop({ gateApi: gate.pid }), max);
   const cpuS = round((cpuSecondsOf(gate.pid) ?? 0) - cpuBefore, 2);
@@ -256,7 +259,7 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
     url: bareUrl,
   });
   await load(ctx, world, bareSpec('bare-warmup', params.warmupS));
-  const bareAccount = cpuAccounting();
+  const bareAccount = ctx.cpuAccounting();
   const bareMax = await load(ctx, world, bareSpec('bare-max', params.durationS));
   const bareCpu = withGenerator(bareAccount.stop({ bareFastify: bare.pid }), bareMax);
   log(`bare Fastify: ${bareMax.requestsPerS} requests/s, p99 ${bareMax.latencyMs.p99} ms`);

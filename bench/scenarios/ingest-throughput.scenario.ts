@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BenchContext } from '../lib/context';
-import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
+import { CpuAccount } from '../lib/cpu-accounting';
 import {
   ConsumptionTiming,
   produceTraffic,
@@ -233,7 +233,7 @@ async function runProduct(
       logFile: ctx.logFile('ingest'),
     }),
   );
-  const account = cpuAccounting();
+  const account = ctx.cpuAccounting();
   const rss = sampleRss(p.pid);
   let readyAt: number | null = null;
   const readiness = setInterval(() => {
@@ -309,7 +309,7 @@ async function runNaive(
       logFile: ctx.logFile('naive-ingest'),
     }),
   );
-  const account = cpuAccounting();
+  const account = ctx.cpuAccounting();
   const timing = await watchConsumption({
     admin,
     groupId,
