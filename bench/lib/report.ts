@@ -42,3 +42,7 @@ export function cpuCell(account: CpuAccount | undefined): string {
     `${num(account.elapsedS * account.cores, 1)}`
   );
 }
+
+/** " (dirty)" after a figure measured while outside work took a share of the machine (cpu-accounting.ts). */
+export const dirtyMark = (...accounts: (CpuAccount | undefined)[]): string =>
+  accounts.some((a) => a?.dirty) ? ' (dirty)' : '';
