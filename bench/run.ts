@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { BenchContext } from './lib/context';
 import { errorMessage, logger, round } from './lib/log';
 import { codeVersion, describeMachine, loadAverage, ROOT } from './lib/machine';
-import { Check, failedChecks } from './lib/checks';
+import { failedChecks } from './lib/checks';
 import { CpuAccount, DIRTY_SHARE } from './lib/cpu-accounting';
 import { cpuCell, dirtyMark, metCell, num, pct, table, Target, times } from './lib/report';
 import { createKafkaClient, servicesFromEnv } from './lib/world';
@@ -172,7 +172,7 @@ function targets(r: Results): Target[] {
   t.push(
     {
       scenario: 'gate',
-      target: 'gate ≥ 10,000 requests/s',
+      target: 'gate ≥ 10,000 requests/s (2xx answers)',
       measured: g ? `${num(g.gate.max.requestsPerS)} requests/s${dirtyMark(g.gate.cpu)}` : '—',
       met: g ? g.gate.max.requestsPerS >= 10_000 : null,
     },
@@ -180,7 +180,7 @@ function targets(r: Results): Target[] {
       scenario: 'gate',
       target: `gate p99 ≤ 5 ms at ${num(parameters.gate.fixedRate)} requests/s (paced)`,
       measured: g
-        ? `${num(g.gate.paced.latencyMs.p99, 2)} ms at ${num(g.gate.paced.requestsPerS)}/s paced; ` +
+        ? `${num(g.gate.paced.latencyMs.p99, 2)} ms at ${num(g.gate.paced.requestsPerS)}/s paced${dirtyMark(g.gate.pacedCpu)}; ` +
           `autocannon overallRate: ${num(g.gate.fixedRate.latencyMs.p99, 2)} ms`
         : '—',
       met: g && g.gate.paced.latencyMs.p99 !== null ? g.gate.paced.latencyMs.p99 <= 5 : null,
@@ -189,8 +189,9 @@ function targets(r: Results): Target[] {
       scenario: 'gate',
       target: 'gate ≥ 60 % of bare Fastify',
       measured: g
-        ? `${pct(g.ratios.gateToBareFastify)} (bare ${num(g.bareFastify.max.requestsPerS)} requests/s)` +
-          dirtyMark(g.gate.cpu, g.bareFastify.cpu)
+        ? `${pct(g.ratios.gateToBareFastify)} (bare ${g.bareFastify.max.map((b) => num(b.requestsPerS)).join(' and ')} ` +
+          `requests/s before and after: ${g.ratios.gateToBareFastifyEach.map(pct).join(', ')})` +
+          dirtyMark(g.gate.cpu, ...g.bareFastify.cpu)
         : '—',
       met: g && g.ratios.gateToBareFastify !== null ? g.ratios.gateToBareFastify >= 0.6 : null,
     },
@@ -208,7 +209,7 @@ function targets(r: Results): Target[] {
   t.push({
     scenario: 'rebuild',
     target: 'cache:rebuild of 1,000,000 listings ≤ 30 s',
-    measured: b ? `${num(b.seconds, 1)} s for ${num(b.parameters.listings)} listings` : '—',
+    measured: b ? `${num(b.seconds, 1)} s for ${num(b.parameters.listings)} listings${dirtyMark(b.cpu)}` : '—',
     met: b && b.keysMatch ? (b.parameters.listings >= 1_000_000 ? b.seconds <= 30 : null) : null,
   });
   return t;
@@ -236,23 +237,28 @@ function runRows(r: Results): string[][] {
   }
   const g = r.gate;
   if (g) {
+    const [b1, b2] = g.bareFastify.max;
+    const [bc1, bc2] = g.bareFastify.cpu;
+    row('gate', 'bare Fastify full speed 1', `${num(b1!.requestsPerS)} requests/s`, bc1);
     row('gate', 'gate-api full speed', `${num(g.gate.max.requestsPerS)} requests/s`, g.gate.cpu);
-    row('gate', 'bare Fastify full speed', `${num(g.bareFastify.max.requestsPerS)} requests/s`, g.bareFastify.cpu);
+    row('gate', 'bare Fastify full speed 2', `${num(b2!.requestsPerS)} requests/s`, bc2);
+    row(
+      'gate',
+      `gate-api at ${num(g.gate.paced.overallRate)}/s, paced`,
+      `p99 ${num(g.gate.paced.latencyMs.p99, 2)} ms`,
+      g.gate.pacedCpu,
+    );
   }
   const f = r.freshness;
   if (f) row('freshness', 'probing', `p99 ${num(f.latencyMs.p99)} ms`, f.cpu);
+  const b = r.rebuild;
+  if (b) row('rebuild', 'cache:rebuild', `${num(b.seconds, 1)} s`, b.cpu);
   return rows;
 }
 
-/** The checks a scenario's result carries (the ingest scenario's, so far). */
-const checksOf = (r: Results, scenario: Scenario): Check[] => {
-  const result = r[scenario];
-  return result && 'checks' in result ? result.checks : [];
-};
-
 function checkRows(r: Results): string[][] {
   return SCENARIOS.flatMap((scenario) =>
-    checksOf(r, scenario).map((c) => [scenario, c.name, c.expected, c.actual, c.ok ? 'holds' : '**FAILED**']),
+    (r[scenario]?.checks ?? []).map((c) => [scenario, c.name, c.expected, c.actual, c.ok ? 'holds' : '**FAILED**']),
   );
 }
 
@@ -370,10 +376,11 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
   if (g) {
     const m = g.gate.max;
     const fr = g.gate.fixedRate;
+    const [b1, b2] = g.bareFastify.max;
     rows.push(
       [
         'gate',
-        `gate-api requests/s (${g.parameters.connections} connections, ${g.parameters.durationS} s)`,
+        `gate-api requests/s, 2xx answers (${g.parameters.connections} connections, ${g.parameters.durationS} s)`,
         num(m.requestsPerS),
       ],
       [
@@ -401,16 +408,24 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       ],
       [
         'gate',
-        'bare Fastify requests/s; p99',
-        `${num(g.bareFastify.max.requestsPerS)}; ${num(g.bareFastify.max.latencyMs.p99, 2)} ms`,
+        'bare Fastify requests/s, before and after gate-api; p99',
+        `${num(b1?.requestsPerS)}, ${num(b2?.requestsPerS)}; ${num(b1?.latencyMs.p99, 2)}, ${num(b2?.latencyMs.p99, 2)} ms`,
       ],
       [
         'gate',
         `bare Fastify p50 / p99 / p99.9 at ${num(g.bareFastify.paced.overallRate)} requests/s, paced`,
         `${num(g.bareFastify.paced.latencyMs.p50, 2)} / ${num(g.bareFastify.paced.latencyMs.p99, 2)} / ${num(g.bareFastify.paced.latencyMs.p999, 2)} ms`,
       ],
-      ['gate', 'gate / bare Fastify', pct(g.ratios.gateToBareFastify)],
-      ['gate', 'non-2xx / errors (full speed)', `${num(m.non2xx)} / ${num(m.errors)}`],
+      [
+        'gate',
+        'gate / bare Fastify: mean of the two bare runs (each)',
+        `${pct(g.ratios.gateToBareFastify)} (${g.ratios.gateToBareFastifyEach.map(pct).join(', ')})`,
+      ],
+      [
+        'gate',
+        'gate-api full speed: 2xx / other statuses / errors and timeouts',
+        `${num(m.ok)} / ${num(m.non2xx)} / ${num(m.errors + m.timeouts)}`,
+      ],
       [
         'gate',
         'answered from cache / database / fail-open',
@@ -525,8 +540,6 @@ async function main(): Promise<number> {
   }
   // Incomplete consumer runs are failures too (they time out instead of throwing).
   const i = results.ingest;
-  if (results.rebuild && !results.rebuild.keysMatch) failures.rebuild ??= 'Redis key count differs from the listings';
-  if (results.freshness && results.freshness.turnedBack === 0) failures.freshness ??= 'no vehicle was turned back';
   if (i) {
     const runs = [...i.ceiling.runs, ...i.naive.runs, i.product, i.productOnPrefix, i.denseNaive, i.denseProduct];
     const late = runs.filter((run) => !run.completed).map((run) => run.run);
@@ -536,7 +549,7 @@ async function main(): Promise<number> {
   }
   // A scenario whose checks fail has measured something other than the work it claims.
   for (const scenario of SCENARIOS) {
-    const failed = failedChecks(checksOf(results, scenario));
+    const failed = failedChecks(results[scenario]?.checks);
     if (failed.length > 0)
       failures[scenario] ??=
         `${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((c) => c.name).join('; ')}`;

@@ -1,5 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import { violationEvent } from '@oc/simulation';
+import { Check, checkEqual } from '../lib/checks';
 import { BenchContext } from '../lib/context';
 import { CpuAccount } from '../lib/cpu-accounting';
 import { committed, topicEnd } from '../lib/kafka';
@@ -62,6 +63,7 @@ export interface FreshnessResult {
   cpu: CpuAccount;
   ingest: { exit: number | string; log: LogProblems & { file: string } };
   gate: { exit: number | string; log: LogProblems & { file: string } };
+  checks: Check[];
 }
 
 interface Probe {
@@ -219,6 +221,11 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       cpu,
       ingest: { exit: ingestStop.exit, log: { file: ingest.logFile, ...logProblems(ingest.logFile) } },
       gate: { exit: gateStop.exit, log: { file: gate.logFile, ...logProblems(gate.logFile) } },
+      checks: [
+        // A listing that never reaches the gate is a wrong answer, not a slow one.
+        checkEqual(`vehicles turned back within ${params.timeoutMs / 1000} s`, probes.length, done.length),
+        checkEqual('probe requests without a 2xx answer', 0, inFlight.errors),
+      ],
     };
     log(
       `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms (${done.length}/${probes.length} turned back, ` +
