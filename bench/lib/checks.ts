@@ -1,3 +1,4 @@
+import type { TrafficKinds } from './kafka';
 import { num } from './report';
 
 /**
@@ -45,6 +46,23 @@ export function checkSameSet(
       : `${num(got.size)} in ${labels.actual}; missing ${few(missing)}, extra ${few(extra)}`,
     ok,
   };
+}
+
+/**
+ * What a run stored, against what the generator says it sent: every event is a weighing or a dead
+ * letter, the dead letters are the malformed messages, the violations are the illegal overlimit ones.
+ */
+export function storedChecks(
+  run: string,
+  stored: { weighings: number; dlq: number; violations: number },
+  sent: TrafficKinds,
+  events: number,
+): Check[] {
+  return [
+    checkEqual(`${run}: stored weighings + dead letters = events produced`, events, stored.weighings + stored.dlq),
+    checkEqual(`${run}: dead letters = malformed messages produced`, sent.MALFORMED, stored.dlq),
+    checkEqual(`${run}: violations = illegal overlimit weighings produced`, sent.VIOLATION, stored.violations),
+  ];
 }
 
 export const failedChecks = (checks: readonly Check[] | undefined): Check[] => (checks ?? []).filter((c) => !c.ok);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { Check, checkEqual, checkSameSet, checkThat } from '../lib/checks';
+import { Check, checkEqual, checkSameSet, checkThat, storedChecks } from '../lib/checks';
 import { BenchContext } from '../lib/context';
 import { CpuAccount } from '../lib/cpu-accounting';
 import {
@@ -170,18 +170,6 @@ async function storedCounts(
     dlq: await topicCount(admin, world.names.weighingEventsDlq),
     listingEvents: await topicCount(admin, world.names.listingEvents),
   };
-}
-
-/**
- * What a run stored, against what the generator says it sent: every event is a weighing or a dead
- * letter, the dead letters are the malformed messages, the violations are the illegal overlimit ones.
- */
-function storedChecks(run: string, stored: StoredCounts, sent: TrafficKinds, events: number): Check[] {
-  return [
-    checkEqual(`${run}: stored weighings + dead letters = events produced`, events, stored.weighings + stored.dlq),
-    checkEqual(`${run}: dead letters = malformed messages produced`, sent.MALFORMED, stored.dlq),
-    checkEqual(`${run}: violations = illegal overlimit weighings produced`, sent.VIOLATION, stored.violations),
-  ];
 }
 
 /** What the agreement checks compare: every stored event id, every violation's event id, the active listings. */
