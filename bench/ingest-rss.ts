@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { failedChecks, storedChecks } from './lib/checks';
 import { committed, produceTraffic, topicCount, topicEnd } from './lib/kafka';
 import { logger, mb, sleep } from './lib/log';
 import { codeVersion, describeMachine, loadAverage, ROOT } from './lib/machine';
@@ -203,6 +204,8 @@ async function main(): Promise<void> {
       listingEvents: await topicCount(admin, world.names.listingEvents),
     };
 
+    // What was stored must be what the generator sent, or the memory figure is of some other work.
+    const checks = storedChecks('ingest', stored, produced.kinds, EVENTS);
     const stop = await stopProcess(ingest);
     const problems = logProblems(logFile);
     const code = codeVersion();
@@ -229,6 +232,7 @@ async function main(): Promise<void> {
       produced: { ...produced.kinds, seconds: produced.seconds },
       consumed: { committedOffsets: progress, of: total },
       stored: { ...stored, accountedFor: stored.weighings + stored.dlq },
+      checks,
       timing: {
         readyS: readyAt ? (readyAt - t0) / 1000 : null,
         consumedS: consumedAt ? (consumedAt - t0) / 1000 : null,
@@ -279,6 +283,8 @@ async function main(): Promise<void> {
       ['SIGTERM exit', `${stop.exit} in ${stop.seconds.toFixed(1)} s`],
       ['ingest log warnings / errors', `${problems.warnings} / ${problems.errors}`],
     ];
+    for (const c of checks)
+      rows.push([c.name, `${c.actual} (expected ${c.expected}) ${c.ok ? 'holds' : '**FAILED**'}`]);
     const table = ['| ingest-rss | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
     process.stdout.write(
       `\n${table}\n\nmachine: ${JSON.stringify(host)}\nresult: ${path.relative(process.cwd(), file)}\n`,
@@ -288,6 +294,11 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
     if (stop.exit !== 0) process.exitCode = 1;
+    const failed = failedChecks(checks);
+    if (failed.length > 0) {
+      log(`FAILED: ${failed.map((c) => `${c.name}: ${c.actual}, expected ${c.expected}`).join('; ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await admin.disconnect().catch(() => undefined);
     await pg?.end().catch(() => undefined);

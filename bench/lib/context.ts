@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Kafka } from 'kafkajs';
+import { cpuAccounting } from './cpu-accounting';
 import { ENTRY, NodeProcess, runToEnd, spawnNode } from './processes';
 import { Services, World } from './world';
 
@@ -39,6 +40,11 @@ export class BenchContext {
       for (const world of this.worlds.splice(0)) await world.cleanUp(this.log);
     });
     return this.cleaning;
+  }
+
+  /** Machine CPU accounting for a measured interval; this run's databases count as its own. */
+  cpuAccounting(): ReturnType<typeof cpuAccounting> {
+    return cpuAccounting(`oc_bench_${this.stamp}_`);
   }
 
   logFile(name: string): string {

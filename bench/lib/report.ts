@@ -30,14 +30,19 @@ export interface Target {
 
 export const metCell = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : '**missed**');
 
-/** "ingest 11.6, postgres 8.0, … other 2.1 of 30.0 (busy 25.3)": where the machine's CPU went. */
+/** "ingest 11.6, postgres 8.0, … outside 2.1 (5 %) of 30.0 (busy 25.3)": where the machine's CPU went. */
 export function cpuCell(account: CpuAccount | undefined): string {
   if (!account) return '—';
   const parts = Object.entries(account.byRole)
     .filter(([, v]) => v >= 0.05)
     .map(([k, v]) => `${k} ${num(v, 1)}`);
   return (
-    `${parts.join(', ')}, other ${num(account.otherS, 1)}; busy ${num(account.machineBusyS, 1)} of ` +
+    `${parts.join(', ')}; outside ${num(account.outsideS, 1)} (${pct(account.outsideShare)})` +
+    `${account.dirty ? ' **dirty**' : ''}; busy ${num(account.machineBusyS, 1)} of ` +
     `${num(account.elapsedS * account.cores, 1)}`
   );
 }
+
+/** " (dirty)" after a figure measured while outside work took a share of the machine (cpu-accounting.ts). */
+export const dirtyMark = (...accounts: (CpuAccount | undefined)[]): string =>
+  accounts.some((a) => a?.dirty) ? ' (dirty)' : '';

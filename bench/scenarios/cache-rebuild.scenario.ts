@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Check, checkEqual } from '../lib/checks';
 import { BenchContext } from '../lib/context';
+import { CpuAccount } from '../lib/cpu-accounting';
 import { round } from '../lib/log';
 import { seedListings } from '../lib/seed';
 import { countKeys } from '../lib/world';
@@ -19,6 +21,9 @@ export interface RebuildResult {
   vehicleKeys: number;
   keysMatch: boolean;
   output: string;
+  /** Machine CPU while the command ran. */
+  cpu: CpuAccount;
+  checks: Check[];
 }
 
 /**
@@ -37,7 +42,9 @@ export async function runRebuildScenario(ctx: BenchContext, params: RebuildParam
     publishedEvery: 10,
   });
   log(`seeded in ${seedSeconds.toFixed(1)} s; running cache:rebuild …`);
+  const account = ctx.cpuAccounting();
   const run = await ctx.cli(world, 'rebuild-cache-rebuild', ['cache:rebuild'], 900_000);
+  const cpu = account.stop({});
   const vehicleKeys = await countKeys(ctx.redis, `${world.redisKeyPrefix}vehicle:*`);
   // The CLI's progress goes to stderr, in the log; the last line says "… in X s".
   const output = readFileSync(ctx.logFile('rebuild-cache-rebuild'), 'utf8').trim().split('\n').pop() ?? '';
@@ -52,5 +59,7 @@ export async function runRebuildScenario(ctx: BenchContext, params: RebuildParam
     vehicleKeys,
     keysMatch: vehicleKeys === params.listings,
     output,
+    cpu,
+    checks: [checkEqual('Redis vehicle keys = active listings', params.listings, vehicleKeys)],
   };
 }

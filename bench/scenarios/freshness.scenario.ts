@@ -1,7 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { violationEvent } from '@oc/simulation';
+import { Check, checkEqual } from '../lib/checks';
 import { BenchContext } from '../lib/context';
-import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
+import { CpuAccount } from '../lib/cpu-accounting';
 import { committed, topicEnd } from '../lib/kafka';
 import { sleep } from '../lib/log';
 import {
@@ -62,6 +63,7 @@ export interface FreshnessResult {
   cpu: CpuAccount;
   ingest: { exit: number | string; log: LogProblems & { file: string } };
   gate: { exit: number | string; log: LogProblems & { file: string } };
+  checks: Check[];
 }
 
 interface Probe {
@@ -160,7 +162,7 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       })().catch(() => undefined);
     }, 1000);
 
-    const account = cpuAccounting();
+    const account = ctx.cpuAccounting();
     const probes: Probe[] = [];
     const inFlight = { n: 0, requests: 0, errors: 0 };
     const watchers: Promise<void>[] = [];
@@ -219,6 +221,11 @@ export async function runFreshnessScenario(ctx: BenchContext, params: FreshnessP
       cpu,
       ingest: { exit: ingestStop.exit, log: { file: ingest.logFile, ...logProblems(ingest.logFile) } },
       gate: { exit: gateStop.exit, log: { file: gate.logFile, ...logProblems(gate.logFile) } },
+      checks: [
+        // A listing that never reaches the gate is a wrong answer, not a slow one.
+        checkEqual(`vehicles turned back within ${params.timeoutMs / 1000} s`, probes.length, done.length),
+        checkEqual('probe requests without a 2xx answer', 0, inFlight.errors),
+      ],
     };
     log(
       `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms (${done.length}/${probes.length} turned back, ` +

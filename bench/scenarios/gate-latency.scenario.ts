@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { limitKgFor } from '@oc/domain';
 import { seededRandom } from '@oc/simulation';
+import { Check, checkEqual, checkThat } from '../lib/checks';
 import { BenchContext } from '../lib/context';
-import { CpuAccount, cpuAccounting } from '../lib/cpu-accounting';
-import { mb, round } from '../lib/log';
+import { CpuAccount } from '../lib/cpu-accounting';
+import { mb, round, sleep } from '../lib/log';
 import {
   cpuSecondsOf,
   ENTRY,
@@ -41,8 +42,11 @@ export interface GateResult {
   parameters: GateParameters;
   seeding: { sqlSeconds: number; cacheRebuildSeconds: number; vehicleKeys: number };
   requestMix: Record<string, number>;
+  /** Requests until gate-api knew the station key (1: the first was answered). */
+  keyLookups: number;
   sanity: { case: string; expected: string; got: string; ok: boolean }[];
   gate: {
+    warmup: LoadResult;
     max: LoadResult;
     /** autocannon overallRate: bursts at full speed every second (see workers/load-generator.ts). */
     fixedRate: LoadResult;
@@ -50,17 +54,30 @@ export interface GateResult {
     paced: LoadResult;
     /** GC pauses during the paced run, by kind (gate-api's /metrics). */
     pacedGc: Record<string, number>;
+    pacedCpu: CpuAccount;
     decisions: Record<string, number>;
     peakRssMB: number | null;
     cpuS: number | null;
-    /** Machine CPU during the full-speed run (load generator separated out of "other"). */
+    /** Machine CPU during the full-speed run (load generator separated out of "bench"). */
     cpu: CpuAccount;
     exit: number | string;
     log: LogProblems & { file: string };
   };
-  /** paced: the same fixed-rate run against the constant route — the floor of what the tools add. */
-  bareFastify: { max: LoadResult; paced: LoadResult; exit: number | string; cpu: CpuAccount };
-  ratios: { gateToBareFastify: number | null };
+  /**
+   * The same full-speed load against the constant route before and after gate-api's (A B A), and the
+   * same paced run: the floor of what the tools add.
+   */
+  bareFastify: {
+    warmup: LoadResult;
+    max: [LoadResult, LoadResult];
+    cpu: [CpuAccount, CpuAccount];
+    meanRequestsPerS: number;
+    paced: LoadResult;
+    exit: number | string;
+  };
+  /** gate-api against the mean of the two bare runs around it, and against each. */
+  ratios: { gateToBareFastify: number | null; gateToBareFastifyEach: (number | null)[] };
+  checks: Check[];
 }
 
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -143,14 +160,25 @@ async function decisionCounts(url: string): Promise<Record<string, number>> {
 const minus = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round((v - (before[k] ?? 0)) * 100) / 100]));
 
-/** Moves the load generator's own CPU (it reports it) out of "other". */
+/** Moves the load generator's own CPU (it reports it) out of the harness's share ("bench"). */
 function withGenerator(account: CpuAccount, result: LoadResult): CpuAccount {
   const generator = result.generatorCpuS ?? 0;
   return {
     ...account,
-    byRole: { ...account.byRole, loadGenerator: generator },
-    otherS: round(Math.max(0, account.otherS - generator), 2),
+    byRole: {
+      ...account.byRole,
+      loadGenerator: generator,
+      bench: round(Math.max(0, (account.byRole.bench ?? 0) - generator), 2),
+    },
   };
+}
+
+/** Every request of a load run got a 2xx answer: no other status, no connection error, no timeout. */
+function answeredChecks(run: string, r: LoadResult): Check[] {
+  return [
+    checkEqual(`${run}: answers other than 2xx`, 0, r.non2xx),
+    checkEqual(`${run}: requests without an answer (errors, timeouts)`, 0, r.errors + r.timeouts),
+  ];
 }
 
 async function load(ctx: BenchContext, world: World, spec: LoadSpec): Promise<LoadResult> {
@@ -170,8 +198,9 @@ async function load(ctx: BenchContext, world: World, spec: LoadSpec): Promise<Lo
 
 /**
  * Issue 6 §2. 100,000 vehicles in the turn-back cache (10 % listed) seeded by SQL and the product's
- * `cache:rebuild`; gate-api (dist/) under autocannon at full speed and at a fixed 5,000 requests/s;
- * then a bare Fastify route returning a constant under the same load, for the ratio.
+ * `cache:rebuild`; gate-api (dist/) under autocannon at full speed, between two runs of a bare Fastify
+ * route returning a constant under the same load (the ratio), then at a fixed 5,000 requests/s.
+ * Requests/s counts 2xx answers only; any other answer, error or timeout fails the scenario.
  */
 export async function runGateScenario(ctx: BenchContext, params: GateParameters): Promise<GateResult> {
   const log = (m: string): void => ctx.log(`gate: ${m}`);
@@ -208,9 +237,20 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
   );
   await waitForHttp(`${url}/health/ready`, gate);
 
+  const keyLookups = await waitForStationKey(url, headers);
   const sanity = await sanityChecks(url, headers);
   const failed = sanity.filter((s) => !s.ok);
   if (failed.length > 0) throw new Error(`gate answers are wrong: ${JSON.stringify(failed)}`);
+
+  const barePort = await freePort();
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  const bare = world.track(
+    spawnNode('bare-fastify', ENTRY.bareFastify, {
+      env: { PORT: String(barePort) },
+      logFile: ctx.logFile('bare-fastify'),
+    }),
+  );
+  await waitForHttp(`${bareUrl}/health/ready`, bare);
 
   const spec = (title: string, durationS: number, overallRate?: number, mode?: 'paced'): LoadSpec => ({
     title,
@@ -222,58 +262,88 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
     ...(overallRate ? { overallRate } : {}),
     ...(mode ? { mode } : {}),
   });
-  log(`warm-up ${params.warmupS} s, then ${params.durationS} s at full speed (${params.connections} connections) …`);
-  await load(ctx, world, spec('gate-warmup', params.warmupS));
-  const before = await decisionCounts(url);
-  const cpuBefore = cpuSecondsOf(gate.pid) ?? 0;
-  const account = cpuAccounting();
-  const max = await load(ctx, world, spec('gate-max', params.durationS));
-  const cpu = withGenerator(account.stop({ gateApi: gate.pid }), max);
-  const cpuS = round((cpuSecondsOf(gate.pid) ?? 0) - cpuBefore, 2);
-  const decisions = minus(await decisionCounts(url), before);
-  log(`gate-api: ${max.requestsPerS} requests/s, p99 ${max.latencyMs.p99} ms`);
-  log(`${params.durationS} s at ${params.fixedRate} requests/s, autocannon then paced …`);
-  const fixedRate = await load(ctx, world, spec('gate-fixed-rate', params.durationS, params.fixedRate));
-  log(`gate-api at ${fixedRate.requestsPerS} requests/s (autocannon): p99 ${fixedRate.latencyMs.p99} ms`);
-  const gcBefore = await gcMetrics(url);
-  const paced = await load(ctx, world, spec('gate-paced', params.durationS, params.fixedRate, 'paced'));
-  const pacedGc = minus(await gcMetrics(url), gcBefore);
-  log(`gate-api at ${paced.requestsPerS} requests/s (paced): p99 ${paced.latencyMs.p99} ms`);
-  const memory = memoryOf(gate.pid);
-  const gateStop = await stopProcess(gate);
-
-  const barePort = await freePort();
-  const bareUrl = `http://127.0.0.1:${barePort}`;
-  const bare = world.track(
-    spawnNode('bare-fastify', ENTRY.bareFastify, {
-      env: { PORT: String(barePort) },
-      logFile: ctx.logFile('bare-fastify'),
-    }),
-  );
-  await waitForHttp(`${bareUrl}/health/ready`, bare);
   const bareSpec = (title: string, durationS: number, overallRate?: number, mode?: 'paced'): LoadSpec => ({
     ...spec(title, durationS, overallRate, mode),
     url: bareUrl,
   });
-  await load(ctx, world, bareSpec('bare-warmup', params.warmupS));
-  const bareAccount = cpuAccounting();
-  const bareMax = await load(ctx, world, bareSpec('bare-max', params.durationS));
-  const bareCpu = withGenerator(bareAccount.stop({ bareFastify: bare.pid }), bareMax);
-  log(`bare Fastify: ${bareMax.requestsPerS} requests/s, p99 ${bareMax.latencyMs.p99} ms`);
+  /** A full-speed run with the machine's CPU accounted; the load generator's own CPU separated out. */
+  const measured = async (s: LoadSpec, pid: number, role: string): Promise<[LoadResult, CpuAccount]> => {
+    const account = ctx.cpuAccounting();
+    const result = await load(ctx, world, s);
+    return [result, withGenerator(account.stop({ [role]: pid }), result)];
+  };
+
+  // Full speed, alternated bare Fastify, gate-api, bare Fastify: the ratio is against both bare runs,
+  // so a machine that gets busier or quieter during the scenario does not tilt it.
+  log(
+    `warm-up ${params.warmupS} s each; ${params.durationS} s at full speed (${params.connections} connections): bare, gate-api, bare …`,
+  );
+  const bareWarmup = await load(ctx, world, bareSpec('bare-warmup', params.warmupS));
+  const [bareMax1, bareCpu1] = await measured(bareSpec('bare-max-1', params.durationS), bare.pid, 'bareFastify');
+  log(`bare Fastify 1: ${bareMax1.requestsPerS} requests/s, p99 ${bareMax1.latencyMs.p99} ms`);
+  const warmup = await load(ctx, world, spec('gate-warmup', params.warmupS));
+  const before = await decisionCounts(url);
+  const cpuBefore = cpuSecondsOf(gate.pid) ?? 0;
+  const [max, cpu] = await measured(spec('gate-max', params.durationS), gate.pid, 'gateApi');
+  const cpuS = round((cpuSecondsOf(gate.pid) ?? 0) - cpuBefore, 2);
+  const decisions = minus(await decisionCounts(url), before);
+  log(`gate-api: ${max.requestsPerS} requests/s, p99 ${max.latencyMs.p99} ms`);
+  const [bareMax2, bareCpu2] = await measured(bareSpec('bare-max-2', params.durationS), bare.pid, 'bareFastify');
+  log(`bare Fastify 2: ${bareMax2.requestsPerS} requests/s, p99 ${bareMax2.latencyMs.p99} ms`);
+
+  log(`${params.durationS} s at ${params.fixedRate} requests/s, autocannon then paced …`);
+  const fixedRate = await load(ctx, world, spec('gate-fixed-rate', params.durationS, params.fixedRate));
+  log(`gate-api at ${fixedRate.requestsPerS} requests/s (autocannon): p99 ${fixedRate.latencyMs.p99} ms`);
+  const gcBefore = await gcMetrics(url);
+  const [paced, pacedCpu] = await measured(
+    spec('gate-paced', params.durationS, params.fixedRate, 'paced'),
+    gate.pid,
+    'gateApi',
+  );
+  const pacedGc = minus(await gcMetrics(url), gcBefore);
+  log(`gate-api at ${paced.requestsPerS} requests/s (paced): p99 ${paced.latencyMs.p99} ms`);
+  const memory = memoryOf(gate.pid);
+  const gateStop = await stopProcess(gate);
   const barePaced = await load(ctx, world, bareSpec('bare-paced', params.durationS, params.fixedRate, 'paced'));
   log(`bare Fastify at ${barePaced.requestsPerS} requests/s (paced): p99 ${barePaced.latencyMs.p99} ms`);
   const bareStop = await stopProcess(bare);
+
+  const decided = Object.entries(decisions)
+    .filter(([k]) => k.startsWith('decision '))
+    .reduce((a, [, v]) => a + v, 0);
+  const checks: Check[] = [
+    ...answeredChecks('gate-api warm-up', warmup),
+    ...answeredChecks('gate-api full speed', max),
+    ...answeredChecks(`gate-api at ${params.fixedRate}/s (autocannon)`, fixedRate),
+    ...answeredChecks(`gate-api at ${params.fixedRate}/s (paced)`, paced),
+    // gate-api's own count: every 2xx of the full-speed run was a decision. It may exceed the 2xx by
+    // the requests in flight when the load generator stopped (at most one per connection).
+    checkThat(
+      'gate-api full speed: decisions counted by gate-api − 2xx answers',
+      `0 to ${params.connections} (in flight at the end)`,
+      decided - max.ok,
+      decided >= max.ok && decided <= max.ok + params.connections,
+    ),
+    ...answeredChecks('bare Fastify warm-up', bareWarmup),
+    ...answeredChecks('bare Fastify full speed 1', bareMax1),
+    ...answeredChecks('bare Fastify full speed 2', bareMax2),
+    ...answeredChecks(`bare Fastify at ${params.fixedRate}/s (paced)`, barePaced),
+  ];
+  const bareMean = Math.round((bareMax1.requestsPerS + bareMax2.requestsPerS) / 2);
 
   return {
     parameters: params,
     seeding: { sqlSeconds: round(sqlSeconds, 2), cacheRebuildSeconds: round(rebuild.seconds, 2), vehicleKeys },
     requestMix: mix,
+    keyLookups,
     sanity,
     gate: {
+      warmup,
       max,
       fixedRate,
       paced,
       pacedGc,
+      pacedCpu,
       decisions,
       peakRssMB: memory ? mb(memory.hwm) : null,
       cpuS,
@@ -281,9 +351,38 @@ export async function runGateScenario(ctx: BenchContext, params: GateParameters)
       exit: gateStop.exit,
       log: { file: gate.logFile, ...logProblems(gate.logFile) },
     },
-    bareFastify: { max: bareMax, paced: barePaced, exit: bareStop.exit, cpu: bareCpu },
-    ratios: { gateToBareFastify: ratio(max.requestsPerS, bareMax.requestsPerS) },
+    bareFastify: {
+      warmup: bareWarmup,
+      max: [bareMax1, bareMax2],
+      cpu: [bareCpu1, bareCpu2],
+      meanRequestsPerS: bareMean,
+      paced: barePaced,
+      exit: bareStop.exit,
+    },
+    ratios: {
+      gateToBareFastify: ratio(max.requestsPerS, bareMean),
+      gateToBareFastifyEach: [bareMax1, bareMax2].map((b) => ratio(max.requestsPerS, b.requestsPerS)),
+    },
+    checks,
   };
+}
+
+/**
+ * gate-api looks a new station key up in Postgres within GATE_DB_TIMEOUT_MS (50 ms) and answers 503
+ * AUTH_UNAVAILABLE when that is too slow (SPEC §4.8, libs/credit StationAuthenticator); on a busy machine
+ * the very first lookup can be. Asks until the key is known (then it is answered from the process's
+ * cache), so that the measured runs start from the steady state; returns how many asks it took.
+ */
+async function waitForStationKey(url: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const query = `plate=${encodeURIComponent(seededPlate(1))}&plateColor=1&cargo=LADEN`;
+  for (let asks = 1; Date.now() < deadline; asks++) {
+    const response = await fetch(`${url}/v1/gate/decision?${query}`, { headers, signal: AbortSignal.timeout(5000) });
+    await response.arrayBuffer();
+    if (response.status !== 503) return asks;
+    await sleep(100);
+  }
+  throw new Error(`gate-api could not check the station key within ${timeoutMs / 1000} s`);
 }
 
 /** A few known answers before measuring: the load must be answered from the cache, and correctly. */

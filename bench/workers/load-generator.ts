@@ -42,12 +42,16 @@ export interface LoadResult {
   connections: number;
   durationS: number;
   overallRate: number | null;
+  /** Responses of any status. */
   requests: number;
-  /** Responses per second over the run (2xx and others). */
+  /** 2xx responses: the answers a lane could act on. */
+  ok: number;
+  /** 2xx responses per second over the run; answers of any other status are counted apart (non2xx). */
   requestsPerS: number;
-  /** Mean of autocannon's per-second samples. */
+  /** Mean of autocannon's per-second samples (responses of any status). */
   requestsPerSAutocannon: number;
   non2xx: number;
+  /** Requests that got no response: connection errors (autocannon: timeouts included). */
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
@@ -94,6 +98,8 @@ type Autocannon = (
 // autocannon ships no type declarations; the shapes above are the parts of its documented API used here.
 const autocannon = require('autocannon') as Autocannon;
 
+const is2xx = (status: number): boolean => status >= 200 && status < 300;
+
 function run(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -118,6 +124,9 @@ function run(spec: LoadSpec): Promise<LoadResult> {
       (error, result) => {
         if (error) return reject(error);
         const requests = Object.values(result.statusCodeStats).reduce((s, c) => s + c.count, 0);
+        const ok = Object.entries(result.statusCodeStats)
+          .filter(([code]) => is2xx(Number(code)))
+          .reduce((s, [, c]) => s + c.count, 0);
         resolve({
           mode: 'autocannon',
           title: spec.title,
@@ -125,7 +134,8 @@ function run(spec: LoadSpec): Promise<LoadResult> {
           durationS: result.duration,
           overallRate: spec.overallRate ?? null,
           requests,
-          requestsPerS: Math.round(requests / result.duration),
+          ok,
+          requestsPerS: Math.round(ok / result.duration),
           requestsPerSAutocannon: Math.round(result.requests.average),
           non2xx: result.non2xx,
           errors: result.errors,
@@ -142,7 +152,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
       },
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
-      if (status >= 200 && status < 300) times.push(responseTime);
+      if (is2xx(status)) times.push(responseTime);
     });
   });
 }
@@ -256,6 +266,9 @@ function runPaced(spec: LoadSpec): Promise<LoadResult> {
       const seconds = (performance.now() - start) / 1000;
       for (const c of connections) c.close();
       const answered = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+      const ok = Object.entries(statusCodes)
+        .filter(([code]) => is2xx(Number(code)))
+        .reduce((a, [, n]) => a + n, 0);
       resolve({
         mode: 'paced',
         title: spec.title,
@@ -263,9 +276,10 @@ function runPaced(spec: LoadSpec): Promise<LoadResult> {
         durationS: Math.round(seconds * 100) / 100,
         overallRate: rate,
         requests: answered,
-        requestsPerS: Math.round(answered / seconds),
+        ok,
+        requestsPerS: Math.round(ok / seconds),
         requestsPerSAutocannon: 0,
-        non2xx: answered - (statusCodes['200'] ?? 0),
+        non2xx: answered - ok,
         errors,
         timeouts: 0,
         statusCodes,
@@ -289,7 +303,7 @@ function runPaced(spec: LoadSpec): Promise<LoadResult> {
           (connection, request, status) => {
             const now = performance.now();
             statusCodes[String(status)] = (statusCodes[String(status)] ?? 0) + 1;
-            if (status === 200) {
+            if (is2xx(status)) {
               fromSchedule.push(now - request.scheduled);
               fromSend.push(now - request.written);
             }
