@@ -288,18 +288,34 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect((await get('/v1/credit-repairs?status=APPROVED')).body.total).toBe(0);
   });
 
-  it('rate-limits the public postings per client address (429 with Retry-After)', async () => {
-    const ip = '203.0.113.77';
-    const statuses: number[] = [];
-    for (let i = 0; i < 61; i++)
-      statuses.push((await get('/v1/public/postings', { token: null, clientIp: ip })).status);
-    expect(statuses.slice(0, 60).every((c) => c === 200)).toBe(true);
-    const limited = await get('/v1/public/postings', { token: null, clientIp: ip });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error!.code).toBe('TOO_MANY_REQUESTS');
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    // Another address is not affected.
-    expect((await get('/v1/public/postings', { token: null, clientIp: '203.0.113.78' })).status).toBe(200);
+  it('rate-limits the public postings per client address: requests 1–60 answered, the 61st 429 with Retry-After', async () => {
+    // The limit is a bucket of 60 refilled at one per second (public-rate-limit.guard.ts), so request 61
+    // is refused only if it reaches the server within 1 s of request 1. The server's span is shorter
+    // than the client's (first send to last answer), so an attempt whose client span is under 1 s must
+    // show the limit exactly; a slower attempt (a loaded machine) proves nothing and is tried again
+    // from a fresh address. Requests 1–60 go out at once to keep the span short.
+    const attempts: string[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const ip = `203.0.113.${10 + attempt}`;
+      const started = performance.now();
+      const first60 = await Promise.all(
+        Array.from({ length: 60 }, () => get('/v1/public/postings', { token: null, clientIp: ip })),
+      );
+      const sixtyFirst = await get('/v1/public/postings', { token: null, clientIp: ip });
+      const spanMs = performance.now() - started;
+      if (spanMs >= 1000) {
+        attempts.push(`${ip}: ${Math.round(spanMs)} ms`);
+        continue;
+      }
+      expect(first60.map((r) => r.status)).toEqual(Array(60).fill(200));
+      expect(sixtyFirst.status).toBe(429);
+      expect(sixtyFirst.body.error!.code).toBe('TOO_MANY_REQUESTS');
+      expect(sixtyFirst.headers.get('retry-after')).toBe('1');
+      // Another address is served.
+      expect((await get('/v1/public/postings', { token: null, clientIp: '203.0.113.200' })).status).toBe(200);
+      return;
+    }
+    throw new Error(`no attempt sent 61 requests within 1 s (${attempts.join(', ')}): the machine is too loaded`);
   });
 
   it('answers hostile or malformed input with 400, never 500', async () => {
