@@ -64,8 +64,33 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         headers: { authorization: `Bearer ${stationKey}` },
       },
     );
-    return (await res.json()) as { decision: string; listing: { id: string; status: string } | null };
+    return (await res.json()) as {
+      decision: string;
+      source: string;
+      listing: { id: string; status: string } | null;
+    };
   };
+
+  /**
+   * Polls (generous deadline) until the vehicle's Redis entry carries the vehicle's current state
+   * version from Postgres with the given status, and the gate answers from that entry (source cache).
+   * How fast that happens is the benchmark's figure (bench/), not a test's on this shared machine.
+   */
+  const cacheShows = async (plate: string, status: 'LISTED' | 'PUBLISHED' | 'NONE') =>
+    eventually(
+      async () => {
+        const [state] = await s.query<{ version: string; active_listing_id: string | null }>(
+          `SELECT version::text, active_listing_id::text FROM vehicle_states WHERE vehicle_key = $1`,
+          [`1:${plate}`],
+        );
+        const entry = await s.redis.hgetall(`${s.redisKeyPrefix}vehicle:1:${plate}`);
+        if (entry.v !== state!.version || entry.s !== status) return undefined;
+        if (status !== 'NONE' && entry.id !== state!.active_listing_id) return undefined;
+        const answer = await decide(plate);
+        return answer.source === 'cache' ? { entry, answer } : undefined;
+      },
+      { what: `the cache and the gate to show ${plate} ${status}`, timeoutMs: 15000 },
+    );
 
   const listingOf = async (plate: string) => {
     const [row] = await s.query<{ id: string; status: string; end_reason: string | null; ended_at: Date | null }>(
@@ -191,7 +216,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(badFine.body.error.details.map((d: { field: string }) => d.field)).toEqual(['fineYuan']);
   });
 
-  it('runs the whole story: LISTED → proposal → legal review → PUBLISHED → cases processed → repair → REPAIRED, ALLOW within 1 s', async () => {
+  it('runs the whole story: LISTED → proposal → legal review → PUBLISHED → cases processed → repair → REPAIRED, then ALLOW from the cache', async () => {
     const listing = await listingOf(storyPlate);
     const violations = await violationsOf(storyPlate);
     expect(violations).toHaveLength(3);
@@ -251,14 +276,12 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(await s.query(`SELECT state FROM vehicle_states WHERE vehicle_key = $1`, [`1:${storyPlate}`])).toEqual([
       { state: 'PUBLISHED' },
     ]);
-    // Still turned back; the gate now sees the publication.
-    await eventually(
-      async () => {
-        const d = await decide(storyPlate);
-        return d.decision === 'TURN_BACK' && d.listing?.status === 'PUBLISHED';
-      },
-      { what: 'the gate to see PUBLISHED', timeoutMs: 1000, intervalMs: 20 },
-    );
+    // Still turned back; the cache and the gate now show the publication.
+    const publishedAtGate = await cacheShows(storyPlate, 'PUBLISHED');
+    expect(publishedAtGate.answer).toMatchObject({
+      decision: 'TURN_BACK',
+      listing: { id: listing.id, status: 'PUBLISHED' },
+    });
     // 失信公示: the public sees the posting, the owner's name masked, no staff or internal ids.
     const postings = async () => {
       const res = await fetch(`${staff.url}/v1/public/postings?plate=${encodeURIComponent(storyPlate)}`);
@@ -357,7 +380,6 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       approve: true,
       opinion: '整改到位，同意修复',
     });
-    const committed = Date.now();
     expect(approved).toMatchObject({ status: 200, body: { id: repairId, status: 'APPROVED', reviewedBy: 'repair-c' } });
     expect((await call('GET', `/v1/credit-repairs/${repairId}`, token.officerA)).body).toEqual(approved.body);
     expect((await eligibility()).unmet.map((u: { code: string }) => u.code)).toEqual(['LISTING_NOT_ACTIVE']);
@@ -366,15 +388,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(
       await call('GET', '/v1/listings/00000000-0000-4000-8000-000000000000/repair-eligibility', token.officerA),
     ).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    const allowed = await eventually(
-      async () => {
-        const d = await decide(storyPlate);
-        return d.decision === 'ALLOW' ? d : undefined;
-      },
-      { what: 'ALLOW after the repair', timeoutMs: 1000, intervalMs: 20 },
-    );
-    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
-    expect(allowed.listing).toBeNull();
+    const allowed = (await cacheShows(storyPlate, 'NONE')).answer;
+    expect(allowed).toMatchObject({ decision: 'ALLOW', listing: null });
     expect(await postings()).toEqual([]); // the posting is removed with the repair
     expect(await listingOf(storyPlate)).toMatchObject({ id: listing.id, status: 'REPAIRED', end_reason: 'REPAIRED' });
     expect(
@@ -419,23 +434,17 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     }
   });
 
-  it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW within 1 s', async () => {
+  it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW from the cache', async () => {
     const listing = await listingOf(revokedPlate);
     const [, middle] = await violationsOf(revokedPlate);
     const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
       reason: '称重设备故障 (device fault)',
     });
-    const committed = Date.now();
     expect(revoked).toMatchObject({
       status: 200,
       body: { id: middle!.id, status: 'REVOKED', revokedReason: '称重设备故障 (device fault)' },
     });
-    await eventually(async () => (await decide(revokedPlate)).decision === 'ALLOW', {
-      what: 'ALLOW after the revocation',
-      timeoutMs: 1000,
-      intervalMs: 20,
-    });
-    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
+    expect((await cacheShows(revokedPlate, 'NONE')).answer).toMatchObject({ decision: 'ALLOW', listing: null });
     expect(await listingOf(revokedPlate)).toMatchObject({
       id: listing.id,
       status: 'REVOKED',
