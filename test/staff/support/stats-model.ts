@@ -51,17 +51,22 @@ function tripStarts(violations: WeighingFact[], mergeMinutes: number): WeighingF
   return starts;
 }
 
-/** §4.4: publication is due by the end of the N-th Monday-to-Friday after the listing's Shanghai day. */
-function overdueAt(listedAt: number, now: number, workingDays: number): boolean {
+/**
+ * §4.4: publication is due by the end (24:00 Asia/Shanghai) of the N-th Monday-to-Friday after the
+ * listing's Shanghai day; returns that day's last millisecond.
+ */
+export function publicationDueBy(listedAt: number, workingDays: number): number {
   let day = Math.floor((listedAt + SHANGHAI_MS) / DAY) * DAY; // the local day, on the UTC axis
   for (let n = 0; n < workingDays;) {
     day += DAY;
     const weekday = new Date(day).getUTCDay();
     if (weekday !== 0 && weekday !== 6) n++;
   }
-  const nextDayStarts = day + DAY - SHANGHAI_MS;
-  return now >= nextDayStarts;
+  return day + DAY - 1 - SHANGHAI_MS;
 }
+
+const overdueAt = (listedAt: number, now: number, workingDays: number): boolean =>
+  now > publicationDueBy(listedAt, workingDays);
 
 export const shanghaiDate = (ms: number): string => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
 
