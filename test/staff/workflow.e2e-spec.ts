@@ -5,6 +5,7 @@ import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
+import { publicationDueBy } from './support/stats-model';
 
 const DAY = 86_400_000;
 const t0 = new Date(Date.now() - 100 * DAY);
@@ -244,7 +245,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         proposal: { decisionNo: '湖交超决〔2026〕7号', proposedBy: 'officer-a' },
       },
     });
-    expect(Date.parse(first.body.publicationDueBy)).toBeGreaterThan(at(4).getTime());
+    // Due by the end of the 7th working day after the listing's Shanghai day (§4.4).
+    expect(first.body.publicationDueBy).toBe(new Date(publicationDueBy(at(4).getTime(), 7)).toISOString());
     expect(await propose('again')).toMatchObject({ status: 409, body: { error: { code: 'STATE_CONFLICT' } } });
     // The legal reviewer's queue: proposed listings only.
     const awaiting = async (proposed: boolean) =>
