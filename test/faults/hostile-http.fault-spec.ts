@@ -222,6 +222,22 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     expect(problems).toEqual([]);
   });
 
+  it('the endpoint catalogue of these tests is every operation staff-api documents', async () => {
+    const doc = (await call(staff.url, 'GET', '/openapi.json')).body as { paths: Record<string, object> };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      // Health and metrics are the platform's; the public postings have their own checks below.
+      .filter((op) => op.includes(' /v1/') && op !== 'GET /v1/public/postings')
+      .sort();
+    const catalogue = STAFF_ENDPOINTS.map(
+      (e) =>
+        `${e.method} ${e.path
+          .replace(DUMMY_UUID, '{id}')
+          .replace('/v1/vehicles/1/浙E12345', '/v1/vehicles/{plateColor}/{plate}')}`,
+    ).sort();
+    expect(catalogue).toEqual(documented);
+  });
+
   it('staff authorisation matrix: every endpoint × {no token, expired, bad signature, wrong role, right role}', async () => {
     const nowS = Math.floor(Date.now() / 1000);
     const problems: string[] = [];
