@@ -41,7 +41,7 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
         const entry = await s.redis.hgetall(`${s.redisKeyPrefix}vehicle:1:${plate}`);
         return entry.s === 'LISTED' ? entry : undefined;
       },
-      { what: 'the cache entry', timeoutMs: 5000 },
+      { what: 'the cache entry' },
     );
     expect(cached).toMatchObject({ id: listing!.id, at: at(30 * 24).toISOString(), n: '3' });
 
