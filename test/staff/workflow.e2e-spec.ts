@@ -5,6 +5,7 @@ import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
+import { publicationDueBy } from './support/stats-model';
 
 const DAY = 86_400_000;
 const t0 = new Date(Date.now() - 100 * DAY);
@@ -64,8 +65,33 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         headers: { authorization: `Bearer ${stationKey}` },
       },
     );
-    return (await res.json()) as { decision: string; listing: { id: string; status: string } | null };
+    return (await res.json()) as {
+      decision: string;
+      source: string;
+      listing: { id: string; status: string } | null;
+    };
   };
+
+  /**
+   * Polls (generous deadline) until the vehicle's Redis entry carries the vehicle's current state
+   * version from Postgres with the given status, and the gate answers from that entry (source cache).
+   * How fast that happens is the benchmark's figure (bench/), not a test's on this shared machine.
+   */
+  const cacheShows = async (plate: string, status: 'LISTED' | 'PUBLISHED' | 'NONE') =>
+    eventually(
+      async () => {
+        const [state] = await s.query<{ version: string; active_listing_id: string | null }>(
+          `SELECT version::text, active_listing_id::text FROM vehicle_states WHERE vehicle_key = $1`,
+          [`1:${plate}`],
+        );
+        const entry = await s.redis.hgetall(`${s.redisKeyPrefix}vehicle:1:${plate}`);
+        if (entry.v !== state!.version || entry.s !== status) return undefined;
+        if (status !== 'NONE' && entry.id !== state!.active_listing_id) return undefined;
+        const answer = await decide(plate);
+        return answer.source === 'cache' ? { entry, answer } : undefined;
+      },
+      { what: `the cache and the gate to show ${plate} ${status}`, timeoutMs: 15000 },
+    );
 
   const listingOf = async (plate: string) => {
     const [row] = await s.query<{ id: string; status: string; end_reason: string | null; ended_at: Date | null }>(
@@ -191,7 +217,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(badFine.body.error.details.map((d: { field: string }) => d.field)).toEqual(['fineYuan']);
   });
 
-  it('runs the whole story: LISTED → proposal → legal review → PUBLISHED → cases processed → repair → REPAIRED, ALLOW within 1 s', async () => {
+  it('runs the whole story: LISTED → proposal → legal review → PUBLISHED → cases processed → repair → REPAIRED, then ALLOW from the cache', async () => {
     const listing = await listingOf(storyPlate);
     const violations = await violationsOf(storyPlate);
     expect(violations).toHaveLength(3);
@@ -219,7 +245,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         proposal: { decisionNo: '湖交超决〔2026〕7号', proposedBy: 'officer-a' },
       },
     });
-    expect(Date.parse(first.body.publicationDueBy)).toBeGreaterThan(at(4).getTime());
+    // Due by the end of the 7th working day after the listing's Shanghai day (§4.4).
+    expect(first.body.publicationDueBy).toBe(new Date(publicationDueBy(at(4).getTime(), 7)).toISOString());
     expect(await propose('again')).toMatchObject({ status: 409, body: { error: { code: 'STATE_CONFLICT' } } });
     // The legal reviewer's queue: proposed listings only.
     const awaiting = async (proposed: boolean) =>
@@ -237,12 +264,16 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       status: 403,
       body: { error: { code: 'TWO_PERSON_RULE' } },
     });
+    const reviewSent = Date.now();
     const published = await review(token.legalB, true, '事实清楚，依据充分，同意公示');
+    const reviewAnswered = Date.now();
     expect(published).toMatchObject({
       status: 200,
       body: { status: 'PUBLISHED', overdue: false, proposal: { decisionNo: '湖交超决〔2026〕8号' } },
     });
-    expect(Date.parse(published.body.publishedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Published at the approval (the machines share one clock).
+    expect(Date.parse(published.body.publishedAt)).toBeGreaterThanOrEqual(reviewSent);
+    expect(Date.parse(published.body.publishedAt)).toBeLessThanOrEqual(reviewAnswered);
     const [publication] = await s.query<{ days: number }>(
       `SELECT extract(day FROM publication_ends_at - published_at)::int AS days FROM listings WHERE id = $1`,
       [listing.id],
@@ -251,14 +282,12 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(await s.query(`SELECT state FROM vehicle_states WHERE vehicle_key = $1`, [`1:${storyPlate}`])).toEqual([
       { state: 'PUBLISHED' },
     ]);
-    // Still turned back; the gate now sees the publication.
-    await eventually(
-      async () => {
-        const d = await decide(storyPlate);
-        return d.decision === 'TURN_BACK' && d.listing?.status === 'PUBLISHED';
-      },
-      { what: 'the gate to see PUBLISHED', timeoutMs: 1000, intervalMs: 20 },
-    );
+    // Still turned back; the cache and the gate now show the publication.
+    const publishedAtGate = await cacheShows(storyPlate, 'PUBLISHED');
+    expect(publishedAtGate.answer).toMatchObject({
+      decision: 'TURN_BACK',
+      listing: { id: listing.id, status: 'PUBLISHED' },
+    });
     // 失信公示: the public sees the posting, the owner's name masked, no staff or internal ids.
     const postings = async () => {
       const res = await fetch(`${staff.url}/v1/public/postings?plate=${encodeURIComponent(storyPlate)}`);
@@ -357,7 +386,6 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       approve: true,
       opinion: '整改到位，同意修复',
     });
-    const committed = Date.now();
     expect(approved).toMatchObject({ status: 200, body: { id: repairId, status: 'APPROVED', reviewedBy: 'repair-c' } });
     expect((await call('GET', `/v1/credit-repairs/${repairId}`, token.officerA)).body).toEqual(approved.body);
     expect((await eligibility()).unmet.map((u: { code: string }) => u.code)).toEqual(['LISTING_NOT_ACTIVE']);
@@ -366,15 +394,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(
       await call('GET', '/v1/listings/00000000-0000-4000-8000-000000000000/repair-eligibility', token.officerA),
     ).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    const allowed = await eventually(
-      async () => {
-        const d = await decide(storyPlate);
-        return d.decision === 'ALLOW' ? d : undefined;
-      },
-      { what: 'ALLOW after the repair', timeoutMs: 1000, intervalMs: 20 },
-    );
-    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
-    expect(allowed.listing).toBeNull();
+    const allowed = (await cacheShows(storyPlate, 'NONE')).answer;
+    expect(allowed).toMatchObject({ decision: 'ALLOW', listing: null });
     expect(await postings()).toEqual([]); // the posting is removed with the repair
     expect(await listingOf(storyPlate)).toMatchObject({ id: listing.id, status: 'REPAIRED', end_reason: 'REPAIRED' });
     expect(
@@ -411,31 +432,25 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       createDataSource({ databaseUrl: s.databaseUrl, applicationName: 'test', poolSize: 1 }),
     );
     try {
-      const verification = await new AuditLogRepository(db).verify();
-      expect(verification).toMatchObject({ ok: true });
-      expect(verification.firstBroken).toBeUndefined();
+      const [{ n }] = await s.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
+      // Pages of 7 entries: the walk must carry the chain across page boundaries.
+      expect(await new AuditLogRepository(db).verify(7)).toEqual({ ok: true, entries: n });
     } finally {
       await db.onApplicationShutdown();
     }
   });
 
-  it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW within 1 s', async () => {
+  it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW from the cache', async () => {
     const listing = await listingOf(revokedPlate);
     const [, middle] = await violationsOf(revokedPlate);
     const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
       reason: '称重设备故障 (device fault)',
     });
-    const committed = Date.now();
     expect(revoked).toMatchObject({
       status: 200,
       body: { id: middle!.id, status: 'REVOKED', revokedReason: '称重设备故障 (device fault)' },
     });
-    await eventually(async () => (await decide(revokedPlate)).decision === 'ALLOW', {
-      what: 'ALLOW after the revocation',
-      timeoutMs: 1000,
-      intervalMs: 20,
-    });
-    expect(Date.now() - committed).toBeLessThanOrEqual(1000);
+    expect((await cacheShows(revokedPlate, 'NONE')).answer).toMatchObject({ decision: 'ALLOW', listing: null });
     expect(await listingOf(revokedPlate)).toMatchObject({
       id: listing.id,
       status: 'REVOKED',
@@ -461,12 +476,17 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(refused.body.error.details.map((d: { field: string }) => d.field)).toContain('LISTING_NOT_ACTIVE');
   });
 
-  it('publishes PUBLISHED and REPAIRED on credit.listing-events.v1 after LISTED', async () => {
+  it('publishes LISTED then PUBLISHED and REPAIRED (story) or REVOKED (revoked vehicle) on credit.listing-events.v1', async () => {
     // Story: LISTED, PUBLISHED, REPAIRED; revoked vehicle: LISTED, REVOKED.
     const messages = await s.readTopic(s.topics.listingEvents, 5);
     const story = messages
       .filter((m) => m.key?.toString() === `1:${storyPlate}`)
       .map((m) => JSON.parse(m.value!.toString()) as { type: string; eventId: string });
     expect(story.map((e) => e.type)).toEqual(['LISTED', 'PUBLISHED', 'REPAIRED']);
+    const revoked = messages
+      .filter((m) => m.key?.toString() === `1:${revokedPlate}`)
+      .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type);
+    expect(revoked).toEqual(['LISTED', 'REVOKED']);
+    expect(messages).toHaveLength(5);
   });
 });

@@ -1,0 +1,201 @@
+/**
+ * What GET /v1/stats, /v1/stats/regions and /v1/stats/daily must answer, computed in TypeScript from the
+ * facts a test produced (every weighing it sent, what it revoked, processed, turned back and published),
+ * straight from the definitions in SPEC §4.3, §4.4 and §6 — deliberately not from the product's SQL,
+ * so that a wrong aggregate there cannot also be the expectation.
+ *
+ * Scope: facts within the last COUNT_WINDOW_DAYS and listings that never expire in the test, so the
+ * window holds every trip and a vehicle has at most one listing.
+ */
+export type FactKind = 'COMPLIANT' | 'WARNING' | 'VIOLATION' | 'EMPTY' | 'PERMIT' | 'UNKNOWN_PLATE';
+
+export interface WeighingFact {
+  eventId: string;
+  vehicleKey: string;
+  stationId: string;
+  measuredAt: number;
+  kind: FactKind;
+}
+
+export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
+
+export interface StatsFacts {
+  weighings: WeighingFact[];
+  /** Violations revoked (their eventIds). */
+  revoked: Set<string>;
+  /** A listing's status set by the test, by vehicle key; REVOKED/REPAIRED with when it ended. */
+  listingStatus: Map<string, { status: ListingStatus; endedBetween?: [number, number] }>;
+  processed: { eventId: string; processedAt: number; fineYuan: number }[];
+  turnBacks: { stationId: string; at: number }[];
+  rules: { tripMergeMinutes: number; listingThreshold: number; publicationDeadlineWorkingDays: number };
+}
+
+const DAY = 86_400_000;
+const SHANGHAI_MS = 8 * 3_600_000;
+
+interface ModelListing {
+  vehicleKey: string;
+  listedAt: number;
+  /** The station of the violation that reached the listing: the listing's region. */
+  stationId: string;
+  status: ListingStatus;
+  endedBetween?: [number, number];
+}
+
+/** §4.3: a violation opens a new trip when more than TRIP_MERGE_MINUTES after the current trip's first. */
+function tripStarts(violations: WeighingFact[], mergeMinutes: number): WeighingFact[] {
+  const starts: WeighingFact[] = [];
+  for (const v of [...violations].sort((a, b) => a.measuredAt - b.measuredAt)) {
+    if (starts.length === 0 || v.measuredAt - starts.at(-1)!.measuredAt > mergeMinutes * 60_000) starts.push(v);
+  }
+  return starts;
+}
+
+/**
+ * §4.4: publication is due by the end (24:00 Asia/Shanghai) of the N-th Monday-to-Friday after the
+ * listing's Shanghai day; returns that day's last millisecond.
+ */
+export function publicationDueBy(listedAt: number, workingDays: number): number {
+  let day = Math.floor((listedAt + SHANGHAI_MS) / DAY) * DAY; // the local day, on the UTC axis
+  for (let n = 0; n < workingDays;) {
+    day += DAY;
+    const weekday = new Date(day).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) n++;
+  }
+  return day + DAY - 1 - SHANGHAI_MS;
+}
+
+const overdueAt = (listedAt: number, now: number, workingDays: number): boolean =>
+  now > publicationDueBy(listedAt, workingDays);
+
+export const shanghaiDate = (ms: number): string => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
+
+export class StatsModel {
+  readonly listings: ModelListing[];
+  private readonly byVehicle = new Map<string, WeighingFact[]>();
+
+  constructor(private readonly facts: StatsFacts) {
+    for (const w of facts.weighings) {
+      if (w.kind !== 'VIOLATION') continue;
+      const list = this.byVehicle.get(w.vehicleKey) ?? [];
+      list.push(w);
+      this.byVehicle.set(w.vehicleKey, list);
+    }
+    // A listing as created (revoked violations still counted then), with the status the test gave it.
+    this.listings = [];
+    for (const [vehicleKey, violations] of this.byVehicle) {
+      const reaching = tripStarts(violations, facts.rules.tripMergeMinutes)[facts.rules.listingThreshold - 1];
+      if (!reaching) continue;
+      const set = facts.listingStatus.get(vehicleKey);
+      this.listings.push({
+        vehicleKey,
+        listedAt: reaching.measuredAt,
+        stationId: reaching.stationId,
+        status: set?.status ?? 'LISTED',
+        endedBetween: set?.endedBetween,
+      });
+    }
+  }
+
+  stats(request: { from: number; to: number; region: string | null; now: number }) {
+    const { from, to, now } = request;
+    const region = request.region ?? '';
+    const here = (stationId: string) => stationId.startsWith(region);
+    const during = (t: number) => t >= from && t < to;
+    const counted = this.facts.weighings.filter((w) => w.kind === 'VIOLATION' && !this.facts.revoked.has(w.eventId));
+    const listings = this.listings.filter((l) => here(l.stationId));
+    const byStatus = (status: ListingStatus) => listings.filter((l) => l.status === status).length;
+    const endedDuring = (status: ListingStatus) =>
+      listings.filter((l) => {
+        if (l.status !== status) return false;
+        const [first, last] = l.endedBetween!;
+        if (during(first) !== during(last)) throw new Error(`a ${status} listing ended on the edge of the period`);
+        return during(first);
+      }).length;
+    const processed = this.facts.processed.filter((p) => {
+      const v = this.facts.weighings.find((w) => w.eventId === p.eventId)!;
+      return during(p.processedAt) && here(v.stationId);
+    });
+
+    // §4.3 WATCH: no active listing, at least one counted trip in the window after the last listing's end
+    // (a fresh start); with a region, such a trip started there.
+    let watch = 0;
+    for (const [vehicleKey, violations] of this.byVehicle) {
+      const listing = this.listings.find((l) => l.vehicleKey === vehicleKey);
+      if (listing && (listing.status === 'LISTED' || listing.status === 'PUBLISHED')) continue;
+      const freshStart = listing?.endedBetween?.[0] ?? -Infinity;
+      const trips = tripStarts(
+        violations.filter((v) => !this.facts.revoked.has(v.eventId) && v.measuredAt > freshStart),
+        this.facts.rules.tripMergeMinutes,
+      );
+      if (trips.some((t) => t.measuredAt <= now && here(t.stationId))) watch += 1;
+    }
+
+    return {
+      region: request.region,
+      asOfNow: {
+        at: new Date(now).toISOString(),
+        watch,
+        listed: byStatus('LISTED'),
+        published: byStatus('PUBLISHED'),
+        overduePublications: listings.filter(
+          (l) => l.status === 'LISTED' && overdueAt(l.listedAt, now, this.facts.rules.publicationDeadlineWorkingDays),
+        ).length,
+        listingsByStatus: {
+          LISTED: byStatus('LISTED'),
+          PUBLISHED: byStatus('PUBLISHED'),
+          REPAIRED: byStatus('REPAIRED'),
+          EXPIRED: byStatus('EXPIRED'),
+          REVOKED: byStatus('REVOKED'),
+        },
+      },
+      period: {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        violations: counted.filter((v) => during(v.measuredAt) && here(v.stationId)).length,
+        warnings: this.facts.weighings.filter((w) => w.kind === 'WARNING' && during(w.measuredAt) && here(w.stationId))
+          .length,
+        turnBacks: this.facts.turnBacks.filter((t) => during(t.at) && here(t.stationId)).length,
+        casesProcessed: processed.length,
+        finesYuan: processed.reduce((sum, p) => sum + p.fineYuan, 0),
+        repaired: endedDuring('REPAIRED'),
+        expired: endedDuring('EXPIRED'),
+        revoked: endedDuring('REVOKED'),
+      },
+    };
+  }
+
+  /** One row per Asia/Shanghai day of [from, to), zeros included. */
+  daily(request: { from: number; to: number; region: string | null }) {
+    const { from, to } = request;
+    const region = request.region ?? '';
+    const days = new Map<
+      string,
+      { date: string; weighings: number; warnings: number; violations: number; turnBacks: number }
+    >();
+    for (let d = shanghaiDate(from); d <= shanghaiDate(to - 1);) {
+      days.set(d, { date: d, weighings: 0, warnings: 0, violations: 0, turnBacks: 0 });
+      d = new Date(Date.parse(d) + DAY).toISOString().slice(0, 10);
+    }
+    const at = (t: number, stationId: string) =>
+      t >= from && t < to && stationId.startsWith(region) ? days.get(shanghaiDate(t))! : undefined;
+    for (const w of this.facts.weighings) {
+      const day = at(w.measuredAt, w.stationId);
+      if (!day) continue;
+      day.weighings += 1;
+      if (w.kind === 'WARNING') day.warnings += 1;
+      if (w.kind === 'VIOLATION' && !this.facts.revoked.has(w.eventId)) day.violations += 1;
+    }
+    for (const t of this.facts.turnBacks) {
+      const day = at(t.at, t.stationId);
+      if (day) day.turnBacks += 1;
+    }
+    return {
+      region: request.region,
+      timeZone: 'Asia/Shanghai',
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      items: [...days.values()],
+    };
+  }
+}
