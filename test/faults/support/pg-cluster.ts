@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../harness/app-process';
+import { processState } from '../../harness/redis-server';
+import { eventually } from '../../harness/services';
 
 const run = promisify(execFile);
 
@@ -27,6 +29,8 @@ export function postgresBinDir(): string {
  * binaries run as the `postgres` OS user (runuser), which owns the data directory.
  */
 export class PgCluster {
+  private paused = false;
+
   private constructor(
     readonly binDir: string,
     readonly dataDir: string,
@@ -82,8 +86,70 @@ export class PgCluster {
     );
   }
 
+  /**
+   * SIGSTOP to the postmaster and every process it forked (backends, checkpointer, walwriter, …):
+   * connections stay open and connecting still succeeds at the TCP level (the kernel completes the
+   * handshake), but nothing answers — a Postgres that hangs rather than one that is down. pg_ctl
+   * starts the postmaster in a session of its own, so its process group is exactly the server; the
+   * whole group stops in one kill(2), a backend being forked at that moment included. Returns once
+   * the kernel reports each of them stopped.
+   */
+  async pause(): Promise<void> {
+    const postmaster = this.postmasterPid();
+    if (processGroup(postmaster) !== postmaster)
+      throw new Error(`postmaster ${postmaster} does not lead its own process group`);
+    this.paused = true;
+    process.kill(-postmaster, 'SIGSTOP');
+    await eventually(() => this.serverPids().every((pid) => processState(pid) === 'T'), {
+      what: 'every Postgres process to stop',
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
+  }
+
+  /** SIGCONT to the whole server; harmless when it is not paused (afterAll and exit call it anyway). */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    const postmaster = this.postmasterPid();
+    process.kill(-postmaster, 'SIGCONT');
+    this.paused = false;
+    await eventually(() => this.serverPids().every((pid) => processState(pid) !== 'T'), {
+      what: 'every Postgres process to continue',
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
+  }
+
+  /** The postmaster and its children, from /proc (the postmaster's pid is line 1 of postmaster.pid). */
+  serverPids(): number[] {
+    const postmaster = this.postmasterPid();
+    const children = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter((pid) => parentPid(pid) === postmaster);
+    return [postmaster, ...children];
+  }
+
+  private postmasterPid(): number {
+    const pid = Number(readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${this.dataDir}/postmaster.pid`);
+    return pid;
+  }
+
+  /** A stopped server cannot be asked to stop: SIGCONT first, so pg_ctl's SIGQUIT is acted on. */
+  private continueIfPaused(): void {
+    if (!this.paused) return;
+    try {
+      process.kill(-this.postmasterPid(), 'SIGCONT');
+    } catch {
+      // already gone
+    }
+    this.paused = false;
+  }
+
   /** `pg_ctl stop -m immediate` by default: every backend dies at once, like a crash. */
   async stop(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    this.continueIfPaused();
     await this.exec('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '30', 'stop'], 45000);
   }
 
@@ -103,6 +169,7 @@ export class PgCluster {
 
   private destroySync(): void {
     try {
+      this.continueIfPaused();
       if (existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
         execFileSync(...this.command('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']), {
           stdio: 'ignore',
@@ -133,3 +200,15 @@ export class PgCluster {
     }
   }
 }
+
+/** Fields 4 (ppid) and 5 (pgrp) of /proc/<pid>/stat, read after the command name (proc(5)). */
+function statField(pid: number, index: 1 | 2): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index]);
+  } catch {
+    return undefined;
+  }
+}
+const parentPid = (pid: number): number | undefined => statField(pid, 1);
+const processGroup = (pid: number): number | undefined => statField(pid, 2);
