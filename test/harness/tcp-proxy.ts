@@ -7,6 +7,13 @@ interface Link {
   upstream?: Socket;
   /** Bytes were swallowed (or the connection was accepted while blackholed): the stream has a hole. */
   broken: boolean;
+  /** The end of what the client sent last, so that a trigger's text split over two chunks is seen. */
+  tail: Buffer;
+}
+
+interface Trigger {
+  text: Buffer;
+  action: () => void;
 }
 
 /**
@@ -25,6 +32,7 @@ export class TcpProxy {
   private mode: 'forward' | 'blackhole' = 'forward';
   private readonly links = new Set<Link>();
   private swallowedBytes = 0;
+  private readonly triggers: Trigger[] = [];
 
   private constructor(
     readonly port: number,
@@ -41,6 +49,15 @@ export class TcpProxy {
   /** Bytes the clients sent into the blackhole so far: proof that they tried to talk. */
   get swallowed(): number {
     return this.swallowedBytes;
+  }
+
+  /**
+   * Runs `action` once, the first time a client sends `text`, synchronously and before that chunk goes
+   * on: the test can make the service hang exactly when a given statement is on its way (what
+   * `action` changes — blackhole(), a paused server — applies to that very chunk).
+   */
+  whenClientSends(text: string, action: () => void): void {
+    this.triggers.push({ text: Buffer.from(text), action });
   }
 
   /** Forwards again (after `cut()` or `blackhole()`), resetting the connections that lost bytes. */
@@ -72,7 +89,7 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
-    const link: Link = { client, broken: this.mode === 'blackhole' };
+    const link: Link = { client, broken: this.mode === 'blackhole', tail: Buffer.alloc(0) };
     this.links.add(link);
     client.on('error', () => this.drop(link));
     client.on('close', () => this.drop(link));
@@ -89,6 +106,7 @@ export class TcpProxy {
   /** Copies `from` to `to` while forwarding (with back-pressure); swallows what arrives while blackholed. */
   private relay(link: Link, from: Socket, to: Socket | undefined, fromClient: boolean): void {
     from.on('data', (chunk: Buffer) => {
+      if (fromClient && this.triggers.length > 0) this.fire(link, chunk);
       if (this.mode === 'blackhole' || !to || link.broken) {
         link.broken = true;
         if (fromClient) this.swallowedBytes += chunk.length;
@@ -99,6 +117,17 @@ export class TcpProxy {
         to.once('drain', () => from.resume());
       }
     });
+  }
+
+  private fire(link: Link, chunk: Buffer): void {
+    const seen = Buffer.concat([link.tail, chunk]);
+    for (const trigger of [...this.triggers]) {
+      if (!seen.includes(trigger.text)) continue;
+      this.triggers.splice(this.triggers.indexOf(trigger), 1);
+      trigger.action();
+    }
+    const keep = Math.max(0, ...this.triggers.map((t) => t.text.length - 1));
+    link.tail = seen.subarray(seen.length - Math.min(keep, seen.length));
   }
 
   private drop(link: Link): void {

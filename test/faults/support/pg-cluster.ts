@@ -89,35 +89,40 @@ export class PgCluster {
   /**
    * SIGSTOP to the postmaster and every process it forked (backends, checkpointer, walwriter, …):
    * connections stay open and connecting still succeeds at the TCP level (the kernel completes the
-   * handshake), but nothing answers — a Postgres that hangs rather than one that is down. pg_ctl
-   * starts the postmaster in a session of its own, so its process group is exactly the server; the
-   * whole group stops in one kill(2), a backend being forked at that moment included. Returns once
-   * the kernel reports each of them stopped.
+   * handshake), but nothing answers — a Postgres that hangs rather than one that is down. Each child
+   * calls setsid() (InitPostmasterChild), so there is no process group to signal: the postmaster
+   * stops first, so that it forks no more, then each child listed in /proc, until the kernel reports
+   * every one of them stopped.
    */
   async pause(): Promise<void> {
-    const postmaster = this.postmasterPid();
-    if (processGroup(postmaster) !== postmaster)
-      throw new Error(`postmaster ${postmaster} does not lead its own process group`);
     this.paused = true;
-    process.kill(-postmaster, 'SIGSTOP');
-    await eventually(() => this.serverPids().every((pid) => processState(pid) === 'T'), {
-      what: 'every Postgres process to stop',
-      timeoutMs: 5000,
-      intervalMs: 10,
-    });
+    this.signalServer('SIGSTOP');
+    await eventually(
+      () => {
+        // Z: a backend that exited while the postmaster, which would reap it, was stopped.
+        const running = this.serverPids().filter((pid) => !['T', 'Z', undefined].includes(processState(pid)));
+        for (const pid of running) signal(pid, 'SIGSTOP');
+        return running.length === 0;
+      },
+      { what: 'every Postgres process to stop', timeoutMs: 5000, intervalMs: 10 },
+    );
   }
 
   /** SIGCONT to the whole server; harmless when it is not paused (afterAll and exit call it anyway). */
   async resume(): Promise<void> {
     if (!this.paused) return;
-    const postmaster = this.postmasterPid();
-    process.kill(-postmaster, 'SIGCONT');
+    this.signalServer('SIGCONT');
     this.paused = false;
     await eventually(() => this.serverPids().every((pid) => processState(pid) !== 'T'), {
       what: 'every Postgres process to continue',
       timeoutMs: 5000,
       intervalMs: 10,
     });
+  }
+
+  /** The postmaster first, then its children. */
+  private signalServer(name: 'SIGSTOP' | 'SIGCONT'): void {
+    for (const pid of this.serverPids()) signal(pid, name);
   }
 
   /** The postmaster and its children, from /proc (the postmaster's pid is line 1 of postmaster.pid). */
@@ -140,7 +145,7 @@ export class PgCluster {
   private continueIfPaused(): void {
     if (!this.paused) return;
     try {
-      process.kill(-this.postmasterPid(), 'SIGCONT');
+      this.signalServer('SIGCONT');
     } catch {
       // already gone
     }
@@ -201,14 +206,21 @@ export class PgCluster {
   }
 }
 
-/** Fields 4 (ppid) and 5 (pgrp) of /proc/<pid>/stat, read after the command name (proc(5)). */
-function statField(pid: number, index: 1 | 2): number | undefined {
+/** Field 4 (ppid) of /proc/<pid>/stat, read after the command name, which may contain spaces (proc(5)). */
+function parentPid(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index]);
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined;
   }
 }
-const parentPid = (pid: number): number | undefined => statField(pid, 1);
-const processGroup = (pid: number): number | undefined => statField(pid, 2);
+
+/** kill(2) that ignores a process that has just exited. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
