@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
@@ -236,6 +237,27 @@ describe('gate-api with slow (hanging) Redis and Postgres: the next source withi
         await pgProxy.restore();
         await redisProxy.restore();
         await backOnCache('the cache after both came back');
+
+        // Redis answers at once but holds no built cache (flushed, ingest not there to rebuild it: a
+        // missing entry then proves nothing) and Postgres hangs: GATE_DB_TIMEOUT_MS, the failure mode.
+        await s.ingest!.stop();
+        const flush = new Redis(redis.url);
+        await flush.flushall().finally(() => flush.disconnect());
+        await pgProxy.blackhole();
+        await phase('cache not built, Postgres blackholed', failure, {
+          meanWithinMs: DEADLINE_MS,
+          waitedMoreThanMs: TIMEOUT_FLOOR_MS,
+        });
+        await pgProxy.restore();
+        await eventually(async () => (await ask(listed)).source === 'database', {
+          what: 'Postgres answering again',
+          timeoutMs: 10000,
+          intervalMs: 50,
+        });
+        await phase('cache not built, Postgres fine', fromListing('database'), { meanWithinMs: DEADLINE_MS });
+        // Ingest rebuilds the cache when it starts.
+        await s.startIngest({ REDIS_URL: redis.url });
+        await backOnCache('the cache rebuilt by ingest');
 
         expect(gate.process.exitCode).toBeNull();
       } catch (error) {
