@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../harness/app-process';
+import { processState } from '../../harness/redis-server';
+import { eventually } from '../../harness/services';
 
 const run = promisify(execFile);
 
@@ -27,6 +29,8 @@ export function postgresBinDir(): string {
  * binaries run as the `postgres` OS user (runuser), which owns the data directory.
  */
 export class PgCluster {
+  private paused = false;
+
   private constructor(
     readonly binDir: string,
     readonly dataDir: string,
@@ -82,8 +86,75 @@ export class PgCluster {
     );
   }
 
+  /**
+   * SIGSTOP to the postmaster and every process it forked (backends, checkpointer, walwriter, …):
+   * connections stay open and connecting still succeeds at the TCP level (the kernel completes the
+   * handshake), but nothing answers — a Postgres that hangs rather than one that is down. Each child
+   * calls setsid() (InitPostmasterChild), so there is no process group to signal: the postmaster
+   * stops first, so that it forks no more, then each child listed in /proc, until the kernel reports
+   * every one of them stopped.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.signalServer('SIGSTOP');
+    await eventually(
+      () => {
+        // Z: a backend that exited while the postmaster, which would reap it, was stopped.
+        const running = this.serverPids().filter((pid) => !['T', 'Z', undefined].includes(processState(pid)));
+        for (const pid of running) signal(pid, 'SIGSTOP');
+        return running.length === 0;
+      },
+      { what: 'every Postgres process to stop', timeoutMs: 5000, intervalMs: 10 },
+    );
+  }
+
+  /** SIGCONT to the whole server; harmless when it is not paused (afterAll and exit call it anyway). */
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.signalServer('SIGCONT');
+    this.paused = false;
+    await eventually(() => this.serverPids().every((pid) => processState(pid) !== 'T'), {
+      what: 'every Postgres process to continue',
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
+  }
+
+  /** The postmaster first, then its children. */
+  private signalServer(name: 'SIGSTOP' | 'SIGCONT'): void {
+    for (const pid of this.serverPids()) signal(pid, name);
+  }
+
+  /** The postmaster and its children, from /proc (the postmaster's pid is line 1 of postmaster.pid). */
+  serverPids(): number[] {
+    const postmaster = this.postmasterPid();
+    const children = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter((pid) => parentPid(pid) === postmaster);
+    return [postmaster, ...children];
+  }
+
+  private postmasterPid(): number {
+    const pid = Number(readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${this.dataDir}/postmaster.pid`);
+    return pid;
+  }
+
+  /** A stopped server cannot be asked to stop: SIGCONT first, so pg_ctl's SIGQUIT is acted on. */
+  private continueIfPaused(): void {
+    if (!this.paused) return;
+    try {
+      this.signalServer('SIGCONT');
+    } catch {
+      // already gone
+    }
+    this.paused = false;
+  }
+
   /** `pg_ctl stop -m immediate` by default: every backend dies at once, like a crash. */
   async stop(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
+    this.continueIfPaused();
     await this.exec('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '30', 'stop'], 45000);
   }
 
@@ -103,6 +174,7 @@ export class PgCluster {
 
   private destroySync(): void {
     try {
+      this.continueIfPaused();
       if (existsSync(path.join(this.dataDir, 'postmaster.pid'))) {
         execFileSync(...this.command('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']), {
           stdio: 'ignore',
@@ -131,5 +203,24 @@ export class PgCluster {
         `${binary} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}\n${this.log()}`,
       );
     }
+  }
+}
+
+/** Field 4 (ppid) of /proc/<pid>/stat, read after the command name, which may contain spaces (proc(5)). */
+function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** kill(2) that ignores a process that has just exited. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
