@@ -6,9 +6,10 @@ import { eventually } from '../harness/services';
 import { assertIngestInvariants, traffic } from './support/ingest-invariants';
 
 /**
- * Issue 7, scenario 5: two ingest instances in one consumer group share the partitions; one is
+ * Two ingest instances in one consumer group share the partitions; one is
  * killed with SIGKILL mid-stream. Its uncommitted batches go to the survivor after the rebalance:
- * nothing lost, nothing counted twice, listings equal a replay, the audit chain verifies.
+ * nothing lost, nothing counted twice, listings equal a replay, the gate's cache equals Postgres (the
+ * survivor's relay took over), the audit chain verifies.
  */
 const TOTAL = 80_000;
 

@@ -9,12 +9,14 @@ import {
   StaffQueryRepository,
   StaffWorkflowRepository,
 } from '@oc/persistence';
+import Redis from 'ioredis';
 import { violationEvent } from '@oc/simulation';
 import { runCli } from '../harness/cli';
 import { replayDifferences } from '../harness/credit-snapshot';
 import { OwnRedis } from '../harness/redis-server';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
+import { assertCacheMatchesDatabase } from './support/cache-consistency';
 
 const DAY = 86_400_000;
 const DEADLINE_MS = 100;
@@ -145,7 +147,14 @@ describe('Redis outage (test-owned redis-server): fallback, reconciliation, a re
     expect((await ask(appealed)).decision).toBe('ALLOW');
     expect((await audit.verify()).ok).toBe(true);
 
-    // Postgres after the outage equals a replay of its facts, the repair and the revocation included.
+    // What the gate relies on after the outage: Postgres equals a replay of its facts (the repair and
+    // the revocation included), and the rebuilt cache equals Postgres, tombstones and versions included.
     expect(await replayDifferences(s, new Date())).toEqual([]);
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      await assertCacheMatchesDatabase(s, { redis: client, keyPrefix: s.redisKeyPrefix });
+    } finally {
+      client.disconnect();
+    }
   });
 });

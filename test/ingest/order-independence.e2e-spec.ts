@@ -1,4 +1,5 @@
 import { generateTraffic, seededRandom } from '@oc/simulation';
+import { assertCacheMatchesDatabase } from '../faults/support/cache-consistency';
 import { creditSnapshot, replayDifferences } from '../harness/credit-snapshot';
 import { Scenario } from '../harness/scenario';
 
@@ -42,9 +43,10 @@ describe('order independence (SPEC §4.3): the same weighings in two orders unde
     expect(snapB.listings).toEqual(snapA.listings);
     expect(snapB.trips).toEqual(snapA.trips);
     expect(snapB.states).toEqual(snapA.states);
-    // Equal to each other, and right: each equals a replay of its facts.
+    // Equal to each other, and right: each equals a replay of its facts, and its cache equals it.
     const now = new Date();
     expect(await replayDifferences(a, now)).toEqual([]);
     expect(await replayDifferences(b, now)).toEqual([]);
+    for (const s of [a, b]) await assertCacheMatchesDatabase(s, { redis: s.redis, keyPrefix: s.redisKeyPrefix });
   });
 });
