@@ -4,8 +4,9 @@ import { eventually } from '../harness/services';
 import { assertIngestInvariants, traffic } from './support/ingest-invariants';
 
 /**
- * Issue 7, scenario 1: ingest killed with SIGKILL at five seeded random points of a 100,000-event
- * stream, restarted each time. Nothing lost, nothing counted twice, listings equal a replay, audit intact.
+ * Ingest killed with SIGKILL at five seeded random points of a 100,000-event
+ * stream, restarted each time. Nothing lost, nothing counted twice, listings and states equal a replay,
+ * the gate's cache equals Postgres, audit intact.
  *
  * Each restart pays the broker's wait for the dead member's session (30 s) before partitions move,
  * so the five kills cost about 2.5 minutes of the run.
@@ -27,7 +28,7 @@ describe('faults: kill -9 of ingest at five random points of a 100,000-event str
   let s: Scenario;
   afterAll(() => s?.close());
 
-  it('stores every eventId exactly once or dead-letters it; listings equal a replay; the audit chain verifies', async () => {
+  it('stores every eventId exactly once or dead-letters it; listings equal a replay; the cache equals Postgres; the audit chain verifies', async () => {
     const began = Date.now();
     s = await Scenario.create('crash5');
     const start = new Date(Date.now() - 40 * 24 * 3600_000);

@@ -1,4 +1,5 @@
 import { AssignerProtocol } from 'kafkajs';
+import { Client } from 'pg';
 import { generateTraffic } from '@oc/simulation';
 import { RunningApp, startApp } from '../harness/app-process';
 import { Scenario } from '../harness/scenario';
@@ -6,9 +7,10 @@ import { eventually } from '../harness/services';
 import { assertIngestInvariants, traffic } from './support/ingest-invariants';
 
 /**
- * Issue 7, scenario 5: two ingest instances in one consumer group share the partitions; one is
+ * Two ingest instances in one consumer group share the partitions; one is
  * killed with SIGKILL mid-stream. Its uncommitted batches go to the survivor after the rebalance:
- * nothing lost, nothing counted twice, listings equal a replay, the audit chain verifies.
+ * nothing lost, nothing counted twice, listings equal a replay, the gate's cache equals Postgres (the
+ * survivor's relay took over), the audit chain verifies.
  */
 const TOTAL = 80_000;
 
@@ -95,4 +97,71 @@ describe('faults: rebalance after one of two ingest instances is killed', () => 
       }),
     );
   }, 300000);
+});
+
+/**
+ * A member loses its membership while it holds a batch: a table lock (a long migration, a VACUUM FULL)
+ * keeps its transaction waiting, without heartbeats, past the 10 s session; the coordinator evicts it
+ * and then refuses the batch's offset commit (UNKNOWN_MEMBER_ID). The member must join again and
+ * consume the rest; the batch is redelivered and stored once.
+ */
+describe('faults: an ingest instance evicted from its group while holding a batch', () => {
+  let s: Scenario | undefined;
+  let locker: Client | undefined;
+  afterAll(async () => {
+    await locker?.end().catch(() => undefined);
+    await s?.close();
+  }, 60000);
+
+  it('joins the group again and consumes the rest, nothing lost or counted twice', async () => {
+    s = await Scenario.create('evicted');
+    const start = new Date(Date.now() - 20 * 24 * 3600_000);
+    const messages = traffic(
+      generateTraffic({ seed: 7006, vehicles: 50, start, spacingMs: 600_000, violationShare: 0.5 }),
+      600,
+    );
+    const send = (from: number, to: number) =>
+      s!.produce(messages.slice(from, to).map(({ key, value }) => ({ key, value })));
+    const groupId = `${s.topicPrefix}ingest`;
+    await s.startIngest();
+    await send(0, 200);
+    await s.waitUntilConsumed(60000);
+
+    locker = new Client({ connectionString: s.databaseUrl });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE weighings IN EXCLUSIVE MODE');
+    await send(200, 400);
+    await eventually(
+      async () =>
+        (
+          await s!.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          )
+        )[0]!.n > 0,
+      { what: 'ingest to wait for the lock with a batch in hand', timeoutMs: 30000 },
+    );
+    const admin = s.kafka.admin();
+    await admin.connect();
+    try {
+      await eventually(async () => (await admin.describeGroups([groupId])).groups[0]!.state === 'Empty', {
+        what: 'the coordinator to evict the silent member (session 10 s)',
+        timeoutMs: 45000,
+        intervalMs: 500,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await locker.query('COMMIT');
+    await send(400, 600);
+
+    try {
+      await s.waitUntilConsumed(90000);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- ingest output (tail) ---\n${s.ingest!.output().slice(-3000)}`);
+    }
+    expect(s.ingest!.process.exitCode).toBeNull();
+    await assertIngestInvariants(s, messages);
+  }, 240000);
 });

@@ -1,4 +1,5 @@
 import { generateTraffic } from '@oc/simulation';
+import { assertCacheMatchesDatabase } from '../faults/support/cache-consistency';
 import { replayDifferences } from '../harness/credit-snapshot';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
@@ -7,7 +8,7 @@ describe('crash recovery: kill -9 of ingest in the middle of a 50,000-event stre
   let s: Scenario;
   afterAll(() => s?.close());
 
-  it('stores every eventId exactly once or dead-letters it, and the listings equal a replay through libs/domain', async () => {
+  it('stores every eventId exactly once or dead-letters it; listings and states equal a replay through libs/domain; the cache equals Postgres', async () => {
     s = await Scenario.create('crash');
     const total = 50_000;
     const start = new Date(Date.now() - 40 * 24 * 3600_000);
@@ -46,5 +47,6 @@ describe('crash recovery: kill -9 of ingest in the middle of a 50,000-event stre
     expect(stored.length).toBe(total - malformed.length);
 
     expect(await replayDifferences(s, new Date())).toEqual([]);
+    await assertCacheMatchesDatabase(s, { redis: s.redis, keyPrefix: s.redisKeyPrefix });
   });
 });

@@ -1,12 +1,13 @@
 import { generateTraffic, seededRandom } from '@oc/simulation';
-import { creditSnapshot } from '../harness/credit-snapshot';
+import { assertCacheMatchesDatabase } from '../faults/support/cache-consistency';
+import { creditSnapshot, replayDifferences } from '../harness/credit-snapshot';
 import { Scenario } from '../harness/scenario';
 
 describe('order independence (SPEC §4.3): the same weighings in two orders under two topic prefixes', () => {
   const scenarios: Scenario[] = [];
   afterAll(() => Promise.all(scenarios.map((s) => s.close())));
 
-  it('gives identical violations, trips, listings and listedAt', async () => {
+  it('gives identical violations, trips, listings, listedAt and vehicle states, each equal to a replay', async () => {
     const start = new Date(Date.now() - 60 * 24 * 3600_000);
     const traffic = generateTraffic({
       seed: 20261126,
@@ -42,5 +43,10 @@ describe('order independence (SPEC §4.3): the same weighings in two orders unde
     expect(snapB.listings).toEqual(snapA.listings);
     expect(snapB.trips).toEqual(snapA.trips);
     expect(snapB.states).toEqual(snapA.states);
+    // Equal to each other, and right: each equals a replay of its facts, and its cache equals it.
+    const now = new Date();
+    expect(await replayDifferences(a, now)).toEqual([]);
+    expect(await replayDifferences(b, now)).toEqual([]);
+    for (const s of [a, b]) await assertCacheMatchesDatabase(s, { redis: s.redis, keyPrefix: s.redisKeyPrefix });
   });
 });

@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom, Observable } from 'rxjs';
 
 /** What a handler receives: the messages of one partition's batch, in offset order. */
@@ -41,6 +41,7 @@ export class BatchAbandonedError extends Error {
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private closing = false;
+  private rejoinTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -67,12 +68,40 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         // A new group starts at the earliest offset: nothing produced before the first start is lost.
         await consumer.subscribe({ topic, fromBeginning: true });
       }
-      await consumer.run({
+      const run: ConsumerRunConfig = {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
         eachBatch: (payload) => this.handleBatch(payload),
+      };
+      // kafkajs restarts a crashed consumer only when the cause is retriable. After a broker restart the
+      // group may have forgotten this member while the broker was away; the next offset commit is then
+      // refused (UNKNOWN_MEMBER_ID, not retriable, and wrapped so that kafkajs does not rejoin), and the
+      // consumer stayed stopped in a live process: nothing consumed, nothing committed, for good. Any
+      // crash kafkajs gives up on joins the group again here, with backoff; the uncommitted batch is
+      // redelivered and stored idempotently (SPEC §3).
+      let rejoins = 0;
+      const rejoin = (): void => {
+        const delayMs = Math.min(1000 * 2 ** Math.min(rejoins++, 5), 30_000);
+        this.rejoinTimer = setTimeout(() => {
+          if (this.closing) return;
+          consumer
+            .connect()
+            .then(() => consumer.run(run))
+            .then(() => this.logger.log(`consumer of ${this.options.groupId} joined again after a crash`))
+            .catch((error: unknown) => {
+              this.logger.error(`consumer of ${this.options.groupId} could not join again: ${String(error)}`);
+              rejoin();
+            });
+        }, delayMs);
+      };
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart || this.closing) return;
+        this.logger.error(`consumer of ${this.options.groupId} crashed: ${String(payload.error)}; joining again`);
+        rejoin();
       });
+      consumer.on(consumer.events.GROUP_JOIN, () => (rejoins = 0));
+      await consumer.run(run);
       callback();
     } catch (error) {
       callback(error);
@@ -136,6 +165,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   /** Stops fetching, waits for the batch in hand to finish, leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.rejoinTimer);
     await this.consumer?.disconnect();
   }
 

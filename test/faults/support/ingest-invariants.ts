@@ -4,6 +4,7 @@ import { AuditLogRepository, createDataSource, DatabaseConnection } from '@oc/pe
 import { replayDifferences } from '../../harness/credit-snapshot';
 import { Scenario } from '../../harness/scenario';
 import { eventually, testServices } from '../../harness/services';
+import { assertCacheMatchesDatabase, CacheTarget } from './cache-consistency';
 
 /** Where the scenario's facts live: the scenario's own database, or a test-owned cluster's. */
 export interface FactStore {
@@ -11,13 +12,19 @@ export interface FactStore {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-/** Every message of a topic, from the beginning up to the end offsets it has now (deadline-bound). */
-export async function readWholeTopic(topic: string, timeoutMs = 60000): Promise<{ value: string }[]> {
-  const kafka = new Kafka({
+/**
+ * Every message of a topic, from the beginning up to the end offsets it has now (deadline-bound), on
+ * the run's Kafka or on `kafka` (a test-owned broker).
+ */
+export async function readWholeTopic(
+  topic: string,
+  timeoutMs = 60000,
+  kafka = new Kafka({
     clientId: 'faults-reader',
     brokers: testServices().kafkaBrokers.split(','),
     logLevel: logLevel.NOTHING,
-  });
+  }),
+): Promise<{ value: string }[]> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: { partition: number; high: string; low: string }[];
@@ -52,17 +59,22 @@ export interface InvariantReport {
   deadLetters: number;
   duplicateDeadLetters: number;
   auditEntries: number;
+  /** Vehicle states whose cache entry was compared, and how long the cache took to agree. */
+  cache: { vehicles: number; ms: number };
 }
 
 /**
- * The invariants of issue 7 after a fault: every produced eventId stored exactly once or its value in
- * the DLQ; malformed messages only in the DLQ, valid ones never there; violations unique per eventId;
- * listings equal a replay of the stored violations through libs/domain; the audit chain verifies.
+ * The invariants after a fault: every produced eventId stored exactly once or its value in the DLQ;
+ * malformed messages only in the DLQ, valid ones never there; violations unique per eventId; listings,
+ * trips and vehicle states equal a replay of the stored facts through libs/domain (replayDifferences);
+ * the gate's Redis cache equals the active listings in Postgres (cacheDifferences; by default the
+ * scenario's Redis and key prefix); the audit chain verifies.
  */
 export async function assertIngestInvariants(
   s: Scenario,
   messages: SimulatedMessage[],
   store: FactStore = { databaseUrl: s.databaseUrl, query: (sql, params) => s.query(sql, params) },
+  cache: CacheTarget = { redis: s.redis, keyPrefix: s.redisKeyPrefix },
 ): Promise<InvariantReport> {
   const stored = await store.query<{ event_id: string }>('SELECT event_id FROM weighings');
   const storedIds = new Set(stored.map((r) => r.event_id));
@@ -106,7 +118,8 @@ export async function assertIngestInvariants(
     ),
   ).toEqual([]);
 
-  expect(await replayDifferences({ query: store.query } as unknown as Scenario, new Date())).toEqual([]);
+  expect(await replayDifferences(store, new Date())).toEqual([]);
+  const cached = await assertCacheMatchesDatabase(store, cache);
 
   const audit = await verifyAuditChain(store.databaseUrl);
   expect(audit).toMatchObject({ ok: true });
@@ -115,6 +128,7 @@ export async function assertIngestInvariants(
     deadLetters: dead.length,
     duplicateDeadLetters: dead.length - deadValues.size,
     auditEntries: (audit as { entries?: number }).entries ?? 0,
+    cache: cached,
   };
 }
 
