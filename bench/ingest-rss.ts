@@ -23,7 +23,7 @@ import {
 import { createKafkaClient, servicesFromEnv, World } from './lib/world';
 
 /**
- * Issue 3: the ingest process's peak RSS over a 100,000-event run (target ≤ 300 MB).
+ * The ingest process's peak RSS over a 100,000-event run (target ≤ 300 MB).
  *
  * Produces N simulated weigh events into a fresh, prefixed topic first, then starts the built ingest
  * app (dist/) against a fresh database and samples its RSS from /proc every 200 ms until every offset

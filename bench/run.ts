@@ -17,7 +17,7 @@ import { GateResult, runGateScenario } from './scenarios/gate-latency.scenario';
 import { IngestResult, runIngestScenario } from './scenarios/ingest-throughput.scenario';
 
 /**
- * `npm run bench` (issue 6): ingest throughput, gate latency, listing freshness and cache rebuild,
+ * `npm run bench`: ingest throughput, gate latency, listing freshness and cache rebuild,
  * each against its baseline in the same run, on this machine with everything co-located. Writes
  * bench/results/<UTC time>[-quick].json and .md and prints the markdown. Exit code 1 when a scenario
  * did not complete or one of its checks failed (what was stored or answered is wrong: lib/checks.ts);

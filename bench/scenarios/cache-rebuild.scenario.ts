@@ -27,7 +27,7 @@ export interface RebuildResult {
 }
 
 /**
- * Issue 6 §4. 1,000,000 active listings (and their vehicle states) written by SQL into a fresh product
+ * 1,000,000 active listings (and their vehicle states) written by SQL into a fresh product
  * database, then the product's CLI `cache:rebuild` run end to end against an empty key prefix; the
  * Redis key count is checked afterwards.
  */

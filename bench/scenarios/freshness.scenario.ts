@@ -75,7 +75,7 @@ interface Probe {
 }
 
 /**
- * Issue 6 §3. Ingest and gate-api (dist/) run against a fresh world; 200 vehicles get two illegal
+ * Ingest and gate-api (dist/) run against a fresh world; 200 vehicles get two illegal
  * trips each (stored before the clock starts); background traffic runs at 5,000 events/s; then every
  * `spacingMs` one of those vehicles gets its third trip, and the gate is asked about its plate (see
  * minPollMs) until it answers TURN_BACK. The figure is produce → TURN_BACK received.

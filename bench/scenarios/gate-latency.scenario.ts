@@ -197,7 +197,7 @@ async function load(ctx: BenchContext, world: World, spec: LoadSpec): Promise<Lo
 }
 
 /**
- * Issue 6 §2. 100,000 vehicles in the turn-back cache (10 % listed) seeded by SQL and the product's
+ * 100,000 vehicles in the turn-back cache (10 % listed) seeded by SQL and the product's
  * `cache:rebuild`; gate-api (dist/) under autocannon at full speed, between two runs of a bare Fastify
  * route returning a constant under the same load (the ratio), then at a fixed 5,000 requests/s.
  * Requests/s counts 2xx answers only; any other answer, error or timeout fails the scenario.

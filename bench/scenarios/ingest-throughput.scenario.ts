@@ -216,7 +216,7 @@ const mean = (values: (number | null)[]): number | null =>
     : null;
 
 /**
- * Issue 6 §1. N events are produced first into a fresh topic; the headline is how fast the product
+ * N events are produced first into a fresh topic; the headline is how fast the product
  * drains that backlog. The runs alternate baseline, product, baseline so that a ratio is not skewed by
  * the machine getting busier or quieter during the scenario:
  *

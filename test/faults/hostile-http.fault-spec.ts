@@ -14,7 +14,7 @@ import {
 } from './support/http-hostile';
 
 /**
- * Issue 7, scenario 7: hostile values in every parameter of every endpoint → 400/413 (never 5xx, never a
+ * Hostile values in every parameter of every endpoint → 400/413 (never 5xx, never a
  * stack trace, always {error:{code,message}}); the staff authorisation matrix; station keys at the gate.
  */
 const SECRET = 'hostile-http-fault-secret-0123456789abcdef';

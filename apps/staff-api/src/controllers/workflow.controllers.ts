@@ -5,7 +5,7 @@ import { CreditRepairController } from './workflow/credit-repair.controller';
 import { ListingPublicationController } from './workflow/listing-publication.controller';
 import { ViolationWorkflowController } from './workflow/violation-workflow.controller';
 
-/** Staff actions: case processing, revocation, publication, credit repair (issue 5). */
+/** Staff actions: case processing, revocation, publication, credit repair. */
 export const WORKFLOW_CONTROLLERS: Type<unknown>[] = [
   ViolationWorkflowController,
   ListingPublicationController,

@@ -26,7 +26,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * Serves the staff console at /console/ and the public postings page at /postings/ (issue 8), with
+ * Serves the staff console at /console/ and the public postings page at /postings/, with
  * their hashed assets under /assets/. Only the files that exist at start are routed (no wildcard), so
  * every other path still reaches the API's own 404. `/` leads to the console.
  */
