@@ -162,6 +162,9 @@ describe('faults: an ingest instance evicted from its group while holding a batc
       throw new Error(`${(error as Error).message}\n--- ingest output (tail) ---\n${s.ingest!.output().slice(-3000)}`);
     }
     expect(s.ingest!.process.exitCode).toBeNull();
+    // The way back was the rejoin after a crash kafkajs does not restart, not some other path.
+    expect(s.ingest!.output()).toMatch(/crashed: .*; joining again/);
+    expect(s.ingest!.output()).toContain('joined again after a crash');
     await assertIngestInvariants(s, messages);
   }, 240000);
 });

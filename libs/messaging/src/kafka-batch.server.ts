@@ -42,6 +42,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private closing = false;
   private rejoinTimer?: NodeJS.Timeout;
+  /** A join after a crash that is under way; close() waits for it so that no consumer starts after. */
+  private rejoining?: Promise<void>;
+  /** Crashes since the last committed batch: the rejoin backoff grows with them. */
+  private crashesSinceCommit = 0;
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -52,7 +56,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       const consumer = this.options.kafka.consumer({
         groupId: this.options.groupId,
         // A member that died (kill -9) gives its partitions up after 10 s; heartbeats go every 3 s, also
-        // while a failing batch backs off, so a live member never times out.
+        // while a failing batch backs off. A handler blocked for longer than that (a Postgres that hangs)
+        // sends none: the group forgets the member, and the rejoin below brings it back.
         sessionTimeout: 10000,
         heartbeatInterval: 3000,
         // 256 KiB (~1,000 weighings) per partition keeps batches large enough for multi-row SQL while
@@ -80,19 +85,20 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       // consumer stayed stopped in a live process: nothing consumed, nothing committed, for good. Any
       // crash kafkajs gives up on joins the group again here, with backoff; the uncommitted batch is
       // redelivered and stored idempotently (SPEC §3).
-      let rejoins = 0;
       const rejoin = (): void => {
-        const delayMs = Math.min(1000 * 2 ** Math.min(rejoins++, 5), 30_000);
+        const delayMs = Math.min(1000 * 2 ** Math.min(this.crashesSinceCommit++, 5), 30_000);
         this.rejoinTimer = setTimeout(() => {
-          if (this.closing) return;
-          consumer
-            .connect()
-            .then(() => consumer.run(run))
-            .then(() => this.logger.log(`consumer of ${this.options.groupId} joined again after a crash`))
+          this.rejoining = (async () => {
+            if (this.closing) return;
+            await consumer.connect();
+            if (this.closing) return;
+            await consumer.run(run);
+          })()
             .catch((error: unknown) => {
               this.logger.error(`consumer of ${this.options.groupId} could not join again: ${String(error)}`);
-              rejoin();
-            });
+              if (!this.closing) rejoin();
+            })
+            .finally(() => (this.rejoining = undefined));
         }, delayMs);
       };
       consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -100,7 +106,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         this.logger.error(`consumer of ${this.options.groupId} crashed: ${String(payload.error)}; joining again`);
         rejoin();
       });
-      consumer.on(consumer.events.GROUP_JOIN, () => (rejoins = 0));
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (this.crashesSinceCommit > 0)
+          this.logger.warn(`consumer of ${this.options.groupId} joined again after a crash`);
+      });
       await consumer.run(run);
       callback();
     } catch (error) {
@@ -150,6 +159,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         topics: [{ topic: next.topic, partitions: [{ partition: next.partition, offset: next.offset }] }],
       });
     }
+    this.crashesSinceCommit = 0;
     await heartbeat();
   }
 
@@ -166,6 +176,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.rejoinTimer);
+    await this.rejoining;
     await this.consumer?.disconnect();
   }
 
