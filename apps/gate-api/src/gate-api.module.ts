@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '@oc/config';
+import { AppConfig, ConfigModule, gateRedisBudgetMs } from '@oc/config';
 import { RedisModule, RedisProbe, TurnBackCache } from '@oc/cache';
 import { GateDecisionService, StationAuthenticator } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
@@ -13,7 +13,7 @@ import { StationKeyGuard } from './station-key.guard';
 export class GateApiModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
     // Redis must answer within its share of the deadline or be skipped: no queueing while it is away.
-    const redisTimeout = Math.max(5, config.GATE_DEADLINE_MS - config.GATE_DB_TIMEOUT_MS - 10);
+    const redisTimeout = gateRedisBudgetMs(config.GATE_DEADLINE_MS, config.GATE_DB_TIMEOUT_MS);
     return {
       module: GateApiModule,
       imports: [

@@ -1,5 +1,13 @@
 import { getMetadataStorage } from 'class-validator';
-import { AppConfig, CONFIG_KEYS, ConfigError, loadConfig, loadConfigOrExit, type ConfigKey } from './app-config';
+import {
+  AppConfig,
+  CONFIG_KEYS,
+  ConfigError,
+  gateRedisBudgetMs,
+  loadConfig,
+  loadConfigOrExit,
+  type ConfigKey,
+} from './app-config';
 
 const int = (min: number, max?: number) =>
   max === undefined ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
@@ -53,16 +61,30 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     [
       '0',
       `GATE_DEADLINE_MS ${int(1, 60000)}`,
-      'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=0)',
+      'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=0)',
     ],
     ['60001', `GATE_DEADLINE_MS ${int(1, 60000)}`],
     // Under the default GATE_DB_TIMEOUT_MS (50) the fallback would outlive the deadline.
-    ['50', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=50)'],
+    [
+      '50',
+      'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=50, GATE_DEADLINE_MS=50)',
+    ],
   ],
   GATE_DB_TIMEOUT_MS: [
     ['0', `GATE_DB_TIMEOUT_MS ${int(1, 60000)}`],
-    ['100', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=100, GATE_DEADLINE_MS=100)'],
-    ['101', 'GATE_DB_TIMEOUT_MS must be less than GATE_DEADLINE_MS (GATE_DB_TIMEOUT_MS=101, GATE_DEADLINE_MS=100)'],
+    [
+      '100',
+      'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=100, GATE_DEADLINE_MS=100)',
+    ],
+    [
+      '101',
+      'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=101, GATE_DEADLINE_MS=100)',
+    ],
+    // One millisecond too many: Redis would get its 5 ms minimum and the deadline could be overrun.
+    [
+      '86',
+      'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=86, GATE_DEADLINE_MS=100)',
+    ],
   ],
   KAFKA_TOPIC_PARTITIONS: [
     ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
@@ -146,11 +168,11 @@ describe('loadConfig', () => {
     }
   });
 
-  it('accepts a GATE_DB_TIMEOUT_MS just under GATE_DEADLINE_MS', () => {
-    expect(loadConfig({ GATE_DEADLINE_MS: '200', GATE_DB_TIMEOUT_MS: '199' })).toMatchObject({
-      GATE_DEADLINE_MS: 200,
-      GATE_DB_TIMEOUT_MS: 199,
-    });
+  it('accepts a GATE_DB_TIMEOUT_MS that leaves exactly 15 ms of GATE_DEADLINE_MS, and gives Redis 5 of them', () => {
+    const config = loadConfig({ GATE_DEADLINE_MS: '200', GATE_DB_TIMEOUT_MS: '185' });
+    expect(config).toMatchObject({ GATE_DEADLINE_MS: 200, GATE_DB_TIMEOUT_MS: 185 });
+    expect(gateRedisBudgetMs(config.GATE_DEADLINE_MS, config.GATE_DB_TIMEOUT_MS)).toBe(5);
+    expect(gateRedisBudgetMs(100, 50)).toBe(40);
   });
 
   it('compares GATE_DB_TIMEOUT_MS with GATE_DEADLINE_MS only when both are integers', () => {

@@ -37,19 +37,30 @@ const apply =
   (target, key) =>
     decorators.forEach((d) => d(target, key));
 const Int = (min: number, max?: number): PropertyDecorator => apply(...int(min, max));
-/** `property < other`, checked only when both are integers (otherwise their own rules report them). */
-const LessThanProperty = (other: string): PropertyDecorator =>
+/**
+ * The gate's deadline holds the Redis lookup, then the Postgres fallback, then the answer: Redis gets
+ * what GATE_DEADLINE_MS leaves after GATE_DB_TIMEOUT_MS and this margin, and never less than its minimum
+ * (docs/reliability.md).
+ */
+export const GATE_REDIS_MIN_MS = 5;
+export const GATE_ANSWER_MARGIN_MS = 10;
+export const gateRedisBudgetMs = (deadlineMs: number, dbTimeoutMs: number): number =>
+  Math.max(GATE_REDIS_MIN_MS, deadlineMs - dbTimeoutMs - GATE_ANSWER_MARGIN_MS);
+/** `property + reserve <= other`, checked only when both are integers (otherwise their own rules report them). */
+const LeavesOf = (other: string, reserveMs: number, reserveFor: string): PropertyDecorator =>
   ValidateBy({
-    name: 'lessThanProperty',
-    constraints: [other],
+    name: 'leavesOf',
+    constraints: [other, reserveMs],
     validator: {
       validate: (value: unknown, args) => {
         const limit = (args?.object as Record<string, unknown>)[other];
-        return !Number.isInteger(value) || !Number.isInteger(limit) || (value as number) < (limit as number);
+        return (
+          !Number.isInteger(value) || !Number.isInteger(limit) || (value as number) + reserveMs <= (limit as number)
+        );
       },
       defaultMessage: (args) => {
         const limit = (args?.object as Record<string, unknown>)[other];
-        return `${args?.property} must be less than ${other} (${args?.property}=${String(args?.value)}, ${other}=${String(limit)})`;
+        return `${args?.property} must leave ${reserveMs} ms of ${other} (${reserveFor}) (${args?.property}=${String(args?.value)}, ${other}=${String(limit)})`;
       },
     },
   });
@@ -117,9 +128,13 @@ export class AppConfig {
   GATE_FAILURE_MODE: 'open' | 'closed' = 'open';
 
   @Int(1, 60000) GATE_DEADLINE_MS = 100;
-  /** The Postgres fallback runs inside the gate's deadline (after Redis), so it must end before it. */
+  /** The Postgres fallback runs inside the gate's deadline, after Redis's share and before the answer. */
   @Int(1, 60000)
-  @LessThanProperty('GATE_DEADLINE_MS')
+  @LeavesOf(
+    'GATE_DEADLINE_MS',
+    GATE_REDIS_MIN_MS + GATE_ANSWER_MARGIN_MS,
+    `${GATE_REDIS_MIN_MS} for Redis, ${GATE_ANSWER_MARGIN_MS} for the answer`,
+  )
   GATE_DB_TIMEOUT_MS = 50;
   @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
 

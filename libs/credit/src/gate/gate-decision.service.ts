@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TurnBackCache, CachedListing } from '@oc/cache';
+import { gateRedisBudgetMs } from '@oc/config';
 import type { GateDecisionQueryDto, GateDecisionResponse, GateSource } from '@oc/contracts';
 import { decideGate, listingExpiresAt, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
 import { bounded, GateReadStore } from '@oc/persistence';
@@ -47,8 +48,7 @@ export class GateDecisionService {
     private readonly rules: GateRules,
     private readonly observe: (d: GateDecisionResponse, seconds: number) => void = () => undefined,
   ) {
-    // Redis gets what the deadline leaves after the database fallback and a safety margin.
-    this.redisBudgetMs = Math.max(5, rules.deadlineMs - rules.dbTimeoutMs - 10);
+    this.redisBudgetMs = gateRedisBudgetMs(rules.deadlineMs, rules.dbTimeoutMs);
   }
 
   async decide(query: GateDecisionQueryDto, context: GateDecisionContext): Promise<GateDecisionResponse> {
