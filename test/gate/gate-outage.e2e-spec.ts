@@ -7,8 +7,10 @@ import { eventually } from '../harness/services';
 import { TcpProxy } from '../harness/tcp-proxy';
 
 const DEADLINE_MS = 100;
-// The deadline bounds the gate's decision; the client also pays for HTTP on loopback and scheduling.
-const CLIENT_SLACK_MS = 150;
+// Here the dependencies refuse (down, not slow), so the answers come at once: the client's bound only
+// proves that each was answered rather than hung. Whether the gate keeps GATE_DEADLINE_MS is measured in
+// the gate itself when the dependencies hang (test/faults/slow-dependencies.fault-spec.ts).
+const ANSWERED_WITHIN_MS = 2000;
 const DAY = 86_400_000;
 const t0 = new Date(Date.now() - 50 * DAY);
 
@@ -63,7 +65,7 @@ describe('gate-api under Redis and Postgres outages (test-owned redis-server, a 
   }
 
   it.each(['open', 'closed'] as const)(
-    'keeps answering within the deadline: cache, then database, then fail-%s',
+    'keeps answering when its dependencies refuse: cache, then database, then fail-%s',
     async (mode) => {
       await redis.restart();
       await pgProxy.restore();
@@ -91,7 +93,7 @@ describe('gate-api under Redis and Postgres outages (test-owned redis-server, a 
       for (let i = 0; i < 20; i++) {
         const { body, ms } = await timedAsk(gate);
         expect(body).toMatchObject({ decision: 'TURN_BACK', reasons: ['DISHONESTY_LIST'], source: 'database' });
-        expect(ms).toBeLessThan(DEADLINE_MS + CLIENT_SLACK_MS);
+        expect(ms).toBeLessThan(ANSWERED_WITHIN_MS);
       }
 
       await pgProxy.cut();
@@ -99,7 +101,7 @@ describe('gate-api under Redis and Postgres outages (test-owned redis-server, a 
         const { body, ms } = await timedAsk(gate);
         if (mode === 'open') expect(body).toMatchObject({ decision: 'ALLOW', source: 'fail-open' });
         else expect(body).toMatchObject({ decision: 'TURN_BACK', reasons: ['FAIL_CLOSED'], source: 'fail-closed' });
-        expect(ms).toBeLessThan(DEADLINE_MS + CLIENT_SLACK_MS);
+        expect(ms).toBeLessThan(ANSWERED_WITHIN_MS);
       }
       // README (GATE_FAILURE_MODE): closed turns back every laden or unknown-cargo truck — unknown cargo
       // counts as laden (SPEC §4.6), whether it is said or left out — and lets only an empty one pass.

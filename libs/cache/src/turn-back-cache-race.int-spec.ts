@@ -138,7 +138,9 @@ describe('TurnBackCache: two independent writers racing versions of one entry (r
     }
     expect(problems.slice(0, 10)).toEqual([]);
     expect(staleRefused).toBe(2 * ROUNDS);
-    // The gate's own read agrees with the raw entry: the newest version, a tombstone (24 % 4 === 0).
+    // The newest version is a tombstone (24 % 4 === 0), stored as such (a missing entry would also read
+    // as null at the gate), and the gate's own read agrees with it.
+    expect(await raw('1:浙E00000')).toMatchObject({ v: VERSIONS_PER_ROUND, s: 'NONE', id: null });
     expect(await observer!.read('1:浙E00000')).toBeNull();
   });
 });
