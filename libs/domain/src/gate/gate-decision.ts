@@ -24,7 +24,7 @@ export interface GateDecision {
 
 /**
  * §4.6, first matching rule decides, in this order:
- * 1. reading beyond the warning band, no permit → TURN_BACK, OVERLIMIT (62号令 第三条: 禁止超限车辆驶入);
+ * 1. reading beyond the warning band, no permit → TURN_BACK, OVERLIMIT (62号令 第三十九条: entrances do not admit overlimit vehicles);
  * 2. active listing, cargo not EMPTY → TURN_BACK, DISHONESTY_LIST (劝返);
  * 3. active listing, cargo EMPTY → ALLOW, EXEMPT_EMPTY (空载车辆除外);
  * 4. reading in the warning band → ALLOW, OVERLIMIT_WARNING (第四十三条: warn, let through);

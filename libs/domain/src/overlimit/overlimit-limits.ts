@@ -10,7 +10,7 @@ export interface AxleConfiguration {
 }
 
 export interface OverlimitLimitRow {
-  /** Where the limit comes from, e.g. `第三条第一款(二)`. */
+  /** Where the limit comes from, e.g. `第三条第一款第(五)项` (its (一)–(三) are height, width and length). */
   readonly clause: string;
   readonly description: string;
   readonly minAxles: number;
@@ -24,7 +24,7 @@ export interface OverlimitLimitRow {
 }
 
 /**
- * 《超限运输车辆行驶公路管理规定》(交通运输部令2016年第62号) 第三条: gross-weight limits. A vehicle is
+ * 《超限运输车辆行驶公路管理规定》(交通运输部令2016年第62号) 第三条第一款第(四)至(八)项: gross-weight limits. A vehicle is
  * overlimit when strictly heavier. The first matching row wins, so order matters. This table is the
  * only copy of the limits in the code base.
  *
@@ -33,21 +33,55 @@ export interface OverlimitLimitRow {
  * only matters from 6 axles (a single-drive-axle tractor implies a combination).
  */
 export const OVERLIMIT_LIMITS: readonly OverlimitLimitRow[] = [
-  { clause: '第三条(一)', description: '二轴货车', minAxles: 2, maxAxles: 2, limitKg: 18_000 },
-  { clause: '第三条(二)', description: '三轴货车', minAxles: 3, maxAxles: 3, combination: false, limitKg: 25_000 },
-  { clause: '第三条(二)', description: '三轴汽车列车', minAxles: 3, maxAxles: 3, combination: true, limitKg: 27_000 },
-  { clause: '第三条(三)', description: '四轴货车', minAxles: 4, maxAxles: 4, combination: false, limitKg: 31_000 },
-  { clause: '第三条(三)', description: '四轴汽车列车', minAxles: 4, maxAxles: 4, combination: true, limitKg: 36_000 },
-  { clause: '第三条(四)', description: '五轴汽车列车', minAxles: 5, maxAxles: 5, limitKg: 43_000 },
+  { clause: '第三条第一款第(四)项', description: '二轴货车', minAxles: 2, maxAxles: 2, limitKg: 18_000 },
   {
-    clause: '第三条(五)',
+    clause: '第三条第一款第(五)项',
+    description: '三轴货车',
+    minAxles: 3,
+    maxAxles: 3,
+    combination: false,
+    limitKg: 25_000,
+  },
+  {
+    clause: '第三条第一款第(五)项',
+    description: '三轴汽车列车',
+    minAxles: 3,
+    maxAxles: 3,
+    combination: true,
+    limitKg: 27_000,
+  },
+  {
+    clause: '第三条第一款第(六)项',
+    description: '四轴货车',
+    minAxles: 4,
+    maxAxles: 4,
+    combination: false,
+    limitKg: 31_000,
+  },
+  {
+    clause: '第三条第一款第(六)项',
+    description: '四轴汽车列车',
+    minAxles: 4,
+    maxAxles: 4,
+    combination: true,
+    limitKg: 36_000,
+  },
+  { clause: '第三条第一款第(七)项', description: '五轴汽车列车', minAxles: 5, maxAxles: 5, limitKg: 43_000 },
+  {
+    clause: '第三条第一款第(八)项',
     description: '六轴及以上汽车列车, 牵引车驱动轴为单轴',
     minAxles: 6,
     maxAxles: Infinity,
     singleDriveAxle: true,
     limitKg: 46_000,
   },
-  { clause: '第三条(五)', description: '六轴及以上汽车列车', minAxles: 6, maxAxles: Infinity, limitKg: 49_000 },
+  {
+    clause: '第三条第一款第(八)项',
+    description: '六轴及以上汽车列车',
+    minAxles: 6,
+    maxAxles: Infinity,
+    limitKg: 49_000,
+  },
 ];
 
 /** §3: `combination` defaults to `axles >= 5`. */
