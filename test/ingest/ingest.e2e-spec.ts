@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditRow } from '@oc/persistence';
 import { violationEvent } from '@oc/simulation';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
@@ -157,19 +158,8 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
   });
 
   it('appends one audit entry per recorded fact, each linked to the one before, and the chain verifies', async () => {
-    const entries = await s.query<{
-      seq: string;
-      at: Date;
-      actor: string;
-      action: string;
-      entity_type: string;
-      entity_id: string;
-      before: Record<string, unknown> | null;
-      after: Record<string, unknown> | null;
-      reason: string | null;
-      prev_hash: string;
-      hash: string;
-    }>(`SELECT * FROM audit_log ORDER BY seq`);
+    // The row shape is the repository's; the hash below is recomputed here, not with the product's code.
+    const entries = await s.query<AuditRow>(`SELECT * FROM audit_log ORDER BY seq`);
 
     // The chain (SPEC §4.7), recomputed here from the stored rows: the first entry links to the genesis
     // hash, every other one to its predecessor, and each hash is sha256(prevHash + canonical JSON).
