@@ -52,6 +52,7 @@ export class GateRuntime implements OnApplicationShutdown {
       this.publisher,
       {
         warningBandKg: config.WARNING_BAND_KG,
+        entryTolerancePercent: config.ENTRY_TOLERANCE_PERCENT,
         turnBackRequiresPublication: config.TURN_BACK_REQUIRES_PUBLICATION,
         listingValidityDays: config.LISTING_VALIDITY_DAYS,
         failureMode: config.GATE_FAILURE_MODE,

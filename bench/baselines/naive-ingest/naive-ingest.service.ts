@@ -5,7 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import Redis from 'ioredis';
 import { In, Repository } from 'typeorm';
-import { AppConfig, creditRulesFrom } from '@oc/config';
+import { AppConfig, creditRulesFrom, overlimitRulesFrom } from '@oc/config';
 import { MAX_CLOCK_AHEAD_MS, topics, WeighEventV1Dto } from '@oc/contracts';
 import {
   classifyWeighing,
@@ -67,13 +67,17 @@ export class NaiveIngestService {
     const result = classifyWeighing(
       {
         plate,
+        vehicleKey: `${plateColor}:${plate}`,
+        source: event.source,
+        stationId: event.stationId,
+        measuredAt,
         axles: event.axles,
         combination,
         singleDriveAxle: event.singleDriveAxle ?? false,
         grossWeightKg: event.grossWeightKg,
         permitNo: event.permitNo,
       },
-      { warningBandKg: this.config.WARNING_BAND_KG },
+      overlimitRulesFrom(this.config),
     );
     const vehicleKey = `${plateColor}:${plate}`;
     const weighing = this.weighings.create({

@@ -1,2 +1,3 @@
 export * from './redis.module';
 export * from './turn-back-cache';
+export * from './permit-cache-entry';

@@ -117,6 +117,8 @@ export class AppConfig {
   @Int(1) LISTING_THRESHOLD = 3;
   @Int(1) COUNT_WINDOW_DAYS = 365;
   @Int(0) WARNING_BAND_KG = 1000;
+  /** 交办公路明电〔2019〕117号: toll-entry readings within this percentage of the limit are TOLERATED. */
+  @Int(0, 100) ENTRY_TOLERANCE_PERCENT = 5;
   @Int(0) TRIP_MERGE_MINUTES = 60;
   @Int(1) LISTING_VALIDITY_DAYS = 365;
   @Int(1) PUBLICATION_DAYS = 730;
@@ -189,6 +191,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'LISTING_THRESHOLD',
   'COUNT_WINDOW_DAYS',
   'WARNING_BAND_KG',
+  'ENTRY_TOLERANCE_PERCENT',
   'TRIP_MERGE_MINUTES',
   'LISTING_VALIDITY_DAYS',
   'PUBLICATION_DAYS',

@@ -1,4 +1,4 @@
-import type { CreditRules } from '@oc/domain';
+import type { CreditRules, OverlimitRules } from '@oc/domain';
 import type { AppConfig } from './app-config';
 
 /** The counting and listing rules (libs/domain) as configured (SPEC §7). */
@@ -9,4 +9,9 @@ export function creditRulesFrom(config: AppConfig): CreditRules {
     tripMergeMinutes: config.TRIP_MERGE_MINUTES,
     listingValidityDays: config.LISTING_VALIDITY_DAYS,
   };
+}
+
+/** The overlimit rules (libs/domain, SPEC §4.2) as configured: warning band and entry tolerance. */
+export function overlimitRulesFrom(config: AppConfig): OverlimitRules {
+  return { warningBandKg: config.WARNING_BAND_KG, entryTolerancePercent: config.ENTRY_TOLERANCE_PERCENT };
 }

@@ -4,6 +4,14 @@ export const TOPIC = {
   weighingEventsDlq: 'weighing.events.v1.dlq',
   listingEvents: 'credit.listing-events.v1',
   gateDecisions: 'gate.decisions.v1',
+  gateDecisionsDlq: 'gate.decisions.v1.dlq',
+  // SPEC §4.9: compacted, latest record per key wins, a tombstone deletes.
+  registryStations: 'registry.stations.v1',
+  registryStationsDlq: 'registry.stations.v1.dlq',
+  registryVehicles: 'registry.vehicles.v1',
+  registryVehiclesDlq: 'registry.vehicles.v1.dlq',
+  registryPermits: 'registry.permits.v1',
+  registryPermitsDlq: 'registry.permits.v1.dlq',
 } as const;
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 
@@ -11,10 +19,10 @@ export type Topics = { [K in keyof typeof TOPIC]: string };
 
 /** The topic names with TOPIC_PREFIX applied (test isolation, several environments on one cluster). */
 export function topics(prefix: string): Topics {
-  return {
-    weighingEvents: prefix + TOPIC.weighingEvents,
-    weighingEventsDlq: prefix + TOPIC.weighingEventsDlq,
-    listingEvents: prefix + TOPIC.listingEvents,
-    gateDecisions: prefix + TOPIC.gateDecisions,
-  };
+  return Object.fromEntries(Object.entries(TOPIC).map(([name, topic]) => [name, prefix + topic])) as Topics;
+}
+
+/** The registry topics, compacted (SPEC §4.9): their names, with TOPIC_PREFIX applied. */
+export function registryTopicNames(prefix: string): string[] {
+  return [TOPIC.registryStations, TOPIC.registryVehicles, TOPIC.registryPermits].map((t) => prefix + t);
 }

@@ -62,6 +62,7 @@ describe('ListingExpiryService (real Postgres)', () => {
           limitKg: 18000,
           overKg: 3000,
           suggestedFineYuan: 1500,
+          permitCheck: null,
           kafkaTopic: 't',
           kafkaPartition: 0,
           kafkaOffset: String(i),

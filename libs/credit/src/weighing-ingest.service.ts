@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KafkaMessage, Producer } from 'kafkajs';
-import { AppConfig } from '@oc/config';
+import { AppConfig, overlimitRulesFrom } from '@oc/config';
 import { parseWeighEvent, topics, WeighEvent } from '@oc/contracts';
-import { classifyWeighing, isDomainError } from '@oc/domain';
+import { classifyWeighing, isDomainError, type OverlimitRules } from '@oc/domain';
 import { DeadLetter, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { DatabaseConnection, NewWeighing, WeighingRepository } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
@@ -27,15 +27,17 @@ export interface BatchOutcome {
 export class WeighingIngestService {
   private readonly logger = new Logger('WeighingIngest');
   private readonly dlqTopic: string;
+  private readonly overlimitRules: OverlimitRules;
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly db: DatabaseConnection,
     private readonly weighings: WeighingRepository,
     private readonly recount: CreditRecountService,
     private readonly kafka: IngestProducer,
   ) {
     this.dlqTopic = topics(config.TOPIC_PREFIX).weighingEventsDlq;
+    this.overlimitRules = overlimitRulesFrom(config);
   }
 
   async processBatch(batch: KafkaBatch): Promise<BatchOutcome> {
@@ -111,13 +113,17 @@ export class WeighingIngestService {
     const result = classifyWeighing(
       {
         plate: event.plate,
+        vehicleKey: event.vehicleKey,
+        source: event.source,
+        stationId: event.stationId,
+        measuredAt: event.measuredAt,
         axles: event.axles,
         combination: event.combination,
         singleDriveAxle: event.singleDriveAxle,
         grossWeightKg: event.grossWeightKg,
         permitNo: event.permitNo,
       },
-      { warningBandKg: this.config.WARNING_BAND_KG },
+      this.overlimitRules,
     );
     // Listed field by field: an object spread of the event cost ~8 µs per message (V8 takes its slow
     // path for objects of this size), more than parsing it.
@@ -141,6 +147,7 @@ export class WeighingIngestService {
       limitKg: result.limitKg,
       overKg: result.overKg,
       suggestedFineYuan: result.suggestedFineYuan,
+      permitCheck: result.permitCheck,
       kafkaTopic: batch.topic,
       kafkaPartition: batch.partition,
       kafkaOffset: message.offset,

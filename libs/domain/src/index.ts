@@ -14,5 +14,7 @@ export * from './credit/listing-state-machine';
 export * from './credit/reconcile-listings';
 export * from './credit/credit-repair';
 export * from './gate/gate-decision';
+export * from './registry/permit-check';
 export * from './audit/audit-hash';
 export * from './region/huzhou-regions';
+export * from './registry/id-numbers';

@@ -9,3 +9,4 @@ export * from './credit/credit.repository';
 export * from './stations/station.repository';
 export * from './gate/gate-read.store';
 export * from './staff';
+export * from './registry/permit-locks';

@@ -1,17 +1,15 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { normalizePlate, parsePlateColor, PlateColorCode, UNKNOWN_PLATE, validatePlate, vehicleKey } from '@oc/domain';
 import { CargoState, WeighEventV1Dto, WeighingSource } from './weigh-event.dto';
+import { FieldError, flattenValidationErrors, STRICT_VALIDATION } from '../validation';
 import { isCertainlyValidWeighEvent } from './weigh-event-fast-check';
 
 export const MAX_EVENT_BYTES = 64 * 1024;
 /** Scales' clocks drift; an event may be at most this far ahead of its receipt (SPEC §3). */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 export type InvalidReason = 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID';
 
@@ -35,13 +33,6 @@ export interface WeighEvent {
 }
 
 export type ParseResult = { ok: true; event: WeighEvent } | { ok: false; code: InvalidReason; details: FieldError[] };
-
-const flatten = (errors: ValidationError[], parent = ''): FieldError[] =>
-  errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
 
 /**
  * Validates one Kafka message value against weigh event v1 (SPEC §3, §4.1). Never throws: every
@@ -80,14 +71,7 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
   const dto = fast ? (raw as WeighEventV1Dto) : plainToInstance(WeighEventV1Dto, raw);
   const details = fast
     ? []
-    : flatten(
-        validateSync(dto, {
-          whitelist: true,
-          forbidNonWhitelisted: true,
-          forbidUnknownValues: true,
-          stopAtFirstError: true,
-        }),
-      );
+    : flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
 
   const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
   if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { TurnBackCache, CachedListing } from '@oc/cache';
 import { gateRedisBudgetMs } from '@oc/config';
 import type { GateDecisionQueryDto, GateDecisionResponse, GateSource } from '@oc/contracts';
-import { decideGate, listingExpiresAt, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
+import { decideGate, hasPermitNo, listingExpiresAt, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
 import { bounded, GateReadStore } from '@oc/persistence';
 import type { GateDecisionPublisher } from '@oc/messaging';
 
 export interface GateRules {
   warningBandKg: number;
+  entryTolerancePercent: number;
   turnBackRequiresPublication: boolean;
   /** A listing ends at listedAt + LISTING_VALIDITY_DAYS even before the expiry scheduler notices. */
   listingValidityDays: number;
@@ -84,8 +85,9 @@ export class GateDecisionService {
             }
           : undefined,
         activeListing: turnsBack(lookup.listing),
+        permitCovers: hasPermitNo(query.permitNo),
       },
-      { warningBandKg: this.rules.warningBandKg },
+      { warningBandKg: this.rules.warningBandKg, entryTolerancePercent: this.rules.entryTolerancePercent },
     );
     let decision = outcome.decision;
     let reasons: string[] = outcome.reasons;

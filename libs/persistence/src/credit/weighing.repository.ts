@@ -22,6 +22,8 @@ export interface NewWeighing {
   limitKg: number;
   overKg: number;
   suggestedFineYuan: number | null;
+  /** Why the permitNo did not exempt this VIOLATION (SPEC §4.2); null otherwise. */
+  permitCheck: string | null;
   kafkaTopic: string;
   kafkaPartition: number;
   kafkaOffset: string;
@@ -52,22 +54,23 @@ export class WeighingRepository {
          SELECT * FROM unnest(
            $1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::smallint[], $8::text[],
            $9::smallint[], $10::boolean[], $11::boolean[], $12::integer[], $13::text[], $14::text[], $15::jsonb[],
-           $16::text[], $17::integer[], $18::integer[], $19::integer[], $20::text[], $21::integer[], $22::bigint[])
+           $16::text[], $17::integer[], $18::integer[], $19::integer[], $20::text[], $21::integer[], $22::bigint[], $23::text[])
          AS t(event_id, source, station_id, lane_id, measured_at, plate, plate_color, vehicle_key, axles, combination,
               single_drive_axle, gross_weight_kg, cargo, permit_no, evidence, classification, limit_kg, over_kg,
-              suggested_fine_yuan, kafka_topic, kafka_partition, kafka_offset)
+              suggested_fine_yuan, kafka_topic, kafka_partition, kafka_offset, permit_check)
        ), stored AS (
          INSERT INTO weighings (event_id, source, station_id, lane_id, measured_at, plate, plate_color, vehicle_key, axles,
            combination, single_drive_axle, gross_weight_kg, cargo, permit_no, evidence, classification, limit_kg, over_kg,
-           suggested_fine_yuan, kafka_topic, kafka_partition, kafka_offset)
+           suggested_fine_yuan, kafka_topic, kafka_partition, kafka_offset, permit_check)
          SELECT DISTINCT ON (event_id) * FROM input ORDER BY event_id
          ON CONFLICT (event_id) DO NOTHING
          RETURNING id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg, limit_kg, over_kg,
-                   suggested_fine_yuan, classification
+                   suggested_fine_yuan, classification, permit_no, permit_check
        )
        INSERT INTO violations (weighing_id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg,
-                               limit_kg, over_kg, suggested_fine_yuan)
-       SELECT id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg, limit_kg, over_kg, suggested_fine_yuan
+                               limit_kg, over_kg, suggested_fine_yuan, permit_no, permit_check)
+       SELECT id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg, limit_kg, over_kg, suggested_fine_yuan,
+              permit_no, permit_check
        FROM stored WHERE classification = 'VIOLATION'
        ON CONFLICT (event_id) DO NOTHING
        RETURNING id, event_id, vehicle_key, station_id, measured_at, over_kg, suggested_fine_yuan`,
@@ -94,6 +97,7 @@ export class WeighingRepository {
         col(rows, (w) => w.kafkaTopic),
         col(rows, (w) => w.kafkaPartition),
         col(rows, (w) => w.kafkaOffset),
+        col(rows, (w) => w.permitCheck),
       ],
     )) as {
       id: string;
