@@ -11,7 +11,7 @@ import {
   SURNAMES,
 } from './fleet-data';
 import { derivedRandom, intBetween, pick, seededRandom } from './seeded-random';
-import { DAY_MS, shanghaiDayStart, shanghaiYmd } from './shanghai-time';
+import { DAY_MS, shanghaiDayStart, shanghaiYearStart, shanghaiYmd } from './shanghai-time';
 
 /** A vehicle of the simulated traffic: what a scale reads. */
 export interface SimulatedVehicle {
@@ -71,7 +71,11 @@ export interface SimulatedRegistryOptions {
   seed: number;
   /** Fleet size: the traffic's `vehicles` for the same seed. */
   vehicles: number;
-  /** The simulated "now": certificates are issued before it, owners' ages and permits are around it. */
+  /**
+   * The simulated "now". Registrations are drawn as of the start of its year and permits as of the start
+   * of its month, so that a simulation started again the same month publishes the same records (the
+   * registry ignores a record equal to the stored one) instead of rewriting every vehicle and permit.
+   */
   at: Date;
 }
 
@@ -85,7 +89,7 @@ const RANDOM_STREAM = { owners: 1 } as const;
 /**
  * The 运政 registration (SPEC §4.9 registry.vehicles.v1) of every vehicle of the simulated fleet:
  * individual owners (PERSON, 公民身份号码 with its GB 11643 check character, born in Huzhou or a
- * neighbouring county, 22–60 years old) and transport companies (COMPANY, e.g. 湖州鑫顺物流有限公司,
+ * neighbouring county, 22–60 years old at the start of the year) and transport companies (COMPANY, e.g. 湖州鑫顺物流有限公司,
  * 统一社会信用代码 with its GB 32100 check character) with fleets of 5–200 vehicles, whose vehicles carry
  * the company as operatorId. Every vehicle has a 道路运输证号 and its registration region (车籍地, the
  * plate's city). Deterministic for (seed, vehicles, at); yielded owner by owner, so that half a million
@@ -94,6 +98,7 @@ const RANDOM_STREAM = { owners: 1 } as const;
 export function* simulatedVehicleRecords(options: SimulatedRegistryOptions): Generator<VehicleRecord> {
   const fleet = simulatedFleet(options.seed, options.vehicles);
   const random = derivedRandom(options.seed, RANDOM_STREAM.owners);
+  const asOf = shanghaiYearStart(options.at);
   const ids = new IdentityNumbers(random);
   const byProvince = new Map<string, SimulatedVehicle[]>();
   for (const v of fleet) {
@@ -113,13 +118,13 @@ export function* simulatedVehicleRecords(options: SimulatedRegistryOptions): Gen
         // The quota's tail joins this company rather than being too small for one of its own.
         if (companyLeft - size < MIN_COMPANY_FLEET) size = Math.min(companyLeft, MAX_COMPANY_FLEET);
         const fleetOf = vehicles.slice(next, next + size);
-        yield* companyVehicles(fleetOf, ids, random, options.at);
+        yield* companyVehicles(fleetOf, ids, random, asOf);
         next += size;
         companyLeft -= size;
       } else {
         const roll = random();
         const size = Math.min(roll < 0.85 ? 1 : roll < 0.97 ? 2 : 3, left);
-        yield* personVehicles(vehicles.slice(next, next + size), ids, random, options.at);
+        yield* personVehicles(vehicles.slice(next, next + size), ids, random, asOf);
         next += size;
       }
     }
@@ -223,10 +228,10 @@ class IdentityNumbers {
     this.certSalt = Math.floor(random() * 1e6);
   }
 
-  /** 身份证号: address code, birth date (22–60 years before `at`), sequence (odd for men), check. */
-  citizenId(region: string, male: boolean, at: Date): string {
+  /** 身份证号: address code, birth date (22–60 years before `asOf`), sequence (odd for men), check. */
+  citizenId(region: string, male: boolean, asOf: Date): string {
     for (;;) {
-      const born = new Date(at.getTime() - (22 + this.random() * 38) * YEAR_MS);
+      const born = new Date(asOf.getTime() - (22 + this.random() * 38) * YEAR_MS);
       const sequence = intBetween(this.random, 0, 49) * 2 + (male ? 1 : 0) + intBetween(this.random, 0, 9) * 100;
       const first17 = `${region}${shanghaiYmd(born)}${String(sequence).padStart(3, '0')}`;
       const id = first17 + citizenIdCheckChar(first17);

@@ -2,7 +2,7 @@ import type { PermitRegistryRecord } from '@oc/contracts';
 import { limitKgFor } from '@oc/domain';
 import type { SimulatedRegistryOptions, SimulatedVehicle } from './fleet-generator';
 import { derivedRandom, intBetween } from './seeded-random';
-import { DAY_MS, shanghaiDayEnd, shanghaiDayStart } from './shanghai-time';
+import { DAY_MS, shanghaiDayEnd, shanghaiDayStart, shanghaiMonthStart } from './shanghai-time';
 import { SIMULATED_STATIONS } from './simulated-stations';
 
 /** Share of heavy vehicles (4 axles and more) holding a 超限运输车辆通行证 (大件运输许可). */
@@ -11,8 +11,8 @@ const RANDOM_STREAM = { permits: 2 } as const;
 
 /**
  * The permit registry (SPEC §4.9 registry.permits.v1) of the simulated fleet: about 1 % of its heavy
- * vehicles, at least one when it has any, hold a current permit valid from some days before `at` to
- * months after it, for a gross weight well above their limit; every other holder's permit names its
+ * vehicles, at least one when it has any, hold a current permit valid from some days before the month of
+ * `at` began to two months or more after it, for a gross weight well above their limit; every other holder's permit names its
  * route (2 of the simulated stations). Each holder also has its previous permit, expired before the
  * current one began, and every third holder's previous permit was revoked: the traffic's invalid uses
  * (62号令 第二十七条) need both. Deterministic for (seed, vehicles, at).
@@ -30,14 +30,17 @@ export function simulatedPermits(
     [heavy[i], heavy[j]] = [heavy[j]!, heavy[i]!];
   }
   const permits: PermitRegistryRecord[] = [];
-  const at = options.at.getTime();
-  const serialOf = (n: number, validFrom: Date): string =>
-    // 浙湖超<year of issue><seed><serial>: unique per seed, so two seeds' permits never share a key.
-    `浙湖超${new Date(validFrom.getTime() + 8 * 3600_000).getUTCFullYear()}${String(options.seed % 1000).padStart(3, '0')}${String(n).padStart(5, '0')}`;
+  const month = shanghaiMonthStart(options.at);
+  const at = month.getTime();
+  // 浙湖超<month of issue><seed><serial>: a month's permits are new permits (the previous month's stay
+  // as they were, and so do the weighings they exempted); unique per seed.
+  const yyyymm = new Date(at + 8 * 3600_000).toISOString().slice(0, 7).replace('-', '');
+  const serialOf = (n: number): string =>
+    `浙湖超${yyyymm}${String(options.seed % 1000).padStart(3, '0')}${String(n).padStart(4, '0')}`;
   for (let i = 0; i < holders; i++) {
     const v = heavy[i]!;
     const validFrom = shanghaiDayStart(at - intBetween(random, 5, 40) * DAY_MS);
-    const validTo = shanghaiDayEnd(at + intBetween(random, 30, 180) * DAY_MS);
+    const validTo = shanghaiDayEnd(at + intBetween(random, 60, 210) * DAY_MS);
     const previousTo = shanghaiDayEnd(validFrom.getTime() - intBetween(random, 2, 15) * DAY_MS);
     const previousFrom = shanghaiDayStart(previousTo.getTime() - intBetween(random, 20, 60) * DAY_MS);
     const route = i % 2 === 1 ? routeOf(random) : null;
@@ -49,7 +52,7 @@ export function simulatedPermits(
     };
     permits.push({
       ...base,
-      permitNo: serialOf(2 * i, previousFrom),
+      permitNo: serialOf(2 * i),
       validFrom: previousFrom,
       validTo: previousTo,
       maxGrossWeightKg: permittedWeight(v, random),
@@ -58,7 +61,7 @@ export function simulatedPermits(
     });
     permits.push({
       ...base,
-      permitNo: serialOf(2 * i + 1, validFrom),
+      permitNo: serialOf(2 * i + 1),
       validFrom,
       validTo,
       maxGrossWeightKg: permittedWeight(v, random),

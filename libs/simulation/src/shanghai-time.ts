@@ -24,3 +24,15 @@ export function shanghaiDayEnd(at: Date | number): Date {
 export function shanghaiYmd(at: Date): string {
   return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
 }
+
+/** 00:00:00 of the first day of the Shanghai calendar month that holds `at`. */
+export function shanghaiMonthStart(at: Date): Date {
+  const local = new Date(at.getTime() + OFFSET_MS);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - OFFSET_MS);
+}
+
+/** 00:00:00 of 1 January of the Shanghai calendar year that holds `at`. */
+export function shanghaiYearStart(at: Date): Date {
+  const local = new Date(at.getTime() + OFFSET_MS);
+  return new Date(Date.UTC(local.getUTCFullYear(), 0, 1) - OFFSET_MS);
+}

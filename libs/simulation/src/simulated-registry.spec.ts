@@ -20,6 +20,8 @@ import {
 import { SIMULATED_STATIONS } from './simulated-stations';
 
 const AT = new Date('2026-12-01T10:00:00+08:00');
+/** Registrations are drawn as of the start of the simulated year. */
+const YEAR_START = Date.parse('2026-01-01T00:00:00+08:00');
 const YEAR = 365.25 * 86_400_000;
 
 /** What ingest makes of a record as the topic carries it: validated, normalised, under its key. */
@@ -59,14 +61,14 @@ describe('simulatedVehicleRecords', () => {
     expect(refused).toEqual([]);
   });
 
-  it('gives individual owners well-formed 身份证号 of people born in Huzhou or nearby, 22 to 60 years ago', () => {
+  it('gives individual owners well-formed 身份证号 of people born in Huzhou or nearby, 22 to 60 years before the year began', () => {
     const people = records.filter((r) => r.owner.type === 'PERSON');
     expect(people.length).toBeGreaterThan(VEHICLES * 0.25);
     const owners = new Map<string, VehicleRecord[]>();
     for (const r of people) owners.set(r.owner.idNo, [...(owners.get(r.owner.idNo) ?? []), r]);
     const wrong = [...owners].filter(([id, vehicles]) => {
       const born = Date.parse(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}T00:00:00+08:00`);
-      const age = (AT.getTime() - born) / YEAR;
+      const age = (YEAR_START - born) / YEAR;
       const regions = [...BIRTH_REGIONS, ...vehicles.flatMap((v) => plateRegion(v.plate).divisions)];
       return (
         !isCitizenIdNo(id) ||
@@ -116,8 +118,8 @@ describe('simulatedVehicleRecords', () => {
         !region.divisions.includes(r.registrationRegion) ||
         !r.transportCertNo!.startsWith(`${r.plate[0]}交运管${region.short}字${r.registrationRegion}`) ||
         !/\d{6}$/.test(r.transportCertNo!) ||
-        issued > AT.getTime() ||
-        issued < AT.getTime() - 8.1 * YEAR
+        issued > YEAR_START ||
+        issued < YEAR_START - 8.1 * YEAR
       );
     });
     expect(wrong).toEqual([]);
@@ -130,6 +132,14 @@ describe('simulatedVehicleRecords', () => {
     expect(isDeepStrictEqual(again, records)).toBe(true);
     const other = [...simulatedVehicleRecords({ seed: 12, vehicles: 500, at: AT })];
     expect(other.map((r) => r.owner.idNo)).not.toEqual(records.slice(0, 500).map((r) => r.owner.idNo));
+  });
+
+  it('publishes the same registry when the simulation starts again in the same month, new permits the next', () => {
+    const later = simulatedRegistry({ seed: 3, vehicles: 300, at: new Date(AT.getTime() + 20 * 86_400_000) });
+    expect(isDeepStrictEqual(later, simulatedRegistry({ seed: 3, vehicles: 300, at: AT }))).toBe(true);
+    const nextMonth = simulatedRegistry({ seed: 3, vehicles: 300, at: new Date('2027-01-02T10:00:00+08:00') });
+    const numbers = new Set(later.permits.map((p) => p.permitNo));
+    expect(nextMonth.permits.some((p) => numbers.has(p.permitNo))).toBe(false);
   });
 
   it('has a company even in the small fleet of a test (100 vehicles), and writes the CSV columns of the import', () => {
