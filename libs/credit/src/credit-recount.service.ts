@@ -21,6 +21,7 @@ import {
   ListingWrite,
   OutboxMessage,
   OutboxRepository,
+  RegistryLookups,
   VehicleFacts,
   VehicleListingRow,
 } from '@oc/persistence';
@@ -41,6 +42,11 @@ export interface RecountOptions {
    * vehicle's outbox rows; the vehicle's final cache entry rides on the last of them.
    */
   leadingEvents?: { listingId: string; type: ListingEventType; at: Date }[];
+  /**
+   * The end reason of listings this recount revokes (default RECOUNT_BELOW_THRESHOLD); PERMIT_EXEMPTED
+   * when a permit record removed the acts, which makes the listing no fact of later counting.
+   */
+  revocationReason?: string;
 }
 
 export interface RecountResult {
@@ -69,6 +75,8 @@ const listingSnapshot = (
 export class CreditRecountService {
   private readonly rules: CreditRules;
   private readonly listingTopic: string;
+  /** Stateless SQL reads of the registries. */
+  private readonly lookups = new RegistryLookups();
 
   constructor(
     config: AppConfig,
@@ -92,6 +100,7 @@ export class CreditRecountService {
     plan.audit.push(...(options.leadingAudit ?? []));
     for (const key of keys) this.planVehicle(key, facts.get(key)!, options, plan);
 
+    await this.attachParties(manager, plan);
     await this.credit.endListings(manager, plan.ends);
     await this.credit.updateListings(manager, plan.updates);
     await this.credit.insertListings(manager, plan.creates);
@@ -127,6 +136,21 @@ export class CreditRecountService {
     result.listingsEnded = plan.ends.length;
     result.vehiclesChanged = plan.states.length;
     return result;
+  }
+
+  /**
+   * The party of each new listing, from the vehicle registry as it stands now (SPEC §4.9): copied, so a
+   * later owner change does not rewrite whom this listing named; null when the vehicle is not
+   * registered. Recorded in the listing's creation audit entry too. One read, only when listings are new.
+   */
+  private async attachParties(manager: EntityManager, plan: RecountPlan): Promise<void> {
+    if (plan.creates.length === 0) return;
+    const parties = await this.lookups.parties(manager, [...new Set(plan.creates.map((c) => c.vehicleKey))]);
+    for (const created of plan.creates) {
+      created.party = parties.get(created.vehicleKey) ?? null;
+      const entry = plan.creationAudit.get(created.id);
+      if (entry?.after) entry.after = { ...entry.after, party: created.party };
+    }
   }
 
   private planVehicle(vehicleKey: string, facts: VehicleFacts, options: RecountOptions, plan: RecountPlan): void {
@@ -222,7 +246,17 @@ export class CreditRecountService {
         reason: null,
       });
     }
-    for (const change of changes) this.applyChange(change, { vehicleKey, identity, after, idOf, plan, event, audit });
+    for (const change of changes)
+      this.applyChange(change, {
+        vehicleKey,
+        identity,
+        after,
+        idOf,
+        plan,
+        event,
+        audit,
+        revocationReason: options.revocationReason,
+      });
 
     for (const d of derivation.listings) {
       if (d.listingId) idOf.set(d, d.listingId);
@@ -309,13 +343,13 @@ export class CreditRecountService {
   }
 
   private applyChange(change: ListingChange, ctx: ChangeContext): void {
-    const { vehicleKey, identity, after, idOf, plan, event, audit } = ctx;
+    const { vehicleKey, identity, after, idOf, plan, event, audit, revocationReason } = ctx;
     switch (change.kind) {
       case 'EXPIRE':
       case 'REVOKE': {
         const before = after.get(change.id)!;
         const status = change.kind === 'EXPIRE' ? 'EXPIRED' : 'REVOKED';
-        const endReason = change.kind === 'EXPIRE' ? 'EXPIRED' : change.reason;
+        const endReason = change.kind === 'EXPIRE' ? 'EXPIRED' : (revocationReason ?? change.reason);
         const ended: ListingWrite = { ...before, status, endedAt: change.endedAt, endReason };
         after.set(change.id, ended);
         plan.ends.push({ id: change.id, status, endedAt: change.endedAt, endReason });
@@ -358,6 +392,7 @@ export class CreditRecountService {
         plan.creates.push(created);
         event('LISTED', created, created.listedAt);
         audit('LISTING_CREATED', created, null, created, `${d.violationCount} acts reached LISTING_THRESHOLD`);
+        plan.creationAudit.set(created.id, plan.audit[plan.audit.length - 1]);
         if (created.status === 'EXPIRED') event('EXPIRED', created, created.endedAt!);
         return;
       }
@@ -366,6 +401,7 @@ export class CreditRecountService {
 }
 
 interface ChangeContext {
+  revocationReason?: string;
   vehicleKey: string;
   identity: { plate: string; plateColor: number };
   after: Map<string, ListingWrite>;
@@ -400,4 +436,6 @@ class RecountPlan {
     cacheListing: VehicleCacheEntry['listing'];
   }[] = [];
   audit: AuditEntryInput[] = [];
+  /** The LISTING_CREATED entry of each new listing, completed with its party before the append. */
+  creationAudit = new Map<string, AuditEntryInput>();
 }

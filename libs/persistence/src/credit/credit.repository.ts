@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { ListingParty } from '../registry/registry-lookups';
 
 export interface VehicleViolationRow {
   id: string;
@@ -50,7 +51,15 @@ export interface ListingWrite {
   violationCount: number;
   endedAt: Date | null;
   endReason: string | null;
+  /** Only for a new listing: the party from the vehicle registry at its creation (null = not registered). */
+  party?: ListingParty | null;
 }
+
+/**
+ * The end reason of a listing whose acts a later permit record exempted (a REVOKED listing that is
+ * not a fresh start of the count): every arrival order of weighings and permits counts the same.
+ */
+export const PERMIT_EXEMPTED = 'PERMIT_EXEMPTED';
 
 /** SQL of the credit recount: one vehicle set at a time, inside the caller's transaction. */
 @Injectable()
@@ -80,8 +89,10 @@ export class CreditRepository {
       [vehicleKeys],
     )) as Record<string, unknown>[];
     const listings = (await manager.query(
+      // A listing withdrawn because a permit record exempted its acts stays on record but is no fact of
+      // counting (docs/rules.md, permits): not a fresh start, and not a listing the derivation must match.
       `SELECT id, vehicle_key, plate, plate_color, status, listed_at, expires_at, ended_at, violation_count FROM listings
-         WHERE vehicle_key = ANY($1::text[])`,
+         WHERE vehicle_key = ANY($1::text[]) AND end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'`,
       [vehicleKeys],
     )) as Record<string, unknown>[];
     const states = (await manager.query(
@@ -167,9 +178,9 @@ export class CreditRepository {
   async insertListings(manager: EntityManager, rows: ListingWrite[]): Promise<void> {
     if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO listings (id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at, end_reason)
+      `INSERT INTO listings (id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at, end_reason, party)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::integer[], $9::timestamptz[], $10::text[])`,
+                            $7::timestamptz[], $8::integer[], $9::timestamptz[], $10::text[], $11::jsonb[])`,
       [
         rows.map((r) => r.id),
         rows.map((r) => r.vehicleKey),
@@ -181,6 +192,7 @@ export class CreditRepository {
         rows.map((r) => r.violationCount),
         rows.map((r) => r.endedAt?.toISOString() ?? null),
         rows.map((r) => r.endReason),
+        rows.map((r) => (r.party ? JSON.stringify(r.party) : null)),
       ],
     );
   }
