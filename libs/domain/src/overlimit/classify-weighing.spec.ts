@@ -376,7 +376,7 @@ describe('classifyWeighing (SPEC §4.2)', () => {
         warningBandKg: fc.integer({ min: 0, max: 3000 }),
         entryTolerancePercent: fc.oneof(fc.constantFrom(0, 5), fc.integer({ min: 0, max: 100 })),
         source: fc.constantFrom(...SOURCES),
-        plate: fc.constantFrom(PLATE, PLATE, UNKNOWN_PLATE),
+        plate: fc.constantFrom(PLATE, PLATE, PLATE, PLATE, UNKNOWN_PLATE),
         permitNo: fc.constantFrom(undefined, null, '', '  ', 'ZJ2026-0001', 'ZJ2026-0001'),
         // Over the limit by anything, or exactly on an edge: the limit, the top of the tolerance and of the
         // band, 1 kg past each.
@@ -386,15 +386,16 @@ describe('classifyWeighing (SPEC §4.2)', () => {
         ),
         record: fc.option(
           fc.record({
-            vehicle: fc.constantFrom('same', 'same', 'same', 'other plate', 'other colour'),
+            // Each condition mostly holds, so that the later ones in the order are reached too.
+            vehicle: fc.constantFrom('same', 'same', 'same', 'same', 'same', 'other plate', 'other colour'),
             // The validity bounds exactly at the weighing's instant, 1 ms either side, or far.
-            fromOffsetMs: fc.constantFrom(-86_400_000, -1, 0, 1),
-            toOffsetMs: fc.constantFrom(86_400_000, 1, 0, -1),
+            fromOffsetMs: fc.constantFrom(-86_400_000, -86_400_000, -86_400_000, -1, 0, 1),
+            toOffsetMs: fc.constantFrom(86_400_000, 86_400_000, 86_400_000, 1, 0, -1),
             // The permitted weight exactly the reading, 1 kg either side, or far above.
-            weightOffsetKg: fc.constantFrom(50_000, 1, 0, -1),
-            axles: fc.constantFrom('none', 'same', 'other'),
-            route: fc.constantFrom('none', 'empty', 'this station', 'with this station', 'elsewhere'),
-            status: fc.constantFrom('ISSUED', 'ISSUED', 'REVOKED'),
+            weightOffsetKg: fc.constantFrom(50_000, 50_000, 50_000, 1, 0, -1, -1000),
+            axles: fc.constantFrom('none', 'none', 'same', 'same', 'other'),
+            route: fc.constantFrom('none', 'empty', 'this station', 'with this station', 'elsewhere', 'elsewhere'),
+            status: fc.constantFrom('ISSUED', 'ISSUED', 'ISSUED', 'ISSUED', 'REVOKED'),
           }),
           { nil: null },
         ),
