@@ -10,4 +10,5 @@ export * from './stations/station.repository';
 export * from './gate/gate-read.store';
 export * from './staff';
 export * from './registry/permit-locks';
+export * from './registry/registry-lookups';
 export * from './registry/registry.repository';
