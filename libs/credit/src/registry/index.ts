@@ -1,0 +1,2 @@
+export * from './registry-update.service';
+export * from './registry-ingest.service';
