@@ -69,6 +69,7 @@ export interface ImportOptions {
  * shared lock table holds a few thousand: permits and stations go in smaller batches than vehicles.
  */
 const DEFAULT_BATCH: Record<RegistryKind, number> = { stations: 1000, vehicles: 5000, permits: 1000 };
+const YIELD_EVERY_ROWS = 200;
 
 /**
  * `registry:import`: a registry from a CSV file (docs/registries.md). Each row goes through the same
@@ -155,6 +156,9 @@ export class RegistryCsvImportService {
         }
         if (done % every === 0)
           progress({ phase: 'importing', rows: done, total: report.rows, refused: report.refusedRows });
+        // Validating a chunk's rows is synchronous work: let the batch being written get its replies
+        // from Postgres in between, or the database waits on this loop and nothing overlaps.
+        if (done % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     }
     await submit(batch);
