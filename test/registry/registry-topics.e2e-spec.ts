@@ -162,6 +162,25 @@ describe('registry topics: validated, dead-lettered, stored with history (real K
     },
   );
 
+  it('dead-letters a record the database refuses for its content (PROCESSING_FAILED) and stores the others of its batch', async () => {
+    // Postgres text cannot hold U+0000: the record passes its shape and fails in the database.
+    const poison = msg('1:浙E80051', vehicle('浙E80051', '坏\u0000名', 51));
+    await registry.produce(s.topics.registryVehicles, [
+      msg('1:浙E80050', vehicle('浙E80050', '陈一', 50)),
+      poison,
+      msg('1:浙E80052', vehicle('浙E80052', '陈三', 52)),
+    ]);
+    await registry.waitUntilConsumed(s.topics.registryVehicles);
+    expect(await s.query(`SELECT vehicle_key FROM registry_vehicles WHERE plate LIKE '浙E8005_' ORDER BY 1`)).toEqual([
+      { vehicle_key: '1:浙E80050' },
+      { vehicle_key: '1:浙E80052' },
+    ]);
+    const letters = await s.readTopic(s.topics.registryVehiclesDlq, 3);
+    const letter = letters.find((l) => l.value!.toString() === poison.value)!;
+    expect(letterHeaders(letter)).toMatchObject({ code: 'PROCESSING_FAILED', topic: s.topics.registryVehicles });
+    expect(letterHeaders(letter).detail[0]!.field).toBe('(message)');
+  });
+
   it('keeps the earlier owner in the history when the owner changes, audited with before and after', async () => {
     const key = '1:浙E80100';
     await registry.produce(s.topics.registryVehicles, [msg(key, vehicle('浙E80100', '吴一', 10))]);

@@ -20,9 +20,13 @@ export class RegistryTopics {
 
   async produce(topic: string, messages: RegistryMessage[]): Promise<void> {
     if (!this.producer) {
+      // Idempotent: a send retried after a lost reply must not write a record twice (the tests count
+      // the dead letters of each record).
       this.producer = this.s.kafka.producer({
         createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
       });
       await this.producer.connect();
     }

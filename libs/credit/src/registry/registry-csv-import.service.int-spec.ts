@@ -118,6 +118,26 @@ describe('RegistryCsvImportService (real Postgres)', () => {
     expect(await query(`SELECT count(*)::int AS n FROM registry_history`)).toEqual([{ n: 2 }]);
   });
 
+  it('refuses a row the database cannot take (PROCESSING_FAILED) and stores the rest of its batch', async () => {
+    const report = await importer.import('vehicles', {
+      open: file(
+        [
+          VEHICLES_HEADER,
+          `浙E70201,1,褚一,PERSON,${personId(21)},,,,,330502`,
+          `浙E70202,1,卫\u0000二,PERSON,${personId(22)},,,,,330502`, // Postgres text cannot hold U+0000
+          `浙E70203,1,蒋三,PERSON,${personId(23)},,,,,330502`,
+        ].join('\n'),
+      ),
+      actor: 'cli:tester',
+    });
+    expect(report).toMatchObject({ created: 2, refusedRows: 1 });
+    expect(report.refused).toEqual([expect.objectContaining({ line: 3, code: 'PROCESSING_FAILED', field: '(row)' })]);
+    expect(await query(`SELECT vehicle_key FROM registry_vehicles WHERE plate LIKE '浙E702%' ORDER BY 1`)).toEqual([
+      { vehicle_key: '1:浙E70201' },
+      { vehicle_key: '1:浙E70203' },
+    ]);
+  });
+
   it('refuses a file whose header is not the registry’s before importing anything', async () => {
     const wrong = importer.import('stations', {
       open: file('stationId,name,division,kind\n330500001,湖州东,330500,TOLL_ENTRY\n'),

@@ -261,7 +261,8 @@ export class RegistryRepository {
     };
     const audit: AuditEntryInput[] = [];
     const now = source.now ?? new Date();
-    for (const kind of ['stations', 'vehicles', 'permits'] as const) {
+    // Permits first: their locks come before any other lock of the transaction (permit-locks.ts).
+    for (const kind of ['permits', 'stations', 'vehicles'] as const) {
       const latest = new Map<string, { change: RegistryChange; index: number }>();
       changes.forEach((change, index) => {
         if (change.kind !== kind) return;
