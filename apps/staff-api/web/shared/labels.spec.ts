@@ -1,7 +1,29 @@
+import { GATE_REASONS } from '../../../../libs/domain/src/gate/gate-decision';
+import { WEIGHING_CLASSIFICATIONS } from '../../../../libs/domain/src/overlimit/classify-weighing';
+import { PERMIT_CHECKS, PERMIT_STATUSES } from '../../../../libs/domain/src/registry/permit-check';
 import { ApiError } from './api';
-import { auditReasonText, describeError, repairConditionText } from './labels';
+import {
+  auditReasonText,
+  CLASSIFICATION_NAMES,
+  describeError,
+  GATE_REASON_NAMES,
+  PERMIT_CHECK_NAMES,
+  PERMIT_STATUS_NAMES,
+  repairConditionText,
+} from './labels';
 
 describe('the console words for API codes (zh-CN)', () => {
+  it("has a word for every code of the domain's lists, and no other", () => {
+    // The Record types hold this at compile time too; this catches a list that grew without the type.
+    const words = (names: Record<string, string>) => Object.keys(names).sort();
+    expect(words(CLASSIFICATION_NAMES)).toEqual([...WEIGHING_CLASSIFICATIONS].sort());
+    expect(words(PERMIT_CHECK_NAMES)).toEqual([...PERMIT_CHECKS].sort());
+    expect(words(PERMIT_STATUS_NAMES)).toEqual([...PERMIT_STATUSES].sort());
+    expect(words(GATE_REASON_NAMES)).toEqual([...GATE_REASONS].sort());
+    expect(CLASSIFICATION_NAMES.TOLERATED).toBe('入口容差内');
+    expect(PERMIT_CHECK_NAMES.OTHER_VEHICLE).toBe('非本车通行证');
+  });
+
   it('names each unmet credit-repair condition', () => {
     const when = (iso: string) => `〈${iso}〉`;
     expect(repairConditionText({ code: 'VIOLATIONS_NOT_PROCESSED' }, when)).toContain('尚未录入案件处理结果');
