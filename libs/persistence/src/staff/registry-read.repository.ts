@@ -69,6 +69,12 @@ export class RegistryReadRepository {
   /**
    * Registered stations by id. The page is cut first, then each station's last weighing is one
    * backward step on weighings (station_id, measured_at) — never a scan of the weighings.
+   *
+   * The station is bounded by a range and ordered by (station_id, measured_at) on purpose: with
+   * `station_id = …` and `ORDER BY measured_at DESC` the planner, when there are few stations, walks
+   * weighings (measured_at) backwards until it meets the station, which for a station silent for a
+   * year reads a year of weighings. The range keeps station_id in the ordering, and only the
+   * (station_id, measured_at) index delivers that order.
    */
   async stations(filter: StationFilter, page: PageRequest): Promise<Page<StationView>> {
     const f = new SqlFilter()
@@ -83,8 +89,9 @@ export class RegistryReadRepository {
          ORDER BY s.station_id ${limit.sql}
        )
        SELECT p.*,
-              (SELECT w.measured_at FROM weighings w WHERE w.station_id = p.station_id
-               ORDER BY w.measured_at DESC LIMIT 1) AS last_weighing_at
+              (SELECT w.measured_at FROM weighings w
+               WHERE w.station_id >= p.station_id AND w.station_id <= p.station_id
+               ORDER BY w.station_id DESC, w.measured_at DESC LIMIT 1) AS last_weighing_at
        FROM page p ORDER BY p.station_id`,
       limit.params,
     );
