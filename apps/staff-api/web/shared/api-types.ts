@@ -6,7 +6,7 @@ export type {
   DailyStatsView,
   GateReason,
   ListingDetailView,
-  ListingParty,
+  ListingPartyView,
   ListingStatus,
   ListingView,
   OwnerType,

@@ -10,11 +10,12 @@ import {
   type ViolationStatus as DomainViolationStatus,
   type WeighingClassification as DomainWeighingClassification,
 } from '@oc/domain';
+import type { ListingParty } from '../registry/registry-lookups';
 import { iso } from './sql-filter';
 import type {
   CreditRepairStatus,
   GateReason,
-  ListingParty,
+  ListingPartyView,
   ListingStatus,
   ListingView,
   PermitCheck,
@@ -35,7 +36,9 @@ const codesMatchDomain: [
   Same<PermitCheck, DomainPermitCheck>,
   Same<PermitStatus, DomainPermitStatus>,
   Same<GateReason, DomainGateReason>,
-] = [true, true, true, true, true, true, true];
+  // The party as the recount writes it to listings.party.
+  Same<ListingPartyView, ListingParty>,
+] = [true, true, true, true, true, true, true, true];
 void codesMatchDomain;
 
 /**
@@ -118,7 +121,7 @@ export interface ListingRow {
   listed_at: Date;
   expires_at: Date;
   violation_count: number;
-  party: ListingParty | null;
+  party: ListingPartyView | null;
   proposal: PublicationProposal | null;
   published_at: Date | null;
   publication_ends_at: Date | null;
@@ -158,7 +161,7 @@ export function toListingView(r: ListingRow, now: Date, deadlineWorkingDays: num
 }
 
 /** The stored party with exactly the fields of the read model (the jsonb may carry more). */
-export function toListingParty(p: ListingParty): ListingParty {
+export function toListingParty(p: ListingParty): ListingPartyView {
   return {
     ownerName: p.ownerName,
     ownerType: p.ownerType,

@@ -51,7 +51,7 @@ export type PermitStatus = 'ISSUED' | 'REVOKED';
  * kept on the listing so that a later change of owner does not rewrite a decision already taken.
  * Staff see it in full; the public posting shows a natural person's name masked and never the id number.
  */
-export interface ListingParty {
+export interface ListingPartyView {
   ownerName: string;
   ownerType: OwnerType;
   /** 身份证号 (PERSON) or 统一社会信用代码 (COMPANY). */
@@ -112,7 +112,7 @@ export interface ListingView {
   expiresAt: string;
   violationCount: number;
   /** 当事人 from the vehicle registry as of the listing's creation; null: the vehicle was not registered (未登记). */
-  party: ListingParty | null;
+  party: ListingPartyView | null;
   /** End of the PUBLICATION_DEADLINE_WORKING_DAYS-th working day after listing (Asia/Shanghai). */
   publicationDueBy: string;
   /** LISTED, never published, and past publicationDueBy (§4.4). */

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ListingDetailView, ListingParty, RepairEligibilityView } from '../../shared/api-types';
+import type { ListingDetailView, ListingPartyView, RepairEligibilityView } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { APPLICANT_TYPE_NAMES, END_REASON_NAMES } from '../../shared/labels';
 import {
@@ -243,7 +243,7 @@ function PublicationReviewForm({ listing, onDone }: { listing: ListingDetailView
 }
 
 /** 当事人 in one line: name (type), id number; or that the vehicle was not registered. */
-function partyLine(party: ListingParty | null): string {
+function partyLine(party: ListingPartyView | null): string {
   if (!party) return '未登记车辆（车辆登记库中无记录）';
   return `${party.ownerName}（${APPLICANT_TYPE_NAMES[party.ownerType]}，${party.ownerIdNo}）`;
 }
@@ -252,7 +252,7 @@ function partyLine(party: ListingParty | null): string {
  * The listing's party from the vehicle registry as of the listing's creation, in full for staff: owner,
  * type, id number, transport certificate, operator, 车籍地.
  */
-function PartyText({ party }: { party: ListingParty | null }) {
+function PartyText({ party }: { party: ListingPartyView | null }) {
   if (!party) return <span className="badge warn">未登记车辆</span>;
   return (
     <>
