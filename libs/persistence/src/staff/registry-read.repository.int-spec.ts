@@ -156,8 +156,8 @@ describe('RegistryReadRepository (real Postgres)', () => {
     await ds.query(
       `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, owner_phone,
          operator_id, transport_cert_no, cert_issued_at, registration_region)
-       VALUES ('1:浙E12345', '浙E12345', 1, '张三', 'PERSON', '330521199001011234', '13800000000',
-               '91330521MA2B3C4D5E', '浙交运管湖字330521001234号', '2024-05-01T00:00:00+08:00', '330521')`,
+       VALUES ('1:浙E12345', '浙E12345', 1, '张三', 'PERSON', '330521199001011235', '13800000000',
+               '91330521MA2B3C4D5Q', '浙交运管湖字330521001234号', '2024-05-01T00:00:00+08:00', '330521')`,
     );
     await ds.query(
       `INSERT INTO registry_history (registry, record_key, record, source, kafka_topic, kafka_partition, kafka_offset) VALUES
@@ -173,8 +173,8 @@ describe('RegistryReadRepository (real Postgres)', () => {
       current: {
         plate: '浙E12345',
         plateColor: 1,
-        owner: { name: '张三', type: 'PERSON', idNo: '330521199001011234', phone: '13800000000' },
-        operatorId: '91330521MA2B3C4D5E',
+        owner: { name: '张三', type: 'PERSON', idNo: '330521199001011235', phone: '13800000000' },
+        operatorId: '91330521MA2B3C4D5Q',
         transportCertNo: '浙交运管湖字330521001234号',
         certIssuedAt: '2024-04-30T16:00:00.000Z',
         registrationRegion: '330521',
