@@ -399,4 +399,39 @@ describe('staff-api registries: vehicles, permits, stations (running staff-api, 
     await expect400('/v1/registry/stations?kind=GATE', 'kind');
     await expect400('/v1/registry/stations?sort=name', 'sort');
   });
+
+  it('counts a vehicle whose listing a permit withdrew as the recount does: that listing is no fresh start', async () => {
+    // 浙E61003 was listed on three trips; a permit record then exempted the third weighing (its
+    // violation is gone) and withdrew the listing (REVOKED, PERMIT_EXEMPTED). Two trips still count.
+    const key = '1:浙E61003';
+    const day = (d: number) => new Date(Date.now() - (30 - d) * 86_400_000).toISOString();
+    const [listing] = await s.query<{ id: string }>(
+      `INSERT INTO listings (vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at,
+         end_reason)
+       VALUES ($1, '浙E61003', 1, 'REVOKED', $2, $3, 3, $4, 'PERMIT_EXEMPTED') RETURNING id::text`,
+      [key, day(4), day(369), day(6)],
+    );
+    for (const [i, d] of [0, 2].entries()) {
+      const [w] = await s.query<{ id: string }>(
+        `INSERT INTO weighings (event_id, source, station_id, measured_at, plate, plate_color, vehicle_key, axles,
+           combination, gross_weight_kg, cargo, classification, limit_kg, over_kg, suggested_fine_yuan)
+         VALUES ($1, 'TOLL_ENTRY', '330521001', $2, '浙E61003', 1, $3, 2, false, 21000, 'LADEN', 'VIOLATION', 18000,
+                 3000, 1500) RETURNING id::text`,
+        [`px-${i}`, day(d), key],
+      );
+      await s.query(
+        `INSERT INTO violations (id, weighing_id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg,
+           limit_kg, over_kg, suggested_fine_yuan, trip_id)
+         SELECT g, $1, $2, $3, '330521001', $4, 2, 21000, 18000, 3000, 1500, g FROM gen_random_uuid() AS g`,
+        [w!.id, `px-${i}`, key, day(d)],
+      );
+    }
+    const profile = await get(`/v1/vehicles/1/${encodeURIComponent('浙E61003')}`);
+    expect(profile.body).toMatchObject({ state: 'WATCH', countInWindow: 2 });
+    expect(profile.body.listings).toEqual([
+      expect.objectContaining({ id: listing!.id, status: 'REVOKED', endReason: 'PERMIT_EXEMPTED', party: null }),
+    ]);
+    // /v1/stats agrees: the vehicle is on WATCH (德清, where its trips started).
+    expect((await get('/v1/stats?region=330521')).body.asOfNow.watch).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, creditRulesFrom } from '@oc/config';
 import { deriveCredit, ListingEnding, vehicleKey, type PlateColorCode } from '@oc/domain';
+import { PERMIT_EXEMPTED } from '../credit/credit.repository';
 import { DatabaseConnection } from '../database.module';
 import { RegistryReadRepository } from './registry-read.repository';
 import {
@@ -43,8 +44,10 @@ export class VehicleProfileRepository {
 
     const counted = violations.filter((v) => v.status !== 'REVOKED');
     const latest = counted.reduce((max, v) => Math.max(max, new Date(v.measured_at).getTime()), 0);
+    // As the recount: a listing withdrawn because a permit exempted its acts is no fresh start.
     const endings: ListingEnding[] = listings
       .filter((l) => (l.status === 'REPAIRED' || l.status === 'REVOKED') && l.ended_at)
+      .filter((l) => l.end_reason !== PERMIT_EXEMPTED)
       .map((l) => ({ listingId: l.id, endedAt: new Date(l.ended_at!), status: l.status as 'REPAIRED' | 'REVOKED' }));
     const derivation = deriveCredit({
       violations: counted.map((v) => ({ id: v.id, eventId: v.event_id, measuredAt: new Date(v.measured_at) })),
