@@ -53,6 +53,15 @@ describe('the console words for API codes (zh-CN)', () => {
   it("shows the services' own audit reasons in words and what staff typed as it was", () => {
     expect(auditReasonText('3 acts reached LISTING_THRESHOLD')).toBe('违法超限运输累计 3 趟次，达到列入标准');
     expect(auditReasonText('RECOUNT_BELOW_THRESHOLD')).toBe('撤销违法记录后未达列入标准');
+    expect(auditReasonText('PERMIT_EXEMPTED')).toBe('核验有效通行证后未达列入标准');
+    expect(
+      auditReasonText('permit 浙交超证000001 of the permit registry covers this weighing (62号令 第二十七条)'),
+    ).toBe('通行证 浙交超证000001 经核验覆盖本次称重（62号令 第二十七条）');
+    expect(
+      auditReasonText(
+        'permit 浙交超证000001 now covers this weighing; the violation was already PROCESSED and stays until staff revoke it',
+      ),
+    ).toBe('通行证 浙交超证000001 经核验覆盖本次称重；该违法记录已处理，须由执法人员依程序撤销');
     expect(auditReasonText('整改到位，同意修复')).toBe('整改到位，同意修复');
     expect(auditReasonText(null)).toBe('');
   });

@@ -107,6 +107,7 @@ export const END_REASON_NAMES: Record<string, string> = {
   REPAIRED: '信用修复',
   EXPIRED: '有效期届满',
   RECOUNT_BELOW_THRESHOLD: '撤销违法记录后未达列入标准',
+  PERMIT_EXEMPTED: '核验有效通行证后未达列入标准',
 };
 
 export const AUDIT_ACTION_NAMES: Record<string, string> = {
@@ -114,6 +115,8 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   VIOLATION_MERGED: '并入同一趟次',
   VIOLATION_PROCESSED: '录入案件处理结果',
   VIOLATION_REVOKED: '撤销违法记录',
+  VIOLATION_EXEMPTED: '核验有效通行证，不再认定违法',
+  VIOLATION_PERMIT_FOUND: '发现有效通行证（违法记录待撤销）',
   LISTING_CREATED: '列入违法失信清单',
   LISTING_RECOUNTED: '重新计数',
   LISTING_PROPOSED: '提请公示',
@@ -220,6 +223,16 @@ export function auditReasonText(reason: string | null): string {
     [/^(\d+) acts reached LISTING_THRESHOLD$/, (m) => `违法超限运输累计 ${m[1]} 趟次，达到列入标准`],
     [/^credit repair (\S+) approved$/, () => '信用修复申请审核通过'],
     [/^RECOUNT_BELOW_THRESHOLD$/, () => END_REASON_NAMES.RECOUNT_BELOW_THRESHOLD!],
+    [/^PERMIT_EXEMPTED$/, () => END_REASON_NAMES.PERMIT_EXEMPTED!],
+    [
+      /^permit (.+) of the permit registry covers this weighing/,
+      (m) => `通行证 ${m[1]} 经核验覆盖本次称重（62号令 第二十七条）`,
+    ],
+    [
+      /^permit (.+) now covers this weighing; the violation was already (PROCESSED|REVOKED)/,
+      (m) =>
+        `通行证 ${m[1]} 经核验覆盖本次称重；该违法记录已${m[2] === 'PROCESSED' ? '处理' : '撤销'}，须由执法人员依程序撤销`,
+    ],
     [/^EXPIRED$/, () => END_REASON_NAMES.EXPIRED!],
   ];
   for (const [pattern, text] of known) {
