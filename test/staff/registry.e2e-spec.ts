@@ -193,6 +193,25 @@ describe('staff-api registries: vehicles, permits, stations (running staff-api, 
     }
   });
 
+  it('documents the three endpoints in the OpenAPI document', async () => {
+    const doc = (await get('/openapi.json', null)).body as {
+      paths: Record<string, { get?: { tags?: string[]; responses?: Record<string, { description?: string }> } }>;
+    };
+    for (const path of [
+      '/v1/registry/vehicles/{plateColor}/{plate}',
+      '/v1/registry/permits/{permitNo}',
+      '/v1/registry/stations',
+    ]) {
+      expect({ path, tags: doc.paths[path]?.get?.tags }).toEqual({ path, tags: ['staff: registries'] });
+    }
+    expect(doc.paths['/v1/registry/vehicles/{plateColor}/{plate}']!.get!.responses!['404']!.description).toContain(
+      'never registered',
+    );
+    // The read models say that a missing party or registration means 未登记.
+    expect(doc.paths['/v1/listings']!.get!.responses!['200']!.description).toContain('null: 未登记');
+    expect(doc.paths['/v1/public/postings']!.get!.responses!['200']!.description).toContain('未登记车辆');
+  });
+
   it("reads a vehicle's registration with every record it had, oldest first; the plate as typed", async () => {
     const res = await get(`/v1/registry/vehicles/YELLOW/${encodeURIComponent('浙e·61001')}`);
     expect(res.status).toBe(200);
