@@ -4,8 +4,8 @@ import { AppConfig } from '@oc/config';
 import { RegistryKind } from '@oc/contracts';
 import {
   CreditRecountService,
-  ImportProgress,
-  ImportReport,
+  RegistryImportProgress,
+  RegistryImportReport,
   PermitReclassificationService,
   RegistryCsvImportService,
   RegistryUpdateService,
@@ -36,7 +36,7 @@ export async function importRegistryCsv(
   kind: RegistryKind,
   file: string,
   actor: string,
-): Promise<ImportReport> {
+): Promise<RegistryImportReport> {
   await access(file).catch(() => {
     throw new Error(`cannot read ${file}`);
   });
@@ -52,7 +52,7 @@ export async function importRegistryCsv(
   const tty = process.stderr.isTTY;
   const started = Date.now();
   const label = `registry:import ${kind}`;
-  const show = (p: ImportProgress): void => {
+  const show = (p: RegistryImportProgress): void => {
     const text =
       p.phase === 'reading'
         ? `reading ${file}: ${p.rows} rows`
@@ -72,7 +72,7 @@ export async function importRegistryCsv(
 }
 
 /** The summary and every refused row, for stdout. */
-export function formatImportReport(file: string, r: ImportReport): string {
+export function formatImportReport(file: string, r: RegistryImportReport): string {
   const lines = [
     `${file}: ${r.rows} rows; ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ` +
       `${r.refusedRows} refused, ${r.superseded.length} superseded by a later row of the same key`,
@@ -94,7 +94,7 @@ const csvCell = (value: string | number): string => {
 };
 
 /** `--report <file>`: every refused and superseded row as CSV (line,code,field,message). */
-export async function writeImportReport(path: string, r: ImportReport): Promise<void> {
+export async function writeImportReport(path: string, r: RegistryImportReport): Promise<void> {
   const rows: (string | number)[][] = [['line', 'code', 'field', 'message']];
   const entries = [
     ...r.refused.map((p) => ({ line: p.line, cells: [p.line, p.code, p.field, p.message] })),

@@ -23,7 +23,7 @@ export interface SupersededRow {
   byLine: number;
 }
 
-export interface ImportProgress {
+export interface RegistryImportProgress {
   phase: 'reading' | 'importing';
   /** Rows read (reading) or done (importing). */
   rows: number;
@@ -32,7 +32,7 @@ export interface ImportProgress {
   refused: number;
 }
 
-export interface ImportReport {
+export interface RegistryImportReport {
   kind: RegistryKind;
   rows: number;
   created: number;
@@ -52,14 +52,14 @@ interface Pending {
   line: number;
 }
 
-export interface ImportOptions {
+export interface RegistryImportOptions {
   /** Opens the file from its start; called twice (the import reads it in two passes). */
   open: () => AsyncIterable<string | Buffer>;
   /** Audit actor, e.g. `cli:<login>`. */
   actor: string;
   /** Records per transaction (default: 5,000 vehicles, 1,000 stations or permits). */
   batchSize?: number;
-  onProgress?: (progress: ImportProgress) => void;
+  onProgress?: (progress: RegistryImportProgress) => void;
   /** Progress is reported every this many rows (and at the end of each pass). */
   progressEvery?: number;
 }
@@ -84,10 +84,10 @@ const YIELD_EVERY_ROWS = 200;
 export class RegistryCsvImportService {
   constructor(private readonly registry: RegistryUpdateService) {}
 
-  async import(kind: RegistryKind, options: ImportOptions): Promise<ImportReport> {
+  async import(kind: RegistryKind, options: RegistryImportOptions): Promise<RegistryImportReport> {
     const every = options.progressEvery ?? 10_000;
     const progress = options.onProgress ?? (() => undefined);
-    const report: ImportReport = {
+    const report: RegistryImportReport = {
       kind,
       rows: 0,
       created: 0,
@@ -178,7 +178,7 @@ export class RegistryCsvImportService {
     return columns;
   }
 
-  private async write(items: Pending[], actor: string, report: ImportReport): Promise<void> {
+  private async write(items: Pending[], actor: string, report: RegistryImportReport): Promise<void> {
     const add = (r: RegistryApplyResult): void => {
       report.created += r.created;
       report.updated += r.updated;
