@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { generateTraffic } from '@oc/simulation';
-import { migrate } from '@oc/persistence';
+import { prepareWorldDatabase } from '../harness/registries';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
 import { assertIngestInvariants, committedOffsets, FactStore, traffic } from './support/ingest-invariants';
@@ -36,7 +36,7 @@ describe('faults: Postgres outage in the middle of ingestion', () => {
     const began = Date.now();
     s = await Scenario.create('pgout');
     const databaseUrl = cluster!.databaseUrl(`oc_faults_${s.name}`);
-    await migrate(databaseUrl);
+    await prepareWorldDatabase(databaseUrl);
     pool = new Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 3000 });
     pool.on('error', () => undefined); // idle clients die with the server; the pool replaces them
     const store: FactStore = {

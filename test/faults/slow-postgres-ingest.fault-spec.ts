@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { generateTraffic, SimulatedMessage } from '@oc/simulation';
-import { migrate } from '@oc/persistence';
+import { prepareWorldDatabase } from '../harness/registries';
 import { RunningApp } from '../harness/app-process';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
@@ -143,7 +143,7 @@ describe('faults: Postgres hangs in the middle of an ingest batch', () => {
     const s = await Scenario.create('slowpg_stop');
     scenarios.push(s);
     const databaseUrl = cluster!.databaseUrl(`oc_faults_${s.name}`);
-    await migrate(databaseUrl);
+    await prepareWorldDatabase(databaseUrl);
     const proxy = await TcpProxy.start('127.0.0.1', cluster!.port);
     proxies.push(proxy);
     await hangMidBatch(s, databaseUrl, proxy, { hang: () => cluster!.pause(), resume: () => cluster!.resume() }, 7011);

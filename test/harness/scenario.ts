@@ -6,6 +6,7 @@ import { ensureTopics } from '@oc/messaging';
 import { dropDatabase, migrate } from '@oc/persistence';
 import { AppName, startApp, RunningApp } from './app-process';
 import { eventually, testServices } from './services';
+import { registerStations, TEST_STATIONS, type TestStation } from './registries';
 
 /**
  * An isolated world for one test: its own database, topic prefix, Redis key prefix and consumer
@@ -38,10 +39,15 @@ export class Scenario {
     this.redis = new Redis(s.redisUrl);
   }
 
-  static async create(name: string): Promise<Scenario> {
+  /**
+   * Creates the world's database with the test stations registered (`stations: []` for none: a world
+   * whose weighings come from stations it must register itself).
+   */
+  static async create(name: string, options: { stations?: readonly TestStation[] } = {}): Promise<Scenario> {
     const scenario = new Scenario(name);
     await migrate(scenario.databaseUrl);
     await scenario.pg.connect();
+    await registerStations((sql, params) => scenario.pg.query(sql, params), options.stations ?? TEST_STATIONS);
     return scenario;
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditRow } from '@oc/persistence';
 import { violationEvent } from '@oc/simulation';
 import { runCli } from '../harness/cli';
+import { registerPermits } from '../harness/registries';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
 
@@ -60,8 +61,27 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     );
   });
 
-  it('counts two violations 30 minutes apart as one trip; warnings, permits and unknown plates count nothing; a repeated eventId changes nothing', async () => {
+  it('counts two violations 30 minutes apart as one trip; warnings, registered permits and unknown plates count nothing; a repeated eventId changes nothing', async () => {
     const plate = '浙E10002';
+    await registerPermits(
+      (sql, params) => s.query(sql, params),
+      [
+        {
+          permitNo: '浙交超证000001',
+          vehicleKey: `1:${plate}`,
+          validFrom: at(0),
+          validTo: at(24),
+          maxGrossWeightKg: 30_000,
+        },
+      ],
+    );
+    // A permitNo the registry does not hold exempts nothing (62号令 第二十七条); same journey as w-1.
+    const forged = violationEvent({
+      eventId: 'w-forged',
+      plate,
+      measuredAt: new Date(at(0).getTime() + 45 * 60_000),
+      permitNo: '浙交超证999999',
+    });
     const warning = violationEvent({ eventId: 'w-warn', plate, measuredAt: at(10), overKg: 1000 });
     const permit = violationEvent({
       eventId: 'w-permit',
@@ -76,26 +96,29 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
       violationEvent({ eventId: 'w-2', plate, measuredAt: new Date(at(0).getTime() + 30 * 60_000) }),
       warning,
       permit,
+      forged,
       unknown,
       violationEvent({ eventId: 'w-1', plate, measuredAt: at(40) }), // same eventId, other content: ignored
     ]);
     await s.waitUntilConsumed();
-    const weighings = await s.query<{ event_id: string; classification: string }>(
-      `SELECT event_id, classification FROM weighings WHERE event_id LIKE 'w-%' ORDER BY event_id`,
+    const weighings = await s.query<{ event_id: string; classification: string; permit_check: string | null }>(
+      `SELECT event_id, classification, permit_check FROM weighings WHERE event_id LIKE 'w-%' ORDER BY event_id`,
     );
     expect(weighings).toEqual([
-      { event_id: 'w-1', classification: 'VIOLATION' },
-      { event_id: 'w-2', classification: 'VIOLATION' },
-      { event_id: 'w-permit', classification: 'EXEMPT_PERMIT' },
-      { event_id: 'w-unknown', classification: 'UNIDENTIFIED' },
-      { event_id: 'w-warn', classification: 'WARNING' },
+      { event_id: 'w-1', classification: 'VIOLATION', permit_check: null },
+      { event_id: 'w-2', classification: 'VIOLATION', permit_check: null },
+      { event_id: 'w-forged', classification: 'VIOLATION', permit_check: 'UNKNOWN_PERMIT' },
+      { event_id: 'w-permit', classification: 'EXEMPT_PERMIT', permit_check: null },
+      { event_id: 'w-unknown', classification: 'UNIDENTIFIED', permit_check: null },
+      { event_id: 'w-warn', classification: 'WARNING', permit_check: null },
     ]);
     const violations = await s.query<{ event_id: string; trip_id: string; id: string }>(
       `SELECT id, event_id, trip_id FROM violations WHERE vehicle_key = $1 ORDER BY measured_at`,
       [`1:${plate}`],
     );
-    expect(violations.map((v) => v.event_id)).toEqual(['w-1', 'w-2']);
+    expect(violations.map((v) => v.event_id)).toEqual(['w-1', 'w-2', 'w-forged']);
     expect(violations[1]!.trip_id).toBe(violations[0]!.id);
+    expect(violations[2]!.trip_id).toBe(violations[0]!.id);
     const [state] = await s.query(`SELECT state, count_in_window FROM vehicle_states WHERE vehicle_key = $1`, [
       `1:${plate}`,
     ]);
@@ -191,7 +214,7 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     const violations = await s.query<{ id: string; event_id: string; vehicle_key: string; measured_at: Date }>(
       `SELECT id::text, event_id, vehicle_key, measured_at FROM violations ORDER BY event_id`,
     );
-    expect(violations.map((v) => v.event_id)).toEqual(['d-1', 'd-2', 'l3-a', 'l3-b', 'l3-c', 'w-1', 'w-2']);
+    expect(violations.map((v) => v.event_id)).toEqual(['d-1', 'd-2', 'l3-a', 'l3-b', 'l3-c', 'w-1', 'w-2', 'w-forged']);
     const [listing] = await s.query<{ id: string }>(`SELECT id::text FROM listings WHERE vehicle_key = $1`, [
       '1:浙E10001',
     ]);
@@ -204,6 +227,7 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
       [
         ...violations.map((v) => `VIOLATION_RECORDED violation ${v.id}`),
         `VIOLATION_MERGED violation ${idOf('w-2')}`,
+        `VIOLATION_MERGED violation ${idOf('w-forged')}`,
         `LISTING_CREATED listing ${listing!.id}`,
       ].sort(),
     );

@@ -5,7 +5,7 @@ import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { topics } from '@oc/contracts';
 import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
-import { createKafka, ensureTopics, replayDeadLetters } from '@oc/messaging';
+import { createKafka, ensureTopics, replayDeadLetters, replayGroupId } from '@oc/messaging';
 import { AuditLogRepository, createDataSource, DatabaseConnection, migrate, StationRepository } from '@oc/persistence';
 import { runSimulation } from '@oc/simulation';
 import { bar, progressReporter } from './progress';
@@ -136,7 +136,8 @@ export function buildCli(): Command {
     .command('dlq:replay')
     .description('send dead-lettered weighings back to ingest after a fix')
     .option('--limit <n>', 'replay at most n messages', integer('--limit', 1))
-    .action(async (options: { limit?: number }) => {
+    .option('--code <code>', 'only letters of this error code, e.g. UNKNOWN_STATION after station:add')
+    .action(async (options: { limit?: number; code?: string }) => {
       const config = loadConfigOrExit();
       const names = topics(config.TOPIC_PREFIX);
       const progress = progressReporter('dlq:replay');
@@ -145,12 +146,13 @@ export function buildCli(): Command {
         {
           dlqTopic: names.weighingEventsDlq,
           targetTopic: names.weighingEvents,
-          groupId: `${config.KAFKA_GROUP_ID}-dlq-replay`,
+          groupId: replayGroupId(config.KAFKA_GROUP_ID, options.code),
           limit: options.limit,
+          code: options.code,
         },
         (done, total) => progress.update(bar(done, total)),
       );
-      progress.done(`${replayed} replayed`);
+      progress.done(`${replayed} replayed${options.code ? ` (${options.code})` : ''}`);
     });
 
   const stationKeys = (db: DatabaseConnection) =>

@@ -21,6 +21,7 @@ import {
   ListingWrite,
   OutboxMessage,
   OutboxRepository,
+  RegistryLookups,
   VehicleFacts,
   VehicleListingRow,
 } from '@oc/persistence';
@@ -69,6 +70,8 @@ const listingSnapshot = (
 export class CreditRecountService {
   private readonly rules: CreditRules;
   private readonly listingTopic: string;
+  /** Stateless SQL reads of the registries. */
+  private readonly lookups = new RegistryLookups();
 
   constructor(
     config: AppConfig,
@@ -92,6 +95,7 @@ export class CreditRecountService {
     plan.audit.push(...(options.leadingAudit ?? []));
     for (const key of keys) this.planVehicle(key, facts.get(key)!, options, plan);
 
+    await this.attachParties(manager, plan);
     await this.credit.endListings(manager, plan.ends);
     await this.credit.updateListings(manager, plan.updates);
     await this.credit.insertListings(manager, plan.creates);
@@ -127,6 +131,21 @@ export class CreditRecountService {
     result.listingsEnded = plan.ends.length;
     result.vehiclesChanged = plan.states.length;
     return result;
+  }
+
+  /**
+   * The party of each new listing, from the vehicle registry as it stands now (SPEC §4.9): copied, so a
+   * later owner change does not rewrite whom this listing named; null when the vehicle is not
+   * registered. Recorded in the listing's creation audit entry too. One read, only when listings are new.
+   */
+  private async attachParties(manager: EntityManager, plan: RecountPlan): Promise<void> {
+    if (plan.creates.length === 0) return;
+    const parties = await this.lookups.parties(manager, [...new Set(plan.creates.map((c) => c.vehicleKey))]);
+    for (const created of plan.creates) {
+      created.party = parties.get(created.vehicleKey) ?? null;
+      const entry = plan.creationAudit.get(created.id);
+      if (entry?.after) entry.after = { ...entry.after, party: created.party };
+    }
   }
 
   private planVehicle(vehicleKey: string, facts: VehicleFacts, options: RecountOptions, plan: RecountPlan): void {
@@ -358,6 +377,7 @@ export class CreditRecountService {
         plan.creates.push(created);
         event('LISTED', created, created.listedAt);
         audit('LISTING_CREATED', created, null, created, `${d.violationCount} acts reached LISTING_THRESHOLD`);
+        plan.creationAudit.set(created.id, plan.audit[plan.audit.length - 1]);
         if (created.status === 'EXPIRED') event('EXPIRED', created, created.endedAt!);
         return;
       }
@@ -400,4 +420,6 @@ class RecountPlan {
     cacheListing: VehicleCacheEntry['listing'];
   }[] = [];
   audit: AuditEntryInput[] = [];
+  /** The LISTING_CREATED entry of each new listing, completed with its party before the append. */
+  creationAudit = new Map<string, AuditEntryInput>();
 }

@@ -1,5 +1,6 @@
 export * from './cache-rebuild.service';
 export * from './credit-recount.service';
+export * from './permit-reclassification.service';
 export * from './listing-expiry.service';
 export * from './weighing-ingest.service';
 export * from './gate';

@@ -2,9 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { KafkaMessage, Producer } from 'kafkajs';
 import { AppConfig, overlimitRulesFrom } from '@oc/config';
 import { parseWeighEvent, topics, WeighEvent } from '@oc/contracts';
-import { classifyWeighing, isDomainError, type OverlimitRules } from '@oc/domain';
+import {
+  classifyWeighing,
+  hasPermitNo,
+  isDomainError,
+  stationActiveAt,
+  type OverlimitRules,
+  type PermitRecord,
+  type StationActivity,
+} from '@oc/domain';
 import { DeadLetter, KafkaBatch, publishDeadLetters } from '@oc/messaging';
-import { DatabaseConnection, NewWeighing, WeighingRepository } from '@oc/persistence';
+import { DatabaseConnection, lockPermits, NewWeighing, RegistryLookups, WeighingRepository } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
 /** The producer ingest shares between dead letters and the outbox relay. */
@@ -20,7 +28,8 @@ export interface BatchOutcome {
 
 /**
  * One partition batch of `weighing.events.v1` → stored weighings, violations, recounted vehicles,
- * audit and outbox rows, in one Postgres transaction; invalid messages → the DLQ. The caller commits
+ * audit and outbox rows, in one Postgres transaction; invalid messages and weighings of stations that
+ * may not report → the DLQ. The caller commits
  * the offsets after this resolves, so every offset ends as a stored record or a dead letter.
  */
 @Injectable()
@@ -28,6 +37,8 @@ export class WeighingIngestService {
   private readonly logger = new Logger('WeighingIngest');
   private readonly dlqTopic: string;
   private readonly overlimitRules: OverlimitRules;
+  /** Stateless SQL reads of the registries. */
+  private readonly lookups = new RegistryLookups();
 
   constructor(
     config: AppConfig,
@@ -42,7 +53,7 @@ export class WeighingIngestService {
 
   async processBatch(batch: KafkaBatch): Promise<BatchOutcome> {
     const receivedAt = new Date();
-    const valid: NewWeighing[] = [];
+    const parsed: Received[] = [];
     const dead: DeadLetter[] = [];
     const deadLetter = (message: KafkaMessage, code: string, details: DeadLetter['details']): DeadLetter => ({
       message,
@@ -52,39 +63,43 @@ export class WeighingIngestService {
       details,
     });
     for (const message of batch.messages) {
-      const parsed = parseWeighEvent(message.value, receivedAt);
-      if (!parsed.ok) {
-        dead.push(deadLetter(message, parsed.code, parsed.details));
-        continue;
-      }
-      try {
-        valid.push(this.classify(parsed.event, batch, message));
-      } catch (error) {
-        // Classification is a pure function of the message: whatever it throws is about this message,
-        // which must not hold its partition.
-        dead.push(
-          deadLetter(message, 'PROCESSING_FAILED', [{ field: '(message)', message: (error as Error).message }]),
-        );
-      }
+      const result = parseWeighEvent(message.value, receivedAt);
+      if (result.ok) parsed.push({ event: result.event, message });
+      else dead.push(deadLetter(message, result.code, result.details));
+    }
+
+    // Only a registered station active at measuredAt may report (docs/rules.md, stations). Read once per
+    // batch, outside the store transaction: a weighing that arrives before its station's registration is
+    // dead-lettered and comes back with `dlq:replay --code UNKNOWN_STATION` once the station exists.
+    const ds = await this.db.ready();
+    const stations = await this.lookups.stations(ds.manager, [...new Set(parsed.map((p) => p.event.stationId))]);
+    const accepted: Received[] = [];
+    for (const item of parsed) {
+      const problem = stationProblem(stations.get(item.event.stationId), item.event);
+      if (problem) dead.push(deadLetter(item.message, 'UNKNOWN_STATION', [{ field: 'stationId', message: problem }]));
+      else accepted.push(item);
     }
 
     let violations = 0;
     try {
-      violations = await this.store(valid, receivedAt);
+      const outcome = await this.store(accepted, batch, receivedAt);
+      violations = outcome.violations;
+      for (const f of outcome.failed) dead.push(deadLetter(f.message, 'PROCESSING_FAILED', f.details));
     } catch (error) {
       if (!isPoison(error)) throw error;
       // A message the rules cannot process must not hold its partition: store the others one by one
       // and dead-letter the ones that fail for what they contain.
       this.logger.warn(`batch failed on its content (${(error as Error).message}); storing message by message`);
       violations = 0;
-      for (const weighing of valid) {
+      for (const item of accepted) {
         try {
-          violations += await this.store([weighing], receivedAt);
+          const outcome = await this.store([item], batch, receivedAt);
+          violations += outcome.violations;
+          for (const f of outcome.failed) dead.push(deadLetter(f.message, 'PROCESSING_FAILED', f.details));
         } catch (single) {
           if (!isPoison(single)) throw single;
-          const message = batch.messages.find((m) => m.offset === weighing.kafkaOffset)!;
           dead.push(
-            deadLetter(message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
+            deadLetter(item.message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
           );
         }
       }
@@ -93,11 +108,37 @@ export class WeighingIngestService {
     return { stored: batch.messages.length - dead.length, deadLettered: dead.length, violations };
   }
 
-  private async store(weighings: NewWeighing[], now: Date): Promise<number> {
-    if (weighings.length === 0) return 0;
+  /**
+   * Classifies and stores in one transaction. The permits the batch names are read under their shared
+   * locks (permit-locks.ts), so a permit record stored concurrently either is seen here or reclassifies
+   * these weighings after this commits: the result does not depend on which came first.
+   */
+  private async store(
+    items: Received[],
+    batch: KafkaBatch,
+    now: Date,
+  ): Promise<{ violations: number; failed: { message: KafkaMessage; details: DeadLetter['details'] }[] }> {
+    if (items.length === 0) return { violations: 0, failed: [] };
     const ds = await this.db.ready();
     return ds.transaction(async (manager) => {
-      const created = await this.weighings.insertBatch(manager, weighings);
+      const permitNos = [...new Set(items.map((i) => i.event.permitNo).filter(hasPermitNo))];
+      let permits = NO_PERMITS;
+      if (permitNos.length > 0) {
+        await lockPermits(manager, permitNos, 'shared');
+        permits = await this.lookups.permits(manager, permitNos);
+      }
+      const valid: NewWeighing[] = [];
+      const failed: { message: KafkaMessage; details: DeadLetter['details'] }[] = [];
+      for (const { event, message } of items) {
+        try {
+          valid.push(this.classify(event, batch, message, permits));
+        } catch (error) {
+          // Classification is a pure function of the message and its permit: whatever it throws is
+          // about this message, which must not hold its partition.
+          failed.push({ message, details: [{ field: '(message)', message: (error as Error).message }] });
+        }
+      }
+      const created = await this.weighings.insertBatch(manager, valid);
       if (created.length > 0) {
         await this.recount.recount(
           manager,
@@ -105,11 +146,16 @@ export class WeighingIngestService {
           { now, actor: 'system', newViolationIds: new Set(created.map((v) => v.id)) },
         );
       }
-      return created.length;
+      return { violations: created.length, failed };
     });
   }
 
-  private classify(event: WeighEvent, batch: KafkaBatch, message: KafkaMessage): NewWeighing {
+  private classify(
+    event: WeighEvent,
+    batch: KafkaBatch,
+    message: KafkaMessage,
+    permits: ReadonlyMap<string, PermitRecord>,
+  ): NewWeighing {
     const result = classifyWeighing(
       {
         plate: event.plate,
@@ -124,6 +170,7 @@ export class WeighingIngestService {
         permitNo: event.permitNo,
       },
       this.overlimitRules,
+      event.permitNo ? (permits.get(event.permitNo) ?? null) : null,
     );
     // Listed field by field: an object spread of the event cost ~8 µs per message (V8 takes its slow
     // path for objects of this size), more than parsing it.
@@ -153,6 +200,21 @@ export class WeighingIngestService {
       kafkaOffset: message.offset,
     };
   }
+}
+
+interface Received {
+  event: WeighEvent;
+  message: KafkaMessage;
+}
+
+const NO_PERMITS: ReadonlyMap<string, PermitRecord> = new Map();
+
+/** Why a weighing's station may not report (null when it may): unregistered, or not active then. */
+function stationProblem(station: StationActivity | undefined, event: WeighEvent): string | null {
+  if (!station) return `station ${event.stationId} is not registered in the station registry`;
+  if (stationActiveAt(station, event.measuredAt)) return null;
+  const bound = (d: Date | null) => d?.toISOString() ?? '…';
+  return `station ${event.stationId} was not active at measuredAt (active ${bound(station.activeFrom)} to ${bound(station.activeTo)})`;
 }
 
 /**

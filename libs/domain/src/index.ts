@@ -18,3 +18,4 @@ export * from './registry/permit-check';
 export * from './audit/audit-hash';
 export * from './region/huzhou-regions';
 export * from './registry/id-numbers';
+export * from './registry/station-activity';

@@ -10,3 +10,4 @@ export * from './stations/station.repository';
 export * from './gate/gate-read.store';
 export * from './staff';
 export * from './registry/permit-locks';
+export * from './registry/registry-lookups';

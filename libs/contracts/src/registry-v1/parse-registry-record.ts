@@ -76,8 +76,7 @@ export interface RegistryChange<K extends RegistryKind = RegistryKind> {
 export type RegistryInvalidReason = 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH';
 
 export type RegistryParseResult<K extends RegistryKind> =
-  | { ok: true; change: RegistryChange<K> }
-  | { ok: false; code: RegistryInvalidReason; details: FieldError[] };
+  { ok: true; change: RegistryChange<K> } | { ok: false; code: RegistryInvalidReason; details: FieldError[] };
 
 const fail = <K extends RegistryKind>(
   code: RegistryInvalidReason,

@@ -16,8 +16,19 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { isCitizenIdNo, isUnifiedSocialCreditCode, parsePlateColor, PERMIT_STATUSES, type PermitStatus } from '@oc/domain';
-import { ISO_DATE_TIME_WITH_OFFSET, STATION_ID_PREFIX, WEIGHING_SOURCES, type WeighingSource } from '../weighing-events-v1/weigh-event.dto';
+import {
+  isCitizenIdNo,
+  isUnifiedSocialCreditCode,
+  parsePlateColor,
+  PERMIT_STATUSES,
+  type PermitStatus,
+} from '@oc/domain';
+import {
+  ISO_DATE_TIME_WITH_OFFSET,
+  STATION_ID_PREFIX,
+  WEIGHING_SOURCES,
+  type WeighingSource,
+} from '../weighing-events-v1/weigh-event.dto';
 
 /** SPEC §4.9 record shapes: JSON, camelCase, unknown fields refused, times ISO 8601 with an offset. */
 

@@ -54,7 +54,11 @@ export function checkPermit(permit: PermitRecord | null | undefined, use: Permit
   // Both ends inclusive: a permit "valid to 2026-12-31T23:59:59+08:00" covers that second.
   if (at < permit.validFrom.getTime() || at > permit.validTo.getTime()) return 'NOT_VALID_AT_TIME';
   if (use.grossWeightKg > permit.maxGrossWeightKg) return 'OVER_PERMITTED_WEIGHT';
-  if (permit.stationIds && permit.stationIds.length > 0 && !(use.stationId && permit.stationIds.includes(use.stationId)))
+  if (
+    permit.stationIds &&
+    permit.stationIds.length > 0 &&
+    !(use.stationId && permit.stationIds.includes(use.stationId))
+  )
     return 'OFF_ROUTE';
   return null;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { ListingParty } from '../registry/registry-lookups';
 
 export interface VehicleViolationRow {
   id: string;
@@ -50,6 +51,8 @@ export interface ListingWrite {
   violationCount: number;
   endedAt: Date | null;
   endReason: string | null;
+  /** Only for a new listing: the party from the vehicle registry at its creation (null = not registered). */
+  party?: ListingParty | null;
 }
 
 /** SQL of the credit recount: one vehicle set at a time, inside the caller's transaction. */
@@ -167,9 +170,9 @@ export class CreditRepository {
   async insertListings(manager: EntityManager, rows: ListingWrite[]): Promise<void> {
     if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO listings (id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at, end_reason)
+      `INSERT INTO listings (id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at, end_reason, party)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::integer[], $9::timestamptz[], $10::text[])`,
+                            $7::timestamptz[], $8::integer[], $9::timestamptz[], $10::text[], $11::jsonb[])`,
       [
         rows.map((r) => r.id),
         rows.map((r) => r.vehicleKey),
@@ -181,6 +184,7 @@ export class CreditRepository {
         rows.map((r) => r.violationCount),
         rows.map((r) => r.endedAt?.toISOString() ?? null),
         rows.map((r) => r.endReason),
+        rows.map((r) => (r.party ? JSON.stringify(r.party) : null)),
       ],
     );
   }

@@ -20,7 +20,7 @@ export class StationRepository {
   ): Promise<StationRow | null> {
     const before = await this.find(manager, stationId);
     await manager.query(
-      `INSERT INTO stations (station_id, name, key_hash) VALUES ($1, $2, $3)
+      `INSERT INTO stations (station_id, name, key_hash, division_code) VALUES ($1, $2, $3, left($1, 6))
        ON CONFLICT (station_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, stations.name), key_hash = EXCLUDED.key_hash, revoked_at = NULL`,
       [stationId, name, keyHash],
     );
