@@ -191,6 +191,27 @@ describe('Gate permits: registry rows → outbox relay → Redis → gate decisi
     expect(offered.filter((o) => o.plate === '浙E71002').map((o) => o.reasons)).toEqual([['OVERLIMIT'], ['OVERLIMIT']]);
   });
 
+  it('with the relay running (woken by NOTIFY), a revocation reaches the gate within 1 s of its commit', async () => {
+    await commitPermit('P-FAST', valid('P-FAST', '浙E71009'));
+    await relay.drain();
+    expect((await decide(reading('浙E71009', 'P-FAST'))).decision).toBe('ALLOW');
+    relay.start();
+    try {
+      const started = performance.now();
+      await commitPermit('P-FAST', valid('P-FAST', '浙E71009', { status: 'REVOKED' }));
+      for (;;) {
+        if ((await decide(reading('浙E71009', 'P-FAST'))).decision === 'TURN_BACK') break;
+        if (performance.now() - started > 5000) throw new Error('the revocation did not reach the gate in 5 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const ms = performance.now() - started;
+      console.log(`permit revocation commit → gate TURN_BACK: ${ms.toFixed(0)} ms`);
+      expect(ms).toBeLessThan(1000);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('a late relay of an older permit row never overrides the newer one (revoked stays revoked)', async () => {
     const first = await commitPermit('P-LATE', valid('P-LATE', '浙E71003'));
     await commitPermit('P-LATE', valid('P-LATE', '浙E71003', { status: 'REVOKED' }));
