@@ -12,7 +12,11 @@ export interface FactQuery {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-/** Listings, trips and vehicle states of a scenario's database, by event ids only, so two databases compare. */
+/**
+ * Listings, trips and vehicle states of a scenario's database, by event ids only, so two databases
+ * compare. A listing withdrawn because a permit exempted its acts (PERMIT_EXEMPTED) is no fact of
+ * counting (docs/rules.md, permits) and is left out here as the recount leaves it out.
+ */
 export async function creditSnapshot(s: FactQuery): Promise<{ listings: string[]; trips: string[]; states: string[] }> {
   const listings = await s.query<{
     vehicle_key: string;
@@ -26,7 +30,7 @@ export async function creditSnapshot(s: FactQuery): Promise<{ listings: string[]
   }>(
     `SELECT l.vehicle_key, l.listed_at, l.expires_at, l.ended_at, l.status, l.end_reason, l.violation_count,
             array(SELECT v.event_id FROM violations v WHERE v.listing_id = l.id ORDER BY v.event_id) AS events
-     FROM listings l ORDER BY l.vehicle_key, l.listed_at`,
+     FROM listings l WHERE l.end_reason IS DISTINCT FROM 'PERMIT_EXEMPTED' ORDER BY l.vehicle_key, l.listed_at`,
   );
   const trips = await s.query<{ event_id: string; first: string }>(
     `SELECT v.event_id, t.event_id AS first FROM violations v JOIN violations t ON t.id = v.trip_id ORDER BY v.event_id`,
@@ -96,6 +100,7 @@ const latestOf = (facts: ViolationFact[], now: number): Date =>
   new Date(Math.max(now, ...facts.map((f) => f.measuredAt.getTime())));
 
 /**
+ * (Listings withdrawn by a permit, PERMIT_EXEMPTED, are left out as the recount leaves them out.)
  * Replays the stored facts of every vehicle that has any row (a violation of any status, a listing, a
  * vehicle state) through libs/domain `deriveCredit`, as the recount does (libs/credit
  * credit-recount.service.ts): the violations that are not REVOKED, and the staff endings. Returns every
@@ -128,7 +133,7 @@ export async function replayDifferences(
   );
   const listings = await s.query<ListingRow>(
     `SELECT id, vehicle_key, status, listed_at, expires_at, ended_at, end_reason, violation_count, published_at
-     FROM listings ORDER BY vehicle_key, listed_at, id`,
+     FROM listings WHERE end_reason IS DISTINCT FROM 'PERMIT_EXEMPTED' ORDER BY vehicle_key, listed_at, id`,
   );
   const states = await s.query<StateRow>(
     `SELECT vehicle_key, state, count_in_window, active_listing_id FROM vehicle_states`,

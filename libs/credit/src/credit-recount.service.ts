@@ -42,6 +42,11 @@ export interface RecountOptions {
    * vehicle's outbox rows; the vehicle's final cache entry rides on the last of them.
    */
   leadingEvents?: { listingId: string; type: ListingEventType; at: Date }[];
+  /**
+   * The end reason of listings this recount revokes (default RECOUNT_BELOW_THRESHOLD); PERMIT_EXEMPTED
+   * when a permit record removed the acts, which makes the listing no fact of later counting.
+   */
+  revocationReason?: string;
 }
 
 export interface RecountResult {
@@ -241,7 +246,17 @@ export class CreditRecountService {
         reason: null,
       });
     }
-    for (const change of changes) this.applyChange(change, { vehicleKey, identity, after, idOf, plan, event, audit });
+    for (const change of changes)
+      this.applyChange(change, {
+        vehicleKey,
+        identity,
+        after,
+        idOf,
+        plan,
+        event,
+        audit,
+        revocationReason: options.revocationReason,
+      });
 
     for (const d of derivation.listings) {
       if (d.listingId) idOf.set(d, d.listingId);
@@ -328,13 +343,13 @@ export class CreditRecountService {
   }
 
   private applyChange(change: ListingChange, ctx: ChangeContext): void {
-    const { vehicleKey, identity, after, idOf, plan, event, audit } = ctx;
+    const { vehicleKey, identity, after, idOf, plan, event, audit, revocationReason } = ctx;
     switch (change.kind) {
       case 'EXPIRE':
       case 'REVOKE': {
         const before = after.get(change.id)!;
         const status = change.kind === 'EXPIRE' ? 'EXPIRED' : 'REVOKED';
-        const endReason = change.kind === 'EXPIRE' ? 'EXPIRED' : change.reason;
+        const endReason = change.kind === 'EXPIRE' ? 'EXPIRED' : (revocationReason ?? change.reason);
         const ended: ListingWrite = { ...before, status, endedAt: change.endedAt, endReason };
         after.set(change.id, ended);
         plan.ends.push({ id: change.id, status, endedAt: change.endedAt, endReason });
@@ -386,6 +401,7 @@ export class CreditRecountService {
 }
 
 interface ChangeContext {
+  revocationReason?: string;
   vehicleKey: string;
   identity: { plate: string; plateColor: number };
   after: Map<string, ListingWrite>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, overlimitRulesFrom } from '@oc/config';
 import { classifyWeighing, type OverlimitRules, type PermitCheck, type WeighingClassification } from '@oc/domain';
-import { AuditEntryInput, AuditLogRepository, RegistryLookups } from '@oc/persistence';
+import { AuditEntryInput, AuditLogRepository, PERMIT_EXEMPTED, RegistryLookups } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
 export interface ReclassificationResult {
@@ -209,6 +209,7 @@ export class PermitReclassificationService {
         actor: options.actor,
         newViolationIds,
         leadingAudit: audit,
+        revocationReason: PERMIT_EXEMPTED,
       });
     } else if (audit.length > 0) {
       // Nothing to recount, but what was found is still on the record.

@@ -55,6 +55,12 @@ export interface ListingWrite {
   party?: ListingParty | null;
 }
 
+/**
+ * The end reason of a listing whose acts a later permit record exempted (a REVOKED listing that is
+ * not a fresh start of the count): every arrival order of weighings and permits counts the same.
+ */
+export const PERMIT_EXEMPTED = 'PERMIT_EXEMPTED';
+
 /** SQL of the credit recount: one vehicle set at a time, inside the caller's transaction. */
 @Injectable()
 export class CreditRepository {
@@ -83,8 +89,10 @@ export class CreditRepository {
       [vehicleKeys],
     )) as Record<string, unknown>[];
     const listings = (await manager.query(
+      // A listing withdrawn because a permit record exempted its acts stays on record but is no fact of
+      // counting (docs/rules.md, permits): not a fresh start, and not a listing the derivation must match.
       `SELECT id, vehicle_key, plate, plate_color, status, listed_at, expires_at, ended_at, violation_count FROM listings
-         WHERE vehicle_key = ANY($1::text[])`,
+         WHERE vehicle_key = ANY($1::text[]) AND end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'`,
       [vehicleKeys],
     )) as Record<string, unknown>[];
     const states = (await manager.query(
