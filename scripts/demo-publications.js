@@ -21,12 +21,6 @@ async function call(method, path, token, body) {
   return json;
 }
 
-const PARTIES = [
-  { name: '张三', type: 'PERSON' },
-  { name: '湖州某某物流有限公司', type: 'COMPANY' },
-  { name: '欧阳娜娜', type: 'PERSON' },
-];
-
 async function main() {
   const started = Date.now();
   let listings = [];
@@ -43,7 +37,6 @@ async function main() {
       decisionNo: `湖交超决〔${year}〕演示${String(i + 1).padStart(3, '0')}号`,
       legalBasis:
         '《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条；《湖州市高速公路超限超载"违法失信清单"管理办法（暂行）》',
-      party: PARTIES[i % PARTIES.length],
     });
     await call('POST', `/v1/listings/${listing.id}/publication-review`, legalToken, {
       approve: true,

@@ -21,6 +21,10 @@ const PUBLISH = '浙E70001';
 const REPAIR = '浙E70002';
 const REVIEWING = '浙E70003';
 const REVOKE = '浙E70004';
+/** PUBLISH is registered to a natural person (运政登记); the others are not registered. */
+const OWNER_ID_NO = '330521199001011235';
+/** REVIEWING's second weighing carries a permit number the registry never issued. */
+const FORGED_PERMIT = '浙交超证0000404';
 
 interface ApiAnswer {
   status: number;
@@ -119,6 +123,12 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       issue('legal-b', 'LEGAL_REVIEWER', '李法制'),
       issue('repair-c', 'REPAIR_REVIEWER'),
     ]);
+    await s.query(
+      `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no,
+         operator_id, transport_cert_no, registration_region)
+       VALUES ($1, $2, 1, '张三', 'PERSON', $3, '91330521MA2B3C4D5Q', '浙交运管湖字330521000111号', '330521')`,
+      [`1:${PUBLISH}`, PUBLISH, OWNER_ID_NO],
+    );
     const stations = ['330500001', '330521001', '330522001'];
     await s.produce(
       [PUBLISH, REPAIR, REVIEWING, REVOKE].flatMap((plate, p) =>
@@ -137,6 +147,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
               ],
               deviceCertNo: `JJG-${stations[i]}`,
             },
+            ...(plate === REVIEWING && i === 1 ? { permitNo: FORGED_PERMIT } : {}),
           }),
         ),
       ),
@@ -252,8 +263,11 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     await proposal
       .locator('textarea[name=legalBasis]')
       .fill('《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条');
-    await proposal.locator('input[name=partyName]').fill('张三');
-    await proposal.locator('select[name=partyType]').selectOption('PERSON');
+    // The party is the registry's as of the listing, shown in full to staff, not typed in.
+    expect(await officer.getByTestId('party').innerText()).toMatch(
+      new RegExp(`张三（自然人）[\\s\\S]*${OWNER_ID_NO}[\\s\\S]*浙交运管湖字330521000111号[\\s\\S]*车籍地 330521`),
+    );
+    expect(await proposal.innerText()).toContain(`当事人：张三（自然人，${OWNER_ID_NO}）`);
     await screenshot(officer, '03-listing-proposal');
     await proposal.getByRole('button', { name: '提请公示' }).click();
     expect(await confirmDialog(officer)).toContain('湖交超决〔2026〕8号');
@@ -291,12 +305,13 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     expect(text).toContain('交通运输部令2016年第62号');
     expect(text).toContain('违法超限运输 3 次');
     expect(text).toContain(shanghai(at(4)).slice(0, 10)); // listed
-    expect(await posting.getByTestId('owner').innerText()).toBe('张*');
+    expect(await posting.getByTestId('owner').innerText()).toBe('张*（自然人）');
     const published = new Date();
     expect(await posting.getByTestId('posting-period').innerText()).toBe(
       `${shanghai(published).slice(0, 10)} 至 ${shanghai(new Date(published.getTime() + 730 * DAY)).slice(0, 10)}`,
     );
     expect(await phone.content()).not.toContain('张三');
+    expect(await phone.content()).not.toContain(OWNER_ID_NO);
     // Usable on the phone: nothing wider than the screen.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(phone.url()).toContain('?plate=');
@@ -390,6 +405,69 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     expect(trail).toContain('整改到位，同意修复');
     expect(trail).toContain('repair-c');
     await screenshot(reviewer, '10-vehicle-profile');
+  });
+
+  it("lists the stations with their last weighing, shows a vehicle's registration and weighings, and why a permit did not exempt", async () => {
+    const officer = await signIn(token.officerA);
+    // 站点: every registered station, its gate key and its last weighing on the Shanghai clock.
+    await officer.getByRole('link', { name: '站点', exact: true }).click();
+    const stations = officer.getByTestId('stations');
+    await stations.locator('tr[data-station="330500001"]').waitFor();
+    const registered = (await api('GET', '/v1/registry/stations?pageSize=500', token.officerA)).body;
+    expect(
+      await stations.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-station'))),
+    ).toEqual(registered.items.map((st: { stationId: string }) => st.stationId));
+    const row = async (stationId: string) => stations.locator(`tr[data-station="${stationId}"]`);
+    const east = await (await row('330500001')).innerText();
+    expect(east).toContain('湖州东');
+    expect(east).toContain('有效'); // its gate key, issued by station:add
+    // Each station's latest weighing: the fourth truck's (p = 3) reading there.
+    for (const [stationId, day] of [
+      ['330500001', 0],
+      ['330521001', 2],
+      ['330522001', 4],
+    ] as const) {
+      expect(await (await row(stationId)).getByTestId('last-weighing').innerText()).toBe(shanghai(at(day + 0.3)));
+    }
+    expect(await (await row('330523001')).getByTestId('last-weighing').innerText()).toBe('无称重记录');
+    await officer.locator('select[name=region]').selectOption('330521');
+    await officer.waitForFunction(() => document.querySelectorAll('[data-testid=stations] tbody tr').length === 1);
+    expect(await stations.locator('tbody tr').getAttribute('data-station')).toBe('330521001');
+    await screenshot(officer, '10a-stations');
+
+    // 车辆查询: the registration (登记信息) and every weighing with its classification.
+    await officer.goto(`${staff.url}/console/#/vehicles/1/${encodeURIComponent(PUBLISH)}`);
+    const registration = officer.getByTestId('registration');
+    await registration.getByTestId('owner-name').waitFor();
+    const text = await registration.innerText();
+    for (const fact of [
+      '车主',
+      '张三',
+      '类型',
+      '自然人',
+      '证件号码',
+      OWNER_ID_NO,
+      '道路运输证',
+      '浙交运管湖字330521000111号',
+    ]) {
+      expect(text).toContain(fact);
+    }
+    expect(text).toMatch(/经营业户\s*91330521MA2B3C4D5Q/);
+    expect(text).toMatch(/车籍地\s*330521/);
+    const weighings = officer.getByTestId('weighings');
+    await weighings.locator('tr[data-weighing="ui-0-0"]').waitFor();
+    expect(await weighings.locator('tbody tr').count()).toBe(3);
+    expect(await weighings.locator('tr[data-weighing="ui-0-0"]').innerText()).toContain('违法超限运输');
+    await screenshot(officer, '10b-vehicle-registration');
+    await officer.goto(`${staff.url}/console/#/vehicles/1/${encodeURIComponent(REVIEWING)}`);
+    await officer.getByTestId('registration').getByText('未登记', { exact: true }).waitFor();
+
+    // A violation whose permit the registry never issued says why it was not exempted.
+    await openListing(officer, REVIEWING);
+    const permit = officer.locator('tr[data-violation="ui-2-1"]').getByTestId('permit');
+    expect(await permit.innerText()).toBe(`${FORGED_PERMIT}\n通行证不存在`);
+    expect(await officer.locator('tr[data-violation="ui-2-0"]').getByTestId('permit').innerText()).toBe('无');
+    await screenshot(officer, '10c-permit-check');
   });
 
   it('revokes a violation only after the confirmation, with a reason; cancelling changes nothing', async () => {

@@ -233,7 +233,9 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
       (e) =>
         `${e.method} ${e.path
           .replace(DUMMY_UUID, '{id}')
-          .replace('/v1/vehicles/1/浙E12345', '/v1/vehicles/{plateColor}/{plate}')}`,
+          .replace('/v1/registry/vehicles/1/浙E12345', '/v1/registry/vehicles/{plateColor}/{plate}')
+          .replace('/v1/vehicles/1/浙E12345', '/v1/vehicles/{plateColor}/{plate}')
+          .replace('/v1/registry/permits/浙交超证000001', '/v1/registry/permits/{permitNo}')}`,
     ).sort();
     expect(catalogue).toEqual(documented);
   });

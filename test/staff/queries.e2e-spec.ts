@@ -7,17 +7,34 @@ import {
   DatabaseConnection,
   OutboxRepository,
 } from '@oc/persistence';
+import { checkPermit, limitKgFor, type PermitRecord } from '@oc/domain';
 import { generateTraffic, violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
-import { FactKind, publicationDueBy, shanghaiDate, StatsModel, WeighingFact } from './support/stats-model';
+import {
+  classificationOf,
+  publicationDueBy,
+  type SentWeighing,
+  shanghaiDate,
+  StatsModel,
+  WeighingFact,
+} from './support/stats-model';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const SECRET = 'staff-queries-e2e-secret-0123456789abcdef';
 const ago = (ms: number): Date => new Date(Date.now() - ms);
+/** 浙E50003 is registered to a transport company before its weighings arrive (运政登记, SPEC §4.9). */
+const COMPANY = {
+  ownerName: '湖州安吉某某物流有限公司',
+  ownerType: 'COMPANY',
+  ownerIdNo: '91330523MA2B3C4D5M',
+  operatorId: '91330523MA2B3C4D5M',
+  transportCertNo: '浙交运管湖字330523000123号',
+  registrationRegion: '330523',
+} as const;
 
 interface ApiBody {
   error?: { code: string; message: string; details?: { field: string; message: string }[] };
@@ -30,6 +47,28 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
   let token: string;
   let clientNo = 0;
   const known: WeighingFact[] = [];
+  /** The permits of the registry, as the oracle of §4.2 consults them. */
+  const permits = new Map<string, PermitRecord>();
+  const covers = (e: SentWeighing): boolean =>
+    checkPermit(permits.get(e.permitNo!), {
+      vehicleKey: `${e.plateColor}:${e.plate}`,
+      at: new Date(e.measuredAt),
+      grossWeightKg: e.grossWeightKg,
+      axles: e.axles,
+      stationId: e.stationId,
+    }) === null;
+  /** A sent weighing as the stats model needs it, classified by SPEC §4.2 (written out in the model). */
+  const factOf = (m: { key: string; value: string }): WeighingFact => {
+    const e = JSON.parse(m.value) as SentWeighing & { eventId: string };
+    const kind = classificationOf(e, limitKgFor(e), { warningBandKg: 1000, entryTolerancePercent: 5 }, covers);
+    return {
+      eventId: e.eventId,
+      vehicleKey: m.key,
+      stationId: e.stationId,
+      measuredAt: Date.parse(e.measuredAt),
+      kind,
+    };
+  };
 
   const get = async (path: string, options: { token?: string | null; clientIp?: string } = {}) => {
     const headers: Record<string, string> = {};
@@ -58,6 +97,19 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     );
     expect(issued.code).toBe(0);
     token = issued.stdout.trim();
+    await s.query(
+      `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, owner_phone,
+         operator_id, transport_cert_no, registration_region)
+       VALUES ('1:浙E50003', '浙E50003', 1, $1, $2, $3, '0572-5550003', $4, $5, $6)`,
+      [
+        COMPANY.ownerName,
+        COMPANY.ownerType,
+        COMPANY.ownerIdNo,
+        COMPANY.operatorId,
+        COMPANY.transportCertNo,
+        COMPANY.registrationRegion,
+      ],
+    );
     const knownMessages = [
       // Listed 16 days ago: past the 7-working-day publication deadline.
       ...[20, 18, 16].map((d, i) =>
@@ -69,9 +121,11 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
           evidence: { imageUrls: [`https://evidence.example/q-a-${i}.jpg`], deviceCertNo: 'JJG-330521001' },
         }),
       ),
-      // One counted trip: WATCH; and a warning.
+      // One counted trip: WATCH; an entry reading within the 5 % tolerance (900 kg of 18,000: TOLERATED)
+      // and one above it but within the 1,000 kg band (WARNING).
       violationEvent({ eventId: 'q-b-0', plate: '浙E50002', measuredAt: ago(10 * DAY), stationId: '330522001' }),
       violationEvent({ eventId: 'q-b-1', plate: '浙E50002', measuredAt: ago(9 * DAY), overKg: 500 }),
+      violationEvent({ eventId: 'q-b-2', plate: '浙E50002', measuredAt: ago(8 * DAY), overKg: 950 }),
       // Listed for publication in the test below.
       ...[30, 25, 20].map((d, i) =>
         violationEvent({ eventId: `q-c-${i}`, plate: '浙E50003', measuredAt: ago(d * DAY), stationId: '330523001' }),
@@ -83,13 +137,17 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
         violationEvent({ eventId: `q-e-${i}`, plate: '浙E50005', measuredAt: ago(d * DAY), stationId: '330521001' }),
       ),
     ];
-    // What was sent, for the stats expectations: q-b-1 is 500 kg over, within the warning band.
-    for (const m of knownMessages) known.push(factOf(m, m.value.includes('"q-b-1"') ? 'WARNING' : 'VIOLATION'));
+    // What was sent, for the stats expectations.
+    for (const m of knownMessages) known.push(factOf(m));
+    expect(known.filter((k) => k.kind !== 'VIOLATION').map((k) => [k.eventId, k.kind])).toEqual([
+      ['q-b-1', 'TOLERATED'],
+      ['q-b-2', 'WARNING'],
+    ]);
     await s.produce(knownMessages);
     await eventually(
       async () =>
         Number((await s.query<{ n: string }>(`SELECT count(*) AS n FROM listings`))[0]!.n) === 4 &&
-        Number((await s.query<{ n: string }>(`SELECT count(*) AS n FROM weighings`))[0]!.n) === 14,
+        Number((await s.query<{ n: string }>(`SELECT count(*) AS n FROM weighings`))[0]!.n) === 15,
       { what: 'four listings and every weighing', timeoutMs: 30000 },
     );
   });
@@ -133,8 +191,12 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       overKg: 2000,
       suggestedFineYuan: 1000,
       status: 'OPEN',
+      permitNo: null,
+      permitCheck: null,
       evidence: { imageUrls: ['https://evidence.example/q-a-2.jpg'], deviceCertNo: 'JJG-330521001' },
     });
+    // Not in the vehicle registry: no registration, and its listing names no party (未登记).
+    expect(res.body.registration).toBeNull();
     expect(violations[0]!.tripId).toBe(violations[0]!.id);
     expect(violations[0]!.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/);
     const listings = res.body.listings as Record<string, unknown>[];
@@ -145,6 +207,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       status: 'LISTED',
       violationCount: 3,
       overdue: true,
+      party: null,
     });
     // Listed at the third violation; due by the end of the 7th working day after (§4.4).
     const listedAt = known.find((k) => k.eventId === 'q-a-2')!.measuredAt;
@@ -189,10 +252,40 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       countInWindow: 0,
       violations: [],
       listings: [],
+      registration: null,
     });
     await expect400('/v1/vehicles/PURPLE/浙E50001', 'plateColor');
     await expect400('/v1/vehicles/1/XYZ', 'plate');
     await expect400(`/v1/vehicles/1/${encodeURIComponent("浙E50001' OR 1=1 --")}`, 'plate');
+  });
+
+  it("names the party as registered when the vehicle was listed, and shows the vehicle's registration as it is now", async () => {
+    const listed = await get('/v1/vehicles/1/浙E50003');
+    expect(listed.body.registration).toEqual({
+      plate: '浙E50003',
+      plateColor: 1,
+      owner: { name: COMPANY.ownerName, type: 'COMPANY', idNo: COMPANY.ownerIdNo, phone: '0572-5550003' },
+      operatorId: COMPANY.operatorId,
+      transportCertNo: COMPANY.transportCertNo,
+      certIssuedAt: null,
+      registrationRegion: '330523',
+      updatedAt: expect.any(String),
+    });
+    const [listing] = listed.body.listings as { id: string; party: unknown }[];
+    expect(listing!.party).toEqual(COMPANY);
+    expect((await get(`/v1/listings/${listing!.id}`)).body.party).toEqual(COMPANY);
+    // The vehicle changes hands: the registration follows, the decision already taken keeps its party.
+    await s.query(
+      `UPDATE registry_vehicles SET owner_name = '长兴某某运输有限公司', owner_id_no = '91330522MA2B3C4D6A',
+         updated_at = now() WHERE vehicle_key = '1:浙E50003'`,
+    );
+    const after = await get('/v1/vehicles/1/浙E50003');
+    expect(after.body.registration.owner).toMatchObject({ name: '长兴某某运输有限公司', idNo: '91330522MA2B3C4D6A' });
+    expect(after.body.listings[0].party).toEqual(COMPANY);
+    await s.query(`UPDATE registry_vehicles SET owner_name = $1, owner_id_no = $2 WHERE vehicle_key = '1:浙E50003'`, [
+      COMPANY.ownerName,
+      COMPANY.ownerIdNo,
+    ]);
   });
 
   it('filters and pages weighings and violations', async () => {
@@ -208,9 +301,18 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
 
     const warning = await get('/v1/weighings?plate=浙E50002&classification=WARNING');
     expect(warning.body.total).toBe(1);
-    expect(warning.body.items[0]).toMatchObject({ eventId: 'q-b-1', classification: 'WARNING', overKg: 500 });
+    expect(warning.body.items[0]).toMatchObject({ eventId: 'q-b-2', classification: 'WARNING', overKg: 950 });
+    const tolerated = await get('/v1/weighings?plate=浙E50002&classification=TOLERATED');
+    expect(tolerated.body.total).toBe(1);
+    expect(tolerated.body.items[0]).toMatchObject({
+      eventId: 'q-b-1',
+      source: 'TOLL_ENTRY',
+      classification: 'TOLERATED',
+      overKg: 500,
+      permitCheck: null,
+    });
     expect((await get('/v1/weighings?plateColor=YELLOW&classification=VIOLATION')).body.total).toBe(13);
-    expect((await get('/v1/weighings?pageSize=500')).body).toMatchObject({ total: 14, pageSize: 500 });
+    expect((await get('/v1/weighings?pageSize=500')).body).toMatchObject({ total: 15, pageSize: 500 });
   });
 
   it('lists the review queue with the overdue flag and shows one listing', async () => {
@@ -261,7 +363,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect(JSON.parse(cli.stdout)).toEqual({ ok: true, entries: n });
   });
 
-  it('shows a PUBLISHED listing in the public postings with the owner masked, and nothing unpublished', async () => {
+  it("shows a PUBLISHED listing in the public postings with the registry's party, never an applicant's, and nothing unpublished", async () => {
     const [listing] = await s.query<{ id: string }>(`SELECT id FROM listings WHERE plate = '浙E50003'`);
     // The publication workflow has its own tests; here the state it leaves is written directly.
     await s.query(
@@ -296,9 +398,19 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       violationCount: 3,
       decisionNo: '湖交执罚〔2025〕0001号',
       legalBasis: '《公路安全保护条例》第六十六条',
-      ownerName: '张**',
+      // A company in full; its id number, phone, operator and certificate stay in the office.
+      party: { name: COMPANY.ownerName, type: 'COMPANY', registrationRegion: '330523' },
     });
-    expect(JSON.stringify(posted.body)).not.toMatch(/officer|13800000000|张三丰|"id"/);
+    // Nothing of the credit-repair applicant (张三丰, 13800000000) and no staff or internal ids.
+    expect(JSON.stringify(posted.body)).not.toMatch(
+      new RegExp(`officer|13800000000|张三丰|0572-5550003|${COMPANY.ownerIdNo}|${COMPANY.transportCertNo}|"id"`),
+    );
+    // A listing whose vehicle the registry did not know says so: party null (未登记车辆).
+    await s.query(`UPDATE listings SET party = NULL WHERE id = $1`, [listing!.id]);
+    const unregistered = await get('/v1/public/postings?plate=浙E50003', { token: null });
+    expect(unregistered.body.items[0]).toMatchObject({ plate: '浙E50003', party: null });
+    expect(JSON.stringify(unregistered.body)).not.toContain('张三丰');
+    await s.query(`UPDATE listings SET party = $2 WHERE id = $1`, [listing!.id, JSON.stringify(COMPANY)]);
     const everything = await get('/v1/public/postings', { token: null });
     expect(everything.body.items.map((p: { plate: string }) => p.plate)).toEqual(['浙E50003']);
     expect((await get('/v1/public/postings?plate=浙E50001', { token: null })).body.total).toBe(0);
@@ -366,7 +478,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect(unknown.status).toBe(400);
     const repeated = await get('/v1/violations?plate=浙E50001&plate=浙E50002');
     expect(repeated.status).toBe(400);
-    expect((await s.query(`SELECT count(*)::int AS n FROM weighings`))[0]).toEqual({ n: 14 });
+    expect((await s.query(`SELECT count(*)::int AS n FROM weighings`))[0]).toEqual({ n: 15 });
   });
 
   it('/stats, /stats/regions and /stats/daily equal counts computed from what the test sent and did', async () => {
@@ -423,27 +535,59 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       eventIdPrefix: 'q-sim',
     });
     for (let i = 0; i < 1200; i++) simulated.push(traffic.next().value!);
+    // The permits the simulated trucks carry were issued before the traffic (大件运输许可, SPEC §4.9):
+    // each number to the vehicle that first carries it, for the whole period. Registered unless the
+    // world already holds it; then the registry's own record is what the oracle consults.
+    const sent = simulated
+      .filter((m) => m.kind !== 'MALFORMED')
+      .map((m) => ({ key: m.key, e: JSON.parse(m.value) as SentWeighing }));
+    for (const { key, e } of sent.filter(({ e }) => e.permitNo)) {
+      await s.query(
+        `INSERT INTO registry_permits (permit_no, vehicle_key, plate, plate_color, valid_from, valid_to,
+           max_gross_weight_kg, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 100000, 'ISSUED') ON CONFLICT (permit_no) DO NOTHING`,
+        [e.permitNo, key, e.plate, Number(e.plateColor), ago(31 * DAY), ago(-DAY)],
+      );
+    }
+    const registered = await s.query<{
+      permit_no: string;
+      vehicle_key: string;
+      valid_from: Date;
+      valid_to: Date;
+      max_gross_weight_kg: number;
+      axles: number | null;
+      station_ids: string[] | null;
+      status: 'ISSUED' | 'REVOKED';
+    }>(`SELECT * FROM registry_permits`);
+    for (const r of registered) {
+      permits.set(r.permit_no, {
+        permitNo: r.permit_no,
+        vehicleKey: r.vehicle_key,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+        maxGrossWeightKg: Number(r.max_gross_weight_kg),
+        axles: r.axles,
+        stationIds: r.station_ids,
+        status: r.status,
+      });
+    }
     await s.produce(simulated.map(({ key, value }) => ({ key, value })));
     await s.waitUntilConsumed(120000);
     const weighings: WeighingFact[] = [
       ...known,
-      ...simulated.flatMap((m) => (m.kind === 'MALFORMED' ? [] : [factOf(m, m.kind)])),
+      ...simulated.flatMap((m) => (m.kind === 'MALFORMED' ? [] : [factOf(m)])),
     ];
     expect(simulated.some((m) => known.some((k) => k.vehicleKey === m.key))).toBe(false);
-    // The model's premise: ingest stored every weighing and classified it as the generator meant it.
-    const classification: Record<FactKind, string> = {
-      COMPLIANT: 'COMPLIANT',
-      EMPTY: 'COMPLIANT',
-      WARNING: 'WARNING',
-      VIOLATION: 'VIOLATION',
-      PERMIT: 'EXEMPT_PERMIT',
-      UNKNOWN_PLATE: 'UNIDENTIFIED',
-    };
+    // The data set holds every classification, the entry tolerance's included.
+    expect(new Set(weighings.map((w) => w.kind))).toEqual(
+      new Set(['COMPLIANT', 'TOLERATED', 'WARNING', 'VIOLATION', 'EXEMPT_PERMIT', 'UNIDENTIFIED']),
+    );
+    // The model's premise: ingest stored every weighing and classified it as SPEC §4.2 says.
     const stored = await s.query<{ event_id: string; classification: string }>(
       `SELECT event_id, classification FROM weighings`,
     );
     expect(new Map(stored.map((r) => [r.event_id, r.classification]))).toEqual(
-      new Map(weighings.map((w) => [w.eventId, classification[w.kind]])),
+      new Map(weighings.map((w) => [w.eventId, w.kind])),
     );
 
     const model = new StatsModel({
@@ -549,9 +693,3 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect(cli.stdout + cli.stderr).toContain(String(seq));
   });
 });
-
-/** A sent weighing as the stats model needs it. */
-function factOf(m: { key: string; value: string }, kind: FactKind): WeighingFact {
-  const e = JSON.parse(m.value) as { eventId: string; stationId: string; measuredAt: string };
-  return { eventId: e.eventId, vehicleKey: m.key, stationId: e.stationId, measuredAt: Date.parse(e.measuredAt), kind };
-}

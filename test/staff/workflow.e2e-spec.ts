@@ -11,6 +11,8 @@ const DAY = 86_400_000;
 const t0 = new Date(Date.now() - 100 * DAY);
 const at = (days: number): Date => new Date(t0.getTime() + days * DAY);
 const SECRET = 'staff-workflow-e2e-secret-0123456789abcdef';
+/** 公民身份号码 of the story truck's registered owner (a valid check character; never public). */
+const OWNER_ID_NO = '330521199003071231';
 
 interface ApiAnswer {
   status: number;
@@ -25,6 +27,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
   let stationKey: string;
   const storyPlate = '浙E50001';
   const revokedPlate = '浙E50002';
+  const personPlate = '浙E50003';
   const token: Record<'officerA' | 'legalB' | 'repairC' | 'allRolesA', string> = {
     officerA: '',
     legalB: '',
@@ -109,6 +112,19 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
 
   beforeAll(async () => {
     s = await Scenario.create('workflow');
+    // The story's truck is registered to a natural person (运政登记, SPEC §4.9) before it is weighed;
+    // the revoked one is not registered at all.
+    await s.query(
+      `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, owner_phone,
+         transport_cert_no, registration_region)
+       VALUES ($1, $2, 1, '张三', 'PERSON', $3, '13700000000', '浙交运管湖字330521000456号', '330521')`,
+      [`1:${storyPlate}`, storyPlate, OWNER_ID_NO],
+    );
+    await s.query(
+      `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, registration_region)
+       VALUES ($1, $2, 1, '欧阳娜娜', 'PERSON', '330522198505124569', '330522')`,
+      [`1:${personPlate}`, personPlate],
+    );
     const issued = await runCli(['station:add', '330500001'], s.env());
     expect(issued.code).toBe(0);
     stationKey = issued.stdout.trim();
@@ -120,11 +136,11 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     token.repairC = await issue('repair-c', 'REPAIR_REVIEWER');
     token.allRolesA = await issue('officer-a', 'OFFICER,LEGAL_REVIEWER,REPAIR_REVIEWER');
     await s.produce(
-      [storyPlate, revokedPlate].flatMap((plate, p) =>
+      [storyPlate, revokedPlate, personPlate].flatMap((plate, p) =>
         [0, 2, 4].map((d, i) => violationEvent({ eventId: `wf-${p}-${i}`, plate, measuredAt: at(d) })),
       ),
     );
-    for (const plate of [storyPlate, revokedPlate]) {
+    for (const plate of [storyPlate, revokedPlate, personPlate]) {
       await eventually(async () => (await decide(plate)).decision === 'TURN_BACK', {
         what: `${plate} listed at the gate`,
         timeoutMs: 30000,
@@ -225,10 +241,18 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
         decisionNo,
         legalBasis: '《浙江省公路路政管理条例》；交通运输部令2016年第62号',
-        party: { name: '张三', type: 'PERSON' },
       });
     const review = (bearer: string, approve: boolean, opinion: string) =>
       call('POST', `/v1/listings/${listing.id}/publication-review`, bearer, { approve, opinion });
+
+    // The party is the registry's, as of the listing: a proposal cannot name another one.
+    const typedParty = await call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
+      decisionNo: '湖交超决〔2026〕6号',
+      legalBasis: '交通运输部令2016年第62号',
+      party: { name: '李四', type: 'PERSON' },
+    });
+    expect(typedParty).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(typedParty.body.error.details.map((d: { field: string }) => d.field)).toEqual(['party']);
 
     // Publication: proposal by A, rejected by B, proposed again, A may not approve it, B approves.
     const first = await propose('湖交超决〔2026〕7号');
@@ -243,6 +267,14 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         listedAt: at(4).toISOString(),
         overdue: true,
         proposal: { decisionNo: '湖交超决〔2026〕7号', proposedBy: 'officer-a' },
+        party: {
+          ownerName: '张三',
+          ownerType: 'PERSON',
+          ownerIdNo: OWNER_ID_NO,
+          operatorId: null,
+          transportCertNo: '浙交运管湖字330521000456号',
+          registrationRegion: '330521',
+        },
       },
     });
     // Due by the end of the 7th working day after the listing's Shanghai day (§4.4).
@@ -288,7 +320,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       decision: 'TURN_BACK',
       listing: { id: listing.id, status: 'PUBLISHED' },
     });
-    // 失信公示: the public sees the posting, the owner's name masked, no staff or internal ids.
+    // 失信公示: the public sees the posting with the registered owner, a natural person's name masked;
+    // no id number, phone or certificate, no staff or internal ids.
     const postings = async () => {
       const res = await fetch(`${staff.url}/v1/public/postings?plate=${encodeURIComponent(storyPlate)}`);
       expect(res.status).toBe(200);
@@ -298,12 +331,14 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(posted).toEqual([
       expect.objectContaining({
         plate: storyPlate,
-        ownerName: '张*',
+        party: { name: '张*', type: 'PERSON', registrationRegion: '330521' },
         decisionNo: '湖交超决〔2026〕8号',
         violationCount: 3,
       }),
     ]);
-    expect(JSON.stringify(posted)).not.toMatch(/officer-a|legal-b|张三|"id"/);
+    const hidden = /officer-a|legal-b|张三|13700000000|浙交运管|"id"/;
+    expect(JSON.stringify(posted)).not.toMatch(hidden);
+    expect(JSON.stringify(posted)).not.toContain(OWNER_ID_NO);
 
     // Credit repair is refused while cases are open, naming each open violation.
     const repairRequest = {
@@ -370,6 +405,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       },
     });
     const repairId = submitted.body.id as string;
+    // The applicant (a company acting for the owner) is not the party of the decision: the posting
+    // still names the registered owner, masked, and nothing the applicant gave.
+    const whileRepairing = await postings();
+    expect(whileRepairing).toEqual([
+      expect.objectContaining({ party: { name: '张*', type: 'PERSON', registrationRegion: '330521' } }),
+    ]);
+    expect(JSON.stringify(whileRepairing)).not.toMatch(/湖州某某物流有限公司|0572-0000000/);
     expect(await call('GET', `/v1/credit-repairs/${repairId}`, token.repairC)).toEqual({
       status: 200,
       body: submitted.body,
@@ -442,6 +484,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
 
   it('revokes one of three violations: the listing is REVOKED and the gate answers ALLOW from the cache', async () => {
     const listing = await listingOf(revokedPlate);
+    // Never registered: the listing names no party (未登记).
+    expect((await call('GET', `/v1/listings/${listing.id}`, token.officerA)).body.party).toBeNull();
     const [, middle] = await violationsOf(revokedPlate);
     const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
       reason: '称重设备故障 (device fault)',
@@ -476,9 +520,38 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     expect(refused.body.error.details.map((d: { field: string }) => d.field)).toContain('LISTING_NOT_ACTIVE');
   });
 
+  it("shows the masked owner from the registry on the public posting of a registered person's vehicle", async () => {
+    // Registered to 欧阳娜娜 before its three violations came in through ingest; published by the workflow.
+    const listing = await listingOf(personPlate);
+    const proposed = await call('POST', `/v1/listings/${listing.id}/publication-proposal`, token.officerA, {
+      decisionNo: '湖交超决〔2026〕21号',
+      legalBasis: '交通运输部令2016年第62号 第四十三条',
+    });
+    expect(proposed).toMatchObject({
+      status: 200,
+      body: { party: { ownerName: '欧阳娜娜', ownerType: 'PERSON', ownerIdNo: '330522198505124569' } },
+    });
+    const approved = await call('POST', `/v1/listings/${listing.id}/publication-review`, token.legalB, {
+      approve: true,
+      opinion: '同意公示',
+    });
+    expect(approved).toMatchObject({ status: 200, body: { status: 'PUBLISHED' } });
+
+    const res = await fetch(`${staff.url}/v1/public/postings?plate=${encodeURIComponent(personPlate)}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: Record<string, unknown>[]; total: number };
+    expect(body.total).toBe(1);
+    expect(body.items[0]).toMatchObject({
+      plate: personPlate,
+      decisionNo: '湖交超决〔2026〕21号',
+      party: { name: '欧***', type: 'PERSON', registrationRegion: '330522' },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/欧阳娜娜|330522198505124569/);
+  });
+
   it('publishes LISTED then PUBLISHED and REPAIRED (story) or REVOKED (revoked vehicle) on credit.listing-events.v1', async () => {
-    // Story: LISTED, PUBLISHED, REPAIRED; revoked vehicle: LISTED, REVOKED.
-    const messages = await s.readTopic(s.topics.listingEvents, 5);
+    // Story: LISTED, PUBLISHED, REPAIRED; revoked vehicle: LISTED, REVOKED; the person's: LISTED, PUBLISHED.
+    const messages = await s.readTopic(s.topics.listingEvents, 7);
     const story = messages
       .filter((m) => m.key?.toString() === `1:${storyPlate}`)
       .map((m) => JSON.parse(m.value!.toString()) as { type: string; eventId: string });
@@ -487,6 +560,10 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       .filter((m) => m.key?.toString() === `1:${revokedPlate}`)
       .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type);
     expect(revoked).toEqual(['LISTED', 'REVOKED']);
-    expect(messages).toHaveLength(5);
+    const person = messages
+      .filter((m) => m.key?.toString() === `1:${personPlate}`)
+      .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type);
+    expect(person).toEqual(['LISTED', 'PUBLISHED']);
+    expect(messages).toHaveLength(7);
   });
 });

@@ -20,3 +20,23 @@ export const STRICT_VALIDATION = {
   forbidUnknownValues: true,
   stopAtFirstError: true,
 } as const;
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO 8601 date-time with an offset, as a Date — or null when the text names a moment that does not
+ * exist (30 February, 24:00, minute 60, offset hour 24). `new Date()` alone rolls such a date over to
+ * the next month without a word, and a record would then be stored at a moment nobody wrote.
+ */
+export function parseDateTimeWithOffset(text: string): Date | null {
+  const m = DATE_TIME.exec(text);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return null;
+  const value = new Date(text);
+  return Number.isNaN(value.getTime()) ? null : value;
+}

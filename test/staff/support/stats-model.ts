@@ -6,8 +6,12 @@
  *
  * Scope: facts within the last COUNT_WINDOW_DAYS and listings that never expire in the test, so the
  * window holds every trip and a vehicle has at most one listing.
+ *
+ * A weighing's kind is its classification (SPEC §4.2). Only VIOLATIONs are violations and only WARNINGs
+ * are warnings: a TOLERATED entry reading (交办公路明电〔2019〕117号), an EXEMPT_PERMIT and an
+ * UNIDENTIFIED weighing count as weighings of their day and nothing else.
  */
-export type FactKind = 'COMPLIANT' | 'WARNING' | 'VIOLATION' | 'EMPTY' | 'PERMIT' | 'UNKNOWN_PLATE';
+export type FactKind = 'COMPLIANT' | 'TOLERATED' | 'WARNING' | 'VIOLATION' | 'EXEMPT_PERMIT' | 'UNIDENTIFIED';
 
 export interface WeighingFact {
   eventId: string;
@@ -198,4 +202,37 @@ export class StatsModel {
       items: [...days.values()],
     };
   }
+}
+
+/** A weigh event as sent (SPEC §3), the fields §4.2 classifies on. */
+export interface SentWeighing {
+  source: string;
+  stationId: string;
+  measuredAt: string;
+  plate: string;
+  plateColor: number | string;
+  axles: number;
+  combination?: boolean;
+  grossWeightKg: number;
+  permitNo?: string;
+}
+
+/**
+ * What SPEC §4.2 makes of a sent weighing, written out from the text, in its order: within the limit;
+ * a TOLL_ENTRY reading not above limit × (100 + tolerance) / 100; the warning band; a permit that
+ * covers it (`covers`, the registry's answer for this weighing); an unread plate; a violation.
+ */
+export function classificationOf(
+  e: SentWeighing,
+  limitKg: number,
+  rules: { warningBandKg: number; entryTolerancePercent: number },
+  covers: (e: SentWeighing) => boolean,
+): FactKind {
+  const overKg = e.grossWeightKg - limitKg;
+  if (overKg <= 0) return 'COMPLIANT';
+  if (e.source === 'TOLL_ENTRY' && overKg * 100 <= limitKg * rules.entryTolerancePercent) return 'TOLERATED';
+  if (overKg <= rules.warningBandKg) return 'WARNING';
+  if (e.permitNo && covers(e)) return 'EXEMPT_PERMIT';
+  if (e.plate === 'UNKNOWN') return 'UNIDENTIFIED';
+  return 'VIOLATION';
 }

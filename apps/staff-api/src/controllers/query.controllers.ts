@@ -2,6 +2,7 @@ import type { Provider, Type } from '@nestjs/common';
 import { StaffStatsService } from '@oc/credit';
 import {
   PublicPostingRepository,
+  RegistryReadRepository,
   StaffQueryRepository,
   StatsRepository,
   VehicleProfileRepository,
@@ -12,10 +13,14 @@ import { MeController } from './queries/me.controller';
 import { PublicPostingsController } from './queries/public-postings.controller';
 import { PublicRateLimitGuard } from './queries/public-rate-limit.guard';
 import { RecordsController } from './queries/records.controller';
+import { RegistryController } from './queries/registry.controller';
 import { StatsController } from './queries/stats.controller';
 import { VehiclesController } from './queries/vehicles.controller';
 
-/** Staff and public reads: the signed-in staff member, vehicles, weighings, violations, listings, repairs, audit, stats, postings. */
+/**
+ * Staff and public reads: the signed-in staff member, vehicles, weighings, violations, listings, repairs,
+ * audit, stats, the registries, postings.
+ */
 export const QUERY_CONTROLLERS: Type<unknown>[] = [
   MeController,
   VehiclesController,
@@ -23,6 +28,7 @@ export const QUERY_CONTROLLERS: Type<unknown>[] = [
   ListingsController,
   AuditController,
   StatsController,
+  RegistryController,
   PublicPostingsController,
 ];
 export const QUERY_PROVIDERS: Provider[] = [
@@ -31,5 +37,6 @@ export const QUERY_PROVIDERS: Provider[] = [
   StatsRepository,
   StaffStatsService,
   PublicPostingRepository,
+  RegistryReadRepository,
   PublicRateLimitGuard,
 ];

@@ -8,6 +8,7 @@ import { ListingPage } from './pages/listing-detail';
 import { RepairRequestPage, RepairReviewPage, RepairsQueuePage } from './pages/repairs';
 import { ReviewQueuePage } from './pages/review-queue';
 import { SignInPage } from './pages/sign-in';
+import { StationsPage } from './pages/stations';
 import { VehiclePage } from './pages/vehicle-search';
 import { href, segmentsOf, useHashPath } from './router';
 import { roleAllows, SessionContext, useSession, type Session } from './session';
@@ -84,6 +85,7 @@ const NAV = [
   { path: 'review', label: '审核工作台' },
   { path: 'repairs', label: '信用修复' },
   { path: 'vehicles', label: '车辆查询' },
+  { path: 'stations', label: '站点' },
   { path: 'dashboard', label: '统计' },
 ];
 
@@ -136,6 +138,8 @@ function Route({ segments }: { segments: string[] }) {
       return <RepairsQueuePage />;
     case 'vehicles':
       return <VehiclePage plateColor={second} plate={third} />;
+    case 'stations':
+      return <StationsPage />;
     case 'dashboard':
       return (
         <Suspense fallback={<Loading what="统计图表" />}>

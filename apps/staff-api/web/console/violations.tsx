@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ViolationView } from '../shared/api-types';
 import { formatDateTime, formatNumber, fromShanghaiLocalInput, toShanghaiLocalInput } from '../shared/format';
+import { PERMIT_CHECK_NAMES } from '../shared/labels';
 import { EmptyRow, Field, FormError, StationName, useFormAction, ViolationStatusBadge } from './components';
 import { useSession } from './session';
 
@@ -8,7 +9,8 @@ const REVOCATION_REASONS = ['称重设备故障', '当事人申诉成立', '车�
 
 /**
  * A listing's or a vehicle's violations: station, time, axles, weight, limit, kg over, suggested
- * fine, evidence; for an officer, case processing (已处理) and revocation, each confirmed first.
+ * fine, status, the permit it carried and why that permit did not exempt it, evidence; for an officer,
+ * case processing (已处理) and revocation, each confirmed first.
  */
 export function ViolationsTable({ violations, onChanged }: { violations: ViolationView[]; onChanged: () => void }) {
   const { can } = useSession();
@@ -39,6 +41,7 @@ export function ViolationsTable({ violations, onChanged }: { violations: Violati
               <th className="num">超限（千克）</th>
               <th className="num">建议罚款（元）</th>
               <th>状态</th>
+              <th>通行证</th>
               <th>处理情况</th>
               <th>证据</th>
               {actions && <th>操作</th>}
@@ -58,7 +61,7 @@ export function ViolationsTable({ violations, onChanged }: { violations: Violati
                 onDone={done}
               />
             ))}
-            {violations.length === 0 && <EmptyRow colSpan={actions ? 11 : 10}>无违法记录</EmptyRow>}
+            {violations.length === 0 && <EmptyRow colSpan={actions ? 12 : 11}>无违法记录</EmptyRow>}
           </tbody>
         </table>
       </div>
@@ -95,6 +98,9 @@ function ViolationRow({
         <td>
           <ViolationStatusBadge status={v.status} />
         </td>
+        <td className="small" data-testid="permit">
+          <PermitOutcome v={v} />
+        </td>
         <td className="small">
           {v.status === 'PROCESSED' && (
             <>
@@ -126,7 +132,7 @@ function ViolationRow({
       </tr>
       {open && (
         <tr className="row-form">
-          <td colSpan={11}>
+          <td colSpan={12}>
             {open === 'process' ? (
               <ProcessForm v={v} onDone={onDone} onCancel={() => onOpen(null)} />
             ) : (
@@ -134,6 +140,24 @@ function ViolationRow({
             )}
           </td>
         </tr>
+      )}
+    </>
+  );
+}
+
+/**
+ * 通行证: the permit number the weighing carried and why it did not exempt it (SPEC §4.2, 62号令
+ * 第二十七条: a permit of another vehicle, another time, a heavier load or another route does not cover).
+ */
+function PermitOutcome({ v }: { v: ViolationView }) {
+  if (!v.permitNo) return <span className="muted">无</span>;
+  return (
+    <>
+      {v.permitNo}
+      {v.permitCheck && (
+        <div>
+          <span className="badge danger">{PERMIT_CHECK_NAMES[v.permitCheck]}</span>
+        </div>
       )}
     </>
   );

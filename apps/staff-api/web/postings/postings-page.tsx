@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, createApi } from '../shared/api';
 import type { Page, PublicPostingView } from '../shared/api-types';
 import { formatDate } from '../shared/format';
-import { describeError, plateColorName } from '../shared/labels';
+import { APPLICANT_TYPE_NAMES, describeError, plateColorName } from '../shared/labels';
 
 const PAGE_SIZE = 20;
 const api = createApi(null);
@@ -126,7 +126,9 @@ export function PostingsPage() {
                   </div>
                   <dl>
                     <dt>当事人</dt>
-                    <dd data-testid="owner">{p.ownerName ?? '—'}</dd>
+                    <dd data-testid="owner">
+                      {p.party ? `${p.party.name}（${APPLICANT_TYPE_NAMES[p.party.type]}）` : '未登记车辆'}
+                    </dd>
                     <dt>失信行为</dt>
                     <dd>违法超限运输 {p.violationCount} 次</dd>
                     <dt>决定书文号</dt>
@@ -174,7 +176,7 @@ export function PostingsPage() {
             列入违法失信清单的车辆在全市高速公路入口予以劝返（空载车辆除外）。公示期满、信用修复或清单撤销后，公示信息自动撤下。
           </p>
           <p>
-            自然人姓名已作脱敏处理。当事人对公示信息有异议的，可向作出处罚决定的交通运输执法机构提出；整改到位的可依法申请信用修复。
+            当事人信息取自车辆登记，自然人姓名已作脱敏处理，证件号码不予公示；“未登记车辆”指车辆登记库中无该车辆的记录。当事人对公示信息有异议的，可向作出处罚决定的交通运输执法机构提出；整改到位的可依法申请信用修复。
           </p>
         </footer>
       </main>

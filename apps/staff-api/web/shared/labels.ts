@@ -1,5 +1,15 @@
 import { ApiError } from './api';
-import type { ListingStatus, StaffRole, VehicleCreditState } from './api-types';
+import type {
+  GateReason,
+  ListingStatus,
+  OwnerType,
+  PermitCheck,
+  PermitStatus,
+  StaffRole,
+  StationKind,
+  VehicleCreditState,
+  WeighingClassification,
+} from './api-types';
 
 // Every word the pages show for a code of the API (zh-CN).
 
@@ -55,12 +65,49 @@ export const REPAIR_STATUS_NAMES: Record<string, string> = {
   REJECTED: '已驳回',
 };
 
-export const APPLICANT_TYPE_NAMES: Record<string, string> = { PERSON: '自然人', COMPANY: '企业' };
+export const APPLICANT_TYPE_NAMES: Record<OwnerType, string> = { PERSON: '自然人', COMPANY: '企业' };
+
+/** A weighing's classification (SPEC §4.2). */
+export const CLASSIFICATION_NAMES: Record<WeighingClassification, string> = {
+  COMPLIANT: '未超限',
+  TOLERATED: '入口容差内',
+  WARNING: '超限警告（未计次）',
+  VIOLATION: '违法超限运输',
+  EXEMPT_PERMIT: '持有效通行证',
+  UNIDENTIFIED: '车牌未识别',
+};
+
+/** Why a permit (超限运输车辆通行证) did not exempt a weighing (SPEC §4.2, 62号令 第二十七条). */
+export const PERMIT_CHECK_NAMES: Record<PermitCheck, string> = {
+  UNKNOWN_PERMIT: '通行证不存在',
+  REVOKED: '通行证已撤销',
+  OTHER_VEHICLE: '非本车通行证',
+  NOT_VALID_AT_TIME: '不在有效期内',
+  OVER_PERMITTED_WEIGHT: '超过许可总质量',
+  OFF_ROUTE: '不在许可路线站点',
+};
+
+export const PERMIT_STATUS_NAMES: Record<PermitStatus, string> = { ISSUED: '有效', REVOKED: '已撤销' };
+
+/** The gate's reasons (SPEC §4.6). */
+export const GATE_REASON_NAMES: Record<GateReason, string> = {
+  OVERLIMIT: '入口称重超限（超出容差）',
+  DISHONESTY_LIST: '列入违法失信清单',
+  EXEMPT_EMPTY: '空载放行',
+  WITHIN_TOLERANCE: '入口容差内放行',
+};
+
+export const STATION_KIND_NAMES: Record<StationKind, string> = {
+  TOLL_ENTRY: '收费站入口',
+  WEIGH_STATION: '超限检测站',
+  MOBILE_UNIT: '流动检测',
+};
 
 export const END_REASON_NAMES: Record<string, string> = {
   REPAIRED: '信用修复',
   EXPIRED: '有效期届满',
   RECOUNT_BELOW_THRESHOLD: '撤销违法记录后未达列入标准',
+  PERMIT_EXEMPTED: '核验有效通行证后未达列入标准',
 };
 
 export const AUDIT_ACTION_NAMES: Record<string, string> = {
@@ -68,6 +115,8 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   VIOLATION_MERGED: '并入同一趟次',
   VIOLATION_PROCESSED: '录入案件处理结果',
   VIOLATION_REVOKED: '撤销违法记录',
+  VIOLATION_EXEMPTED: '核验有效通行证，不再认定违法',
+  VIOLATION_PERMIT_FOUND: '发现有效通行证（违法记录待撤销）',
   LISTING_CREATED: '列入违法失信清单',
   LISTING_RECOUNTED: '重新计数',
   LISTING_PROPOSED: '提请公示',
@@ -113,8 +162,6 @@ export function repairConditionText(
 const FIELD_NAMES: Record<string, string> = {
   decisionNo: '决定书文号',
   legalBasis: '法律依据',
-  'party.name': '当事人名称',
-  'party.type': '当事人类型',
   approve: '审核结论',
   opinion: '审核意见',
   caseNo: '案件编号',
@@ -130,6 +177,8 @@ const FIELD_NAMES: Record<string, string> = {
   attachments: '附件链接',
   plate: '车牌号',
   plateColor: '车牌颜色',
+  region: '辖区',
+  kind: '站点类型',
 };
 
 /** A user-facing sentence for a failed request. */
@@ -174,6 +223,16 @@ export function auditReasonText(reason: string | null): string {
     [/^(\d+) acts reached LISTING_THRESHOLD$/, (m) => `违法超限运输累计 ${m[1]} 趟次，达到列入标准`],
     [/^credit repair (\S+) approved$/, () => '信用修复申请审核通过'],
     [/^RECOUNT_BELOW_THRESHOLD$/, () => END_REASON_NAMES.RECOUNT_BELOW_THRESHOLD!],
+    [/^PERMIT_EXEMPTED$/, () => END_REASON_NAMES.PERMIT_EXEMPTED!],
+    [
+      /^permit (.+) of the permit registry covers this weighing/,
+      (m) => `通行证 ${m[1]} 经核验覆盖本次称重（62号令 第二十七条）`,
+    ],
+    [
+      /^permit (.+) now covers this weighing; the violation was already (PROCESSED|REVOKED)/,
+      (m) =>
+        `通行证 ${m[1]} 经核验覆盖本次称重；该违法记录已${m[2] === 'PROCESSED' ? '处理' : '撤销'}，须由执法人员依程序撤销`,
+    ],
     [/^EXPIRED$/, () => END_REASON_NAMES.EXPIRED!],
   ];
   for (const [pattern, text] of known) {

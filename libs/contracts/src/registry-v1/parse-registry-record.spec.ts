@@ -515,4 +515,22 @@ describe('parseRegistryMessage / validateRegistryRecord (SPEC §4.9)', () => {
       { numRuns: 1000 },
     );
   });
+
+  it.each([
+    [
+      'permits',
+      'ZJ-DJ-2026-000123',
+      { validFrom: '2026-02-01T00:00:00+08:00', validTo: '2026-02-30T23:59:59+08:00' },
+      'validTo',
+    ],
+    ['stations', '330521001', { activeFrom: '2026-04-31T00:00:00+08:00', activeTo: undefined }, 'activeFrom'],
+    ['stations', '330521001', { activeFrom: undefined, activeTo: '2026-02-29T00:00:00+08:00' }, 'activeTo'],
+  ] as const)('%s: a date that does not exist is refused (%s)', (kind, key, change, field) => {
+    const base = kind === 'permits' ? permit : station;
+    expect(message(kind, key, { ...base, ...change })).toEqual({
+      ok: false,
+      code: 'SCHEMA_INVALID',
+      details: [{ field, message: `${field} is not a real date-time` }],
+    });
+  });
 });

@@ -11,7 +11,7 @@ import {
   type PermitRecord,
 } from '@oc/domain';
 import { TOPIC } from '../topics';
-import { FieldError, flattenValidationErrors, STRICT_VALIDATION } from '../validation';
+import { FieldError, flattenValidationErrors, parseDateTimeWithOffset, STRICT_VALIDATION } from '../validation';
 import { WeighingSource } from '../weighing-events-v1/weigh-event.dto';
 import { OwnerType, PermitRecordV1Dto, StationRecordV1Dto, VehicleRecordV1Dto } from './registry-records.dto';
 
@@ -163,8 +163,8 @@ export function normalizeRegistryKey(kind: RegistryKind, key: string): string | 
 
 const date = (text: string | undefined, field: string, details: FieldError[]): Date | null => {
   if (text === undefined) return null;
-  const value = new Date(text);
-  if (Number.isNaN(value.getTime())) {
+  const value = parseDateTimeWithOffset(text);
+  if (!value) {
     details.push({ field, message: `${field} is not a real date-time` });
     return null;
   }

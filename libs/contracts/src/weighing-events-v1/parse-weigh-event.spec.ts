@@ -60,6 +60,10 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['measuredAt', { measuredAt: '2026-11-26T10:00:00' }, 'measuredAt must be an ISO 8601 date-time with an offset'],
     ['measuredAt', { measuredAt: '2026-11-26T10:05:01Z' }, 'more than 5 minutes after receipt'],
     ['measuredAt', { measuredAt: '2026-13-45T10:00:00Z' }, 'not a real date-time'],
+    // new Date() would roll these over to 2 March and 1 May without a word.
+    ['measuredAt', { measuredAt: '2026-02-30T10:00:00+08:00' }, 'not a real date-time'],
+    ['measuredAt', { measuredAt: '2026-04-31T10:00:00+08:00' }, 'not a real date-time'],
+    ['measuredAt', { measuredAt: '2026-11-26T24:00:00+08:00' }, 'not a real date-time'],
     ['plate', { plate: 'AB12345' }, '"A" is not a province abbreviation (京津沪'],
     ['plate', { plate: '浙112345' }, 'the second character must be a letter'],
     ['plate', { plate: '浙E1234挂5' }, 'only letters and digits may follow the issuing-authority letter'],

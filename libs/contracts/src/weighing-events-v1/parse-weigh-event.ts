@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { normalizePlate, parsePlateColor, PlateColorCode, UNKNOWN_PLATE, validatePlate, vehicleKey } from '@oc/domain';
 import { CargoState, WeighEventV1Dto, WeighingSource } from './weigh-event.dto';
-import { FieldError, flattenValidationErrors, STRICT_VALIDATION } from '../validation';
+import { FieldError, flattenValidationErrors, parseDateTimeWithOffset, STRICT_VALIDATION } from '../validation';
 import { isCertainlyValidWeighEvent } from './weigh-event-fast-check';
 
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -69,9 +69,7 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
   // decorators speak only when something is wrong (they give the field-level reasons).
   const fast = isCertainlyValidWeighEvent(raw as Record<string, unknown>);
   const dto = fast ? (raw as WeighEventV1Dto) : plainToInstance(WeighEventV1Dto, raw);
-  const details = fast
-    ? []
-    : flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
+  const details = fast ? [] : flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
 
   const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
   if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {
@@ -81,9 +79,8 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
   const plateColor = details.some((d) => d.field === 'plateColor') ? undefined : parsePlateColor(dto.plateColor);
   let measuredAt: Date | undefined;
   if (!details.some((d) => d.field === 'measuredAt')) {
-    measuredAt = new Date(dto.measuredAt);
-    if (Number.isNaN(measuredAt.getTime()))
-      details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
+    measuredAt = parseDateTimeWithOffset(dto.measuredAt) ?? undefined;
+    if (!measuredAt) details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
     else if (measuredAt.getTime() > receivedAt.getTime() + MAX_CLOCK_AHEAD_MS) {
       details.push({ field: 'measuredAt', message: 'measuredAt is more than 5 minutes after receipt' });
     }
@@ -113,7 +110,8 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
       singleDriveAxle: dto.singleDriveAxle ?? false,
       grossWeightKg: dto.grossWeightKg,
       cargo: dto.cargo,
-      permitNo: dto.permitNo ?? null,
+      // Trimmed (a scale pads fixed-width fields); blank is absent. The registry is looked up by this value.
+      permitNo: dto.permitNo?.trim() || null,
       evidence: dto.evidence
         ? {
             imageUrls: dto.evidence.imageUrls,

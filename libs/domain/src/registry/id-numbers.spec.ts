@@ -85,6 +85,23 @@ describe('公民身份号码 (GB 11643-1999)', () => {
   });
 });
 
+describe('公民身份号码: the birth date must exist', () => {
+  it.each([
+    ['30 February', '110105194902300'],
+    ['29 February of a common year', '110105194902290'],
+    ['31 April', '110105194904310'],
+    ['the year 0000', '110105000001010'],
+  ])('a birth date that does not exist (%s) is refused', (_case, first15) => {
+    const first17 = `${first15}02`;
+    expect(isCitizenIdNo(first17 + citizenIdCheckChar(first17))).toBe(false);
+  });
+
+  it('29 February of a leap year is a birth date', () => {
+    const first17 = '11010519480229002';
+    expect(isCitizenIdNo(first17 + citizenIdCheckChar(first17))).toBe(true);
+  });
+});
+
 describe('统一社会信用代码 (GB 32100-2015)', () => {
   it('91350100M000100Y43 (the example of GB 32100) is valid', () => {
     expect(isUnifiedSocialCreditCode('91350100M000100Y43')).toBe(true);

@@ -17,9 +17,12 @@ export function citizenIdCheckChar(first17: string): string {
 
 export function isCitizenIdNo(value: string): boolean {
   if (!/^\d{17}[\dX]$/.test(value)) return false;
+  // The birth date (digits 7-14) must exist: 30 February or 31 April is a typing error.
+  const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));
   const day = Number(value.slice(12, 14));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  const born = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1800 || born.getUTCMonth() !== month - 1 || born.getUTCDate() !== day) return false;
   return citizenIdCheckChar(value.slice(0, 17)) === value[17];
 }
 

@@ -6,3 +6,4 @@ export * from './vehicle-profile.repository';
 export * from './stats.repository';
 export * from './public-posting.repository';
 export * from './staff-workflow.repository';
+export * from './registry-read.repository';

@@ -6,10 +6,11 @@ import type { Page, PageRequest, PublicPostingView } from './staff-read-models';
 
 /**
  * Public postings (失信公示, SPEC §4.4, §4.8): PUBLISHED listings still within their publication period.
- * Only legal facts leave: no listing, violation or staff ids, no proposer or reviewer. The owner's
- * name is the party named in the publication proposal (当事人), else the applicant of this listing's
- * latest credit-repair request (never one of another listing: the vehicle may have changed hands);
- * a natural person's is masked.
+ * Only legal facts leave: no listing, violation or staff ids, no proposer or reviewer. The party (当事人)
+ * is the listing's own, from the vehicle registry as of its creation: a natural person's name masked, a
+ * company's in full, the 车籍地; never the id number, the phone, nor anything a credit-repair applicant
+ * gave (the applicant is not the party of the decision). A listing without a party is a vehicle the
+ * registry does not know, and the posting says so (party null).
  */
 @Injectable()
 export class PublicPostingRepository {
@@ -26,14 +27,9 @@ export class PublicPostingRepository {
     const rows = (await ds.query(
       `SELECT l.plate, l.plate_color, l.listed_at, l.published_at, l.publication_ends_at, l.violation_count,
               l.proposal ->> 'decisionNo' AS decision_no, l.proposal ->> 'legalBasis' AS legal_basis,
-              COALESCE(l.proposal -> 'party' ->> 'name', owner.applicant_name) AS applicant_name,
-              COALESCE(l.proposal -> 'party' ->> 'type', owner.applicant_type) AS applicant_type
+              l.party ->> 'ownerName' AS owner_name, l.party ->> 'ownerType' AS owner_type,
+              l.party ->> 'registrationRegion' AS registration_region
        FROM listings l
-       LEFT JOIN LATERAL (
-         SELECT r.applicant_name, r.applicant_type FROM credit_repairs r
-         WHERE r.listing_id = l.id
-         ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1
-       ) owner ON true
        ${f.where}
        ORDER BY l.published_at DESC, l.id DESC ${limit.sql}`,
       limit.params,
@@ -49,7 +45,14 @@ export class PublicPostingRepository {
         violationCount: Number(r.violation_count),
         decisionNo: r.decision_no,
         legalBasis: r.legal_basis,
-        ownerName: r.applicant_name === null ? null : maskOwnerName(r.applicant_name, r.applicant_type!),
+        party:
+          r.owner_name === null || r.owner_type === null
+            ? null
+            : {
+                name: maskOwnerName(r.owner_name, r.owner_type),
+                type: r.owner_type,
+                registrationRegion: r.registration_region ?? '',
+              },
       })),
       page: page.page,
       pageSize: page.pageSize,
@@ -67,6 +70,7 @@ interface PostingRow {
   violation_count: number;
   decision_no: string | null;
   legal_basis: string | null;
-  applicant_name: string | null;
-  applicant_type: 'PERSON' | 'COMPANY' | null;
+  owner_name: string | null;
+  owner_type: 'PERSON' | 'COMPANY' | null;
+  registration_region: string | null;
 }

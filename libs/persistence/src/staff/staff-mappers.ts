@@ -3,27 +3,43 @@ import {
   parseVehicleKey,
   publicationDueBy,
   type CreditRepairStatus as DomainCreditRepairStatus,
+  type GateReason as DomainGateReason,
   type ListingStatus as DomainListingStatus,
+  type PermitCheck as DomainPermitCheck,
+  type PermitStatus as DomainPermitStatus,
   type ViolationStatus as DomainViolationStatus,
+  type WeighingClassification as DomainWeighingClassification,
 } from '@oc/domain';
+import type { ListingParty } from '../registry/registry-lookups';
 import { iso } from './sql-filter';
 import type {
   CreditRepairStatus,
+  GateReason,
+  ListingPartyView,
   ListingStatus,
   ListingView,
+  PermitCheck,
+  PermitStatus,
   PublicationProposal,
+  Same,
   ViolationStatus,
   ViolationView,
+  WeighingClassification,
 } from './staff-read-models';
 
-// The read models spell the statuses out (see staff-read-models.ts); they must stay the domain's.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const statusesMatchDomain: [
+// The read models spell the codes out (see staff-read-models.ts); they must stay the domain's.
+const codesMatchDomain: [
   Same<ListingStatus, DomainListingStatus>,
   Same<ViolationStatus, DomainViolationStatus>,
   Same<CreditRepairStatus, DomainCreditRepairStatus>,
-] = [true, true, true];
-void statusesMatchDomain;
+  Same<WeighingClassification, DomainWeighingClassification>,
+  Same<PermitCheck, DomainPermitCheck>,
+  Same<PermitStatus, DomainPermitStatus>,
+  Same<GateReason, DomainGateReason>,
+  // The party as the recount writes it to listings.party.
+  Same<ListingPartyView, ListingParty>,
+] = [true, true, true, true, true, true, true, true];
+void codesMatchDomain;
 
 /**
  * The violation columns every read selects (table alias v). The evidence stays on the weighing it came
@@ -31,7 +47,7 @@ void statusesMatchDomain;
  */
 export const VIOLATION_COLUMNS = `v.id, v.event_id, v.vehicle_key, v.station_id, v.measured_at, v.axles, v.gross_weight_kg,
   v.limit_kg, v.over_kg, v.suggested_fine_yuan, v.trip_id, v.listing_id, v.status, v.case_no, v.fine_yuan,
-  v.processed_at, v.revoked_reason, v.revoked_at,
+  v.processed_at, v.revoked_reason, v.revoked_at, v.permit_no, v.permit_check,
   (SELECT w.evidence FROM weighings w WHERE w.id = v.weighing_id) AS evidence`;
 
 export interface ViolationRow {
@@ -53,6 +69,8 @@ export interface ViolationRow {
   processed_at: Date | null;
   revoked_reason: string | null;
   revoked_at: Date | null;
+  permit_no: string | null;
+  permit_check: PermitCheck | null;
   evidence: { imageUrls?: string[]; deviceCertNo?: string } | null;
 }
 
@@ -78,6 +96,8 @@ export function toViolationView(r: ViolationRow): ViolationView {
     ...(r.processed_at ? { processedAt: iso(r.processed_at) } : {}),
     ...(r.revoked_reason !== null ? { revokedReason: r.revoked_reason } : {}),
     ...(r.revoked_at ? { revokedAt: iso(r.revoked_at) } : {}),
+    permitNo: r.permit_no,
+    permitCheck: r.permit_check,
     ...(r.evidence && (r.evidence.imageUrls?.length || r.evidence.deviceCertNo)
       ? {
           evidence: {
@@ -91,7 +111,7 @@ export function toViolationView(r: ViolationRow): ViolationView {
 
 /** The listing columns every read selects (table alias l). */
 export const LISTING_COLUMNS = `l.id, l.plate, l.plate_color, l.status, l.listed_at, l.expires_at, l.violation_count,
-  l.proposal, l.published_at, l.publication_ends_at, l.ended_at, l.end_reason`;
+  l.party, l.proposal, l.published_at, l.publication_ends_at, l.ended_at, l.end_reason`;
 
 export interface ListingRow {
   id: string;
@@ -101,6 +121,7 @@ export interface ListingRow {
   listed_at: Date;
   expires_at: Date;
   violation_count: number;
+  party: ListingPartyView | null;
   proposal: PublicationProposal | null;
   published_at: Date | null;
   publication_ends_at: Date | null;
@@ -119,12 +140,34 @@ export function toListingView(r: ListingRow, now: Date, deadlineWorkingDays: num
     listedAt: listedAt.toISOString(),
     expiresAt: iso(r.expires_at)!,
     violationCount: Number(r.violation_count),
+    party: r.party ? toListingParty(r.party) : null,
     publicationDueBy: publicationDueBy(listedAt, deadlineWorkingDays).toISOString(),
     overdue: r.status === 'LISTED' && !r.published_at && isPublicationOverdue(listedAt, now, deadlineWorkingDays),
-    ...(r.proposal ? { proposal: r.proposal } : {}),
+    ...(r.proposal
+      ? {
+          proposal: {
+            decisionNo: r.proposal.decisionNo,
+            legalBasis: r.proposal.legalBasis,
+            proposedBy: r.proposal.proposedBy,
+            proposedAt: r.proposal.proposedAt,
+          },
+        }
+      : {}),
     ...(r.published_at ? { publishedAt: iso(r.published_at) } : {}),
     ...(r.publication_ends_at ? { publicationEndsAt: iso(r.publication_ends_at) } : {}),
     ...(r.ended_at ? { endedAt: iso(r.ended_at) } : {}),
     ...(r.end_reason ? { endReason: r.end_reason } : {}),
+  };
+}
+
+/** The stored party with exactly the fields of the read model (the jsonb may carry more). */
+export function toListingParty(p: ListingParty): ListingPartyView {
+  return {
+    ownerName: p.ownerName,
+    ownerType: p.ownerType,
+    ownerIdNo: p.ownerIdNo,
+    operatorId: p.operatorId ?? null,
+    transportCertNo: p.transportCertNo ?? null,
+    registrationRegion: p.registrationRegion,
   };
 }

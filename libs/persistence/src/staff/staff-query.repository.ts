@@ -22,8 +22,10 @@ import type {
   ListingView,
   Page,
   PageRequest,
+  PermitCheck,
   ViolationStatus,
   ViolationView,
+  WeighingClassification,
   WeighingView,
 } from './staff-read-models';
 
@@ -34,7 +36,7 @@ export interface VehicleFilter {
 }
 
 export interface WeighingFilter extends VehicleFilter {
-  classification?: string;
+  classification?: WeighingClassification;
   stationId?: string;
   from?: Date;
   to?: Date;
@@ -81,7 +83,7 @@ export class StaffQueryRepository {
     const rows = await this.query<WeighingRow>(
       `SELECT w.id, w.event_id, w.source, w.station_id, w.lane_id, w.measured_at, w.received_at, w.plate, w.plate_color,
               w.axles, w.combination, w.single_drive_axle, w.gross_weight_kg, w.cargo, w.permit_no, w.classification,
-              w.limit_kg, w.over_kg, w.suggested_fine_yuan
+              w.permit_check, w.limit_kg, w.over_kg, w.suggested_fine_yuan
        FROM weighings w ${f.where}
        ORDER BY w.measured_at DESC, w.id DESC ${limit.sql}`,
       limit.params,
@@ -271,7 +273,8 @@ interface WeighingRow {
   gross_weight_kg: number;
   cargo: string;
   permit_no: string | null;
-  classification: string;
+  classification: WeighingClassification;
+  permit_check: PermitCheck | null;
   limit_kg: number;
   over_kg: number;
   suggested_fine_yuan: number | null;
@@ -295,6 +298,7 @@ function toWeighingView(r: WeighingRow): WeighingView {
     cargo: r.cargo,
     ...(r.permit_no !== null ? { permitNo: r.permit_no } : {}),
     classification: r.classification,
+    permitCheck: r.permit_check,
     limitKg: Number(r.limit_kg),
     overKg: Number(r.over_kg),
     ...(r.suggested_fine_yuan !== null ? { suggestedFineYuan: Number(r.suggested_fine_yuan) } : {}),

@@ -27,18 +27,50 @@ export interface PageRequest {
   pageSize: number;
 }
 
+/** true when A and B are the same union: the compile-time check that a spelled-out union stays its source's. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 // Spelled out, not imported from libs/domain: the console (apps/staff-api/web) compiles this file with
 // its own tsconfig, without the @oc/* aliases. staff-mappers.ts checks that they equal the domain's.
 export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
 export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
 export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
+export type WeighingClassification =
+  'COMPLIANT' | 'TOLERATED' | 'WARNING' | 'VIOLATION' | 'EXEMPT_PERMIT' | 'UNIDENTIFIED';
+/** SPEC §4.2: why a weighing's permitNo did not exempt it, the first failed condition in this order. */
+export type PermitCheck =
+  'UNKNOWN_PERMIT' | 'REVOKED' | 'OTHER_VEHICLE' | 'NOT_VALID_AT_TIME' | 'OVER_PERMITTED_WEIGHT' | 'OFF_ROUTE';
+export type GateReason = 'OVERLIMIT' | 'DISHONESTY_LIST' | 'EXEMPT_EMPTY' | 'WITHIN_TOLERANCE';
+export type OwnerType = 'PERSON' | 'COMPANY';
+export type StationKind = 'TOLL_ENTRY' | 'WEIGH_STATION' | 'MOBILE_UNIT';
+export type PermitStatus = 'ISSUED' | 'REVOKED';
 
-/** A publication proposal as stored on the listing (决定书文号, legal basis, optional party, who and when). */
+/**
+ * The party of a listing (当事人, SPEC §4.9): the vehicle registry's record as of the listing's creation,
+ * kept on the listing so that a later change of owner does not rewrite a decision already taken.
+ * Staff see it in full; the public posting shows a natural person's name masked and never the id number.
+ */
+export interface ListingPartyView {
+  ownerName: string;
+  ownerType: OwnerType;
+  /** 身份证号 (PERSON) or 统一社会信用代码 (COMPANY). */
+  ownerIdNo: string;
+  /** The 道路运输企业's 统一社会信用代码. */
+  operatorId: string | null;
+  /** 道路运输证号. */
+  transportCertNo: string | null;
+  /** 车籍地: the division code of the registration. */
+  registrationRegion: string;
+}
+
+/**
+ * A publication proposal as stored on the listing (决定书文号, legal basis, who and when). The party named
+ * in the decision is the listing's own `party`, from the vehicle registry.
+ */
 export interface PublicationProposal {
   decisionNo: string;
   legalBasis: string;
-  party?: { name: string; type: 'PERSON' | 'COMPANY' };
   proposedBy: string;
   proposedAt: string;
 }
@@ -63,6 +95,10 @@ export interface ViolationView {
   processedAt?: string;
   revokedReason?: string;
   revokedAt?: string;
+  /** The permit number the weighing carried (超限运输车辆通行证), null when none. */
+  permitNo: string | null;
+  /** Why that permit did not exempt the weighing (§4.2); null when it carried none. */
+  permitCheck: PermitCheck | null;
   /** The weighing's evidence (images from the scale's cameras), when the station sent any. */
   evidence?: { imageUrls: string[]; deviceCertNo?: string };
 }
@@ -75,6 +111,8 @@ export interface ListingView {
   listedAt: string;
   expiresAt: string;
   violationCount: number;
+  /** 当事人 from the vehicle registry as of the listing's creation; null: the vehicle was not registered (未登记). */
+  party: ListingPartyView | null;
   /** End of the PUBLICATION_DEADLINE_WORKING_DAYS-th working day after listing (Asia/Shanghai). */
   publicationDueBy: string;
   /** LISTED, never published, and past publicationDueBy (§4.4). */
@@ -99,6 +137,8 @@ export interface VehicleProfileView {
   countInWindow: number;
   violations: ViolationView[];
   listings: ListingView[];
+  /** The vehicle's current record in the vehicle registry (运政登记); null: not registered (未登记). */
+  registration: VehicleRegistrationView | null;
 }
 
 export interface WeighingView {
@@ -117,7 +157,9 @@ export interface WeighingView {
   grossWeightKg: number;
   cargo: string;
   permitNo?: string;
-  classification: string;
+  classification: WeighingClassification;
+  /** Why the weighing's permitNo did not exempt it (§4.2); null when it carried none or was exempted. */
+  permitCheck: PermitCheck | null;
   limitKg: number;
   overKg: number;
   suggestedFineYuan?: number;
@@ -223,6 +265,17 @@ export interface RepairEligibilityView {
   }[];
 }
 
+/**
+ * The party on a public posting: the listing's party with a natural person's name masked (张*), a
+ * company's in full; never the id number, the phone, the operator or the certificate.
+ */
+export interface PublicPartyView {
+  name: string;
+  type: OwnerType;
+  /** 车籍地 (division code). */
+  registrationRegion: string;
+}
+
 /** A public posting (失信公示): legal facts in full, natural persons' names masked, no staff ids. */
 export interface PublicPostingView {
   plate: string;
@@ -233,6 +286,99 @@ export interface PublicPostingView {
   violationCount: number;
   decisionNo: string | null;
   legalBasis: string | null;
-  /** From the vehicle's latest credit-repair request; masked (张*) for a natural person; null if unknown. */
-  ownerName: string | null;
+  /**
+   * 当事人 from the vehicle registry as of the listing (masked for a natural person); null: the vehicle is
+   * not in the registry (未登记车辆). Never a credit-repair applicant's data.
+   */
+  party: PublicPartyView | null;
+}
+
+/** A vehicle's record in the vehicle registry (运政登记, SPEC §4.9). */
+export interface VehicleRegistrationView {
+  plate: string;
+  plateColor: number;
+  owner: { name: string; type: OwnerType; idNo: string; phone: string | null };
+  operatorId: string | null;
+  transportCertNo: string | null;
+  certIssuedAt: string | null;
+  registrationRegion: string;
+  updatedAt: string;
+}
+
+/** One accepted registry record, as kept by registry_history; `record` null is a deletion (tombstone). */
+export interface RegistryHistoryEntryView {
+  seq: string;
+  recordedAt: string;
+  /** kafka | csv | cli */
+  source: string;
+  kafka: { topic: string; partition: number; offset: string } | null;
+  /** The record as accepted (the registry's normalised shape), or null for a deletion. */
+  record: Record<string, unknown> | null;
+}
+
+/** GET /v1/registry/vehicles/:plateColor/:plate: the registration now (null once deleted) and every record, oldest first. */
+export interface RegistryVehicleView {
+  plate: string;
+  plateColor: number;
+  current: VehicleRegistrationView | null;
+  history: RegistryHistoryEntryView[];
+}
+
+/** A permit in the permit registry (大件运输许可, SPEC §4.9). */
+export interface PermitRegistrationView {
+  permitNo: string;
+  plate: string;
+  plateColor: number;
+  validFrom: string;
+  validTo: string;
+  maxGrossWeightKg: number;
+  axles: number | null;
+  stationIds: string[] | null;
+  status: PermitStatus;
+  /** Increases on every change (the gate's cache keeps the highest). */
+  version: string;
+  updatedAt: string;
+}
+
+/** A weighing that carried a permit number, with what the permit check made of it. */
+export interface PermitWeighingView {
+  id: string;
+  eventId: string;
+  stationId: string;
+  measuredAt: string;
+  plate: string;
+  plateColor: number;
+  axles: number;
+  grossWeightKg: number;
+  classification: WeighingClassification;
+  permitCheck: PermitCheck | null;
+  /** The violation recorded for it, when it is one. */
+  violationId: string | null;
+}
+
+/**
+ * GET /v1/registry/permits/:permitNo: the permit now (null when never registered or deleted), its
+ * records oldest first, and the weighings that used its number, newest first.
+ */
+export interface RegistryPermitView {
+  permitNo: string;
+  current: PermitRegistrationView | null;
+  history: RegistryHistoryEntryView[];
+  weighings: Page<PermitWeighingView>;
+}
+
+/** A registered station (SPEC §4.9) with its gate key's state and its last weighing. */
+export interface StationView {
+  stationId: string;
+  name: string | null;
+  divisionCode: string;
+  /** null: registered by `station:add` without a kind. */
+  kind: StationKind | null;
+  activeFrom: string | null;
+  activeTo: string | null;
+  /** A gate key is issued and not revoked. */
+  keyActive: boolean;
+  /** measuredAt of the station's latest stored weighing; null when none. */
+  lastWeighingAt: string | null;
+  updatedAt: string;
 }

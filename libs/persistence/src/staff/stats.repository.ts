@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@oc/config';
 import { MS_PER_DAY } from '@oc/domain';
+import { PERMIT_EXEMPTED } from '../credit/credit.repository';
 import { DatabaseConnection } from '../database.module';
 import { overdueListedBefore } from './publication-deadline';
 import type { DailyStatsView, StatsView } from './staff-read-models';
@@ -27,7 +28,8 @@ export interface StatsRequest {
  * As of now:
  * - watch: vehicles without an active listing with at least one counted trip (first violation not
  *   REVOKED, trip_id = its own id) in (now − COUNT_WINDOW_DAYS, now] and after the end of the
- *   vehicle's last ended listing (fresh start, §4.3). With a region: such a trip started there.
+ *   vehicle's last ended listing (fresh start, §4.3), a listing withdrawn because a permit exempted its
+ *   acts (PERMIT_EXEMPTED) excepted, as the recount does. With a region: such a trip started there.
  * - listed / published: listings in that status; listingsByStatus: every listing of the region by its
  *   current status, ended ones included. overduePublications: LISTED, never published, past
  *   the deadline of PUBLICATION_DEADLINE_WORKING_DAYS working days (Asia/Shanghai).
@@ -69,7 +71,8 @@ export class StatsRepository {
                             WHERE a.vehicle_key = v.vehicle_key AND a.status IN ('LISTED','PUBLISHED'))
             AND v.measured_at > COALESCE(
                   (SELECT max(COALESCE(e.ended_at, e.expires_at)) FROM listings e
-                   WHERE e.vehicle_key = v.vehicle_key AND e.status IN ('REPAIRED','EXPIRED','REVOKED')),
+                   WHERE e.vehicle_key = v.vehicle_key AND e.status IN ('REPAIRED','EXPIRED','REVOKED')
+                     AND e.end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'),
                   '-infinity'::timestamptz)) AS watch,
          (SELECT count(*) FROM regional_listings WHERE status = 'LISTED') AS listed,
          (SELECT count(*) FROM regional_listings WHERE status = 'PUBLISHED') AS published,

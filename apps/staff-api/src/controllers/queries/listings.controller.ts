@@ -13,6 +13,9 @@ import {
 import { idParam } from '../workflow/id-param.pipe';
 import { pageRequest } from './page-request';
 
+const PARTY =
+  "party: {ownerName, ownerType: PERSON|COMPANY, ownerIdNo, operatorId, transportCertNo, registrationRegion} | null — from the vehicle registry as of the listing's creation; null: 未登记 (the vehicle was not in the registry)";
+
 @ApiTags('staff: queries')
 @ApiBearerAuth()
 @Controller('v1')
@@ -27,7 +30,9 @@ export class ListingsController {
     summary:
       'Listings; the review queue (status=LISTED or overdue=true) comes oldest first, otherwise newest first; proposed=true: awaiting legal review',
   })
-  @ApiOkResponse({ description: '{items, page, pageSize, total}; each with publicationDueBy and overdue' })
+  @ApiOkResponse({
+    description: `{items, page, pageSize, total}; each with publicationDueBy, overdue and ${PARTY}`,
+  })
   listings(@Query() q: ListingsQueryDto): Promise<Page<ListingView>> {
     return this.queries.findListings(
       { status: q.status, overdue: q.overdue, plate: q.plate, proposed: q.proposed },
@@ -38,7 +43,7 @@ export class ListingsController {
 
   @Get('listings/:id')
   @ApiOperation({ summary: 'One listing with its violations' })
-  @ApiOkResponse({ description: 'listing, with violations (newest first)' })
+  @ApiOkResponse({ description: `listing, with violations (newest first) and ${PARTY}` })
   listing(@Param() params: ListingIdParamsDto): Promise<ListingDetailView> {
     return this.queries.getListing(params.id, new Date());
   }

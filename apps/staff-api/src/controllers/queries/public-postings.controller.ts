@@ -17,7 +17,7 @@ export class PublicPostingsController {
   @ApiOperation({ summary: 'Public postings (失信公示): published, unexpired listings; natural persons masked' })
   @ApiOkResponse({
     description:
-      '{items: [{plate, plateColor, listedAt, publishedAt, publicationEndsAt, violationCount, decisionNo, legalBasis, ownerName}], page, pageSize, total}',
+      "{items: [{plate, plateColor, listedAt, publishedAt, publicationEndsAt, violationCount, decisionNo, legalBasis, party: {name (a PERSON masked: 张*; a COMPANY in full), type: PERSON|COMPANY, registrationRegion} | null}], page, pageSize, total}; party is the listing's, from the vehicle registry; null: 未登记车辆 (not registered). Never an id number, nor a credit-repair applicant's data",
   })
   @ApiTooManyRequestsResponse({ description: 'more than 60 requests per minute from one address (Retry-After)' })
   postings(@Query() q: PublicPostingsQueryDto): Promise<Page<PublicPostingView>> {

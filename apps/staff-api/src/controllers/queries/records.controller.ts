@@ -12,14 +12,20 @@ export class RecordsController {
 
   @Get('weighings')
   @ApiOperation({ summary: 'Every stored weighing with its classification, newest first; [from, to) on measuredAt' })
-  @ApiOkResponse({ description: '{items, page, pageSize, total}' })
+  @ApiOkResponse({
+    description:
+      '{items, page, pageSize, total}; each with classification COMPLIANT|TOLERATED (entry reading within ENTRY_TOLERANCE_PERCENT)|WARNING|VIOLATION|EXEMPT_PERMIT|UNIDENTIFIED and permitCheck UNKNOWN_PERMIT|REVOKED|OTHER_VEHICLE|NOT_VALID_AT_TIME|OVER_PERMITTED_WEIGHT|OFF_ROUTE|null (why its permitNo did not exempt it)',
+  })
   weighings(@Query() q: WeighingsQueryDto): Promise<Page<WeighingView>> {
     return this.queries.findWeighings({ ...vehicleRecordsFilter(q), classification: q.classification }, pageRequest(q));
   }
 
   @Get('violations')
   @ApiOperation({ summary: 'Violations, newest first; [from, to) on measuredAt' })
-  @ApiOkResponse({ description: '{items, page, pageSize, total}' })
+  @ApiOkResponse({
+    description:
+      '{items, page, pageSize, total}; each with permitNo (null: none carried) and permitCheck UNKNOWN_PERMIT|REVOKED|OTHER_VEHICLE|NOT_VALID_AT_TIME|OVER_PERMITTED_WEIGHT|OFF_ROUTE|null',
+  })
   violations(@Query() q: ViolationsQueryDto): Promise<Page<ViolationView>> {
     return this.queries.findViolations({ ...vehicleRecordsFilter(q), status: q.status }, pageRequest(q));
   }

@@ -22,7 +22,10 @@ export class VehiclesController {
 
   @Get(':plateColor/:plate')
   @ApiOperation({ summary: 'Vehicle profile: credit state as of now, violations and listings (newest first)' })
-  @ApiOkResponse({ description: '{plate, plateColor, state, countInWindow, violations, listings}' })
+  @ApiOkResponse({
+    description:
+      "{plate, plateColor, state, countInWindow, violations, listings, registration: {plate, plateColor, owner: {name, type, idNo, phone}, operatorId, transportCertNo, certIssuedAt, registrationRegion, updatedAt} | null} — registration is the vehicle registry's record now; null: 未登记 (not registered)",
+  })
   profile(@Param() params: VehicleParamsDto): Promise<VehicleProfileView> {
     return this.profiles.profile(params.plateColor as PlateColorCode, params.plate, new Date());
   }

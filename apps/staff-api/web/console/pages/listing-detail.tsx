@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { ListingDetailView, RepairEligibilityView } from '../../shared/api-types';
+import type { ListingDetailView, ListingPartyView, RepairEligibilityView } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
 import { APPLICANT_TYPE_NAMES, END_REASON_NAMES } from '../../shared/labels';
 import {
-  ApplicantTypeField,
   ErrorAlert,
   Field,
   FormError,
@@ -47,6 +46,10 @@ export function ListingPage({ id }: { id: string }) {
         <dl className="facts">
           <dt>列入时间</dt>
           <dd>{formatDateTime(l.listedAt)}</dd>
+          <dt>当事人</dt>
+          <dd data-testid="party">
+            <PartyText party={l.party} />
+          </dd>
           <dt>违法超限运输</dt>
           <dd>{l.violationCount} 趟次</dd>
           <dt>清单有效期至</dt>
@@ -121,14 +124,10 @@ function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; 
           <dd>{p.decisionNo}</dd>
           <dt>法律依据</dt>
           <dd className="pre">{p.legalBasis}</dd>
-          {p.party && (
-            <>
-              <dt>当事人</dt>
-              <dd>
-                {p.party.name}（{APPLICANT_TYPE_NAMES[p.party.type]}）
-              </dd>
-            </>
-          )}
+          <dt>当事人</dt>
+          <dd>
+            <PartyText party={listing.party} />
+          </dd>
           <dt>提请人</dt>
           <dd>
             {p.proposedBy}，{formatDateTime(p.proposedAt)}
@@ -165,15 +164,13 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
   const { dialog, confirm, busy, error, run } = useFormAction();
   const [decisionNo, setDecisionNo] = useState('');
   const [legalBasis, setLegalBasis] = useState('');
-  const [partyName, setPartyName] = useState('');
-  const [partyType, setPartyType] = useState<'PERSON' | 'COMPANY'>('COMPANY');
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const ok = await confirm('确认提请失信公示？', [
       `车牌：${listing.plate}`,
       `决定书文号：${decisionNo.trim()}`,
-      partyName.trim() ? `当事人：${partyName.trim()}（${APPLICANT_TYPE_NAMES[partyType]}）` : '当事人：未填写',
+      `当事人：${partyLine(listing.party)}`,
       '提请后将进入法制审核。',
     ]);
     if (!ok) return;
@@ -181,7 +178,6 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
       await api.post(`/v1/listings/${listing.id}/publication-proposal`, {
         decisionNo: decisionNo.trim(),
         legalBasis: legalBasis.trim(),
-        ...(partyName.trim() ? { party: { name: partyName.trim(), type: partyType } } : {}),
       });
       onDone('已提请公示，等待法制审核');
     });
@@ -210,12 +206,9 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
           placeholder="如：《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条"
         />
       </Field>
-      <div className="row">
-        <Field label="当事人名称（选填）" hint="自然人姓名在公示页面中将脱敏显示">
-          <input name="partyName" value={partyName} onChange={(e) => setPartyName(e.target.value)} maxLength={100} />
-        </Field>
-        <ApplicantTypeField label="当事人类型" name="partyType" value={partyType} onChange={setPartyType} />
-      </div>
+      <p className="muted small">
+        当事人：{partyLine(listing.party)}（取自列入时的车辆登记信息；自然人姓名在公示页面中脱敏显示，证件号码不公示）
+      </p>
       <button type="submit" disabled={busy}>
         提请公示
       </button>
@@ -246,5 +239,29 @@ function PublicationReviewForm({ listing, onDone }: { listing: ListingDetailView
         onDone(approve ? '法制审核通过，已公示' : '已退回提请');
       }}
     />
+  );
+}
+
+/** 当事人 in one line: name (type), id number; or that the vehicle was not registered. */
+function partyLine(party: ListingPartyView | null): string {
+  if (!party) return '未登记车辆（车辆登记库中无记录）';
+  return `${party.ownerName}（${APPLICANT_TYPE_NAMES[party.ownerType]}，${party.ownerIdNo}）`;
+}
+
+/**
+ * The listing's party from the vehicle registry as of the listing's creation, in full for staff: owner,
+ * type, id number, transport certificate, operator, 车籍地.
+ */
+function PartyText({ party }: { party: ListingPartyView | null }) {
+  if (!party) return <span className="badge warn">未登记车辆</span>;
+  return (
+    <>
+      {party.ownerName}（{APPLICANT_TYPE_NAMES[party.ownerType]}）
+      <div className="muted small">
+        证件号码 {party.ownerIdNo}
+        {party.transportCertNo && <> · 道路运输证 {party.transportCertNo}</>}
+        {party.operatorId && <> · 经营业户 {party.operatorId}</>} · 车籍地 {party.registrationRegion}
+      </div>
+    </>
   );
 }

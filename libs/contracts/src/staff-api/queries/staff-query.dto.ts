@@ -21,7 +21,9 @@ import {
   validatePlate,
   VIOLATION_STATUSES,
   WEIGHING_CLASSIFICATIONS,
+  type WeighingClassification,
 } from '@oc/domain';
+import { WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/weigh-event.dto';
 
 /** SPEC §6: pageSize ≤ 500. */
 export const MAX_PAGE_SIZE = 500;
@@ -149,7 +151,7 @@ export class VehicleRecordsQueryDto extends PeriodPageQueryDto {
 export class WeighingsQueryDto extends VehicleRecordsQueryDto {
   @IsOptional()
   @IsIn(WEIGHING_CLASSIFICATIONS, { message: `classification must be one of ${WEIGHING_CLASSIFICATIONS.join(', ')}` })
-  classification?: string;
+  classification?: WeighingClassification;
 }
 
 /** `GET /v1/violations` */
@@ -247,4 +249,24 @@ export class PublicPostingsQueryDto extends PageQueryDto {
   @MaxLength(32)
   @IsString()
   plate?: string;
+}
+
+/** `/v1/registry/permits/:permitNo` (the permit number as the registry and the weigh events carry it). */
+export class PermitNoParamsDto {
+  @MaxLength(64)
+  @MinLength(1)
+  @IsString()
+  permitNo!: string;
+}
+
+/** `GET /v1/registry/stations` */
+export class StationsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Matches(/^\d{2,6}$/, { message: 'region must be a division code prefix of 2-6 digits, e.g. 330521' })
+  @IsString()
+  region?: string;
+
+  @IsOptional()
+  @IsIn(WEIGHING_SOURCES, { message: `kind must be one of ${WEIGHING_SOURCES.join(', ')}` })
+  kind?: WeighingSource;
 }

@@ -1,20 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
-
-/** 当事人: the party named in the decision (the vehicle's owner or operator). */
-export class PublicationPartyDto {
-  @MaxLength(100)
-  @MinLength(1)
-  @IsString()
-  name!: string;
-
-  @IsIn(['PERSON', 'COMPANY'], { message: 'party.type must be PERSON or COMPANY' })
-  type!: 'PERSON' | 'COMPANY';
-}
+import { IsBoolean, IsString, MaxLength, MinLength } from 'class-validator';
 
 /**
- * POST /v1/listings/:id/publication-proposal (OFFICER): 决定书文号, the legal basis and, optionally, the
- * party named in the decision — the posting shows it (a natural person's name masked, 张*).
+ * POST /v1/listings/:id/publication-proposal (OFFICER): 决定书文号 and the legal basis. The party named in
+ * the decision is the listing's, from the vehicle registry (SPEC §4.9), not typed in here.
  */
 export class PublicationProposalDto {
   @MaxLength(100)
@@ -26,11 +14,6 @@ export class PublicationProposalDto {
   @MinLength(1)
   @IsString()
   legalBasis!: string;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PublicationPartyDto)
-  party?: PublicationPartyDto;
 }
 
 /** POST /v1/listings/:id/publication-review and /v1/credit-repairs/:id/review: 审核 with an opinion. */

@@ -34,7 +34,7 @@ export class ListingPublicationService {
 
   async propose(
     listingId: string,
-    input: { decisionNo: string; legalBasis: string; party?: { name: string; type: 'PERSON' | 'COMPANY' } },
+    input: { decisionNo: string; legalBasis: string },
     actor: string,
     now = new Date(),
   ): Promise<ListingView> {
@@ -45,7 +45,6 @@ export class ListingPublicationService {
       const proposal: PublicationProposal = {
         decisionNo: input.decisionNo,
         legalBasis: input.legalBasis,
-        ...(input.party ? { party: { name: input.party.name, type: input.party.type } } : {}),
         proposedBy: actor,
         proposedAt: now.toISOString(),
       };
