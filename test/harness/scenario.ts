@@ -101,24 +101,21 @@ export class Scenario {
     return (await this.pg.query(sql, params)).rows as T[];
   }
 
-  /** Waits until every produced offset of the weighing topic is committed by ingest's group. */
-  async waitUntilConsumed(timeoutMs = 60000): Promise<void> {
+  /** Waits until every produced offset of a topic (the weighing topic by default) is committed by ingest's group. */
+  async waitUntilConsumed(timeoutMs = 60000, topic = this.topics.weighingEvents): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await eventually(
         async () => {
-          const ends = await admin.fetchTopicOffsets(this.topics.weighingEvents);
-          const [committed] = await admin.fetchOffsets({
-            groupId: `${this.topicPrefix}ingest`,
-            topics: [this.topics.weighingEvents],
-          });
+          const ends = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({ groupId: `${this.topicPrefix}ingest`, topics: [topic] });
           return ends.every((e) => {
             const c = committed!.partitions.find((p) => p.partition === e.partition);
             return e.high === '0' || (c !== undefined && BigInt(c.offset) >= BigInt(e.high));
           });
         },
-        { timeoutMs, what: 'ingest to commit every offset', intervalMs: 250 },
+        { timeoutMs, what: `ingest to commit every offset of ${topic}`, intervalMs: 250 },
       );
     } finally {
       await admin.disconnect();

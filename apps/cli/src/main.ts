@@ -1,14 +1,23 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Argument, Command, InvalidArgumentError } from 'commander';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
-import { topics } from '@oc/contracts';
+import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
 import { createKafka, ensureTopics, replayDeadLetters, replayGroupId } from '@oc/messaging';
-import { AuditLogRepository, createDataSource, DatabaseConnection, migrate, StationRepository } from '@oc/persistence';
+import {
+  AuditLogRepository,
+  createDataSource,
+  DatabaseConnection,
+  migrate,
+  OutboxRepository,
+  RegistryRepository,
+  StationRepository,
+} from '@oc/persistence';
 import { runSimulation } from '@oc/simulation';
 import { bar, progressReporter } from './progress';
+import { formatImportReport, importRegistryCsv, REFUSED_ROWS_EXIT_CODE, writeImportReport } from './registry-import';
 
 const integer =
   (name: string, min: number) =>
@@ -155,19 +164,61 @@ export function buildCli(): Command {
       progress.done(`${replayed} replayed${options.code ? ` (${options.code})` : ''}`);
     });
 
-  const stationKeys = (db: DatabaseConnection) =>
-    new StationKeyService(db, new StationRepository(), new AuditLogRepository(db));
+  const stationKeys = (db: DatabaseConnection) => {
+    const audit = new AuditLogRepository(db);
+    return new StationKeyService(
+      db,
+      new StationRepository(),
+      new RegistryRepository(audit, new OutboxRepository()),
+      audit,
+    );
+  };
   // Who ran the command, for the audit log (执法全过程记录): the operator's login name.
   const operator = `cli:${userInfo().username}`;
 
   program
+    .command('registry:import')
+    .description(
+      'import a registry from a CSV file (docs/registries.md): every row validated, the refused ones reported; ' +
+        `importing the same file again changes nothing. Exit 0: all rows in; ${REFUSED_ROWS_EXIT_CODE}: some rows ` +
+        'refused, the others stored; 1: nothing more could be imported',
+    )
+    .addArgument(new Argument('<registry>', 'which registry').choices(REGISTRY_KINDS))
+    .argument('<file>', 'the CSV file, with the documented header row')
+    .option('--report <file>', 'also write every refused (and superseded) row to this file as CSV')
+    .action(async (kind: RegistryKind, file: string, options: { report?: string }) => {
+      const config = loadConfigOrExit();
+      const report = await withDatabase(config, (db) => importRegistryCsv(config, db, kind, file, operator));
+      process.stdout.write(formatImportReport(file, report));
+      if (options.report) {
+        await writeImportReport(options.report, report);
+        process.stderr.write(`report written to ${options.report}\n`);
+      }
+      if (report.refusedRows > 0) process.exitCode = REFUSED_ROWS_EXIT_CODE;
+    });
+
+  program
     .command('station:add <stationId>')
-    .description('issue an API key for a station or gate controller (printed once; issuing again replaces it)')
-    .option('--name <name>', 'display name, e.g. 申嘉湖高速湖州东收费站')
+    .description(
+      'issue an API key for a station or gate controller (printed once; issuing again replaces it); a station ' +
+        'missing from the station registry is registered first (division code from its first 6 digits, no bounds)',
+    )
+    .option('--name <name>', 'display name when the station is registered now, e.g. 申嘉湖高速湖州东收费站')
     .action(async (stationId: string, options: { name?: string }) => {
       const config = loadConfigOrExit();
-      const key = await withDatabase(config, (db) => stationKeys(db).issue(stationId, options.name ?? null, operator));
-      process.stdout.write(`${key}\n`);
+      const issued = await withDatabase(config, (db) =>
+        stationKeys(db).issue(stationId, options.name ?? null, operator),
+      );
+      process.stdout.write(`${issued.key}\n`);
+      if (issued.registered)
+        process.stderr.write(
+          `station ${stationId}: registered (division ${stationId.slice(0, 6)}, no activity bounds); ` +
+            'registry.stations.v1 or registry:import can complete its record\n',
+        );
+      else if (options.name)
+        process.stderr.write(
+          `station ${stationId}: already registered; --name is ignored (its name is the station registry's)\n`,
+        );
       process.stderr.write(`station ${stationId}: key issued; it is shown only now and stored hashed\n`);
     });
 
@@ -224,7 +275,7 @@ export function buildCli(): Command {
 export function runCli(argv: string[] = process.argv): void {
   buildCli()
     .parseAsync(argv)
-    .then(() => process.exit(0))
+    .then(() => process.exit(process.exitCode ?? 0))
     .catch((error: Error) => {
       process.stderr.write(`error: ${error.message}\n`);
       process.exit(1);

@@ -1,14 +1,28 @@
 import { Inject, Injectable, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
-import { Partitioners, Producer } from 'kafkajs';
+import { ConfigResourceTypes, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { TurnBackCache } from '@oc/cache';
 import { AppConfig } from '@oc/config';
-import { topics } from '@oc/contracts';
+import { registryTopicNames, topics } from '@oc/contracts';
 import { CacheRebuildService, IngestProducer, ListingExpiryService } from '@oc/credit';
 import { DLQ_TOPIC_CONFIG, ensureTopics, KafkaConnection, OutboxRelay } from '@oc/messaging';
 import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
 export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
+
+/**
+ * The configuration of the topics ingest creates: every dead-letter topic with room for any original
+ * message plus its headers, the registry topics compacted (SPEC §4.9: the latest record per key, a
+ * tombstone deletes; a new consumer group still reads every registration). A dead-letter topic is
+ * never compacted: two bad records under one key are two letters.
+ */
+export function topicConfigs(prefix: string): Record<string, Record<string, string>> {
+  const names = topics(prefix);
+  const configs: Record<string, Record<string, string>> = {};
+  for (const [name, topic] of Object.entries(names)) if (name.endsWith('Dlq')) configs[topic] = DLQ_TOPIC_CONFIG;
+  for (const topic of registryTopicNames(prefix)) configs[topic] = { 'cleanup.policy': 'compact' };
+  return configs;
+}
 const EXPIRY_INTERVAL_MS = 30_000;
 /** How often ingest checks that Redis still holds a built cache (a restarted Redis comes back empty). */
 const CACHE_CHECK_INTERVAL_MS = 2_000;
@@ -49,9 +63,16 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   async prepare(): Promise<void> {
     const names = topics(this.config.TOPIC_PREFIX);
     await this.retry('create topics', () =>
-      ensureTopics(this.kafka.kafka, Object.values(names), this.config.KAFKA_TOPIC_PARTITIONS, {
-        [names.weighingEventsDlq]: DLQ_TOPIC_CONFIG,
-      }),
+      ensureTopics(
+        this.kafka.kafka,
+        Object.values(names),
+        this.config.KAFKA_TOPIC_PARTITIONS,
+        topicConfigs(this.config.TOPIC_PREFIX),
+      ),
+    );
+    // A check, not a requirement: a principal without DescribeConfigs still starts.
+    await this.warnUnlessCompacted().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not check the cleanup policy of the registry topics'),
     );
     await this.retry('connect the producer', () => this.producer.connect());
     await this.retry('check the turn-back cache', async () => {
@@ -64,6 +85,37 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     this.relay.start();
     this.scheduleExpiry();
     this.watchCache();
+  }
+
+  /**
+   * A registry topic someone created before ingest did (by hand, or a broker that auto-creates) may
+   * delete old records instead of compacting them: a consumer group starting from the beginning would
+   * then miss the registrations older than the retention. Ingest does not change a topic it did not
+   * create; it says so.
+   */
+  private async warnUnlessCompacted(): Promise<void> {
+    const admin = this.kafka.kafka.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: registryTopicNames(this.config.TOPIC_PREFIX).map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['cleanup.policy'],
+        })),
+      });
+      for (const resource of described.resources) {
+        const policy = resource.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? '';
+        if (!policy.split(',').includes('compact'))
+          this.logger.warn(
+            { topic: resource.resourceName, cleanupPolicy: policy },
+            'registry topic is not compacted (SPEC §4.9): set cleanup.policy=compact on it',
+          );
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**

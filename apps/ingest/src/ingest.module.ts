@@ -6,6 +6,9 @@ import {
   CreditRecountService,
   IngestProducer,
   ListingExpiryService,
+  PermitReclassificationService,
+  RegistryIngestService,
+  RegistryUpdateService,
   TurnBackRecordService,
   WeighingIngestService,
 } from '@oc/credit';
@@ -17,9 +20,11 @@ import {
   DatabaseModule,
   OutboxRepository,
   PostgresProbe,
+  RegistryRepository,
   WeighingRepository,
 } from '@oc/persistence';
 import { INGEST_LOGGER, IngestRuntime } from './ingest-runtime.service';
+import { RegistryEventsController } from './registry-events.controller';
 import { WeighingEventsController } from './weighing-events.controller';
 
 @Module({})
@@ -34,7 +39,7 @@ export class IngestModule {
         KafkaModule.forRoot('ingest', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
       ],
-      controllers: [WeighingEventsController],
+      controllers: [WeighingEventsController, RegistryEventsController],
       providers: [
         { provide: INGEST_LOGGER, useValue: logger },
         WeighingRepository,
@@ -44,6 +49,10 @@ export class IngestModule {
         TurnBackCache,
         CreditRecountService,
         WeighingIngestService,
+        RegistryRepository,
+        PermitReclassificationService,
+        RegistryUpdateService,
+        RegistryIngestService,
         TurnBackRecordService,
         ListingExpiryService,
         CacheRebuildService,

@@ -23,13 +23,31 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
     strategy: new KafkaBatchServer({
       kafka: app.get(KafkaConnection).kafka,
       groupId: config.KAFKA_GROUP_ID,
-      topics: { [names.weighingEvents]: TOPIC.weighingEvents, [names.gateDecisions]: TOPIC.gateDecisions },
+      topics: {
+        [names.weighingEvents]: TOPIC.weighingEvents,
+        [names.gateDecisions]: TOPIC.gateDecisions,
+        [names.registryStations]: TOPIC.registryStations,
+        [names.registryVehicles]: TOPIC.registryVehicles,
+        [names.registryPermits]: TOPIC.registryPermits,
+      },
       onError: (error, attempt, topic, partition) =>
         logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
     }),
   });
   await app.startAllMicroservices();
-  logger.info({ topics: [names.weighingEvents, names.gateDecisions], group: config.KAFKA_GROUP_ID }, 'consuming');
+  logger.info(
+    {
+      topics: [
+        names.weighingEvents,
+        names.gateDecisions,
+        names.registryStations,
+        names.registryVehicles,
+        names.registryPermits,
+      ],
+      group: config.KAFKA_GROUP_ID,
+    },
+    'consuming',
+  );
 }
 
 void main();

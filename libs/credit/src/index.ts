@@ -8,3 +8,4 @@ export * from './violation-actions.service';
 export * from './staff/staff-token';
 export * from './staff/workflow';
 export * from './staff/dashboard';
+export * from './registry';

@@ -11,3 +11,4 @@ export * from './gate/gate-read.store';
 export * from './staff';
 export * from './registry/permit-locks';
 export * from './registry/registry-lookups';
+export * from './registry/registry.repository';

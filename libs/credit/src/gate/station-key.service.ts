@@ -1,47 +1,64 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditLogRepository, DatabaseConnection, StationRepository } from '@oc/persistence';
+import { AuditLogRepository, DatabaseConnection, RegistryRepository, StationRepository } from '@oc/persistence';
 
 export const hashStationKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
-/** Issues and revokes station keys (CLI), with audit entries; keys are shown once, stored hashed. */
+/** A station id: a 6-digit administrative division code, then at most 26 more characters. */
+const STATION_ID = /^\d{6}[A-Za-z0-9._-]{0,26}$/;
+
+export interface IssuedStationKey {
+  /** Shown once; only its hash is stored. */
+  key: string;
+  /** The station was not registered and is now (division code from its id, no bounds, no kind). */
+  registered: boolean;
+}
+
+/**
+ * Issues and revokes station keys (CLI), with audit entries; keys are shown once, stored hashed. A key
+ * belongs to a registered station (SPEC §4.9): issuing one for a station the registry does not know
+ * registers it first, as `station:add` promises; the station registry can complete the record later.
+ */
 @Injectable()
 export class StationKeyService {
   constructor(
     private readonly db: DatabaseConnection,
     private readonly stations: StationRepository,
+    private readonly registry: RegistryRepository,
     private readonly audit: AuditLogRepository,
   ) {}
 
-  async issue(stationId: string, name: string | null, actor: string, now = new Date()): Promise<string> {
-    if (!/^\d{6}[A-Za-z0-9._-]{0,26}$/.test(stationId)) {
+  async issue(stationId: string, name: string | null, actor: string, now = new Date()): Promise<IssuedStationKey> {
+    if (!STATION_ID.test(stationId)) {
       throw new Error('stationId must start with a 6-digit administrative division code (at most 32 characters)');
     }
     const key = `ocst_${randomBytes(24).toString('base64url')}`;
     const ds = await this.db.ready();
-    await ds.transaction(async (m) => {
-      const before = await this.stations.upsertKey(m, stationId, name, hashStationKey(key));
+    return ds.transaction(async (m) => {
+      const registered = await this.registry.registerStation(m, { stationId, name }, { source: 'cli', actor, now });
+      const before = await this.stations.setKey(m, stationId, hashStationKey(key));
+      if (!before) throw new Error(`station ${stationId} could not be registered`);
       await this.audit.append(m, [
         {
           at: now,
           actor,
-          action: before ? 'STATION_KEY_REISSUED' : 'STATION_KEY_ISSUED',
+          action: before.hasKey || before.revokedAt ? 'STATION_KEY_REISSUED' : 'STATION_KEY_ISSUED',
           entityType: 'station',
           entityId: stationId,
-          before: before ? { revokedAt: before.revokedAt?.toISOString() ?? null } : null,
-          after: { name, keyIssuedAt: now.toISOString() },
+          before: before.hasKey || before.revokedAt ? { revokedAt: before.revokedAt?.toISOString() ?? null } : null,
+          after: { name: before.name, keyIssuedAt: now.toISOString(), ...(registered ? { registered: true } : {}) },
           reason: null,
         },
       ]);
+      return { key, registered };
     });
-    return key;
   }
 
   async revoke(stationId: string, actor: string, now = new Date()): Promise<boolean> {
     const ds = await this.db.ready();
     return ds.transaction(async (m) => {
       const before = await this.stations.revoke(m, stationId, now);
-      if (!before || before.revokedAt) return false;
+      if (!before?.hasKey) return false;
       await this.audit.append(m, [
         {
           at: now,
