@@ -154,24 +154,40 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     }
   });
 
-  it('decides on the entry scale reading for an unlisted vehicle: OVERLIMIT, OVERLIMIT_WARNING, permit', async () => {
+  // 6 axles: limit 49,000 kg; the entry tolerance (117号, 5 %) is 2,450 kg. Every tolerance and permit
+  // outcome has its own suite (gate-tolerance, gate-permits); here the rule order with a listing.
+  it('decides on the entry scale reading: OVERLIMIT beyond the tolerance, WITHIN_TOLERANCE, an unknown permit', async () => {
     const reading = { plate: '浙E40002', plateColor: 1, cargo: 'LADEN', axles: 6 };
-    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500 })).body).toMatchObject({
+    expect((await ask({ ...reading, grossWeightKg: 49000 + 2451 })).body).toMatchObject({
       decision: 'TURN_BACK',
       reasons: ['OVERLIMIT'],
-      overKg: 1500,
+      overKg: 2451,
       listing: null,
     });
     expect((await ask({ ...reading, grossWeightKg: 49000 + 800 })).body).toMatchObject({
       decision: 'ALLOW',
-      reasons: ['OVERLIMIT_WARNING'],
+      reasons: ['WITHIN_TOLERANCE'],
       overKg: 800,
     });
-    expect((await ask({ ...reading, grossWeightKg: 49000 + 1500, permitNo: '浙交超证000123' })).body).toMatchObject({
-      decision: 'ALLOW',
-      overKg: 1500,
+    // A permitNo the registry does not have exempts nobody (62号令 第二十七条).
+    expect((await ask({ ...reading, grossWeightKg: 49000 + 2451, permitNo: '浙交超证000123' })).body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['OVERLIMIT'],
+      overKg: 2451,
     });
     expect((await ask({ ...reading, grossWeightKg: 30000 })).body).toMatchObject({ decision: 'ALLOW', reasons: [] });
+    // A listed vehicle within the tolerance: the listing decides (rule 2 before rule 4), empty passes (rule 3).
+    const listed = { ...reading, plate: listedPlate, grossWeightKg: 49000 + 800 };
+    expect((await ask(listed)).body).toMatchObject({ decision: 'TURN_BACK', reasons: ['DISHONESTY_LIST'] });
+    expect((await ask({ ...listed, cargo: 'EMPTY' })).body).toMatchObject({
+      decision: 'ALLOW',
+      reasons: ['EXEMPT_EMPTY'],
+    });
+    // Beyond the tolerance the reading decides even for an empty listed truck (rule 1 first).
+    expect((await ask({ ...listed, cargo: 'EMPTY', grossWeightKg: 49000 + 2451 })).body).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['OVERLIMIT'],
+    });
   });
 
   it('refuses a missing, wrong or revoked station key with 401', async () => {
@@ -284,8 +300,39 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     expect(metrics).toContain('gate_decisions_dropped_total 0');
   });
 
-  it('serves its OpenAPI document', async () => {
-    const doc = (await (await fetch(`${gate.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toContain('/v1/gate/decision');
+  it('serves its OpenAPI document: the query parameters and the answer with its reasons', async () => {
+    const doc = (await (await fetch(`${gate.url}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: { name: string; in: string; required: boolean }[];
+            responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+          };
+        }
+      >;
+    };
+    const operation = doc.paths['/v1/gate/decision']!.get;
+    expect(
+      operation.parameters
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual([
+      'axles',
+      'cargo',
+      'combination',
+      'grossWeightKg',
+      'laneId',
+      'permitNo',
+      'plate',
+      'plateColor',
+      'singleDriveAxle',
+    ]);
+    const schema = operation.responses['200']!.content['application/json']!.schema;
+    expect(schema.properties.reasons).toMatchObject({
+      items: { enum: ['OVERLIMIT', 'DISHONESTY_LIST', 'EXEMPT_EMPTY', 'WITHIN_TOLERANCE', 'FAIL_CLOSED'] },
+    });
+    expect(JSON.stringify(schema.properties.reasons)).toContain('第三十九条');
   });
 });

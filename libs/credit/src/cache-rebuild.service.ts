@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CACHE_SCHEMA_VERSION, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
+import { CACHE_SCHEMA_VERSION, PermitCacheEntry, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
 import { DatabaseConnection } from '@oc/persistence';
 
 export interface RebuildProgress {
@@ -9,8 +9,9 @@ export interface RebuildProgress {
 
 /**
  * Rebuilds the Redis turn-back cache from Postgres (SPEC §8 cache:rebuild): every vehicle with an
- * active listing, and every vehicle that ever had one (so a stale entry is cleared). Entries carry the
- * database version, so a rebuild racing with the outbox relay never overwrites a newer entry.
+ * active listing, every vehicle that ever had one (so a stale entry is cleared), and every permit of the
+ * registry (SPEC §4.9, checked at the gate). Entries carry the database version, so a rebuild racing with
+ * the outbox relay never overwrites a newer entry (nor a deleted permit's tombstone).
  */
 @Injectable()
 export class CacheRebuildService {
@@ -30,8 +31,9 @@ export class CacheRebuildService {
   ): Promise<RebuildProgress> {
     const ds = await this.db.ready();
     const [{ total }] = (await ds.query(
-      `SELECT count(*)::int AS total FROM vehicle_states s
-       WHERE s.active_listing_id IS NOT NULL OR EXISTS (SELECT 1 FROM listings l WHERE l.vehicle_key = s.vehicle_key)`,
+      `SELECT (SELECT count(*)::int FROM vehicle_states s
+               WHERE s.active_listing_id IS NOT NULL OR EXISTS (SELECT 1 FROM listings l WHERE l.vehicle_key = s.vehicle_key))
+            + (SELECT count(*)::int FROM registry_permits) AS total`,
     )) as { total: number }[];
     const progress: RebuildProgress = { written: 0, total };
     let after = '';
@@ -70,8 +72,55 @@ export class CacheRebuildService {
       onProgress?.({ ...progress });
       after = rows[rows.length - 1]!.vehicle_key;
     }
+    await this.rebuildPermits(progress, pageSize, replaceEqualVersions, onProgress);
     await this.cache.writeMarker(new Date());
     return progress;
+  }
+
+  /** Every registry_permits row, as the outbox relay writes a registry change (PermitCacheEntry). */
+  private async rebuildPermits(
+    progress: RebuildProgress,
+    pageSize: number,
+    replaceEqualVersions: boolean,
+    onProgress?: (p: RebuildProgress) => void,
+  ): Promise<void> {
+    const ds = await this.db.ready();
+    let after = '';
+    for (;;) {
+      const rows = (await ds.query(
+        `SELECT permit_no, version, vehicle_key, valid_from, valid_to, max_gross_weight_kg, axles, station_ids, status
+         FROM registry_permits WHERE permit_no > $1 ORDER BY permit_no LIMIT $2`,
+        [after, pageSize],
+      )) as {
+        permit_no: string;
+        version: string;
+        vehicle_key: string;
+        valid_from: Date;
+        valid_to: Date;
+        max_gross_weight_kg: number;
+        axles: number | null;
+        station_ids: string[] | null;
+        status: 'ISSUED' | 'REVOKED';
+      }[];
+      if (rows.length === 0) break;
+      const permits: PermitCacheEntry[] = rows.map((r) => ({
+        permitNo: r.permit_no,
+        version: Number(r.version),
+        permit: {
+          vehicleKey: r.vehicle_key,
+          validFrom: r.valid_from.toISOString(),
+          validTo: r.valid_to.toISOString(),
+          maxGrossWeightKg: Number(r.max_gross_weight_kg),
+          axles: r.axles === null ? null : Number(r.axles),
+          stationIds: r.station_ids && r.station_ids.length > 0 ? r.station_ids : null,
+          status: r.status,
+        },
+      }));
+      await this.cache.writeEntries([], permits, { replaceEqualVersions });
+      progress.written += rows.length;
+      onProgress?.({ ...progress });
+      after = rows[rows.length - 1]!.permit_no;
+    }
   }
 
   /** Rebuilds when the cache has no marker or one of an older schema (a flushed or new Redis). */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { TurnBackCache, VehicleCacheEntry } from '@oc/cache';
+import { PermitCacheEntry, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
 import { DatabaseConnection, OUTBOX_CHANNEL, OutboxRepository, OutboxRow } from '@oc/persistence';
 
 export interface OutboxRelayOptions {
@@ -11,10 +11,14 @@ export interface OutboxRelayOptions {
   pollMs?: number;
 }
 
-/** The outbox row payload: the Kafka event (if any) and the vehicle's cache entry after the change. */
+/**
+ * The outbox row payload: the Kafka event (if any), the vehicle's cache entry after the change, or the
+ * permit's entry after a registry change (a row with topic null, keyed by permitNo).
+ */
 export interface OutboxPayload {
   event?: Record<string, unknown>;
   cache?: VehicleCacheEntry;
+  permit?: PermitCacheEntry;
 }
 
 // Session-level advisory lock: exactly one relay publishes at a time, which keeps per-vehicle order.
@@ -90,11 +94,17 @@ export class OutboxRelay {
     const rows = await this.outbox.nextBatch(ds.manager, this.options.batchSize ?? 500);
     if (rows.length === 0) return 0;
     // The gate first: a versioned, idempotent cache write does not wait for Kafka, so a broker outage
-    // never leaves a repaired vehicle turned back (SPEC §4.4, §4.6). Rows are marked published only
-    // after Kafka took them; a retry writes the cache again, which changes nothing.
-    await this.cache.write(
-      rows.map((r) => (r.payload as OutboxPayload).cache).filter((c): c is VehicleCacheEntry => !!c),
-    );
+    // never leaves a repaired vehicle turned back, nor a revoked permit exempting (SPEC §4.4, §4.6).
+    // Rows are marked published only after Kafka took them; a retry writes the cache again, which
+    // changes nothing.
+    const vehicles: VehicleCacheEntry[] = [];
+    const permits: PermitCacheEntry[] = [];
+    for (const row of rows) {
+      const payload = row.payload as OutboxPayload;
+      if (payload.cache) vehicles.push(payload.cache);
+      if (payload.permit) permits.push(payload.permit);
+    }
+    await this.cache.writeEntries(vehicles, permits);
     await this.publish(rows);
     await this.outbox.markPublished(
       ds.manager,

@@ -29,6 +29,7 @@ const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}
  *   vehicle state's version — anything else turns back the wrong truck or lets a listed one through;
  * - a vehicle that had listings but has none active: a tombstone at the state's version;
  * - a vehicle never listed: no entry; and no entry for a vehicle Postgres does not know;
+ * - every permit of the permit registry at its version and status (`<prefix>permit:<permitNo>`);
  * - the schema marker of the current layout (without it the gate ignores the cache).
  */
 export async function cacheDifferences(store: FactQuery, target: CacheTarget): Promise<string[]> {
@@ -70,6 +71,25 @@ export async function cacheDifferences(store: FactQuery, target: CacheTarget): P
     cursor = next;
     for (const key of keys) if (!known.has(key)) differences.push(`${key}: in redis, no vehicle state in postgres`);
   } while (cursor !== '0');
+
+  // The permit registry (libs/cache/src/permit-cache.ts): each permit at its registry version and status,
+  // so a revoked permit never still exempts at the gate.
+  const permits = await store.query<{ permit_no: string; version: string; status: string }>(
+    `SELECT permit_no, version::text AS version, status FROM registry_permits ORDER BY permit_no`,
+  );
+  if (permits.length > 0) {
+    const permitPipeline = target.redis.pipeline();
+    for (const p of permits) permitPipeline.hmget(`${target.keyPrefix}permit:${p.permit_no}`, 'v', 's');
+    const permitReplies = (await permitPipeline.exec()) ?? [];
+    permits.forEach((p, i) => {
+      const [error, fields] = permitReplies[i] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      const [v, st] = fields as (string | null)[];
+      const actual = v === null ? 'absent' : `v${v}|${st}`;
+      if (actual !== `v${p.version}|${p.status}`)
+        differences.push(`permit ${p.permit_no}: redis ${actual} / postgres v${p.version}|${p.status}`);
+    });
+  }
 
   const schema = await target.redis.hget(`${target.keyPrefix}meta`, 'schema');
   if (schema !== CACHE_SCHEMA_VERSION)

@@ -97,13 +97,5 @@ export class GateDecisionQueryDto {
   laneId?: string;
 }
 
-export type GateSource = 'cache' | 'database' | 'fail-open' | 'fail-closed';
-
-export interface GateDecisionResponse {
-  decision: 'TURN_BACK' | 'ALLOW';
-  reasons: string[];
-  listing: { id: string; status: 'LISTED' | 'PUBLISHED'; listedAt: string; violationCount: number } | null;
-  overKg: number | null;
-  source: GateSource;
-  decidedAt: string;
-}
+// The answer's shape lives beside the query's; both are the gate-api contract.
+export * from './gate-decision-response';

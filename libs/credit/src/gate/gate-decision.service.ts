@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { TurnBackCache, CachedListing } from '@oc/cache';
 import { gateRedisBudgetMs } from '@oc/config';
-import type { GateDecisionQueryDto, GateDecisionResponse, GateSource } from '@oc/contracts';
-import { decideGate, hasPermitNo, listingExpiresAt, normalizePlate, parsePlateColor, vehicleKey } from '@oc/domain';
-import { bounded, GateReadStore } from '@oc/persistence';
+import type { GateAnswerReason, GateDecisionQueryDto, GateDecisionResponse, GateSource } from '@oc/contracts';
+import {
+  checkPermit,
+  decideGate,
+  hasPermitNo,
+  listingExpiresAt,
+  normalizePlate,
+  parsePlateColor,
+  vehicleKey,
+  type PermitRecord,
+} from '@oc/domain';
+import { ActiveListingRow, bounded, GateReadStore } from '@oc/persistence';
 import type { GateDecisionPublisher } from '@oc/messaging';
 
 export interface GateRules {
@@ -18,11 +27,14 @@ export interface GateRules {
 }
 
 export interface GateDecisionContext {
+  /** The station whose key authenticated the request: the station a routed permit must name. */
   stationId: string;
   laneId?: string;
 }
 
 type Lookup = { source: GateSource; listing: CachedListing | null };
+/** `permit` null: the registry has no such permit; undefined: neither Redis nor Postgres could say. */
+type LookupWithPermit = Lookup & { permit: PermitRecord | null | undefined };
 
 /** Thrown for a query that passed field validation but is inconsistent as a whole. */
 export class GateQueryError extends Error {
@@ -37,7 +49,9 @@ export class GateQueryError extends Error {
 /**
  * The entry-lane decision (SPEC §4.6): the listing from Redis (one round trip), Postgres when Redis
  * errs or is slow, the configured failure mode when both fail — always within the deadline — and the
- * rule order of libs/domain. TURN_BACKs are handed to the publisher without waiting for it.
+ * rule order of libs/domain. A reading with a permitNo reads the permit in the same round trip and
+ * checks it (62号令 第二十七条: this vehicle, now, this weight, this station). TURN_BACKs are handed to
+ * the publisher without waiting for it.
  */
 export class GateDecisionService {
   private readonly redisBudgetMs: number;
@@ -65,7 +79,10 @@ export class GateDecisionService {
     const plate = normalizePlate(query.plate);
     const plateColor = parsePlateColor(query.plateColor)!;
     const key = vehicleKey(plateColor, plate);
-    const lookup = await this.lookup(key);
+    // A permit only matters against a reading (rule 1); without one the lookup is the listing's alone.
+    const permitNo = hasAxles && hasPermitNo(query.permitNo) ? query.permitNo : undefined;
+    const lookup: Lookup | LookupWithPermit =
+      permitNo === undefined ? await this.lookup(key) : await this.lookupWithPermit(key, permitNo);
 
     const now = Date.now();
     const turnsBack = (l: CachedListing | null): boolean =>
@@ -85,16 +102,29 @@ export class GateDecisionService {
             }
           : undefined,
         activeListing: turnsBack(lookup.listing),
-        permitCovers: hasPermitNo(query.permitNo),
+        permitCovers:
+          permitNo !== undefined &&
+          this.permitCovers((lookup as LookupWithPermit).permit, lookup.source, {
+            vehicleKey: key,
+            at: new Date(now),
+            grossWeightKg: query.grossWeightKg!,
+            axles: query.axles!,
+            stationId: context.stationId,
+          }),
       },
       { warningBandKg: this.rules.warningBandKg, entryTolerancePercent: this.rules.entryTolerancePercent },
     );
     let decision = outcome.decision;
-    let reasons: string[] = outcome.reasons;
-    // Closed failure mode: nobody can tell whether the truck is listed, so only an empty one passes.
-    if (lookup.source === 'fail-closed' && decision === 'ALLOW' && query.cargo !== 'EMPTY') {
-      decision = 'TURN_BACK';
-      reasons = ['FAIL_CLOSED'];
+    let reasons: GateAnswerReason[] = outcome.reasons;
+    if (lookup.source === 'fail-closed') {
+      // Closed failure mode: nobody can tell whether the truck is listed, so only an empty one passes;
+      // nor whether its permit is valid, so an overlimit reading with a permitNo is turned back for that.
+      if (decision === 'ALLOW' && query.cargo !== 'EMPTY') {
+        decision = 'TURN_BACK';
+        reasons = ['FAIL_CLOSED'];
+      } else if (permitNo !== undefined && reasons[0] === 'OVERLIMIT') {
+        reasons = ['FAIL_CLOSED'];
+      }
     }
     const decidedAt = new Date();
     const response: GateDecisionResponse = {
@@ -121,6 +151,19 @@ export class GateDecisionService {
     return response;
   }
 
+  /**
+   * checkPermit with the gate's own station (SPEC §4.6 rule 1, §4.9). When neither store could say, the
+   * failure mode decides, as it does for the listing: open lets the permit stand, closed does not.
+   */
+  private permitCovers(
+    permit: PermitRecord | null | undefined,
+    source: GateSource,
+    use: Parameters<typeof checkPermit>[1],
+  ): boolean {
+    if (permit === undefined) return source === 'fail-open';
+    return checkPermit(permit, use) === null;
+  }
+
   /** Redis within its share of the budget, then Postgres within GATE_DB_TIMEOUT_MS, then the failure mode. */
   private async lookup(key: string): Promise<Lookup> {
     try {
@@ -131,14 +174,37 @@ export class GateDecisionService {
     }
     try {
       const row = await this.store.findActiveListing(key);
-      return {
-        source: 'database',
-        listing: row
-          ? { id: row.id, status: row.status, listedAt: row.listedAt.toISOString(), violationCount: row.violationCount }
-          : null,
-      };
+      return { source: 'database', listing: row ? listingFromRow(row) : null };
     } catch {
-      return { source: this.rules.failureMode === 'open' ? 'fail-open' : 'fail-closed', listing: null };
+      return { source: this.failureSource(), listing: null };
     }
   }
+
+  /** lookup(), with the permit read in the same round trip from whichever store answers. */
+  private async lookupWithPermit(key: string, permitNo: string): Promise<LookupWithPermit> {
+    try {
+      const cached = await bounded(this.cache.lookupWithPermit(key, permitNo), this.redisBudgetMs, 'Redis');
+      if (cached.current) return { source: 'cache', listing: cached.listing, permit: cached.permit };
+    } catch {
+      // fall through to the database
+    }
+    try {
+      const found = await this.store.findActiveListingAndPermit(key, permitNo);
+      return {
+        source: 'database',
+        listing: found.listing ? listingFromRow(found.listing) : null,
+        permit: found.permit,
+      };
+    } catch {
+      return { source: this.failureSource(), listing: null, permit: undefined };
+    }
+  }
+
+  private failureSource(): GateSource {
+    return this.rules.failureMode === 'open' ? 'fail-open' : 'fail-closed';
+  }
+}
+
+function listingFromRow(row: ActiveListingRow): CachedListing {
+  return { id: row.id, status: row.status, listedAt: row.listedAt.toISOString(), violationCount: row.violationCount };
 }

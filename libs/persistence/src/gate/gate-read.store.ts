@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import type { PermitRecord } from '@oc/domain';
 
 export interface ActiveListingRow {
   id: string;
@@ -46,6 +47,61 @@ export class GateReadStore {
     return row
       ? { id: row.id, status: row.status, listedAt: row.listed_at, violationCount: Number(row.violation_count) }
       : null;
+  }
+
+  /**
+   * The vehicle's active listing and the registry's permit `permitNo` (null when there is none), in one
+   * statement: one round trip within the same timeout as the listing alone.
+   */
+  async findActiveListingAndPermit(
+    vehicleKey: string,
+    permitNo: string,
+  ): Promise<{ listing: ActiveListingRow | null; permit: PermitRecord | null }> {
+    const query = this.pool.query(
+      `SELECT l.id, l.status, l.listed_at, l.violation_count,
+              p.permit_no, p.vehicle_key AS permit_vehicle_key, p.valid_from, p.valid_to, p.max_gross_weight_kg,
+              p.axles, p.station_ids, p.status AS permit_status
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT id, status, listed_at, violation_count FROM listings
+         WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1
+       ) AS l ON true
+       LEFT JOIN registry_permits p ON p.permit_no = $2`,
+      [vehicleKey, permitNo],
+    );
+    const [row] = (await bounded(query, this.timeoutMs, 'Postgres')).rows as {
+      id: string | null;
+      status: 'LISTED' | 'PUBLISHED' | null;
+      listed_at: Date | null;
+      violation_count: number | null;
+      permit_no: string | null;
+      permit_vehicle_key: string;
+      valid_from: Date;
+      valid_to: Date;
+      max_gross_weight_kg: number;
+      axles: number | null;
+      station_ids: string[] | null;
+      permit_status: 'ISSUED' | 'REVOKED';
+    }[];
+    return {
+      listing:
+        row?.id && row.status && row.listed_at
+          ? { id: row.id, status: row.status, listedAt: row.listed_at, violationCount: Number(row.violation_count) }
+          : null,
+      permit:
+        row?.permit_no != null
+          ? {
+              permitNo: row.permit_no,
+              vehicleKey: row.permit_vehicle_key,
+              validFrom: row.valid_from,
+              validTo: row.valid_to,
+              maxGrossWeightKg: Number(row.max_gross_weight_kg),
+              axles: row.axles === null ? null : Number(row.axles),
+              stationIds: row.station_ids && row.station_ids.length > 0 ? row.station_ids : null,
+              status: row.permit_status,
+            }
+          : null,
+    };
   }
 
   async findActiveStation(keyHash: string): Promise<string | null> {
