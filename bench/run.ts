@@ -15,16 +15,17 @@ import { runRebuildScenario, RebuildResult } from './scenarios/cache-rebuild.sce
 import { FreshnessResult, runFreshnessScenario } from './scenarios/freshness.scenario';
 import { GateResult, runGateScenario } from './scenarios/gate-latency.scenario';
 import { IngestResult, runIngestScenario } from './scenarios/ingest-throughput.scenario';
+import { RegistryImportResult, runRegistryImportScenario } from './scenarios/registry-import.scenario';
 
 /**
- * `npm run bench`: ingest throughput, gate latency, listing freshness and cache rebuild,
+ * `npm run bench`: ingest throughput, gate latency, listing freshness, cache rebuild and registry import,
  * each against its baseline in the same run, on this machine with everything co-located. Writes
  * bench/results/<UTC time>[-quick].json and .md and prints the markdown. Exit code 1 when a scenario
  * did not complete or one of its checks failed (what was stored or answered is wrong: lib/checks.ts);
  * the targets never change the exit code. See bench/README.md and docs/benchmarks.md.
  */
 
-const SCENARIOS = ['ingest', 'gate', 'freshness', 'rebuild'] as const;
+const SCENARIOS = ['ingest', 'gate', 'freshness', 'rebuild', 'registry-import'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args } = parseArgs({
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'freshness-vehicles': { type: 'string' },
     'freshness-rate': { type: 'string' },
     'rebuild-listings': { type: 'string' },
+    'registry-vehicles': { type: 'string' },
     'timeout-s': { type: 'string', default: '900' },
     'cpu-prof': { type: 'boolean', default: false },
     // Extra Node flags for ingest and gate-api, for experiments: --node-options="--max-semi-space-size=32".
@@ -111,6 +113,7 @@ const parameters = {
     stationId: '330500001',
   },
   rebuild: { listings: int('rebuild-listings', 1_000_000, 20_000) },
+  registryImport: { vehicles: int('registry-vehicles', 500_000, 50_000), seed },
 };
 
 const log = logger('bench');
@@ -120,6 +123,7 @@ interface Results {
   gate?: GateResult;
   freshness?: FreshnessResult;
   rebuild?: RebuildResult;
+  'registry-import'?: RegistryImportResult;
 }
 
 const SCENARIO_FOR_TARGET = (t: Target): Scenario => t.scenario as Scenario;
@@ -212,6 +216,13 @@ function targets(r: Results): Target[] {
     measured: b ? `${num(b.seconds, 1)} s for ${num(b.parameters.listings)} listings${dirtyMark(b.cpu)}` : '—',
     met: b && b.keysMatch ? (b.parameters.listings >= 1_000_000 ? b.seconds <= 30 : null) : null,
   });
+  const ri = r['registry-import'];
+  t.push({
+    scenario: 'registry-import',
+    target: 'registry:import of 500,000 vehicles < 60 s',
+    measured: ri ? `${num(ri.seconds, 1)} s for ${num(ri.parameters.vehicles)} vehicles${dirtyMark(ri.cpu)}` : '—',
+    met: ri ? (ri.parameters.vehicles >= 500_000 ? ri.seconds < 60 : null) : null,
+  });
   return t;
 }
 
@@ -253,6 +264,8 @@ function runRows(r: Results): string[][] {
   if (f) row('freshness', 'probing', `p99 ${num(f.latencyMs.p99)} ms`, f.cpu);
   const b = r.rebuild;
   if (b) row('rebuild', 'cache:rebuild', `${num(b.seconds, 1)} s`, b.cpu);
+  const ri = r['registry-import'];
+  if (ri) row('registry-import', 'registry:import vehicles', `${num(ri.seconds, 1)} s`, ri.cpu);
   return rows;
 }
 
@@ -465,6 +478,17 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
       ],
     );
   }
+  const ri = r['registry-import'];
+  if (ri) {
+    rows.push(
+      [
+        'registry-import',
+        `registry:import vehicles of ${num(ri.parameters.vehicles)} rows (${num(ri.csvMB, 1)} MB CSV), end to end`,
+        `${num(ri.seconds, 1)} s (${num(ri.rowsPerS)} rows/s); the command's own clock: ${num(ri.reportedSeconds, 1)} s`,
+      ],
+      ['registry-import', 'rows stored; summary', `${num(ri.stored)}; ${ri.summary}`],
+    );
+  }
   out.push('', table(['scenario', 'figure', 'value'], rows));
   out.push(
     '',
@@ -524,6 +548,8 @@ async function main(): Promise<number> {
     gate: async () => void (results.gate = await runGateScenario(ctx, parameters.gate)),
     freshness: async () => void (results.freshness = await runFreshnessScenario(ctx, parameters.freshness)),
     rebuild: async () => void (results.rebuild = await runRebuildScenario(ctx, parameters.rebuild)),
+    'registry-import': async () =>
+      void (results['registry-import'] = await runRegistryImportScenario(ctx, parameters.registryImport)),
   };
   for (const scenario of SCENARIOS) {
     if (!only.has(scenario) || interrupted) continue;

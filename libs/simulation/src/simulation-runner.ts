@@ -1,8 +1,21 @@
 import { Partitioners, Producer, Kafka } from 'kafkajs';
+import { REGISTRY_KINDS, TOPIC, type RegistryKind, type RegistryRecordOf } from '@oc/contracts';
+import { registryMessages, simulatedRegistry } from './simulated-registry';
 import { generateTraffic, SimulatedMessage } from './traffic-generator';
 
+export type RegistryTopics = Record<RegistryKind, string>;
+
 export interface SimulationOptions {
+  /** The weighing topic (weighing.events.v1, with its prefix). */
   topic: string;
+  /** The registry topics (SPEC §4.9); default: those with the prefix of `topic`. */
+  registryTopics?: RegistryTopics;
+  /**
+   * Ingest's consumer group: when given, no weighing is sent before that group has consumed the
+   * registries just published (their topics are not ordered with the weighings), so that none of the
+   * simulated weighings is dead-lettered UNKNOWN_STATION for arriving before its station.
+   */
+  awaitRegistries?: { groupId: string; timeoutMs?: number };
   /** Weighings per second of live traffic. */
   rate: number;
   /** Seconds of live traffic; 0 = until stopped. */
@@ -23,7 +36,10 @@ export interface GateAnswer {
 }
 
 export interface SimulationProgress {
-  phase: 'backfill' | 'live';
+  phase: 'registries' | 'backfill' | 'live';
+  /** Registry records published first: stations, vehicles, permits. */
+  registries: Record<RegistryKind, number>;
+  /** Weighings sent. */
   sent: number;
   byKind: Record<string, number>;
   turnBacks: number;
@@ -35,8 +51,11 @@ export interface SimulationProgress {
 const BACKFILL_PER_VEHICLE = 12;
 
 /**
- * Feeds realistic traffic to `weighing.events.v1` (SPEC §8 simulate). Deterministic for a seed:
- * the same vehicles, weights and event ids every run (event ids include the seed and the start).
+ * Feeds realistic traffic to `weighing.events.v1` (SPEC §8 simulate), after publishing the registries
+ * it relies on (SPEC §4.9): its stations, then the registration of its vehicles, then its permits, each
+ * keyed as its compacted topic is (stationId, "<plateColorCode>:<plate>", permitNo). Deterministic for a
+ * seed: the same vehicles, owners and weights every run (event ids include the seed and the start);
+ * the registries are drawn as of the run's month, so a run in the same month republishes equal records.
  */
 export async function runSimulation(
   kafka: Kafka,
@@ -50,7 +69,14 @@ export async function runSimulation(
     allowAutoTopicCreation: false,
   });
   await producer.connect();
-  const progress: SimulationProgress = { phase: 'backfill', sent: 0, byKind: {}, turnBacks: 0, gateErrors: 0 };
+  const progress: SimulationProgress = {
+    phase: 'registries',
+    registries: { stations: 0, vehicles: 0, permits: 0 },
+    sent: 0,
+    byKind: {},
+    turnBacks: 0,
+    gateErrors: 0,
+  };
   const count = (batch: SimulatedMessage[]): void => {
     progress.sent += batch.length;
     for (const m of batch) progress.byKind[m.kind] = (progress.byKind[m.kind] ?? 0) + 1;
@@ -60,6 +86,20 @@ export async function runSimulation(
   try {
     const now = Date.now();
     const runId = Math.floor(now / 1000).toString(36);
+    const registryAt = new Date(now);
+    const registry = simulatedRegistry({ seed: options.seed, vehicles: options.vehicles, at: registryAt });
+    const registryTopics = options.registryTopics ?? registryTopicsOf(options.topic);
+    for (const kind of REGISTRY_KINDS) {
+      const messages = registryMessages(kind, registry[kind] as RegistryRecordOf[typeof kind][]);
+      for (let i = 0; i < messages.length; i += 1000) {
+        const batch = messages.slice(i, i + 1000);
+        await producer.send({ topic: registryTopics[kind], acks: -1, messages: batch });
+        progress.registries[kind] += batch.length;
+        onProgress({ ...progress, registries: { ...progress.registries } });
+      }
+    }
+    if (options.awaitRegistries) await awaitConsumed(kafka, registryTopics, options.awaitRegistries, shouldStop);
+    progress.phase = 'backfill';
     if (options.backfillDays > 0) {
       const total = options.vehicles * BACKFILL_PER_VEHICLE;
       const spacingMs = Math.floor((options.backfillDays * 86_400_000) / total);
@@ -70,6 +110,7 @@ export async function runSimulation(
         spacingMs,
         lateShare: 0,
         eventIdPrefix: `sim-${options.seed}-${runId}-h`,
+        registryAt,
       });
       for (let sent = 0; sent < total && !shouldStop();) {
         const batch = take(history, Math.min(1000, total - sent));
@@ -88,6 +129,7 @@ export async function runSimulation(
       // and, after a few minutes, past the 5-minute clock-skew limit (DLQ).
       spacingMs: 1000 / options.rate,
       eventIdPrefix: `sim-${options.seed}-${runId}-l`,
+      registryAt,
     });
     const started = Date.now();
     const tickMs = 200;
@@ -107,6 +149,54 @@ export async function runSimulation(
     return progress;
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** The registry topics beside a prefixed weighing topic: `<prefix>registry.stations.v1`, … */
+export function registryTopicsOf(weighingTopic: string): RegistryTopics {
+  if (!weighingTopic.endsWith(TOPIC.weighingEvents))
+    throw new Error(`cannot tell the registry topics from "${weighingTopic}": pass registryTopics`);
+  const prefix = weighingTopic.slice(0, -TOPIC.weighingEvents.length);
+  return {
+    stations: prefix + TOPIC.registryStations,
+    vehicles: prefix + TOPIC.registryVehicles,
+    permits: prefix + TOPIC.registryPermits,
+  };
+}
+
+/** Polls until the group has committed every registry topic to its end (the end when published). */
+async function awaitConsumed(
+  kafka: Kafka,
+  registryTopics: RegistryTopics,
+  wait: { groupId: string; timeoutMs?: number },
+  shouldStop: () => boolean,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = Object.values(registryTopics);
+    const ends = new Map<string, number>();
+    for (const topic of topics)
+      for (const o of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${o.partition}`, Number(o.high));
+    const deadline = Date.now() + (wait.timeoutMs ?? 60_000);
+    for (;;) {
+      const committed = await admin.fetchOffsets({ groupId: wait.groupId, topics });
+      // fetchOffsets answers -1 for a partition the group has not committed; an empty one needs no commit.
+      const behind = committed.flatMap(({ topic, partitions }) =>
+        partitions.filter((p) => {
+          const end = ends.get(`${topic}:${p.partition}`) ?? 0;
+          return end > 0 && Number(p.offset) < end;
+        }),
+      );
+      if (behind.length === 0 || shouldStop()) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `consumer group ${wait.groupId} has not consumed the registries within ${wait.timeoutMs ?? 60_000} ms`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
 
