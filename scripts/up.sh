@@ -63,7 +63,7 @@ say "staff console (执法工作台): $STAFF/console/   public postings (失信�
 say "sign in to the console by pasting one of these development tokens (also in $RUN_DIR/tokens.txt):"
 sed 's/^/    /' "$RUN_DIR"/tokens.txt
 
-STATION_KEY=$(node bin/overload-credit.js station:add 330500999 --name 演示车道 2>/dev/null)
+STATION_KEY=$(node bin/overload-credit.js station:add 330522001 --name 杭宁高速长兴收费站 2>/dev/null)
 say "feeding simulated traffic: 30 days of history, then ${SIMULATE_RATE:-50} weighings/s, each also asked at the gate"
 say "turn-backs (劝返) are printed as they happen; Ctrl-C stops everything"
 node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 \

@@ -15,6 +15,7 @@ export type TrafficKinds = Record<SimulatedMessage['kind'], number>;
 
 export const emptyKinds = (): TrafficKinds => ({
   COMPLIANT: 0,
+  TOLERATED: 0,
   WARNING: 0,
   VIOLATION: 0,
   EMPTY: 0,

@@ -1,8 +1,17 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { topics, Topics } from '@oc/contracts';
-import { DLQ_TOPIC_CONFIG, ensureTopics } from '@oc/messaging';
-import { dropDatabase, migrate } from '@oc/persistence';
+import { ensureTopics, topicConfigs } from '@oc/messaging';
+import {
+  AuditLogRepository,
+  createDataSource,
+  DatabaseConnection,
+  dropDatabase,
+  migrate,
+  OutboxRepository,
+  RegistryRepository,
+} from '@oc/persistence';
+import { SIMULATED_STATIONS } from '@oc/simulation';
 import { errorMessage } from './log';
 import { isRunning, NodeProcess, stopProcess } from './processes';
 
@@ -81,17 +90,38 @@ export class World {
     };
   }
 
-  /** Creates and migrates the database with the product's migrations. */
+  /**
+   * Creates and migrates the database with the product's migrations, and registers the simulated
+   * stations through the registry (ingest counts only registered stations, docs/rules.md).
+   */
   async createDatabase(): Promise<void> {
     this.databaseCreated = true;
     await migrate(this.databaseUrl);
+    const db = new DatabaseConnection(
+      createDataSource({ databaseUrl: this.databaseUrl, applicationName: 'bench-setup', poolSize: 1 }),
+    );
+    try {
+      const ds = await db.ready();
+      await ds.transaction((manager) =>
+        new RegistryRepository(new AuditLogRepository(db), new OutboxRepository()).apply(
+          manager,
+          SIMULATED_STATIONS.map((record) => ({ kind: 'stations' as const, key: record.stationId, record })),
+          { source: 'cli', actor: 'bench' },
+        ),
+      );
+    } finally {
+      await db.onApplicationShutdown();
+    }
   }
 
   /** Creates the product's topics with `partitions` partitions (the DLQ with ingest's DLQ settings). */
   async createTopics(partitions: number, extra: string[] = []): Promise<void> {
-    await ensureTopics(this.kafka, [...Object.values(this.names), ...extra], partitions, {
-      [this.names.weighingEventsDlq]: DLQ_TOPIC_CONFIG,
-    });
+    await ensureTopics(
+      this.kafka,
+      [...Object.values(this.names), ...extra],
+      partitions,
+      topicConfigs(this.topicPrefix),
+    );
   }
 
   track(p: NodeProcess): NodeProcess {

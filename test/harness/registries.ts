@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { migrate } from '@oc/persistence';
+import { SIMULATED_STATIONS } from '@oc/simulation';
 
 /**
  * The station registry of a test world (docs/rules.md, stations): ingest counts a weighing only from a
@@ -12,15 +13,11 @@ export interface TestStation {
   kind: 'TOLL_ENTRY' | 'WEIGH_STATION' | 'MOBILE_UNIT';
 }
 
-/** The stations of libs/simulation's traffic and of the hand-written events in the tests. */
-export const TEST_STATIONS: readonly TestStation[] = [
-  { stationId: '330500001', kind: 'WEIGH_STATION' },
-  { stationId: '330500002', kind: 'WEIGH_STATION' },
-  { stationId: '330521001', kind: 'TOLL_ENTRY' },
-  { stationId: '330522001', kind: 'TOLL_ENTRY' },
-  { stationId: '330522002', kind: 'TOLL_ENTRY' },
-  { stationId: '330523001', kind: 'TOLL_ENTRY' },
-];
+/** The stations of libs/simulation's traffic (the hand-written events of the tests use them too). */
+export const TEST_STATIONS: readonly TestStation[] = SIMULATED_STATIONS.map(({ stationId, kind }) => ({
+  stationId,
+  kind,
+}));
 
 type Query = (sql: string, params: unknown[]) => Promise<unknown>;
 

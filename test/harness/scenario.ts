@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics, topics } from '@oc/contracts';
-import { ensureTopics } from '@oc/messaging';
+import { ensureTopics, topicConfigs } from '@oc/messaging';
 import { dropDatabase, migrate } from '@oc/persistence';
 import { AppName, startApp, RunningApp } from './app-process';
 import { eventually, testServices } from './services';
@@ -81,7 +81,7 @@ export class Scenario {
   async produce(messages: { key: string; value: string }[], batchSize = 1000): Promise<void> {
     if (!this.producer) {
       // Producing before ingest first started: create the topics as ingest would (no auto-creation).
-      await ensureTopics(this.kafka, Object.values(this.topics), 6);
+      await ensureTopics(this.kafka, Object.values(this.topics), 6, topicConfigs(this.topicPrefix));
       this.producer = this.kafka.producer({
         createPartitioner: Partitioners.DefaultPartitioner,
         allowAutoTopicCreation: false,

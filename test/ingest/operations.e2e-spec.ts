@@ -125,6 +125,7 @@ describe('operations: simulate, cache rebuild, DLQ replay (built CLI against rea
     expect(kinds.map((k) => k.classification)).toEqual([
       'COMPLIANT',
       'EXEMPT_PERMIT',
+      'TOLERATED',
       'UNIDENTIFIED',
       'VIOLATION',
       'WARNING',

@@ -5,7 +5,7 @@ import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
-import { createKafka, ensureTopics, replayDeadLetters, replayGroupId } from '@oc/messaging';
+import { createKafka, ensureTopics, replayDeadLetters, replayGroupId, topicConfigs } from '@oc/messaging';
 import {
   AuditLogRepository,
   createDataSource,
@@ -106,7 +106,7 @@ export function buildCli(): Command {
       const config = loadConfigOrExit();
       const kafka = createKafka(config, 'simulate');
       const names = topics(config.TOPIC_PREFIX);
-      await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS);
+      await ensureTopics(kafka, Object.values(names), config.KAFKA_TOPIC_PARTITIONS, topicConfigs(config.TOPIC_PREFIX));
       let stop = false;
       process.once('SIGINT', () => (stop = true));
       process.once('SIGTERM', () => (stop = true));
@@ -124,12 +124,17 @@ export function buildCli(): Command {
           vehicles: options.vehicles,
           seed: options.seed,
           backfillDays: options.backfillDays,
+          // The stations must be registered before their weighings arrive (else UNKNOWN_STATION):
+          // wait until ingest's group has taken the registries, then send the traffic.
+          awaitRegistries: { groupId: config.KAFKA_GROUP_ID },
           ...(options.gate ? { gate: { url: options.gate, stationKey: options.stationKey! } } : {}),
         },
         (p) =>
           progress.update(
-            `${p.phase}: ${p.sent} sent (${kinds(p.byKind)})` +
-              (options.gate ? `; gate: ${p.turnBacks} turn-backs, ${p.gateErrors} errors` : ''),
+            p.phase === 'registries'
+              ? `registries: ${kinds(p.registries)}`
+              : `${p.phase}: ${p.sent} sent (${kinds(p.byKind)})` +
+                  (options.gate ? `; gate: ${p.turnBacks} turn-backs, ${p.gateErrors} errors` : ''),
           ),
         () => stop,
         (a) => process.stdout.write(`劝返 TURN_BACK ${a.vehicleKey} ${a.reasons.join(',')} (${a.source})\n`),

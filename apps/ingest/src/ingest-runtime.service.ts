@@ -5,24 +5,11 @@ import { TurnBackCache } from '@oc/cache';
 import { AppConfig } from '@oc/config';
 import { registryTopicNames, topics } from '@oc/contracts';
 import { CacheRebuildService, IngestProducer, ListingExpiryService } from '@oc/credit';
-import { DLQ_TOPIC_CONFIG, ensureTopics, KafkaConnection, OutboxRelay } from '@oc/messaging';
+import { ensureTopics, KafkaConnection, OutboxRelay, topicConfigs } from '@oc/messaging';
 import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
 export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
 
-/**
- * The configuration of the topics ingest creates: every dead-letter topic with room for any original
- * message plus its headers, the registry topics compacted (SPEC §4.9: the latest record per key, a
- * tombstone deletes; a new consumer group still reads every registration). A dead-letter topic is
- * never compacted: two bad records under one key are two letters.
- */
-export function topicConfigs(prefix: string): Record<string, Record<string, string>> {
-  const names = topics(prefix);
-  const configs: Record<string, Record<string, string>> = {};
-  for (const [name, topic] of Object.entries(names)) if (name.endsWith('Dlq')) configs[topic] = DLQ_TOPIC_CONFIG;
-  for (const topic of registryTopicNames(prefix)) configs[topic] = { 'cleanup.policy': 'compact' };
-  return configs;
-}
 const EXPIRY_INTERVAL_MS = 30_000;
 /** How often ingest checks that Redis still holds a built cache (a restarted Redis comes back empty). */
 const CACHE_CHECK_INTERVAL_MS = 2_000;

@@ -1,4 +1,6 @@
 import { Kafka } from 'kafkajs';
+import { registryTopicNames, topics } from '@oc/contracts';
+import { DLQ_TOPIC_CONFIG } from './dead-letter.publisher';
 
 /**
  * Creates the topics that are missing (SPEC §5: ingest never relies on broker auto-creation).
@@ -36,4 +38,18 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The configuration of the product's topics (ingest creates them; the CLI and tests that produce first do too): every dead-letter topic with room for any original
+ * message plus its headers, the registry topics compacted (SPEC §4.9: the latest record per key, a
+ * tombstone deletes; a new consumer group still reads every registration). A dead-letter topic is
+ * never compacted: two bad records under one key are two letters.
+ */
+export function topicConfigs(prefix: string): Record<string, Record<string, string>> {
+  const names = topics(prefix);
+  const configs: Record<string, Record<string, string>> = {};
+  for (const [name, topic] of Object.entries(names)) if (name.endsWith('Dlq')) configs[topic] = DLQ_TOPIC_CONFIG;
+  for (const topic of registryTopicNames(prefix)) configs[topic] = { 'cleanup.policy': 'compact' };
+  return configs;
 }
