@@ -1,4 +1,5 @@
 import { violationEvent } from '@oc/simulation';
+import { assertCacheMatchesDatabase } from '../faults/support/cache-consistency';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
@@ -153,8 +154,12 @@ describe('operations: simulate, cache rebuild, DLQ replay (built CLI against rea
     const vehicles = await count(
       `SELECT count(*)::int AS n FROM vehicle_states s WHERE EXISTS (SELECT 1 FROM listings l WHERE l.vehicle_key = s.vehicle_key)`,
     );
-    expect(run.stderr).toContain(`${vehicles}/${vehicles} (100%)`);
+    // The simulated permits are rebuilt too (the gate checks them from the cache).
+    const permits = await count(`SELECT count(*)::int AS n FROM registry_permits`);
+    expect(permits).toBeGreaterThan(0);
+    expect(run.stderr).toContain(`${vehicles + permits}/${vehicles + permits} (100%)`);
     expect(await cacheMismatches()).toEqual([]);
+    expect(await assertCacheMatchesDatabase(s, { redis: s.redis, keyPrefix: s.redisKeyPrefix })).toBeDefined();
 
     await flush();
     await s.ingest!.stop();

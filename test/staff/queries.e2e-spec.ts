@@ -124,7 +124,13 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       // One counted trip: WATCH; an entry reading within the 5 % tolerance (900 kg of 18,000: TOLERATED)
       // and one above it but within the 1,000 kg band (WARNING).
       violationEvent({ eventId: 'q-b-0', plate: '浙E50002', measuredAt: ago(10 * DAY), stationId: '330522001' }),
-      violationEvent({ eventId: 'q-b-1', plate: '浙E50002', measuredAt: ago(9 * DAY), overKg: 500 }),
+      violationEvent({
+        eventId: 'q-b-1',
+        plate: '浙E50002',
+        measuredAt: ago(9 * DAY),
+        overKg: 500,
+        stationId: '330522001',
+      }),
       violationEvent({ eventId: 'q-b-2', plate: '浙E50002', measuredAt: ago(8 * DAY), overKg: 950 }),
       // Listed for publication in the test below.
       ...[30, 25, 20].map((d, i) =>
