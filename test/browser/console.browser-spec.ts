@@ -419,7 +419,8 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     ).toEqual(registered.items.map((st: { stationId: string }) => st.stationId));
     const row = async (stationId: string) => stations.locator(`tr[data-station="${stationId}"]`);
     const east = await (await row('330500001')).innerText();
-    expect(east).toContain('湖州东');
+    // The registry's name: station:add --name names only a station it registers itself.
+    expect(east).toContain('湖州市八里店超限检测站');
     expect(east).toContain('有效'); // its gate key, issued by station:add
     // Each station's latest weighing: the fourth truck's (p = 3) reading there.
     for (const [stationId, day] of [

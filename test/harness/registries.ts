@@ -11,12 +11,14 @@ import { SIMULATED_STATIONS } from '@oc/simulation';
 export interface TestStation {
   stationId: string;
   kind: 'TOLL_ENTRY' | 'WEIGH_STATION' | 'MOBILE_UNIT';
+  name?: string;
 }
 
 /** The stations of libs/simulation's traffic (the hand-written events of the tests use them too). */
-export const TEST_STATIONS: readonly TestStation[] = SIMULATED_STATIONS.map(({ stationId, kind }) => ({
+export const TEST_STATIONS: readonly TestStation[] = SIMULATED_STATIONS.map(({ stationId, kind, name }) => ({
   stationId,
   kind,
+  name,
 }));
 
 type Query = (sql: string, params: unknown[]) => Promise<unknown>;
@@ -26,9 +28,10 @@ export async function registerStations(query: Query, stations: readonly TestStat
   if (stations.length === 0) return;
   await query(
     `INSERT INTO stations (station_id, name, division_code, kind)
-     SELECT id, '测试站点 ' || id, left(id, 6), kind FROM unnest($1::text[], $2::text[]) AS t(id, kind)
+     SELECT id, coalesce(name, '测试站点 ' || id), left(id, 6), kind
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(id, kind, name)
      ON CONFLICT (station_id) DO NOTHING`,
-    [stations.map((s) => s.stationId), stations.map((s) => s.kind)],
+    [stations.map((s) => s.stationId), stations.map((s) => s.kind), stations.map((s) => s.name ?? null)],
   );
 }
 
