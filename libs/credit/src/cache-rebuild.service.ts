@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CACHE_SCHEMA_VERSION, PermitCacheEntry, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
-import { DatabaseConnection } from '@oc/persistence';
+import { CACHE_SCHEMA_VERSION, TurnBackCache, VehicleCacheEntry } from '@oc/cache';
+import { DatabaseConnection, PERMIT_COLUMNS, permitCacheEntry, permitOf, PermitRow } from '@oc/persistence';
 
 export interface RebuildProgress {
   written: number;
@@ -88,34 +88,11 @@ export class CacheRebuildService {
     let after = '';
     for (;;) {
       const rows = (await ds.query(
-        `SELECT permit_no, version, vehicle_key, valid_from, valid_to, max_gross_weight_kg, axles, station_ids, status
-         FROM registry_permits WHERE permit_no > $1 ORDER BY permit_no LIMIT $2`,
+        `SELECT ${PERMIT_COLUMNS} FROM registry_permits WHERE permit_no > $1 ORDER BY permit_no LIMIT $2`,
         [after, pageSize],
-      )) as {
-        permit_no: string;
-        version: string;
-        vehicle_key: string;
-        valid_from: Date;
-        valid_to: Date;
-        max_gross_weight_kg: number;
-        axles: number | null;
-        station_ids: string[] | null;
-        status: 'ISSUED' | 'REVOKED';
-      }[];
+      )) as PermitRow[];
       if (rows.length === 0) break;
-      const permits: PermitCacheEntry[] = rows.map((r) => ({
-        permitNo: r.permit_no,
-        version: Number(r.version),
-        permit: {
-          vehicleKey: r.vehicle_key,
-          validFrom: r.valid_from.toISOString(),
-          validTo: r.valid_to.toISOString(),
-          maxGrossWeightKg: Number(r.max_gross_weight_kg),
-          axles: r.axles === null ? null : Number(r.axles),
-          stationIds: r.station_ids && r.station_ids.length > 0 ? r.station_ids : null,
-          status: r.status,
-        },
-      }));
+      const permits = rows.map((r) => permitCacheEntry(r.permit_no, Number(r.version), permitOf(r)));
       await this.cache.writeEntries([], permits, { replaceEqualVersions });
       progress.written += rows.length;
       onProgress?.({ ...progress });

@@ -11,7 +11,7 @@ import {
   type PermitRecord,
   type StationActivity,
 } from '@oc/domain';
-import { DeadLetter, KafkaBatch, publishDeadLetters } from '@oc/messaging';
+import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { DatabaseConnection, lockPermits, NewWeighing, RegistryLookups, WeighingRepository } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
@@ -55,13 +55,7 @@ export class WeighingIngestService {
     const receivedAt = new Date();
     const parsed: Received[] = [];
     const dead: DeadLetter[] = [];
-    const deadLetter = (message: KafkaMessage, code: string, details: DeadLetter['details']): DeadLetter => ({
-      message,
-      topic: batch.topic,
-      partition: batch.partition,
-      code,
-      details,
-    });
+    const deadLetter = deadLettersOf(batch);
     for (const message of batch.messages) {
       const result = parseWeighEvent(message.value, receivedAt);
       if (result.ok) parsed.push({ event: result.event, message });

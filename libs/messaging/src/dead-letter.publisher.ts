@@ -8,6 +8,17 @@ export interface DeadLetter {
   details: { field: string; message: string }[];
 }
 
+/** The dead letters of one partition batch: a message of it, the error code and the field-level reasons. */
+export function deadLettersOf(batch: { topic: string; partition: number }) {
+  return (message: KafkaMessage, code: string, details: DeadLetter['details']): DeadLetter => ({
+    message,
+    topic: batch.topic,
+    partition: batch.partition,
+    code,
+    details,
+  });
+}
+
 /**
  * The DLQ topic's own size limit (created so by ingest): the original value of any message the broker
  * accepted (≤ 1 MiB by default) plus the reason headers fits.

@@ -12,3 +12,4 @@ export * from './staff';
 export * from './registry/permit-locks';
 export * from './registry/registry-lookups';
 export * from './registry/registry.repository';
+export * from './registry/permit-rows';

@@ -16,14 +16,9 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { isCitizenIdNo, isUnifiedSocialCreditCode, PERMIT_STATUSES, type PermitStatus } from '@oc/domain';
 import {
-  isCitizenIdNo,
-  isUnifiedSocialCreditCode,
-  parsePlateColor,
-  PERMIT_STATUSES,
-  type PermitStatus,
-} from '@oc/domain';
-import {
+  IsPlateColor,
   ISO_DATE_TIME_WITH_OFFSET,
   STATION_ID_PREFIX,
   WEIGHING_SOURCES,
@@ -37,16 +32,6 @@ export type OwnerType = (typeof OWNER_TYPES)[number];
 /** 行政区划代码: six digits. */
 export const DIVISION_CODE = /^\d{6}$/;
 const ISO_MESSAGE = (field: string) => `${field} must be an ISO 8601 date-time with an offset`;
-
-export const IsPlateColorValue = (): PropertyDecorator =>
-  ValidateBy({
-    name: 'isPlateColor',
-    validator: {
-      validate: (value: unknown) =>
-        (typeof value === 'string' || typeof value === 'number') && parsePlateColor(value) !== undefined,
-      defaultMessage: () => 'plateColor must be one of the codes 0-7, 11, 12 or their names (BLUE, YELLOW, …)',
-    },
-  });
 
 const IsCreditCode = (field: string): PropertyDecorator =>
   ValidateBy({
@@ -130,7 +115,7 @@ export class VehicleRecordV1Dto {
   @IsString()
   plate!: string;
 
-  @IsPlateColorValue()
+  @IsPlateColor()
   plateColor!: string | number;
 
   @IsObject({ message: 'owner must be an object' })
@@ -169,7 +154,7 @@ export class PermitRecordV1Dto {
   @IsString()
   plate!: string;
 
-  @IsPlateColorValue()
+  @IsPlateColor()
   plateColor!: string | number;
 
   @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('validFrom') })

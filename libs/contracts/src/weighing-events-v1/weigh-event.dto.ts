@@ -25,7 +25,8 @@ export type WeighingSource = (typeof WEIGHING_SOURCES)[number];
 export const CARGO_STATES = ['LADEN', 'EMPTY', 'UNKNOWN'] as const;
 export type CargoState = (typeof CARGO_STATES)[number];
 
-const IsPlateColor = (): PropertyDecorator =>
+/** A plate colour code (number or numeric string) or name (SPEC §4.1); shared by every record that names a vehicle. */
+export const IsPlateColor = (): PropertyDecorator =>
   ValidateBy({
     name: 'isPlateColor',
     validator: {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
 import { AppConfig } from '@oc/config';
 import { parseRegistryMessage, RegistryChange, RegistryKind, Topics, topics } from '@oc/contracts';
-import { DeadLetter, KafkaBatch, publishDeadLetters } from '@oc/messaging';
+import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { RegistryApplyResult } from '@oc/persistence';
 import { IngestProducer, isPoison } from '../weighing-ingest.service';
 import { RegistryUpdateService } from './registry-update.service';
@@ -48,13 +48,7 @@ export class RegistryIngestService {
     const receivedAt = new Date();
     const received: Received[] = [];
     const dead: DeadLetter[] = [];
-    const deadLetter = (message: KafkaMessage, code: string, details: DeadLetter['details']): DeadLetter => ({
-      message,
-      topic: batch.topic,
-      partition: batch.partition,
-      code,
-      details,
-    });
+    const deadLetter = deadLettersOf(batch);
     for (const message of batch.messages) {
       const parsed = parseRegistryMessage(kind, message.key, message.value);
       if (parsed.ok) received.push({ change: parsed.change, message });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { PermitRecord, StationActivity } from '@oc/domain';
+import { PERMIT_COLUMNS, permitOf, PermitRow } from './permit-rows';
 
 /** The party of a listing, from the vehicle registry as of the listing's creation (listings.party). */
 export interface ListingParty {
@@ -27,34 +28,10 @@ export class RegistryLookups {
   async permits(manager: EntityManager, permitNos: string[]): Promise<Map<string, PermitRecord>> {
     if (permitNos.length === 0) return new Map();
     const rows = (await manager.query(
-      `SELECT permit_no, vehicle_key, valid_from, valid_to, max_gross_weight_kg, axles, station_ids, status
-       FROM registry_permits WHERE permit_no = ANY($1::text[])`,
+      `SELECT ${PERMIT_COLUMNS} FROM registry_permits WHERE permit_no = ANY($1::text[])`,
       [permitNos],
-    )) as {
-      permit_no: string;
-      vehicle_key: string;
-      valid_from: Date;
-      valid_to: Date;
-      max_gross_weight_kg: number;
-      axles: number | null;
-      station_ids: string[] | null;
-      status: PermitRecord['status'];
-    }[];
-    return new Map(
-      rows.map((r) => [
-        r.permit_no,
-        {
-          permitNo: r.permit_no,
-          vehicleKey: r.vehicle_key,
-          validFrom: r.valid_from,
-          validTo: r.valid_to,
-          maxGrossWeightKg: r.max_gross_weight_kg,
-          axles: r.axles,
-          stationIds: r.station_ids,
-          status: r.status,
-        },
-      ]),
-    );
+    )) as PermitRow[];
+    return new Map(rows.map((r) => [r.permit_no, permitOf(r)]));
   }
 
   async parties(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, ListingParty>> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { PermitCacheEntry } from '@oc/cache';
 import type {
   PermitRegistryRecord,
   RegistryChange,
@@ -12,6 +11,7 @@ import type {
 import { AuditEntryInput, AuditLogRepository } from '../audit/audit-log.repository';
 import { OutboxMessage, OutboxRepository } from '../outbox/outbox.repository';
 import { lockPermits } from './permit-locks';
+import { PERMIT_COLUMNS, permitCacheEntry, permitOf, PermitRow } from './permit-rows';
 
 /** Where a batch of registry records came from, for registry_history. */
 export interface RegistrySource {
@@ -138,25 +138,9 @@ interface VehicleRow {
   registration_region: string;
 }
 
-interface PermitRow {
-  permit_no: string;
-  vehicle_key: string;
-  plate: string;
-  plate_color: number;
-  valid_from: Date;
-  valid_to: Date;
-  max_gross_weight_kg: number;
-  axles: number | null;
-  station_ids: string[] | null;
-  status: 'ISSUED' | 'REVOKED';
-  version: string;
-}
-
 const STATION_COLUMNS = `station_id, name, division_code, kind, active_from, active_to`;
 const VEHICLE_COLUMNS = `vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, owner_phone, operator_id,
   transport_cert_no, cert_issued_at, registration_region`;
-const PERMIT_COLUMNS = `permit_no, vehicle_key, plate, plate_color, valid_from, valid_to, max_gross_weight_kg, axles,
-  station_ids, status, version`;
 
 const stationOf = (r: StationRow): StoredStation => ({
   stationId: r.station_id,
@@ -177,36 +161,6 @@ const vehicleOf = (r: VehicleRow): VehicleRecord => ({
   certIssuedAt: r.cert_issued_at,
   registrationRegion: r.registration_region,
 });
-
-const permitOf = (r: PermitRow): PermitRegistryRecord => ({
-  permitNo: r.permit_no,
-  vehicleKey: r.vehicle_key,
-  plate: r.plate,
-  plateColor: r.plate_color as PermitRegistryRecord['plateColor'],
-  validFrom: r.valid_from,
-  validTo: r.valid_to,
-  maxGrossWeightKg: r.max_gross_weight_kg,
-  axles: r.axles,
-  stationIds: r.station_ids,
-  status: r.status,
-});
-
-/** The gate's cache entry of a permit (SPEC §4.6 rule 1); `permit: null` after a delete. */
-export function permitCacheEntry(permitNo: string, version: number, p: PermitRegistryRecord | null): PermitCacheEntry {
-  return {
-    permitNo,
-    version,
-    permit: p && {
-      vehicleKey: p.vehicleKey,
-      validFrom: p.validFrom.toISOString(),
-      validTo: p.validTo.toISOString(),
-      maxGrossWeightKg: p.maxGrossWeightKg,
-      axles: p.axles,
-      stationIds: p.stationIds ? [...p.stationIds] : null,
-      status: p.status,
-    },
-  };
-}
 
 interface Accepted {
   key: string;
