@@ -11,6 +11,7 @@ import {
   NewWeighing,
   OutboxRepository,
   RegistryLookups,
+  StaffQueryRepository,
   WeighingRepository,
 } from '@oc/persistence';
 import { testServices } from '../../../test/harness/services';
@@ -164,6 +165,12 @@ describe('PermitReclassificationService (real Postgres): a permit record after i
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'VIOLATION_EXEMPTED'`,
     );
     expect(exempted!.n).toBe(3);
+    // The vehicle's audit trail still shows the removed violations: recorded, then exempted.
+    const trail = await new StaffQueryRepository(db, config).findVehicleAudit(`1:${plate}`, { page: 1, pageSize: 100 });
+    const actions = trail.items.map((e) => e.action);
+    expect(actions.filter((a) => a === 'VIOLATION_RECORDED')).toHaveLength(3);
+    expect(actions.filter((a) => a === 'VIOLATION_EXEMPTED')).toHaveLength(3);
+    expect(actions.indexOf('VIOLATION_EXEMPTED')).toBeGreaterThan(actions.lastIndexOf('VIOLATION_RECORDED'));
 
     // The same record again changes nothing.
     expect(await recordPermit('P-40001', plate, 'ISSUED')).toEqual({

@@ -2,6 +2,7 @@ import { CreateCoreSchema1764190800000 } from './1764190800000-CreateCoreSchema'
 import { CreateCreditRepairs1764201600000 } from './1764201600000-CreateCreditRepairs';
 import { AddStaffQueryIndexes1764212400000 } from './1764212400000-AddStaffQueryIndexes';
 import { CreateRegistries1764400000000 } from './1764400000000-CreateRegistries';
+import { AddExemptedViolationAuditIndex1764486400000 } from './1764486400000-AddExemptedViolationAuditIndex';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateCreditRepairs1764201600000,
   AddStaffQueryIndexes1764212400000,
   CreateRegistries1764400000000,
+  AddExemptedViolationAuditIndex1764486400000,
 ];

@@ -212,13 +212,17 @@ export class StaffQueryRepository {
   }
 
   /**
-   * The audit trail of one vehicle (执法全过程记录): the entries of its violations, its listings and
-   * their credit repairs, in chain order. Each entity's entries come from the (entity_type, entity_id)
+   * The audit trail of one vehicle (执法全过程记录): the entries of its violations (those a permit
+   * exempted and removed included), its listings and their credit repairs, in chain order. Each entity's entries come from the (entity_type, entity_id)
    * index.
    */
   async findVehicleAudit(vehicleKey: string, page: PageRequest): Promise<Page<AuditEntryView>> {
     const entities = `WITH entities AS (
          SELECT 'violation'::text AS entity_type, v.id::text AS entity_id FROM violations v WHERE v.vehicle_key = $1
+         UNION ALL
+         -- Violations a permit record exempted are deleted; their entries stay in the chain.
+         SELECT 'violation', x.entity_id FROM audit_log x
+         WHERE x.action = 'VIOLATION_EXEMPTED' AND x.before->>'vehicleKey' = $1
          UNION ALL
          SELECT 'listing', l.id::text FROM listings l WHERE l.vehicle_key = $1
          UNION ALL
