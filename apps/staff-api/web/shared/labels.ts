@@ -131,6 +131,12 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   STATION_KEY_ISSUED: '签发站点密钥',
   STATION_KEY_REISSUED: '重新签发站点密钥',
   STATION_KEY_REVOKED: '吊销站点密钥',
+  REGISTRY_STATION_CHANGED: '站点登记变更',
+  REGISTRY_STATION_DELETED: '站点登记注销',
+  REGISTRY_VEHICLE_CHANGED: '车辆登记变更（运政）',
+  REGISTRY_VEHICLE_DELETED: '车辆登记注销（运政）',
+  REGISTRY_PERMIT_CHANGED: '通行证变更',
+  REGISTRY_PERMIT_DELETED: '通行证注销',
 };
 
 export const ENTITY_TYPE_NAMES: Record<string, string> = {
@@ -138,6 +144,8 @@ export const ENTITY_TYPE_NAMES: Record<string, string> = {
   listing: '失信清单',
   credit_repair: '信用修复申请',
   station: '站点',
+  vehicle: '车辆登记',
+  permit: '超限运输通行证',
 };
 
 /** §4.5's refusal codes, in words. */
