@@ -57,11 +57,24 @@ export class PermitReclassificationService {
   async reclassify(
     manager: EntityManager,
     permitNos: string[],
-    options: { now: Date; actor: string },
+    options: {
+      now: Date;
+      actor: string;
+      /**
+       * Audit entries of the change that caused this (the permit records stored): appended before the
+       * entries of their consequences, in the one append at the end (vehicle locks come before the
+       * audit chain's lock).
+       */
+      leadingAudit?: AuditEntryInput[];
+    },
   ): Promise<ReclassificationResult> {
     const result: ReclassificationResult = { reclassified: 0, violationsAdded: 0, violationsRemoved: 0 };
     const numbers = [...new Set(permitNos)];
-    if (numbers.length === 0) return result;
+    const leading = options.leadingAudit ?? [];
+    if (numbers.length === 0) {
+      await this.auditLog.append(manager, leading);
+      return result;
+    }
     const permits = await this.lookups.permits(manager, numbers);
     // Only weighings beyond the warning band can be EXEMPT_PERMIT or VIOLATION; a permit changes no other.
     const uses = (await manager.query(
@@ -208,12 +221,12 @@ export class PermitReclassificationService {
         now: options.now,
         actor: options.actor,
         newViolationIds,
-        leadingAudit: audit,
+        leadingAudit: [...leading, ...audit],
         revocationReason: PERMIT_EXEMPTED,
       });
-    } else if (audit.length > 0) {
-      // Nothing to recount, but what was found is still on the record.
-      await this.auditLog.append(manager, audit);
+    } else {
+      // Nothing to recount, but the change and what was found are still on the record.
+      await this.auditLog.append(manager, [...leading, ...audit]);
     }
     return result;
   }

@@ -230,5 +230,21 @@ describe('RegistryCsvImportService (real Postgres)', () => {
       `SELECT payload FROM outbox WHERE message_key = '浙交超证CSV-1' AND topic IS NULL`,
     );
     expect(outbox!.payload.permit.permitNo).toBe('浙交超证CSV-1');
+
+    // Revoked: the change comes first in the chain, then what it caused (the violation back).
+    const revoked = await importer.import('permits', {
+      open: file(
+        'permitNo,plate,plateColor,validFrom,validTo,maxGrossWeightKg,axles,stationIds,status\n' +
+          '浙交超证CSV-1,浙E70100,1,2026-11-01T00:00:00+08:00,2026-11-30T23:59:59+08:00,56000,6,330500001;330500002,REVOKED\n',
+      ),
+      actor: 'cli:tester',
+    });
+    expect(revoked).toMatchObject({ updated: 1 });
+    const chain = (await query<{ action: string }>(`SELECT action FROM audit_log ORDER BY seq`)).map((a) => a.action);
+    expect(chain.lastIndexOf('REGISTRY_PERMIT_CHANGED')).toBeGreaterThan(-1);
+    expect(chain.lastIndexOf('REGISTRY_PERMIT_CHANGED')).toBeLessThan(chain.lastIndexOf('VIOLATION_RECORDED'));
+    expect(await query(`SELECT permit_check FROM violations WHERE event_id = 'csv-permit-1'`)).toEqual([
+      { permit_check: 'REVOKED' },
+    ]);
   });
 });

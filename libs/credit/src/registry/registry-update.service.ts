@@ -31,11 +31,17 @@ export class RegistryUpdateService {
       const now = source.now ?? new Date();
       const { result, audit } = await this.registry.applyDeferringAudit(manager, changes, { ...source, now });
       // The permits stay locked exclusively until commit (permit-locks.ts); the recount inside locks the
-      // vehicles, which must come before the audit chain's lock, so the registry's entries go last.
+      // vehicles, which must come before the audit chain's lock, so the registry's entries ride on the
+      // reclassification's one append, ahead of the entries of their consequences.
       if (result.permitNos.length > 0) {
-        await this.reclassification.reclassify(manager, result.permitNos, { now, actor: source.actor });
+        await this.reclassification.reclassify(manager, result.permitNos, {
+          now,
+          actor: source.actor,
+          leadingAudit: audit,
+        });
+      } else {
+        await this.audit.append(manager, audit);
       }
-      await this.audit.append(manager, audit);
       return result;
     });
   }
