@@ -3,6 +3,7 @@ export * from './topics';
 export * from './validation';
 export * from './registry-v1/registry-records.dto';
 export * from './registry-v1/parse-registry-record';
+export * from './registry-v1/registry-csv-columns';
 export * from './weighing-events-v1/weigh-event.dto';
 export * from './weighing-events-v1/parse-weigh-event';
 export * from './credit-listing-events-v1/listing-event';

@@ -1,5 +1,5 @@
 import type { PermitRegistryRecord, RegistryKind, RegistryRecordOf, StationRecord, VehicleRecord } from '@oc/contracts';
-import { recordKey } from '@oc/contracts';
+import { CSV_HEADER, recordKey } from '@oc/contracts';
 import { simulatedFleet, simulatedVehicleRecords, type SimulatedRegistryOptions } from './fleet-generator';
 import { simulatedPermits } from './permit-generator';
 import { shanghaiIso } from './shanghai-time';
@@ -77,18 +77,7 @@ export function registryMessages<K extends RegistryKind>(
 }
 
 /** The columns of a vehicle registry CSV for `registry:import vehicles` (docs/registries.md). */
-export const VEHICLE_CSV_COLUMNS = [
-  'plate',
-  'plateColor',
-  'ownerName',
-  'ownerType',
-  'ownerIdNo',
-  'ownerPhone',
-  'operatorId',
-  'transportCertNo',
-  'certIssuedAt',
-  'registrationRegion',
-] as const;
+export const VEHICLE_CSV_COLUMNS = CSV_HEADER.vehicles;
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
 const csvField = (v: string | number | null): string => {
