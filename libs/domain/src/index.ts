@@ -1,6 +1,7 @@
 export * from './errors/domain-error';
 export * from './time/time';
 export * from './time/working-days';
+export * from './time/official-calendar';
 export * from './plate/plate';
 export * from './plate/plate-color';
 export * from './plate/vehicle-key';
