@@ -8,6 +8,7 @@ import {
   OutboxRepository,
   StaffQueryRepository,
   StaffWorkflowRepository,
+  RevocationRepository,
 } from '@oc/persistence';
 import Redis from 'ioredis';
 import { violationEvent } from '@oc/simulation';
@@ -114,7 +115,7 @@ describe('Redis outage (test-owned redis-server): fallback, reconciliation, a re
     const violations = await s.query<{ id: string }>(`SELECT id FROM violations WHERE vehicle_key = $1`, [
       `1:${plate}`,
     ]);
-    const actions = new ViolationActionsService(db, credit, audit, recount);
+    const actions = new ViolationActionsService(db, credit, recount, new RevocationRepository());
     for (const v of violations)
       await actions.process(
         v.id,
@@ -140,7 +141,8 @@ describe('Redis outage (test-owned redis-server): fallback, reconciliation, a re
       `SELECT id FROM violations WHERE vehicle_key = $1 ORDER BY measured_at LIMIT 1`,
       [`1:${appealed}`],
     );
-    await actions.revoke(revokedViolation!.id, '复议撤销：称重设备检定过期', 'officer-a');
+    await actions.proposeRevocation(revokedViolation!.id, { reason: '复议撤销：称重设备检定过期' }, 'officer-a');
+    await actions.reviewRevocation(revokedViolation!.id, { approve: true, opinion: '同意撤销' }, 'legal-reviewer');
     expect(await s.query(`SELECT status, end_reason FROM listings WHERE vehicle_key = $1`, [`1:${appealed}`])).toEqual([
       { status: 'REVOKED', end_reason: 'RECOUNT_BELOW_THRESHOLD' },
     ]);

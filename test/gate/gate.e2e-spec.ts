@@ -7,6 +7,7 @@ import {
   CreditRepository,
   DatabaseConnection,
   OutboxRepository,
+  RevocationRepository,
 } from '@oc/persistence';
 import { violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
@@ -256,11 +257,12 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
       const actions = new ViolationActionsService(
         db,
         credit,
-        audit,
         new CreditRecountService(config, credit, audit, new OutboxRepository()),
+        new RevocationRepository(),
       );
       const [v] = await s.query<{ id: string }>(`SELECT id FROM violations WHERE event_id = 'g-1'`);
-      await actions.revoke(v!.id, 'device fault (设备故障)', 'officer-test');
+      await actions.proposeRevocation(v!.id, { reason: 'device fault (设备故障)' }, 'officer-test');
+      await actions.reviewRevocation(v!.id, { approve: true, opinion: '同意撤销' }, 'legal-reviewer');
       const answer = await eventually(
         async () => {
           const r = await ask({ plate: listedPlate, plateColor: 1, cargo: 'LADEN' });

@@ -6,6 +6,7 @@ import {
   CreditRepository,
   DatabaseConnection,
   OutboxRepository,
+  RevocationRepository,
 } from '@oc/persistence';
 import { checkPermit, limitKgFor, type PermitRecord } from '@oc/domain';
 import { generateTraffic, violationEvent } from '@oc/simulation';
@@ -500,11 +501,12 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       const actions = new ViolationActionsService(
         db,
         credit,
-        audit,
         new CreditRecountService(config, credit, audit, new OutboxRepository()),
+        new RevocationRepository(),
       );
       const [v] = await s.query<{ id: string }>(`SELECT id FROM violations WHERE event_id = 'q-e-1'`);
-      await actions.revoke(v!.id, 'device fault (设备故障)', 'officer-q');
+      await actions.proposeRevocation(v!.id, { reason: 'device fault (设备故障)' }, 'officer-q');
+      await actions.reviewRevocation(v!.id, { approve: true, opinion: '同意撤销' }, 'legal-reviewer');
     } finally {
       await db.onApplicationShutdown();
     }

@@ -4,13 +4,15 @@ import type { Logger } from 'pino';
 import { TurnBackCache } from '@oc/cache';
 import { AppConfig } from '@oc/config';
 import { registryTopicNames, topics } from '@oc/contracts';
-import { CacheRebuildService, IngestProducer, ListingExpiryService } from '@oc/credit';
+import { CacheRebuildService, IngestProducer, CreditSchedulerService } from '@oc/credit';
 import { ensureTopics, KafkaConnection, OutboxRelay, topicConfigs } from '@oc/messaging';
 import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
 export const INGEST_LOGGER = Symbol('INGEST_LOGGER');
 
-const EXPIRY_INTERVAL_MS = 30_000;
+// Notice periods end at 24:00, listings expire and postings end at their own instants (SPEC §4.4):
+// the scheduler looks every few seconds, so the gate follows soon after.
+const EXPIRY_INTERVAL_MS = 5_000;
 /** How often ingest checks that Redis still holds a built cache (a restarted Redis comes back empty). */
 const CACHE_CHECK_INTERVAL_MS = 2_000;
 
@@ -34,7 +36,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     private readonly outbox: OutboxRepository,
     private readonly cache: TurnBackCache,
     private readonly rebuild: CacheRebuildService,
-    private readonly expiry: ListingExpiryService,
+    private readonly scheduler: CreditSchedulerService,
     @Inject(INGEST_LOGGER) private readonly logger: Logger,
   ) {
     super();
@@ -126,10 +128,10 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     const run = async (): Promise<void> => {
       try {
         let ended: number;
-        do ended = await this.expiry.expireDue(new Date());
+        do ended = await this.scheduler.runDue(new Date());
         while (ended > 0 && !this.stopped);
       } catch (error) {
-        this.logger.warn({ err: error }, 'listing expiry failed; trying again later');
+        this.logger.warn({ err: error }, 'credit scheduler failed; trying again later');
       }
       if (!this.stopped) this.expiryTimer = setTimeout(() => void run(), EXPIRY_INTERVAL_MS);
     };

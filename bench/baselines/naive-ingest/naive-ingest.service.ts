@@ -148,7 +148,7 @@ export class NaiveIngestService {
       rules: this.rules,
       now: new Date(Math.max(now.getTime(), latest)),
     });
-    const current = derived.listings.find((l) => l.status === 'LISTED');
+    const current = derived.listings.find((l) => l.status === 'OPEN');
     if (!current) return;
 
     let listing = await this.listings.findOne({ where: { vehicleKey, status: In(['LISTED', 'PUBLISHED']) } });
@@ -159,7 +159,8 @@ export class NaiveIngestService {
         plateColor,
         status: 'LISTED',
         listedAt: current.listedAt,
-        expiresAt: current.expiresAt,
+        // The naive baseline knows no notice period: its listings take effect at once (expiry known).
+        expiresAt: current.expiresAt!,
         violationCount: current.violationCount,
       });
       await this.listings.save(listing);

@@ -61,6 +61,16 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['yes', 'TURN_BACK_REQUIRES_PUBLICATION must be true or false'],
     ['TRUE', 'TURN_BACK_REQUIRES_PUBLICATION must be true or false'],
   ],
+  NOTICE_PERIOD_WORKING_DAYS: [
+    ['-1', `NOTICE_PERIOD_WORKING_DAYS ${int(0, 60)}`],
+    ['61', `NOTICE_PERIOD_WORKING_DAYS ${int(0, 60)}`],
+  ],
+  OBJECTION_REPLY_WORKING_DAYS: [['0', `OBJECTION_REPLY_WORKING_DAYS ${int(1, 60)}`]],
+  POSTING_ENDS_WITH_LISTING: [['no', 'POSTING_ENDS_WITH_LISTING must be true or false']],
+  COMPANY_LISTING_PERCENT: [
+    ['0', `COMPANY_LISTING_PERCENT ${int(1, 100)}`],
+    ['101', `COMPANY_LISTING_PERCENT ${int(1, 100)}`],
+  ],
   GATE_FAILURE_MODE: [['maybe', 'GATE_FAILURE_MODE must be open or closed']],
   GATE_DEADLINE_MS: [
     [
@@ -126,6 +136,10 @@ describe('loadConfig', () => {
       PUBLICATION_DEADLINE_WORKING_DAYS: 7,
       REPAIR_MIN_DAYS: 0,
       TURN_BACK_REQUIRES_PUBLICATION: false,
+      NOTICE_PERIOD_WORKING_DAYS: 5,
+      OBJECTION_REPLY_WORKING_DAYS: 5,
+      POSTING_ENDS_WITH_LISTING: false,
+      COMPANY_LISTING_PERCENT: 10,
       GATE_FAILURE_MODE: 'open',
       GATE_DEADLINE_MS: 100,
       GATE_DB_TIMEOUT_MS: 50,

@@ -125,6 +125,17 @@ export class AppConfig {
   @Int(1) PUBLICATION_DEADLINE_WORKING_DAYS = 7;
   @Int(0) REPAIR_MIN_DAYS = 0;
   @Bool() TURN_BACK_REQUIRES_PUBLICATION = false;
+  /**
+   * 国办发〔2020〕49号 (八): the party is told and may object before a listing takes effect; 0 makes a
+   * listing effective at listedAt (the notice is still issued), for deployments whose rules allow it.
+   */
+  @Int(0, 60) NOTICE_PERIOD_WORKING_DAYS = 5;
+  /** Objections (异议) are answered within this many working days of their receipt. */
+  @Int(1, 60) OBJECTION_REPLY_WORKING_DAYS = 5;
+  /** Whether the end of a listing's validity also takes its posting down (交办公路〔2017〕8号: two years). */
+  @Bool() POSTING_ENDS_WITH_LISTING = false;
+  /** A company whose listings in effect exceed this share of its registered fleet is a candidate. */
+  @Int(1, 100) COMPANY_LISTING_PERCENT = 10;
 
   @IsIn(['open', 'closed'], { message: 'GATE_FAILURE_MODE must be open or closed' })
   GATE_FAILURE_MODE: 'open' | 'closed' = 'open';
@@ -198,6 +209,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'PUBLICATION_DEADLINE_WORKING_DAYS',
   'REPAIR_MIN_DAYS',
   'TURN_BACK_REQUIRES_PUBLICATION',
+  'NOTICE_PERIOD_WORKING_DAYS',
+  'OBJECTION_REPLY_WORKING_DAYS',
+  'POSTING_ENDS_WITH_LISTING',
+  'COMPANY_LISTING_PERCENT',
   'GATE_FAILURE_MODE',
   'GATE_DEADLINE_MS',
   'GATE_DB_TIMEOUT_MS',

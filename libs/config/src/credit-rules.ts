@@ -1,4 +1,4 @@
-import type { CreditRules, OverlimitRules } from '@oc/domain';
+import type { CreditPlanRules, CreditRules, OverlimitRules } from '@oc/domain';
 import type { AppConfig } from './app-config';
 
 /** The counting and listing rules (libs/domain) as configured (SPEC §7). */
@@ -8,6 +8,16 @@ export function creditRulesFrom(config: AppConfig): CreditRules {
     countWindowDays: config.COUNT_WINDOW_DAYS,
     tripMergeMinutes: config.TRIP_MERGE_MINUTES,
     listingValidityDays: config.LISTING_VALIDITY_DAYS,
+  };
+}
+
+/** The rules of the credit plan (libs/domain `planCredit`): counting, due process and postings. */
+export function creditPlanRulesFrom(config: AppConfig): CreditPlanRules {
+  return {
+    ...creditRulesFrom(config),
+    noticePeriodWorkingDays: config.NOTICE_PERIOD_WORKING_DAYS,
+    publicationDays: config.PUBLICATION_DAYS,
+    postingEndsWithListing: config.POSTING_ENDS_WITH_LISTING,
   };
 }
 

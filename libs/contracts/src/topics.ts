@@ -12,6 +12,11 @@ export const TOPIC = {
   registryVehiclesDlq: 'registry.vehicles.v1.dlq',
   registryPermits: 'registry.permits.v1',
   registryPermitsDlq: 'registry.permits.v1.dlq',
+  // SPEC §4.10: notices out to the notification channel, delivery receipts back, referrals (抄告) out.
+  notices: 'credit.notices.v1',
+  noticeReceipts: 'credit.notice-receipts.v1',
+  noticeReceiptsDlq: 'credit.notice-receipts.v1.dlq',
+  caseReferrals: 'credit.case-referrals.v1',
 } as const;
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 

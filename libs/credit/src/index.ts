@@ -1,7 +1,7 @@
 export * from './cache-rebuild.service';
 export * from './credit-recount.service';
 export * from './permit-reclassification.service';
-export * from './listing-expiry.service';
+export * from './credit-scheduler.service';
 export * from './weighing-ingest.service';
 export * from './gate';
 export * from './violation-actions.service';
@@ -9,3 +9,4 @@ export * from './staff/staff-token';
 export * from './staff/workflow';
 export * from './staff/dashboard';
 export * from './registry';
+export * from './due-process';

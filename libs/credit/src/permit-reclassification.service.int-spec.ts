@@ -19,7 +19,7 @@ import { CreditRecountService } from './credit-recount.service';
 import { PermitReclassificationService } from './permit-reclassification.service';
 
 const HOUR = 3_600_000;
-const config = loadConfig({ TOPIC_PREFIX: 'it.' });
+const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' });
 const t0 = new Date('2026-11-02T08:00:00+08:00');
 let offset = 0;
 

@@ -65,12 +65,12 @@ export class PermitReclassificationService {
        * entries of their consequences, in the one append at the end (vehicle locks come before the
        * audit chain's lock).
        */
-      leadingAudit?: AuditEntryInput[];
+      causeAudit?: AuditEntryInput[];
     },
   ): Promise<ReclassificationResult> {
     const result: ReclassificationResult = { reclassified: 0, violationsAdded: 0, violationsRemoved: 0 };
     const numbers = [...new Set(permitNos)];
-    const leading = options.leadingAudit ?? [];
+    const leading = options.causeAudit ?? [];
     if (numbers.length === 0) {
       await this.auditLog.append(manager, leading);
       return result;
@@ -221,7 +221,7 @@ export class PermitReclassificationService {
         now: options.now,
         actor: options.actor,
         newViolationIds,
-        leadingAudit: [...leading, ...audit],
+        causeAudit: [...leading, ...audit],
         revocationReason: PERMIT_EXEMPTED,
       });
     } else {

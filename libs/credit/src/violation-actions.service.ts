@@ -1,60 +1,108 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainError, DomainErrorCode } from '@oc/domain';
-import { AuditLogRepository, CreditRepository, DatabaseConnection } from '@oc/persistence';
+import { CreditRepository, DatabaseConnection, RevocationRepository, type RevocationRecord } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
-interface ViolationRow {
-  id: string;
-  vehicle_key: string;
-  status: 'OPEN' | 'PROCESSED' | 'REVOKED';
-  case_no: string | null;
-  fine_yuan: number | null;
-  processed_at: Date | null;
-}
-
 /**
- * Staff actions on a violation (SPEC §4.4): case processing (→ PROCESSED) and revocation (→ REVOKED,
- * then a recount that may revoke the listing). Audit entries and outbox rows are written in the same
- * transaction, so the gate follows within a second of the commit.
+ * Staff actions on a violation (SPEC §4.4): case processing (→ PROCESSED) and the two-person revocation
+ * — an OFFICER proposes with the reason (nothing changes), a LEGAL_REVIEWER who is not the proposer
+ * approves (→ REVOKED, the recount may withdraw or revoke the listing and free the truck) or rejects.
+ * Each is a command of the credit plan under the vehicle lock, in one transaction with its audit
+ * entries and outbox rows, so the gate follows within a second of the commit.
  */
 @Injectable()
 export class ViolationActionsService {
   constructor(
     private readonly db: DatabaseConnection,
     private readonly credit: CreditRepository,
-    private readonly audit: AuditLogRepository,
     private readonly recount: CreditRecountService,
+    private readonly revocations: RevocationRepository,
   ) {}
 
-  async revoke(violationId: string, reason: string, actor: string, now = new Date()): Promise<void> {
+  /**
+   * Proposes a revocation. A PROCESSED violation is revoked only together with its case (`withCase`,
+   * §4.4); one proposal per violation waits at a time (409 otherwise).
+   */
+  async proposeRevocation(
+    violationId: string,
+    input: { reason: string; withCase?: boolean },
+    actor: string,
+    now = new Date(),
+  ): Promise<RevocationRecord> {
     const ds = await this.db.ready();
-    await ds.transaction(async (m) => {
-      const before = await this.lockAndLoad(m, violationId);
-      if (before.status === 'REVOKED') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, 'the violation is already revoked', [
-          { field: 'status', message: 'REVOKED' },
+    return ds.transaction(async (m) => {
+      const violation = await this.lockAndLoad(m, violationId);
+      if (violation.status === 'PROCESSED' && input.withCase !== true) {
+        throw new DomainError(
+          DomainErrorCode.INVALID_TRANSITION,
+          'a processed violation is revoked only with its case',
+          [{ field: 'withCase', message: 'must be true for a PROCESSED violation (the case is revoked with it)' }],
+        );
+      }
+      const pending = await this.revocations.pendingOf(m, violationId);
+      if (pending) {
+        throw new DomainError(
+          DomainErrorCode.INVALID_TRANSITION,
+          `revocation ${pending.id} of this violation awaits review`,
+          [{ field: 'revocation', message: 'PENDING' }],
+        );
+      }
+      const id = randomUUID();
+      await this.recount.execute(
+        m,
+        violation.vehicle_key,
+        { type: 'PROPOSE_REVOCATION', violationId, revocationId: id, reason: input.reason },
+        { now, actor },
+      );
+      return this.revocations.insert(m, {
+        id,
+        violationId,
+        vehicleKey: violation.vehicle_key,
+        reason: input.reason,
+        withCase: input.withCase === true,
+        proposedBy: actor,
+        proposedAt: now,
+      });
+    });
+  }
+
+  /** Decides the pending revocation of a violation (LEGAL_REVIEWER, not the proposer). */
+  async reviewRevocation(
+    violationId: string,
+    input: { approve: boolean; opinion: string },
+    actor: string,
+    now = new Date(),
+  ): Promise<RevocationRecord> {
+    const ds = await this.db.ready();
+    return ds.transaction(async (m) => {
+      const violation = await this.lockAndLoad(m, violationId);
+      const pending = await this.revocations.pendingOf(m, violationId);
+      if (!pending) {
+        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, 'no revocation of this violation awaits review', [
+          { field: 'revocation', message: 'none PENDING' },
         ]);
       }
-      await m.query(
-        `UPDATE violations SET status = 'REVOKED', revoked_reason = $2, revoked_at = $3, updated_at = now() WHERE id = $1`,
-        [violationId, reason, now.toISOString()],
+      await this.recount.execute(
+        m,
+        violation.vehicle_key,
+        {
+          type: 'REVIEW_REVOCATION',
+          violationId,
+          revocationId: pending.id,
+          proposedBy: pending.proposedBy,
+          reason: pending.reason,
+          approve: input.approve,
+          opinion: input.opinion,
+        },
+        { now, actor },
       );
-      // The violation's own entry first, then whatever the recount changes (listing revoked, recounted).
-      await this.recount.recount(m, [before.vehicle_key], {
-        now,
-        actor,
-        leadingAudit: [
-          {
-            at: now,
-            actor,
-            action: 'VIOLATION_REVOKED',
-            entityType: 'violation',
-            entityId: violationId,
-            before: { status: before.status },
-            after: { status: 'REVOKED' },
-            reason,
-          },
-        ],
+      return this.revocations.decide(m, pending.id, {
+        status: input.approve ? 'APPROVED' : 'REJECTED',
+        reviewedBy: actor,
+        reviewedAt: now,
+        opinion: input.opinion,
       });
     });
   }
@@ -67,49 +115,26 @@ export class ViolationActionsService {
   ): Promise<void> {
     const ds = await this.db.ready();
     await ds.transaction(async (m) => {
-      const before = await this.lockAndLoad(m, violationId);
-      if (before.status !== 'OPEN') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the violation is ${before.status}, not OPEN`, [
-          { field: 'status', message: before.status },
-        ]);
-      }
-      await m.query(
-        `UPDATE violations SET status = 'PROCESSED', case_no = $2, fine_yuan = $3, processed_at = $4, updated_at = now() WHERE id = $1`,
-        [violationId, input.caseNo, input.fineYuan, input.processedAt.toISOString()],
+      const violation = await this.lockAndLoad(m, violationId);
+      await this.recount.execute(
+        m,
+        violation.vehicle_key,
+        { type: 'PROCESS_VIOLATION', violationId, ...input },
+        { now, actor },
       );
-      await this.audit.append(m, [
-        {
-          at: now,
-          actor,
-          action: 'VIOLATION_PROCESSED',
-          entityType: 'violation',
-          entityId: violationId,
-          before: { status: before.status },
-          after: {
-            status: 'PROCESSED',
-            caseNo: input.caseNo,
-            fineYuan: input.fineYuan,
-            processedAt: input.processedAt.toISOString(),
-          },
-          reason: null,
-        },
-      ]);
     });
   }
 
-  private async lockAndLoad(
-    m: Parameters<CreditRepository['lockVehicles']>[0],
-    violationId: string,
-  ): Promise<ViolationRow> {
+  private async lockAndLoad(m: EntityManager, violationId: string): Promise<{ vehicle_key: string; status: string }> {
     const [found] = (await m.query(`SELECT vehicle_key FROM violations WHERE id = $1`, [violationId])) as {
       vehicle_key: string;
     }[];
     if (!found) throw new DomainError(DomainErrorCode.NOT_FOUND, `violation ${violationId} not found`);
     await this.credit.lockVehicles(m, [found.vehicle_key]);
-    const [row] = (await m.query(
-      `SELECT id, vehicle_key, status, case_no, fine_yuan, processed_at FROM violations WHERE id = $1`,
-      [violationId],
-    )) as ViolationRow[];
+    const [row] = (await m.query(`SELECT vehicle_key, status FROM violations WHERE id = $1`, [violationId])) as {
+      vehicle_key: string;
+      status: string;
+    }[];
     return row!;
   }
 }

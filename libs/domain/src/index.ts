@@ -1,6 +1,6 @@
 export * from './errors/domain-error';
 export * from './time/time';
-export * from './time/working-days';
+export * from './time/shanghai-day';
 export * from './time/official-calendar';
 export * from './plate/plate';
 export * from './plate/plate-color';
@@ -20,3 +20,8 @@ export * from './audit/audit-hash';
 export * from './region/huzhou-regions';
 export * from './registry/id-numbers';
 export * from './registry/station-activity';
+export * from './credit/credit-statuses';
+export * from './credit/credit-audit';
+export * from './credit/credit-plan';
+export * from './credit/notice-document';
+export * from './time/publication-deadline';

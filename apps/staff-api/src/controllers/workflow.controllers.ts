@@ -1,19 +1,31 @@
 import type { Provider, Type } from '@nestjs/common';
-import { CreditRepairService, ListingPublicationService, ViolationWorkflowService } from '@oc/credit';
-import { StaffWorkflowRepository } from '@oc/persistence';
+import {
+  CreditRepairService,
+  ListingPublicationService,
+  NoticeServiceService,
+  ObjectionService,
+  ViolationWorkflowService,
+} from '@oc/credit';
+import { DueProcessReadRepository, RevocationRepository, StaffWorkflowRepository } from '@oc/persistence';
+import { DueProcessController } from './workflow/due-process.controller';
 import { CreditRepairController } from './workflow/credit-repair.controller';
 import { ListingPublicationController } from './workflow/listing-publication.controller';
 import { ViolationWorkflowController } from './workflow/violation-workflow.controller';
 
-/** Staff actions: case processing, revocation, publication, credit repair. */
+/** Staff actions: case processing, revocation, publication, credit repair, notices and objections. */
 export const WORKFLOW_CONTROLLERS: Type<unknown>[] = [
   ViolationWorkflowController,
   ListingPublicationController,
   CreditRepairController,
+  DueProcessController,
 ];
 export const WORKFLOW_PROVIDERS: Provider[] = [
   StaffWorkflowRepository,
   ViolationWorkflowService,
   ListingPublicationService,
   CreditRepairService,
+  RevocationRepository,
+  DueProcessReadRepository,
+  NoticeServiceService,
+  ObjectionService,
 ];

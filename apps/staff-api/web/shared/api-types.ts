@@ -9,13 +9,24 @@ export type {
   ListingPartyView,
   ListingStatus,
   ListingView,
+  NoticeDocumentView,
+  NoticeServiceMethod,
+  NoticeStatus,
+  NoticeView,
+  ObjectionChannel,
+  ObjectionStatus,
+  ObjectionTargetType,
+  ObjectionView,
   OwnerType,
   Page,
   PermitCheck,
   PermitStatus,
+  PostingEndReason,
+  PostingStatus,
   PublicPostingView,
   RegionStatsView,
   RepairEligibilityView,
+  RevocationView,
   StaffIdentityView,
   StationKind,
   StationView,
@@ -33,7 +44,7 @@ export {
   regionOfStation,
   type Region,
 } from '../../../../libs/domain/src/region/huzhou-regions';
-export { startOfShanghaiDay } from '../../../../libs/domain/src/time/working-days';
+export { startOfShanghaiDay } from '../../../../libs/domain/src/time/shanghai-day';
 
 export type StaffRole = 'OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN';
 

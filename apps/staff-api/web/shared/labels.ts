@@ -1,7 +1,15 @@
 import { ApiError } from './api';
+import type { CreditAuditAction } from '../../../../libs/domain/src/credit/credit-audit';
 import type {
   GateReason,
   ListingStatus,
+  NoticeServiceMethod,
+  NoticeStatus,
+  ObjectionChannel,
+  ObjectionStatus,
+  ObjectionTargetType,
+  PostingEndReason,
+  PostingStatus,
   OwnerType,
   PermitCheck,
   PermitStatus,
@@ -39,16 +47,19 @@ export function plateColorName(code: number): string {
 }
 
 export const LISTING_STATUS_NAMES: Record<ListingStatus, string> = {
+  PENDING: '拟列入（告知中）',
   LISTED: '已列入（待公示）',
   PUBLISHED: '已公示',
   REPAIRED: '已信用修复',
   EXPIRED: '期满移出',
   REVOKED: '已撤销',
+  WITHDRAWN: '未列入（生效前撤回）',
 };
 
 export const VEHICLE_STATE_NAMES: Record<VehicleCreditState, string> = {
   CLEAR: '正常',
   WATCH: '预失信（观察）',
+  PENDING: '拟列入失信清单（告知中）',
   LISTED: '已列入失信清单',
   PUBLISHED: '已失信公示',
 };
@@ -108,16 +119,80 @@ export const END_REASON_NAMES: Record<string, string> = {
   EXPIRED: '有效期届满',
   RECOUNT_BELOW_THRESHOLD: '撤销违法记录后未达列入标准',
   PERMIT_EXEMPTED: '核验有效通行证后未达列入标准',
+  OBJECTION_UPHELD: '异议成立',
 };
 
-export const AUDIT_ACTION_NAMES: Record<string, string> = {
+export const POSTING_STATUS_NAMES: Record<PostingStatus, string> = {
+  POSTED: '公示中',
+  WITHDRAWN: '已撤下',
+  ARCHIVED: '已归档（不公开）',
+};
+
+export const POSTING_END_REASON_NAMES: Record<PostingEndReason, string> = {
+  REPAIRED: '信用修复',
+  REVOKED: '撤销列入',
+  CORRECTED: '异议成立，更正',
+  PERIOD_END: '公示期届满',
+  LISTING_EXPIRED: '列入期满',
+};
+
+export const NOTICE_STATUS_NAMES: Record<NoticeStatus, string> = {
+  ISSUED: '已制发（待送达）',
+  SERVED: '已送达',
+  VOID: '已作废',
+};
+
+export const SERVICE_METHOD_NAMES: Record<NoticeServiceMethod, string> = {
+  RECEIPT: '电子送达（回执）',
+  IN_PERSON: '直接送达',
+  POST: '邮寄送达',
+  ANNOUNCEMENT: '公告送达',
+};
+
+export const OBJECTION_STATUS_NAMES: Record<ObjectionStatus, string> = {
+  PENDING: '待处理',
+  UPHELD: '异议成立',
+  REJECTED: '异议不成立',
+};
+
+export const OBJECTION_TARGET_NAMES: Record<ObjectionTargetType, string> = {
+  WEIGHING: '称重记录',
+  VIOLATION: '违法记录',
+  LISTING: '列入决定',
+  POSTING: '失信公示',
+};
+
+export const OBJECTION_CHANNEL_NAMES: Record<ObjectionChannel, string> = {
+  IN_PERSON: '当面提交',
+  POST: '邮寄',
+  PHONE: '电话',
+  ONLINE: '网上提交',
+};
+
+type OtherAuditAction =
+  | 'VIOLATION_EXEMPTED'
+  | 'VIOLATION_PERMIT_FOUND'
+  | 'STATION_KEY_ISSUED'
+  | 'STATION_KEY_REISSUED'
+  | 'STATION_KEY_REVOKED'
+  | 'REGISTRY_STATION_CHANGED'
+  | 'REGISTRY_STATION_DELETED'
+  | 'REGISTRY_VEHICLE_CHANGED'
+  | 'REGISTRY_VEHICLE_DELETED'
+  | 'REGISTRY_PERMIT_CHANGED'
+  | 'REGISTRY_PERMIT_DELETED';
+
+/** Every action of the credit rules has its name (a new one without a row does not compile). */
+export const AUDIT_ACTION_NAMES: Record<CreditAuditAction | OtherAuditAction, string> = {
   VIOLATION_RECORDED: '记录违法超限运输',
   VIOLATION_MERGED: '并入同一趟次',
   VIOLATION_PROCESSED: '录入案件处理结果',
   VIOLATION_REVOKED: '撤销违法记录',
   VIOLATION_EXEMPTED: '核验有效通行证，不再认定违法',
   VIOLATION_PERMIT_FOUND: '发现有效通行证（违法记录待撤销）',
-  LISTING_CREATED: '列入违法失信清单',
+  LISTING_CREATED: '达到列入条件（拟列入）',
+  LISTING_EFFECTIVE: '告知期满，列入生效',
+  LISTING_WITHDRAWN: '生效前撤回（未列入）',
   LISTING_RECOUNTED: '重新计数',
   LISTING_PROPOSED: '提请公示',
   LISTING_PUBLICATION_REJECTED: '法制审核退回',
@@ -128,6 +203,18 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   REPAIR_REQUESTED: '提交信用修复申请',
   REPAIR_APPROVED: '信用修复审核通过',
   REPAIR_REJECTED: '信用修复审核驳回',
+  POSTING_WITHDRAWN: '撤下失信公示',
+  POSTING_ARCHIVED: '公示归档',
+  NOTICE_ISSUED: '制发告知书',
+  NOTICE_SERVED: '告知书送达',
+  NOTICE_VOIDED: '告知书作废',
+  OBJECTION_RECORDED: '登记异议（陈述申辩）',
+  OBJECTION_UPHELD: '异议成立',
+  OBJECTION_REJECTED: '异议不成立',
+  REVOCATION_PROPOSED: '提请撤销违法记录',
+  REVOCATION_APPROVED: '法制审核同意撤销',
+  REVOCATION_REJECTED: '法制审核不同意撤销',
+  CASE_REFERRED: '抄告车籍地',
   STATION_KEY_ISSUED: '签发站点密钥',
   STATION_KEY_REISSUED: '重新签发站点密钥',
   STATION_KEY_REVOKED: '吊销站点密钥',
@@ -146,7 +233,15 @@ export const ENTITY_TYPE_NAMES: Record<string, string> = {
   station: '站点',
   vehicle: '车辆登记',
   permit: '超限运输通行证',
+  notice: '告知书',
+  objection: '异议',
+  violation_revocation: '撤销申请',
 };
+
+/** An audit action in words; an action of a later version than this page shows its code. */
+export function auditActionName(action: string): string {
+  return (AUDIT_ACTION_NAMES as Record<string, string>)[action] ?? action;
+}
 
 /** §4.5's refusal codes, in words. */
 export function repairConditionText(

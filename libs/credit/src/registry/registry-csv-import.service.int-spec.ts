@@ -33,7 +33,7 @@ describe('RegistryCsvImportService (real Postgres)', () => {
   beforeAll(async () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'csv-import-it', poolSize: 4 }));
-    const config = loadConfig({ TOPIC_PREFIX: 'it.' });
+    const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' });
     const audit = new AuditLogRepository(db);
     const outbox = new OutboxRepository();
     recount = new CreditRecountService(config, new CreditRepository(), audit, outbox);

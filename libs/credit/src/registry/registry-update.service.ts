@@ -37,7 +37,7 @@ export class RegistryUpdateService {
         await this.reclassification.reclassify(manager, result.permitNos, {
           now,
           actor: source.actor,
-          leadingAudit: audit,
+          causeAudit: audit,
         });
       } else {
         await this.audit.append(manager, audit);

@@ -4,7 +4,7 @@ import { assertCreditRepairAllowed, assertTwoPersonRule, creditRepairRefusals } 
 const listedAt = new Date('2025-03-01T10:00:00+08:00');
 const base = {
   listingStatus: 'PUBLISHED' as const,
-  listedAt,
+  effectiveAt: listedAt,
   violationStatuses: ['PROCESSED', 'PROCESSED', 'REVOKED'] as const,
   repairMinDays: 0,
   now: listedAt,

@@ -1,12 +1,15 @@
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
 import { addDays, assertValidDate } from '../time/time';
-import { isActiveListingStatus, type ListingStatus } from './listing-state-machine';
+import {
+  isEffectiveListingStatus,
+  REVIEW_STATUSES,
+  type ListingStatus,
+  type ReviewStatus,
+  type ViolationStatus,
+} from './credit-statuses';
 
-export const VIOLATION_STATUSES = ['OPEN', 'PROCESSED', 'REVOKED'] as const;
-export type ViolationStatus = (typeof VIOLATION_STATUSES)[number];
-
-export const CREDIT_REPAIR_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
-export type CreditRepairStatus = (typeof CREDIT_REPAIR_STATUSES)[number];
+export const CREDIT_REPAIR_STATUSES = REVIEW_STATUSES;
+export type CreditRepairStatus = ReviewStatus;
 
 export type CreditRepairRefusalCode = 'LISTING_NOT_ACTIVE' | 'VIOLATIONS_NOT_PROCESSED' | 'LISTING_TOO_RECENT';
 
@@ -17,7 +20,8 @@ export interface CreditRepairRefusal {
 
 export interface CreditRepairEligibilityInput {
   listingStatus: ListingStatus;
-  listedAt: Date;
+  /** §4.4: the decision's effect; REPAIR_MIN_DAYS count from here. */
+  effectiveAt: Date;
   /** Statuses of the violations the listing holds. */
   violationStatuses: readonly ViolationStatus[];
   /** REPAIR_MIN_DAYS (0). */
@@ -34,10 +38,10 @@ export interface CreditRepairEligibilityInput {
 export function creditRepairRefusals(input: CreditRepairEligibilityInput): CreditRepairRefusal[] {
   assertValidDate(input.now, 'now');
   const refusals: CreditRepairRefusal[] = [];
-  if (!isActiveListingStatus(input.listingStatus)) {
+  if (!isEffectiveListingStatus(input.listingStatus)) {
     refusals.push({
       code: 'LISTING_NOT_ACTIVE',
-      message: `the listing is ${input.listingStatus}, not LISTED or PUBLISHED`,
+      message: `the listing is ${input.listingStatus}, not in effect (LISTED or PUBLISHED)`,
     });
   }
   const open = input.violationStatuses.filter((s) => s === 'OPEN').length;
@@ -47,11 +51,11 @@ export function creditRepairRefusals(input: CreditRepairEligibilityInput): Credi
       message: `${open} violation(s) of the listing not yet PROCESSED`,
     });
   }
-  const earliest = addDays(input.listedAt, input.repairMinDays);
+  const earliest = addDays(input.effectiveAt, input.repairMinDays);
   if (input.now.getTime() < earliest.getTime()) {
     refusals.push({
       code: 'LISTING_TOO_RECENT',
-      message: `credit repair is possible from ${earliest.toISOString()} (${input.repairMinDays} days after listing)`,
+      message: `credit repair is possible from ${earliest.toISOString()} (${input.repairMinDays} days after the listing took effect)`,
     });
   }
   return refusals;
@@ -69,7 +73,10 @@ export function assertCreditRepairAllowed(input: CreditRepairEligibilityInput): 
   }
 }
 
-/** §4.8: the approver of a publication or a repair is never its proposer (a 403 at the HTTP edge). */
+/**
+ * §4.8: the approver of a publication, a repair or a revocation is never its proposer, and an objection
+ * is never decided by its handler (a 403 at the HTTP edge).
+ */
 export function assertTwoPersonRule(proposer: string, approver: string): void {
   if (proposer === approver) {
     throw new DomainError(DomainErrorCode.TWO_PERSON_RULE, 'the approver must not be the proposer', [

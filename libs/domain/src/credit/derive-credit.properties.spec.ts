@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CreditRules } from './credit-rules';
 import { deriveCredit, type CreditDerivation, type DerivedListing, type ListingEnding } from './derive-credit';
-import { isActiveListingStatus } from './listing-state-machine';
+import { isOpenListingStatus } from './credit-statuses';
 import { reconcileListings, type ListingChange, type StoredListing } from './reconcile-listings';
 import type { Trip, ViolationFact } from './trips';
 
@@ -212,23 +212,23 @@ describe('deriveCredit properties (§4.3: event time, not processing time)', () 
     );
   });
 
-  it('listings never overlap in time; only the last may be active, and then the state is LISTED', () => {
+  it('listings never overlap in time; only the last may be active, and then the state is OPEN', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const d = derive(s);
         d.listings.forEach((l, i) => {
-          expect(l.listedAt.getTime()).toBeLessThan(l.expiresAt.getTime());
-          if (l.endedAt) expect(l.endedAt.getTime()).toBeLessThanOrEqual(l.expiresAt.getTime());
+          expect(l.listedAt.getTime()).toBeLessThan(l.expiresAt!.getTime());
+          if (l.endedAt) expect(l.endedAt.getTime()).toBeLessThanOrEqual(l.expiresAt!.getTime());
           const next = d.listings[i + 1];
           if (next) {
             expect(l.endedAt).not.toBeNull();
             expect(l.endedAt!.getTime()).toBeLessThanOrEqual(next.listedAt.getTime());
           }
         });
-        const active = d.listings.filter((l) => l.status === 'LISTED');
+        const active = d.listings.filter((l) => l.status === 'OPEN');
         expect(active.length).toBeLessThanOrEqual(1);
         if (active.length === 1) expect(active[0]).toBe(d.listings[d.listings.length - 1]);
-        expect(d.state).toBe(active.length === 1 ? 'LISTED' : d.countInWindow > 0 ? 'WATCH' : 'CLEAR');
+        expect(d.state).toBe(active.length === 1 ? 'OPEN' : d.countInWindow > 0 ? 'WATCH' : 'CLEAR');
         if (d.state === 'WATCH') expect(d.countInWindow).toBeLessThan(s.rules.listingThreshold);
       }),
       RUNS,
@@ -283,7 +283,8 @@ function applyChanges(stored: StoredListing[], changes: ListingChange[], nextId:
       const id = nextId();
       byId.set(id, {
         id,
-        status: change.derived.status as StoredListing['status'],
+        // Immediate effect (NOTICE_PERIOD_WORKING_DAYS = 0): an open derived listing is stored LISTED.
+        status: change.derived.status === 'OPEN' ? 'LISTED' : (change.derived.status as StoredListing['status']),
         endedAt: change.derived.endedAt,
         ...fromDerived(change.derived),
       });
@@ -294,7 +295,7 @@ function applyChanges(stored: StoredListing[], changes: ListingChange[], nextId:
       Object.assign(s, fromDerived(change.derived));
       if (s.status === 'EXPIRED') s.endedAt = change.derived.endedAt;
     } else {
-      expect(isActiveListingStatus(s.status)).toBe(true);
+      expect(isOpenListingStatus(s.status)).toBe(true);
       s.status = change.kind === 'EXPIRE' ? 'EXPIRED' : 'REVOKED';
       s.endedAt = change.endedAt;
     }
@@ -308,7 +309,7 @@ const endingsOf = (stored: StoredListing[]): ListingEnding[] =>
     .map((s) => ({ listingId: s.id, endedAt: s.endedAt!, status: s.status as 'REPAIRED' | 'REVOKED' }));
 
 describe('reconcileListings properties', () => {
-  it('applied changes make stored and derived agree: a second reconcile is empty, one active listing iff LISTED', () => {
+  it('applied changes make stored and derived agree: a second reconcile is empty, one open listing iff OPEN', () => {
     const rounds = fc.array(
       fc.record({
         // Relative to the round's start: mostly recent, some late uploads from long ago.
@@ -379,7 +380,7 @@ describe('reconcileListings properties', () => {
           ];
           // Revocations (device fault, appeal) hit the active listing's violations first.
           for (const n of step.revoke) {
-            const listed = new Set(stored.find((s) => isActiveListingStatus(s.status))?.violationIds ?? []);
+            const listed = new Set(stored.find((s) => isOpenListingStatus(s.status))?.violationIds ?? []);
             const targets = facts.filter((f) => listed.has(f.id));
             const pool = targets.length > 0 ? targets : facts;
             if (pool.length > 0) facts = facts.filter((f) => f !== pool[n % pool.length]);
@@ -391,7 +392,7 @@ describe('reconcileListings properties', () => {
           nowMs += step.advanceDays * DAY;
           // Staff act between that recount and now, possibly after the expiry instant the scheduler has
           // not marked yet.
-          const active = stored.find((s) => isActiveListingStatus(s.status));
+          const active = stored.find((s) => isOpenListingStatus(s.status));
           if (active && step.repair !== undefined) {
             const repairMs =
               'afterDays' in step.repair
@@ -406,8 +407,8 @@ describe('reconcileListings properties', () => {
             active.endedAt = new Date(Math.min(nowMs, repairMs));
           }
           const derived = settle(new Date(nowMs));
-          const activeStored = stored.filter((s) => isActiveListingStatus(s.status));
-          expect(activeStored.length).toBe(derived.state === 'LISTED' ? 1 : 0);
+          const activeStored = stored.filter((s) => isOpenListingStatus(s.status));
+          expect(activeStored.length).toBe(derived.state === 'OPEN' ? 1 : 0);
         });
       }),
       { numRuns: 200 },
@@ -471,7 +472,7 @@ function modelDerive(s: Scenario): CreditDerivation {
   // very instant names the listing (derive-credit.ts documents that choice).
   const expireBefore = (tMs: number, atTheInstantToo: boolean) => {
     if (active === null) return;
-    const expiresMs = active.expiresAt.getTime();
+    const expiresMs = active.expiresAt!.getTime();
     if (expiresMs < tMs || (atTheInstantToo && expiresMs === tMs)) {
       active.status = 'EXPIRED';
       active.endedAt = new Date(expiresMs);
@@ -504,12 +505,13 @@ function modelDerive(s: Scenario): CreditDerivation {
     if (counted.length >= s.rules.listingThreshold) {
       active = {
         listedAt: new Date(h.atMs),
+        effectiveAt: new Date(h.atMs),
         expiresAt: new Date(h.atMs + validityMs),
         reachingTripId: trip.tripId,
         tripIds: counted.map((u) => u.tripId),
         violationIds: counted.flatMap((u) => u.violationIds),
         violationCount: counted.length,
-        status: 'LISTED',
+        status: 'OPEN',
         endedAt: null,
         listingId: null,
       };
@@ -518,7 +520,7 @@ function modelDerive(s: Scenario): CreditDerivation {
   }
   expireBefore(nowMs, true);
   const countInWindow = countedAt(nowMs).length;
-  const state = active !== null ? 'LISTED' : countInWindow > 0 ? 'WATCH' : 'CLEAR';
+  const state = active !== null ? 'OPEN' : countInWindow > 0 ? 'WATCH' : 'CLEAR';
   return { trips, listings, countInWindow, state };
 }
 
@@ -563,7 +565,7 @@ function boundaryClasses(s: Scenario, d: CreditDerivation): string[] {
     }
   }
   for (const l of d.listings) {
-    const expiresMs = l.expiresAt.getTime();
+    const expiresMs = l.expiresAt!.getTime();
     const stillActive = (ms: number) => l.endedAt === null || l.endedAt.getTime() >= Math.min(ms, expiresMs);
     for (const t of d.trips) {
       const off = t.firstAt.getTime() - expiresMs;

@@ -29,19 +29,20 @@ describe('deriveCredit: counting (§4.3)', () => {
     expect(d).toMatchObject({ countInWindow: 1, state: 'WATCH' });
   });
 
-  it('three trips: LISTED at the third trip’s firstAt', () => {
+  it('three trips: a listing at the third trip’s firstAt', () => {
     const d = derive([v('a', T0), v('a2', T0 + 10 * MIN), v('b', T0 + 10 * DAY), v('c', T0 + 20 * DAY)], T0 + 30 * DAY);
-    expect(d.state).toBe('LISTED');
+    expect(d.state).toBe('OPEN');
     expect(d.countInWindow).toBe(3);
     expect(d.listings).toEqual([
       {
         listedAt: at(T0 + 20 * DAY),
+        effectiveAt: at(T0 + 20 * DAY),
         expiresAt: at(T0 + 385 * DAY),
         reachingTripId: 'c',
         tripIds: ['a', 'b', 'c'],
         violationIds: ['a', 'a2', 'b', 'c'],
         violationCount: 3,
-        status: 'LISTED',
+        status: 'OPEN',
         endedAt: null,
         listingId: null,
       },
@@ -96,14 +97,14 @@ describe('deriveCredit: listing lifecycle (§4.4)', () => {
       tripIds: ['a', 'b', 'c', 'd', 'e'],
       violationIds: ['a', 'b', 'c', 'd', 'd2', 'e'],
       violationCount: 5,
-      status: 'LISTED',
+      status: 'OPEN',
     });
-    expect(d).toMatchObject({ state: 'LISTED', countInWindow: 5 });
+    expect(d).toMatchObject({ state: 'OPEN', countInWindow: 5 });
   });
 
   it('expires at listedAt + 365 days, then starts afresh', () => {
     const justBefore = derive(three, expiresAt - 1);
-    expect(justBefore.state).toBe('LISTED');
+    expect(justBefore.state).toBe('OPEN');
     const d = derive(three, expiresAt);
     expect(d.listings[0]).toMatchObject({ status: 'EXPIRED', endedAt: at(expiresAt), listingId: null });
     expect(d).toMatchObject({ state: 'CLEAR', countInWindow: 0 });
@@ -126,7 +127,7 @@ describe('deriveCredit: listing lifecycle (§4.4)', () => {
     expect(third.listings[1]).toMatchObject({
       listedAt: at(expiresAt + 3 * DAY),
       tripIds: ['p', 'q', 'r'],
-      status: 'LISTED',
+      status: 'OPEN',
     });
   });
 
@@ -158,7 +159,7 @@ describe('deriveCredit: listing lifecycle (§4.4)', () => {
 
   it('an ending after now is not applied yet', () => {
     const endings: ListingEnding[] = [{ listingId: 'L1', endedAt: at(T0 + 10 * DAY), status: 'REPAIRED' }];
-    expect(derive(three, T0 + 5 * DAY, endings).state).toBe('LISTED');
+    expect(derive(three, T0 + 5 * DAY, endings).state).toBe('OPEN');
     expect(derive(three, T0 + 10 * DAY, endings).state).toBe('CLEAR');
   });
 
@@ -223,5 +224,55 @@ describe('deriveCredit: listing lifecycle (§4.4)', () => {
     expect(() =>
       deriveCredit({ violations: [], endings: [], rules: { ...rules, listingThreshold: 0 }, now: at(T0) }),
     ).toThrow('invalid credit rules');
+  });
+});
+
+describe('deriveCredit: due process (§4.4, NOTICE_PERIOD_WORKING_DAYS > 0)', () => {
+  const three = [v('a', T0), v('b', T0 + 10 * DAY), v('c', T0 + 20 * DAY)];
+  const pendingDerive = (
+    violations: ViolationFact[],
+    now: number,
+    effects = [] as { violationIds: string[]; effectiveAt: Date }[],
+  ) => deriveCredit({ violations, endings: [], effects, immediateEffect: false, rules, now: at(now) });
+
+  it('a listing without a stored effect is open with no expiry, however long it waits', () => {
+    const d = pendingDerive(three, T0 + 800 * DAY);
+    expect(d.state).toBe('OPEN');
+    expect(d.listings).toEqual([
+      expect.objectContaining({ listedAt: at(T0 + 20 * DAY), effectiveAt: null, expiresAt: null, status: 'OPEN' }),
+    ]);
+  });
+
+  it('expiry counts from the stored effect, not from listedAt', () => {
+    const effectiveAt = at(T0 + 30 * DAY);
+    const effects = [{ violationIds: ['a', 'b', 'c'], effectiveAt }];
+    const expiresAt = T0 + 30 * DAY + 365 * DAY;
+    expect(pendingDerive(three, expiresAt - 1, effects).listings[0]).toMatchObject({
+      status: 'OPEN',
+      effectiveAt,
+      expiresAt: at(expiresAt),
+    });
+    expect(pendingDerive(three, expiresAt, effects).listings[0]).toMatchObject({
+      status: 'EXPIRED',
+      endedAt: at(expiresAt),
+    });
+  });
+
+  it('an effect known by a violation attached later still dates the listing', () => {
+    const effectiveAt = at(T0 + 40 * DAY);
+    const d = pendingDerive([...three, v('d', T0 + 35 * DAY)], T0 + 50 * DAY, [{ violationIds: ['d'], effectiveAt }]);
+    expect(d.listings[0]).toMatchObject({ effectiveAt, expiresAt: at(T0 + 405 * DAY) });
+  });
+
+  it('a WITHDRAWN ending is a fresh start like a revocation (§4.3)', () => {
+    const ended = deriveCredit({
+      violations: [...three, v('d', T0 + 25 * DAY)],
+      endings: [{ listingId: 'L1', endedAt: at(T0 + 22 * DAY), status: 'WITHDRAWN' }],
+      immediateEffect: false,
+      rules,
+      now: at(T0 + 30 * DAY),
+    });
+    expect(ended.listings[0]).toMatchObject({ status: 'WITHDRAWN', listingId: 'L1' });
+    expect(ended).toMatchObject({ state: 'WATCH', countInWindow: 1 });
   });
 });

@@ -1,25 +1,39 @@
 import { assertValidDate, compareStrings, MS_PER_DAY } from '../time/time';
 import { assertCreditRules, listingExpiresAt, type CreditRules } from './credit-rules';
+import type { DecidedEndStatus } from './credit-statuses';
 import { groupTrips, type Trip, type ViolationFact } from './trips';
 
 /**
- * A staff-made end of a stored listing (credit repair approved → REPAIRED; revocation → REVOKED).
- * A fact in time: at `endedAt` the listing active at that moment ends with that status, and counting
- * starts afresh (§4.3: a repaired or revoked listing is a fresh start).
+ * A decided end of a stored listing (credit repair approved → REPAIRED; revocation → REVOKED; an
+ * upheld objection or a recount under the threshold before effect → WITHDRAWN). A fact in time: at
+ * `endedAt` the listing open at that moment ends with that status, and counting starts afresh (§4.3:
+ * a repaired, revoked or withdrawn listing is a fresh start).
  */
 export interface ListingEnding {
   listingId: string;
   endedAt: Date;
-  status: 'REPAIRED' | 'REVOKED';
+  status: DecidedEndStatus;
 }
 
-export type DerivedListingStatus = 'LISTED' | 'EXPIRED' | 'REPAIRED' | 'REVOKED';
+/**
+ * When a stored listing took effect (§4.4: the end of its notice period, or an objection's rejection),
+ * known by the violations it holds. A fact of the lifecycle, not of the weighings.
+ */
+export interface ListingEffect {
+  violationIds: readonly string[];
+  effectiveAt: Date;
+}
+
+/** OPEN: reached the threshold and not ended (pending or in effect: the lifecycle's to say). */
+export type DerivedListingStatus = 'OPEN' | 'EXPIRED' | DecidedEndStatus;
 
 export interface DerivedListing {
   /** firstAt of the trip that reached the threshold (§4.4). */
   listedAt: Date;
-  /** listedAt + LISTING_VALIDITY_DAYS. */
-  expiresAt: Date;
+  /** listedAt when listings take effect at once; else the stored effect; null while pending. */
+  effectiveAt: Date | null;
+  /** effectiveAt + LISTING_VALIDITY_DAYS (§4.4: expiry counts from effect); null while pending. */
+  expiresAt: Date | null;
   reachingTripId: string;
   /** The counted trips that reached the threshold, then the trips attached while it was active. */
   tripIds: string[];
@@ -32,8 +46,8 @@ export interface DerivedListing {
   listingId: string | null;
 }
 
-/** CLEAR: nothing counted; WATCH (预失信): 1..threshold−1 counted trips; LISTED: an active listing. */
-export type CreditState = 'CLEAR' | 'WATCH' | 'LISTED';
+/** CLEAR: nothing counted; WATCH (预失信): 1..threshold−1 counted trips; OPEN: a listing stands. */
+export type CreditState = 'CLEAR' | 'WATCH' | 'OPEN';
 
 export interface CreditDerivation {
   trips: Trip[];
@@ -48,6 +62,10 @@ export interface DeriveCreditInput {
   /** The vehicle's VIOLATIONs, without REVOKED ones; repeats (same id or eventId) are ignored. */
   violations: readonly ViolationFact[];
   endings: readonly ListingEnding[];
+  /** Stored effects (NOTICE_PERIOD_WORKING_DAYS > 0); ignored when `immediateEffect`. */
+  effects?: readonly ListingEffect[];
+  /** NOTICE_PERIOD_WORKING_DAYS = 0: a listing is in effect from listedAt (the default). */
+  immediateEffect?: boolean;
   rules: CreditRules;
   /** The caller passes max(clock, latest measuredAt); anything after it is ignored. */
   now: Date;
@@ -59,9 +77,9 @@ export interface DeriveCreditInput {
  *
  * Trips are visited in order, interleaved with expiries and endings by time:
  * - before a trip at t, everything at or before t happens first: the active listing expires at
- *   expiresAt (when expiresAt <= t) and staff endings with endedAt <= t end the active listing (or,
- *   with none active, only mark a fresh start). Each end moves the fresh start to its instant; trips
- *   whose firstAt is at or before it never count again. An ending and an expiry at the same instant:
+ *   expiresAt (when expiresAt <= t; a listing not yet in effect does not expire) and decided endings
+ *   with endedAt <= t end the active listing (or, with none active, only mark a fresh start). Each
+ *   end moves the fresh start to its instant; trips whose firstAt is at or before it never count again. An ending and an expiry at the same instant:
  *   the ending wins (it names its stored listing).
  * - then, with a listing active, the trip attaches to it (§4.4: further violations attach);
  * - otherwise the trip is counted with the trips in (t − window, t] after the fresh start; reaching the
@@ -81,6 +99,21 @@ export function deriveCredit(input: DeriveCreditInput): CreditDerivation {
     rules.tripMergeMinutes,
   );
   const endings = orderedEndings(input.endings, nowMs);
+  const immediate = input.immediateEffect ?? true;
+  const effectOf = new Map<string, Date>();
+  for (const e of immediate ? [] : (input.effects ?? [])) {
+    assertValidDate(e.effectiveAt, 'effect effectiveAt');
+    for (const id of e.violationIds) effectOf.set(id, e.effectiveAt);
+  }
+  /** A pending listing learns its effect from the first of its violations a stored effect names. */
+  const learnEffect = (listing: DerivedListing, violationIds: readonly string[]): void => {
+    if (listing.effectiveAt) return;
+    const found = violationIds.map((id) => effectOf.get(id)).find((at) => at !== undefined);
+    if (found) {
+      listing.effectiveAt = found;
+      listing.expiresAt = listingExpiresAt(found, rules);
+    }
+  };
 
   const listings: DerivedListing[] = [];
   let active: DerivedListing | null = null;
@@ -89,7 +122,7 @@ export function deriveCredit(input: DeriveCreditInput): CreditDerivation {
 
   const advanceTo = (tMs: number): void => {
     for (;;) {
-      const expiryMs: number = active ? active.expiresAt.getTime() : Infinity;
+      const expiryMs: number = active?.expiresAt ? active.expiresAt.getTime() : Infinity;
       const endingMs = nextEnding < endings.length ? endings[nextEnding].endedAt.getTime() : Infinity;
       if (Math.min(expiryMs, endingMs) > tMs) return;
       if (endingMs <= expiryMs) {
@@ -102,7 +135,7 @@ export function deriveCredit(input: DeriveCreditInput): CreditDerivation {
         }
         freshStartMs = endingMs;
       } else {
-        // §4.4: EXPIRED at listedAt + validity, whenever the scheduler happens to run.
+        // §4.4: EXPIRED at effectiveAt + validity, whenever the scheduler happens to run.
         const expiring = active as DerivedListing;
         expiring.status = 'EXPIRED';
         expiring.endedAt = new Date(expiryMs);
@@ -127,6 +160,7 @@ export function deriveCredit(input: DeriveCreditInput): CreditDerivation {
       active.tripIds.push(trip.tripId);
       active.violationIds.push(...trip.violationIds);
       active.violationCount = active.tripIds.length;
+      learnEffect(active, trip.violationIds);
       continue;
     }
     // Trips have strictly increasing firstAt, and the current one is after the fresh start unless an
@@ -136,22 +170,24 @@ export function deriveCredit(input: DeriveCreditInput): CreditDerivation {
     const listedAt = new Date(tMs);
     active = {
       listedAt,
-      expiresAt: listingExpiresAt(listedAt, rules),
+      effectiveAt: immediate ? listedAt : null,
+      expiresAt: immediate ? listingExpiresAt(listedAt, rules) : null,
       reachingTripId: trip.tripId,
       tripIds: counted.map((t) => t.tripId),
       violationIds: counted.flatMap((t) => t.violationIds),
       violationCount: counted.length,
-      status: 'LISTED',
+      status: 'OPEN',
       endedAt: null,
       listingId: null,
     };
+    learnEffect(active, active.violationIds);
     listings.push(active);
   }
   advanceTo(nowMs);
 
   const floorMs = Math.max(freshStartMs, nowMs - windowMs);
   const countInWindow = trips.filter((t) => t.firstAt.getTime() > floorMs).length;
-  const state: CreditState = active ? 'LISTED' : countInWindow > 0 ? 'WATCH' : 'CLEAR';
+  const state: CreditState = active ? 'OPEN' : countInWindow > 0 ? 'WATCH' : 'CLEAR';
   return { trips, listings, countInWindow, state };
 }
 

@@ -1,16 +1,11 @@
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
-import {
-  assertTransition,
-  canTransition,
-  isActiveListingStatus,
-  LISTING_ACTIONS,
-  LISTING_STATUSES,
-  type ListingAction,
-  type ListingStatus,
-} from './listing-state-machine';
+import { isEffectiveListingStatus, isOpenListingStatus, LISTING_STATUSES, type ListingStatus } from './credit-statuses';
+import { assertTransition, canTransition, LISTING_ACTIONS, type ListingAction } from './listing-state-machine';
 
 describe('listing state machine (§4.4)', () => {
   const allowed: [ListingStatus, ListingAction, ListingStatus][] = [
+    ['PENDING', 'TAKE_EFFECT', 'LISTED'],
+    ['PENDING', 'WITHDRAW', 'WITHDRAWN'],
     ['LISTED', 'PROPOSE_PUBLICATION', 'LISTED'],
     ['LISTED', 'APPROVE_PUBLICATION', 'PUBLISHED'],
     ['LISTED', 'REJECT_PUBLICATION', 'LISTED'],
@@ -51,7 +46,8 @@ describe('listing state machine (§4.4)', () => {
     expect(assertTransition('LISTED', 'REPAIR', { pendingProposal: true })).toBe('REPAIRED');
   });
 
-  it('LISTED and PUBLISHED are the active statuses', () => {
-    expect(LISTING_STATUSES.filter(isActiveListingStatus)).toEqual(['LISTED', 'PUBLISHED']);
+  it('LISTED and PUBLISHED are in effect; PENDING stands too, but turns no one back', () => {
+    expect(LISTING_STATUSES.filter(isEffectiveListingStatus)).toEqual(['LISTED', 'PUBLISHED']);
+    expect(LISTING_STATUSES.filter(isOpenListingStatus)).toEqual(['PENDING', 'LISTED', 'PUBLISHED']);
   });
 });

@@ -1,16 +1,9 @@
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
-
-/** §4.4 违法失信清单 lifecycle. LISTED and PUBLISHED are active (turn-back); the others are ends. */
-export const LISTING_STATUSES = ['LISTED', 'PUBLISHED', 'REPAIRED', 'EXPIRED', 'REVOKED'] as const;
-export type ListingStatus = (typeof LISTING_STATUSES)[number];
-
-export type ActiveListingStatus = 'LISTED' | 'PUBLISHED';
-
-export function isActiveListingStatus(status: string): status is ActiveListingStatus {
-  return status === 'LISTED' || status === 'PUBLISHED';
-}
+import type { ListingStatus } from './credit-statuses';
 
 export const LISTING_ACTIONS = [
+  'TAKE_EFFECT',
+  'WITHDRAW',
   'PROPOSE_PUBLICATION',
   'APPROVE_PUBLICATION',
   'REJECT_PUBLICATION',
@@ -28,9 +21,12 @@ export interface TransitionContext {
   pendingProposal?: boolean;
 }
 
-// §4.4: an OFFICER proposes (status stays LISTED, the proposal waits), a LEGAL_REVIEWER approves
-// (失信公示 → PUBLISHED) or rejects (back to LISTED with the opinion); any active listing may end.
+// §4.4: a PENDING listing takes effect (LISTED) or is withdrawn before it ever turned anyone back; an
+// OFFICER proposes publication (status stays LISTED, the proposal waits), a LEGAL_REVIEWER approves
+// (失信公示 → PUBLISHED) or rejects (back to LISTED with the opinion); any listing in effect may end.
 const TRANSITIONS: Readonly<Record<ListingAction, Partial<Record<ListingStatus, ListingStatus>>>> = {
+  TAKE_EFFECT: { PENDING: 'LISTED' },
+  WITHDRAW: { PENDING: 'WITHDRAWN' },
   PROPOSE_PUBLICATION: { LISTED: 'LISTED' },
   APPROVE_PUBLICATION: { LISTED: 'PUBLISHED' },
   REJECT_PUBLICATION: { LISTED: 'LISTED' },

@@ -12,12 +12,13 @@ const derived = (
   end?: { day: number; status?: DerivedListing['status']; listingId?: string },
 ): DerivedListing => ({
   listedAt: at(listedDay),
+  effectiveAt: at(listedDay),
   expiresAt: at(listedDay + 365),
   reachingTripId: ids[ids.length - 1],
   tripIds: ids,
   violationIds: ids,
   violationCount: ids.length,
-  status: end ? (end.status ?? 'EXPIRED') : 'LISTED',
+  status: end ? (end.status ?? 'EXPIRED') : 'OPEN',
   endedAt: end ? at(end.day) : null,
   listingId: end?.listingId ?? null,
 });
@@ -48,7 +49,7 @@ describe('reconcileListings', () => {
     expect(reconcileListings([stored('L1', 'LISTED', 10, ['c', 'a', 'b'])], [d], NOW)).toEqual([]);
   });
 
-  it('a derived LISTED matches a stored PUBLISHED without status change', () => {
+  it('a derived OPEN listing matches a stored PUBLISHED without status change', () => {
     const d = derived(10, ['a', 'b', 'c', 'd']);
     expect(reconcileListings([stored('L1', 'PUBLISHED', 10, ['a', 'b', 'c'])], [d], NOW)).toEqual([
       { kind: 'UPDATE', id: 'L1', derived: d },

@@ -362,7 +362,7 @@ describe('permits and order independence (SPEC §4.2, §4.3, §4.9)', () => {
     const s: Scenario = { weighings, permits: [issued] };
     const beforeThePermit = classifyOnArrival(weighings.map((weighing) => ({ weighing })));
     expect([...beforeThePermit.values()].map((r) => r.permitCheck)).toEqual(Array(3).fill('UNKNOWN_PERMIT'));
-    expect(creditOf(s, beforeThePermit)[vehicle.vehicleKey].state).toBe('LISTED');
+    expect(creditOf(s, beforeThePermit)[vehicle.vehicleKey].state).toBe('OPEN');
 
     const after = classifyOnArrival([...weighings.map((weighing) => ({ weighing })), { permit: issued }]);
     expect([...after.values()].map((r) => r.classification)).toEqual(Array(3).fill('EXEMPT_PERMIT'));
@@ -382,7 +382,7 @@ describe('permits and order independence (SPEC §4.2, §4.3, §4.9)', () => {
       expect([...final.values()].map((r) => r.permitCheck)).toEqual(
         Array(3).fill(record === null ? 'UNKNOWN_PERMIT' : 'REVOKED'),
       );
-      expect(creditOf({ weighings, permits: [issued, later] }, final)[vehicle.vehicleKey].state).toBe('LISTED');
+      expect(creditOf({ weighings, permits: [issued, later] }, final)[vehicle.vehicleKey].state).toBe('OPEN');
     }
   });
 });

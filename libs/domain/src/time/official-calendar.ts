@@ -2,7 +2,7 @@ import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { DomainError, DomainErrorCode, type DomainErrorDetail } from '../errors/domain-error';
 import calendarOverridesFile from './calendar-overrides.json';
 import { assertValidDate, MS_PER_DAY, MS_PER_MINUTE } from './time';
-import { SHANGHAI_UTC_OFFSET_MINUTES } from './working-days';
+import { SHANGHAI_UTC_OFFSET_MINUTES } from './shanghai-day';
 
 /**
  * The official working-day calendar (SPEC §4.10, docs/calendar.md): the State Council's annual holiday

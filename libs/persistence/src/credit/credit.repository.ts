@@ -1,58 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type {
+  ListingPosting,
+  ListingWrite,
+  NoticeServiceWrite,
+  PlanListing,
+  PlanVehicleState,
+  PublicationProposal,
+  VehicleCreditFacts,
+} from '@oc/domain';
 import type { ListingParty } from '../registry/registry-lookups';
 
-export interface VehicleViolationRow {
-  id: string;
-  eventId: string;
-  vehicleKey: string;
-  measuredAt: Date;
-  status: 'OPEN' | 'PROCESSED' | 'REVOKED';
-  tripId: string | null;
-  listingId: string | null;
-}
-
-export interface VehicleListingRow {
-  id: string;
-  vehicleKey: string;
-  plate: string;
-  plateColor: number;
-  status: 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
-  listedAt: Date;
-  expiresAt: Date;
-  endedAt: Date | null;
-  violationCount: number;
-}
-
-export interface VehicleStateRow {
-  vehicleKey: string;
-  plate: string;
-  plateColor: number;
-  state: 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
-  countInWindow: number;
-  activeListingId: string | null;
-  version: number;
-}
-
-export interface VehicleFacts {
-  violations: VehicleViolationRow[];
-  listings: VehicleListingRow[];
-  state: VehicleStateRow | null;
-}
-
-export interface ListingWrite {
-  id: string;
-  vehicleKey: string;
-  plate: string;
-  plateColor: number;
-  status: VehicleListingRow['status'];
-  listedAt: Date;
-  expiresAt: Date;
-  violationCount: number;
-  endedAt: Date | null;
-  endReason: string | null;
-  /** Only for a new listing: the party from the vehicle registry at its creation (null = not registered). */
-  party?: ListingParty | null;
+/** A new listing with the party from the vehicle registry at its creation (null = not registered). */
+export interface NewListingWrite extends ListingWrite {
+  party: ListingParty | null;
 }
 
 /**
@@ -78,123 +39,208 @@ export class CreditRepository {
     );
   }
 
-  async loadFacts(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, VehicleFacts>> {
-    const facts = new Map<string, VehicleFacts>(
-      vehicleKeys.map((k) => [k, { violations: [], listings: [], state: null }]),
+  /** Everything the credit plan of libs/domain reads, for each vehicle (under the vehicle lock). */
+  async loadFacts(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, VehicleCreditFacts>> {
+    const facts = new Map<string, { -readonly [K in keyof VehicleCreditFacts]: VehicleCreditFacts[K] }>(
+      vehicleKeys.map((k) => [k, { vehicleKey: k, violations: [], listings: [], objections: [], state: null }]),
     );
+    const of = (key: unknown) => facts.get(key as string)!;
     // One connection runs one query at a time: sequential, not Promise.all.
     const violations = (await manager.query(
       `SELECT id, event_id, vehicle_key, measured_at, status, trip_id, listing_id FROM violations
          WHERE vehicle_key = ANY($1::text[])`,
       [vehicleKeys],
-    )) as Record<string, unknown>[];
+    )) as Row[];
     const listings = (await manager.query(
       // A listing withdrawn because a permit record exempted its acts stays on record but is no fact of
       // counting (docs/rules.md, permits): not a fresh start, and not a listing the derivation must match.
-      `SELECT id, vehicle_key, plate, plate_color, status, listed_at, expires_at, ended_at, violation_count FROM listings
-         WHERE vehicle_key = ANY($1::text[]) AND end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'`,
+      `SELECT l.id, l.vehicle_key, l.status, l.listed_at, l.effective_at, l.expires_at, l.ended_at, l.end_reason,
+              l.violation_count, l.proposal, l.published_at, l.publication_ends_at, l.posting_status,
+              l.posting_withdrawn_at, l.posting_reason,
+              n.id AS notice_id, n.status AS notice_status, n.served_at, n.period_ends_at, n.calendar_missing
+         FROM listings l LEFT JOIN notices n ON n.listing_id = l.id
+        WHERE l.vehicle_key = ANY($1::text[]) AND l.end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'`,
       [vehicleKeys],
-    )) as Record<string, unknown>[];
-    const states = (await manager.query(
-      `SELECT vehicle_key, plate, plate_color, state, count_in_window, active_listing_id, version FROM vehicle_states
+    )) as Row[];
+    const objections = (await manager.query(
+      `SELECT id, vehicle_key, status, listing_id, violation_ids, received_at, decided_at FROM objections
          WHERE vehicle_key = ANY($1::text[])`,
       [vehicleKeys],
-    )) as Record<string, unknown>[];
+    )) as Row[];
+    const states = (await manager.query(
+      `SELECT vehicle_key, state, count_in_window, active_listing_id FROM vehicle_states
+         WHERE vehicle_key = ANY($1::text[])`,
+      [vehicleKeys],
+    )) as Row[];
     for (const r of violations) {
-      facts.get(r.vehicle_key as string)!.violations.push({
+      (of(r.vehicle_key).violations as unknown[]).push({
         id: r.id as string,
         eventId: r.event_id as string,
-        vehicleKey: r.vehicle_key as string,
         measuredAt: r.measured_at as Date,
-        status: r.status as VehicleViolationRow['status'],
+        status: r.status,
         tripId: (r.trip_id as string) ?? null,
         listingId: (r.listing_id as string) ?? null,
       });
     }
-    for (const r of listings) {
-      facts.get(r.vehicle_key as string)!.listings.push({
+    for (const r of listings) (of(r.vehicle_key).listings as PlanListing[]).push(toPlanListing(r));
+    for (const r of objections) {
+      (of(r.vehicle_key).objections as unknown[]).push({
         id: r.id as string,
-        vehicleKey: r.vehicle_key as string,
-        plate: r.plate as string,
-        plateColor: Number(r.plate_color),
-        status: r.status as VehicleListingRow['status'],
-        listedAt: r.listed_at as Date,
-        expiresAt: r.expires_at as Date,
-        endedAt: (r.ended_at as Date) ?? null,
-        violationCount: Number(r.violation_count),
+        status: r.status,
+        listingId: (r.listing_id as string) ?? null,
+        violationIds: (r.violation_ids as string[]) ?? [],
+        receivedAt: r.received_at as Date,
+        decidedAt: (r.decided_at as Date) ?? null,
       });
     }
     for (const r of states) {
-      facts.get(r.vehicle_key as string)!.state = {
-        vehicleKey: r.vehicle_key as string,
-        plate: r.plate as string,
-        plateColor: Number(r.plate_color),
-        state: r.state as VehicleStateRow['state'],
+      of(r.vehicle_key).state = {
+        state: r.state as PlanVehicleState['state'],
         countInWindow: Number(r.count_in_window),
         activeListingId: (r.active_listing_id as string) ?? null,
-        version: Number(r.version),
       };
     }
     return facts;
   }
 
-  /** Ends listings first, so that the "one active listing per vehicle" index holds at every step. */
-  async endListings(
-    manager: EntityManager,
-    ends: { id: string; status: 'EXPIRED' | 'REVOKED' | 'REPAIRED'; endedAt: Date; endReason: string }[],
-  ): Promise<void> {
-    if (ends.length === 0) return;
-    await manager.query(
-      `UPDATE listings l SET status = e.status, ended_at = e.ended_at, end_reason = e.end_reason, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS e(id, status, ended_at, end_reason)
-       WHERE l.id = e.id`,
-      [
-        ends.map((e) => e.id),
-        ends.map((e) => e.status),
-        ends.map((e) => e.endedAt.toISOString()),
-        ends.map((e) => e.endReason),
-      ],
-    );
-  }
-
+  /**
+   * Writes the plan's changed listings, every mutable column. No change opens a listing (an ended one
+   * never reopens; PENDING → LISTED stays open), so one statement keeps the "one open listing per
+   * vehicle" index; new listings are inserted after it.
+   */
   async updateListings(manager: EntityManager, rows: ListingWrite[]): Promise<void> {
     if (rows.length === 0) return;
+    const c = listingColumns(rows);
     await manager.query(
-      `UPDATE listings l SET listed_at = u.listed_at, expires_at = u.expires_at, violation_count = u.violation_count,
-         ended_at = COALESCE(u.ended_at, l.ended_at), updated_at = now()
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::integer[], $5::timestamptz[])
-         AS u(id, listed_at, expires_at, violation_count, ended_at)
+      `UPDATE listings l SET status = u.status, listed_at = u.listed_at, effective_at = u.effective_at,
+         expires_at = u.expires_at, violation_count = u.violation_count, ended_at = u.ended_at,
+         end_reason = u.end_reason, proposal = u.proposal, published_at = u.published_at,
+         publication_ends_at = u.posting_until, posting_status = u.posting_status,
+         posting_withdrawn_at = u.posting_withdrawn_at, posting_reason = u.posting_reason, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
+                   $7::timestamptz[], $8::text[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[], $12::text[],
+                   $13::timestamptz[], $14::text[])
+         AS u(id, status, listed_at, effective_at, expires_at, violation_count, ended_at, end_reason, proposal,
+              published_at, posting_until, posting_status, posting_withdrawn_at, posting_reason)
        WHERE l.id = u.id`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.listedAt.toISOString()),
-        rows.map((r) => r.expiresAt.toISOString()),
-        rows.map((r) => r.violationCount),
-        rows.map((r) => r.endedAt?.toISOString() ?? null),
-      ],
+      c,
     );
   }
 
-  async insertListings(manager: EntityManager, rows: ListingWrite[]): Promise<void> {
+  async insertListings(manager: EntityManager, rows: NewListingWrite[]): Promise<void> {
     if (rows.length === 0) return;
     await manager.query(
-      `INSERT INTO listings (id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, ended_at, end_reason, party)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::integer[], $9::timestamptz[], $10::text[], $11::jsonb[])`,
+      `INSERT INTO listings (id, status, listed_at, effective_at, expires_at, violation_count, ended_at, end_reason,
+         proposal, published_at, publication_ends_at, posting_status, posting_withdrawn_at, posting_reason,
+         vehicle_key, plate, plate_color, party)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
+                            $6::integer[], $7::timestamptz[], $8::text[], $9::jsonb[], $10::timestamptz[],
+                            $11::timestamptz[], $12::text[], $13::timestamptz[], $14::text[],
+                            $15::text[], $16::text[], $17::smallint[], $18::jsonb[])`,
       [
-        rows.map((r) => r.id),
+        ...listingColumns(rows),
         rows.map((r) => r.vehicleKey),
         rows.map((r) => r.plate),
         rows.map((r) => r.plateColor),
-        rows.map((r) => r.status),
-        rows.map((r) => r.listedAt.toISOString()),
-        rows.map((r) => r.expiresAt.toISOString()),
-        rows.map((r) => r.violationCount),
-        rows.map((r) => r.endedAt?.toISOString() ?? null),
-        rows.map((r) => r.endReason),
         rows.map((r) => (r.party ? JSON.stringify(r.party) : null)),
       ],
     );
+  }
+
+  /** Approved revocations (§4.4): the violation keeps its record with the reason. */
+  async revokeViolations(
+    manager: EntityManager,
+    rows: { id: string; reason: string; revokedAt: Date }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `UPDATE violations v SET status = 'REVOKED', revoked_reason = r.reason, revoked_at = r.revoked_at, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS r(id, reason, revoked_at)
+       WHERE v.id = r.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.reason), rows.map((r) => r.revokedAt.toISOString())],
+    );
+  }
+
+  /** Case processing (§4.4 已处理): the case number, the fine and the date staff recorded. */
+  async processViolations(
+    manager: EntityManager,
+    rows: { id: string; caseNo: string; fineYuan: number; processedAt: Date }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `UPDATE violations v SET status = 'PROCESSED', case_no = p.case_no, fine_yuan = p.fine_yuan,
+         processed_at = p.processed_at, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::timestamptz[]) AS p(id, case_no, fine_yuan, processed_at)
+       WHERE v.id = p.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.caseNo),
+        rows.map((r) => r.fineYuan),
+        rows.map((r) => r.processedAt.toISOString()),
+      ],
+    );
+  }
+
+  /** What a case referral (抄告, §4.10) carries: the party, the decision and each case of the listing. */
+  async referralOf(manager: EntityManager, listingId: string): Promise<Record<string, unknown>> {
+    const [listing] = (await manager.query(
+      `SELECT id, vehicle_key, plate, plate_color, party, proposal, effective_at FROM listings WHERE id = $1`,
+      [listingId],
+    )) as Record<string, unknown>[];
+    const cases = (await manager.query(
+      `SELECT id, event_id, station_id, measured_at, over_kg, case_no, fine_yuan, processed_at FROM violations
+        WHERE listing_id = $1 AND status = 'PROCESSED' ORDER BY measured_at, id`,
+      [listingId],
+    )) as Record<string, unknown>[];
+    const party = (listing!.party as Record<string, unknown> | null) ?? null;
+    return {
+      listingId,
+      plate: listing!.plate,
+      plateColor: Number(listing!.plate_color),
+      registrationRegion: party?.registrationRegion ?? null,
+      transportCertNo: party?.transportCertNo ?? null,
+      owner: party ? { name: party.ownerName, type: party.ownerType, idNo: party.ownerIdNo } : null,
+      decisionNo: (listing!.proposal as { decisionNo?: string } | null)?.decisionNo ?? null,
+      effectiveAt: (listing!.effective_at as Date | null)?.toISOString() ?? null,
+      cases: cases.map((c) => ({
+        violationId: c.id,
+        eventId: c.event_id,
+        stationId: c.station_id,
+        measuredAt: (c.measured_at as Date).toISOString(),
+        overKg: Number(c.over_kg),
+        caseNo: c.case_no,
+        fineYuan: Number(c.fine_yuan),
+        processedAt: (c.processed_at as Date).toISOString(),
+      })),
+    };
+  }
+
+  /** Recorded service of notices (§4.10): the period runs from here. */
+  async serveNotices(
+    manager: EntityManager,
+    rows: (NoticeServiceWrite & { recordedBy: string; receiptId?: string })[],
+  ): Promise<void> {
+    for (const r of rows) {
+      await manager.query(
+        `UPDATE notices SET status = 'SERVED', served_at = $2, service_method = $3, period_ends_at = $4,
+           calendar_missing = $5, service_recorded_by = $6, receipt_id = $7
+         WHERE id = $1`,
+        [
+          r.noticeId,
+          r.servedAt.toISOString(),
+          r.method,
+          r.periodEndsAt?.toISOString() ?? null,
+          r.calendarMissing,
+          r.recordedBy,
+          r.receiptId ?? null,
+        ],
+      );
+    }
+  }
+
+  async voidNotices(manager: EntityManager, noticeIds: string[]): Promise<void> {
+    if (noticeIds.length === 0) return;
+    await manager.query(`UPDATE notices SET status = 'VOID' WHERE id = ANY($1::uuid[])`, [noticeIds]);
   }
 
   /** Writes each violation's trip and listing where they changed. */
@@ -212,7 +258,10 @@ export class CreditRepository {
   }
 
   /** Upserts vehicle states; the version grows by one with every write. Returns the new versions. */
-  async saveStates(manager: EntityManager, rows: Omit<VehicleStateRow, 'version'>[]): Promise<Map<string, number>> {
+  async saveStates(
+    manager: EntityManager,
+    rows: (PlanVehicleState & { vehicleKey: string; plate: string; plateColor: number })[],
+  ): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
     const result = (await manager.query(
       `INSERT INTO vehicle_states AS s (vehicle_key, plate, plate_color, state, count_in_window, active_listing_id)
@@ -232,4 +281,62 @@ export class CreditRepository {
     )) as { vehicle_key: string; version: string }[];
     return new Map(result.map((r) => [r.vehicle_key, Number(r.version)]));
   }
+}
+
+type Row = Record<string, unknown>;
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : (v as Date));
+
+function toPlanListing(r: Row): PlanListing {
+  const posting: ListingPosting | null = r.posting_status
+    ? {
+        status: r.posting_status as ListingPosting['status'],
+        until: r.publication_ends_at as Date,
+        withdrawnAt: date(r.posting_withdrawn_at),
+        reason: (r.posting_reason as ListingPosting['reason']) ?? null,
+      }
+    : null;
+  return {
+    id: r.id as string,
+    status: r.status as PlanListing['status'],
+    listedAt: r.listed_at as Date,
+    effectiveAt: date(r.effective_at),
+    expiresAt: date(r.expires_at),
+    endedAt: date(r.ended_at),
+    endReason: (r.end_reason as string) ?? null,
+    violationCount: Number(r.violation_count),
+    proposal: (r.proposal as PublicationProposal | null) ?? null,
+    publishedAt: date(r.published_at),
+    posting,
+    notice: r.notice_id
+      ? {
+          id: r.notice_id as string,
+          status: r.notice_status as NonNullable<PlanListing['notice']>['status'],
+          servedAt: date(r.served_at),
+          periodEndsAt: date(r.period_ends_at),
+          calendarMissing: Boolean(r.calendar_missing),
+        }
+      : null,
+  };
+}
+
+const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
+
+/** The 14 mutable columns of a listing, as UNNEST arrays ($1 … $14). */
+function listingColumns(rows: ListingWrite[]): unknown[] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.status),
+    rows.map((r) => r.listedAt.toISOString()),
+    rows.map((r) => iso(r.effectiveAt)),
+    rows.map((r) => iso(r.expiresAt)),
+    rows.map((r) => r.violationCount),
+    rows.map((r) => iso(r.endedAt)),
+    rows.map((r) => r.endReason),
+    rows.map((r) => (r.proposal ? JSON.stringify(r.proposal) : null)),
+    rows.map((r) => iso(r.publishedAt)),
+    rows.map((r) => iso(r.posting?.until)),
+    rows.map((r) => r.posting?.status ?? null),
+    rows.map((r) => iso(r.posting?.withdrawnAt)),
+    rows.map((r) => r.posting?.reason ?? null),
+  ];
 }

@@ -3,6 +3,7 @@ import { CreateCreditRepairs1764201600000 } from './1764201600000-CreateCreditRe
 import { AddStaffQueryIndexes1764212400000 } from './1764212400000-AddStaffQueryIndexes';
 import { CreateRegistries1764400000000 } from './1764400000000-CreateRegistries';
 import { AddExemptedViolationAuditIndex1764486400000 } from './1764486400000-AddExemptedViolationAuditIndex';
+import { AddDueProcess1764662400000 } from './1764662400000-AddDueProcess';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AddStaffQueryIndexes1764212400000,
   CreateRegistries1764400000000,
   AddExemptedViolationAuditIndex1764486400000,
+  AddDueProcess1764662400000,
 ];

@@ -63,4 +63,14 @@ export class RegistryLookups {
       ]),
     );
   }
+
+  /** The owner's phone of each registered vehicle that has one (the notification channel's address). */
+  async phones(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, string>> {
+    if (vehicleKeys.length === 0) return new Map();
+    const rows = (await manager.query(
+      `SELECT vehicle_key, owner_phone FROM registry_vehicles WHERE vehicle_key = ANY($1::text[]) AND owner_phone IS NOT NULL`,
+      [vehicleKeys],
+    )) as { vehicle_key: string; owner_phone: string }[];
+    return new Map(rows.map((r) => [r.vehicle_key, r.owner_phone]));
+  }
 }

@@ -7,3 +7,4 @@ export * from './stats.repository';
 export * from './public-posting.repository';
 export * from './staff-workflow.repository';
 export * from './registry-read.repository';
+export * from './due-process-read.repository';

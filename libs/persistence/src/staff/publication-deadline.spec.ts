@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { isPublicationOverdue } from '@oc/domain';
-import { overdueListedBefore } from './publication-deadline';
+import { overdueEffectiveBefore } from './publication-deadline';
 
-describe('overdueListedBefore', () => {
-  it('splits listings exactly where the domain rule flips (any now, any listedAt, 0..15 working days)', () => {
+describe('overdueEffectiveBefore', () => {
+  it('splits listings exactly where the domain rule flips (any now, any effectiveAt, 0..15 working days)', () => {
     const base = Date.UTC(2025, 0, 1);
     fc.assert(
       fc.property(
@@ -12,9 +12,9 @@ describe('overdueListedBefore', () => {
         fc.integer({ min: 0, max: 15 }),
         (nowOffset, age, days) => {
           const now = new Date(base + nowOffset);
-          const listedAt = new Date(now.getTime() - age);
-          const cutoff = overdueListedBefore(now, days);
-          expect(listedAt.getTime() < cutoff.getTime()).toBe(isPublicationOverdue(listedAt, now, days));
+          const effectiveAt = new Date(now.getTime() - age);
+          const cutoff = overdueEffectiveBefore(now, days);
+          expect(effectiveAt.getTime() <= cutoff.getTime()).toBe(isPublicationOverdue(effectiveAt, now, days));
         },
       ),
       { numRuns: 2000 },

@@ -2,23 +2,21 @@ import {
   isPublicationOverdue,
   parseVehicleKey,
   publicationDueBy,
-  type CreditRepairStatus as DomainCreditRepairStatus,
   type GateReason as DomainGateReason,
-  type ListingStatus as DomainListingStatus,
   type PermitCheck as DomainPermitCheck,
   type PermitStatus as DomainPermitStatus,
-  type ViolationStatus as DomainViolationStatus,
   type WeighingClassification as DomainWeighingClassification,
 } from '@oc/domain';
 import type { ListingParty } from '../registry/registry-lookups';
 import { iso } from './sql-filter';
 import type {
-  CreditRepairStatus,
   GateReason,
   ListingPartyView,
   ListingStatus,
   ListingView,
   PermitCheck,
+  PostingEndReason,
+  PostingStatus,
   PermitStatus,
   PublicationProposal,
   Same,
@@ -29,16 +27,13 @@ import type {
 
 // The read models spell the codes out (see staff-read-models.ts); they must stay the domain's.
 const codesMatchDomain: [
-  Same<ListingStatus, DomainListingStatus>,
-  Same<ViolationStatus, DomainViolationStatus>,
-  Same<CreditRepairStatus, DomainCreditRepairStatus>,
   Same<WeighingClassification, DomainWeighingClassification>,
   Same<PermitCheck, DomainPermitCheck>,
   Same<PermitStatus, DomainPermitStatus>,
   Same<GateReason, DomainGateReason>,
   // The party as the recount writes it to listings.party.
   Same<ListingPartyView, ListingParty>,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true];
 void codesMatchDomain;
 
 /**
@@ -110,8 +105,11 @@ export function toViolationView(r: ViolationRow): ViolationView {
 }
 
 /** The listing columns every read selects (table alias l). */
-export const LISTING_COLUMNS = `l.id, l.plate, l.plate_color, l.status, l.listed_at, l.expires_at, l.violation_count,
-  l.party, l.proposal, l.published_at, l.publication_ends_at, l.ended_at, l.end_reason`;
+export const LISTING_COLUMNS = `l.id, l.plate, l.plate_color, l.status, l.listed_at, l.effective_at, l.expires_at,
+  l.violation_count, l.party, l.proposal, l.published_at, l.publication_ends_at, l.posting_status,
+  l.posting_withdrawn_at, l.posting_reason, l.ended_at, l.end_reason,
+  (SELECT n.id FROM notices n WHERE n.listing_id = l.id) AS notice_id,
+  (SELECT n.notice_no FROM notices n WHERE n.listing_id = l.id) AS notice_no`;
 
 export interface ListingRow {
   id: string;
@@ -119,41 +117,64 @@ export interface ListingRow {
   plate_color: number;
   status: ListingStatus;
   listed_at: Date;
-  expires_at: Date;
+  effective_at: Date | null;
+  expires_at: Date | null;
   violation_count: number;
   party: ListingPartyView | null;
   proposal: PublicationProposal | null;
   published_at: Date | null;
   publication_ends_at: Date | null;
+  posting_status: PostingStatus | null;
+  posting_withdrawn_at: Date | null;
+  posting_reason: PostingEndReason | null;
   ended_at: Date | null;
   end_reason: string | null;
+  notice_id: string | null;
+  notice_no: string | null;
 }
 
 /** §4.4: overdue = still LISTED, never published, and past the working-day deadline as of `now`. */
 export function toListingView(r: ListingRow, now: Date, deadlineWorkingDays: number): ListingView {
-  const listedAt = new Date(r.listed_at);
+  const effectiveAt = r.effective_at ? new Date(r.effective_at) : null;
+  const dueBy = effectiveAt ? publicationDueBy(effectiveAt, deadlineWorkingDays) : undefined;
+  const unpublished = r.status === 'LISTED' && !r.published_at;
   return {
     id: r.id,
     plate: r.plate,
     plateColor: Number(r.plate_color),
     status: r.status,
-    listedAt: listedAt.toISOString(),
-    expiresAt: iso(r.expires_at)!,
+    listedAt: iso(r.listed_at)!,
+    ...(effectiveAt ? { effectiveAt: effectiveAt.toISOString() } : {}),
+    ...(r.expires_at ? { expiresAt: iso(r.expires_at)! } : {}),
     violationCount: Number(r.violation_count),
     party: r.party ? toListingParty(r.party) : null,
-    publicationDueBy: publicationDueBy(listedAt, deadlineWorkingDays).toISOString(),
-    overdue: r.status === 'LISTED' && !r.published_at && isPublicationOverdue(listedAt, now, deadlineWorkingDays),
+    noticeId: r.notice_id ?? null,
+    ...(r.notice_no ? { noticeNo: r.notice_no } : {}),
+    ...(dueBy !== undefined ? { publicationDueBy: dueBy?.toISOString() ?? null } : {}),
+    ...(unpublished && dueBy === null ? { calendarMissing: true } : {}),
+    overdue: unpublished && effectiveAt !== null && isPublicationOverdue(effectiveAt, now, deadlineWorkingDays),
     ...(r.proposal
       ? {
           proposal: {
             decisionNo: r.proposal.decisionNo,
             legalBasis: r.proposal.legalBasis,
+            ...(r.proposal.contents ? { contents: r.proposal.contents } : {}),
             proposedBy: r.proposal.proposedBy,
             proposedAt: r.proposal.proposedAt,
           },
         }
       : {}),
     ...(r.published_at ? { publishedAt: iso(r.published_at) } : {}),
+    ...(r.posting_status && r.publication_ends_at
+      ? {
+          posting: {
+            status: r.posting_status,
+            until: iso(r.publication_ends_at)!,
+            ...(r.posting_withdrawn_at ? { withdrawnAt: iso(r.posting_withdrawn_at)! } : {}),
+            ...(r.posting_reason ? { reason: r.posting_reason } : {}),
+          },
+        }
+      : {}),
     ...(r.publication_ends_at ? { publicationEndsAt: iso(r.publication_ends_at) } : {}),
     ...(r.ended_at ? { endedAt: iso(r.ended_at) } : {}),
     ...(r.end_reason ? { endReason: r.end_reason } : {}),

@@ -3,7 +3,7 @@ import { AppConfig } from '@oc/config';
 import { DomainError, DomainErrorCode, type PlateColorCode } from '@oc/domain';
 import { type AuditRow, toAuditEntry } from '../audit/audit-log.repository';
 import { DatabaseConnection } from '../database.module';
-import { overdueListedBefore } from './publication-deadline';
+import { overdueEffectiveBefore } from './publication-deadline';
 import { iso, SqlFilter, vehicleKeysFor } from './sql-filter';
 import {
   LISTING_COLUMNS,
@@ -121,18 +121,18 @@ export class StaffQueryRepository {
    */
   async findListings(filter: ListingFilter, page: PageRequest, now: Date): Promise<Page<ListingView>> {
     const workingDays = this.config.PUBLICATION_DEADLINE_WORKING_DAYS;
-    const cutoff = overdueListedBefore(now, workingDays).toISOString();
+    const cutoff = overdueEffectiveBefore(now, workingDays).toISOString();
     const f = new SqlFilter()
       .when(filter.status, 'l.status = $?')
       .when(filter.plate, 'l.plate = $?')
       .when(filter.proposed, '(l.proposal IS NOT NULL) = $?')
       .when(
         filter.overdue === true ? cutoff : undefined,
-        `(l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < $?)`,
+        `(l.status = 'LISTED' AND l.published_at IS NULL AND l.effective_at <= $?)`,
       )
       .when(
         filter.overdue === false ? cutoff : undefined,
-        `NOT (l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < $?)`,
+        `NOT (l.status = 'LISTED' AND l.published_at IS NULL AND l.effective_at <= $?)`,
       );
     const oldestFirst = filter.status === 'LISTED' || filter.overdue === true;
     const limit = f.page(page);

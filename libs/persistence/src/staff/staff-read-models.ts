@@ -30,12 +30,37 @@ export interface PageRequest {
 /** true when A and B are the same union: the compile-time check that a spelled-out union stays its source's. */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-// Spelled out, not imported from libs/domain: the console (apps/staff-api/web) compiles this file with
-// its own tsconfig, without the @oc/* aliases. staff-mappers.ts checks that they equal the domain's.
-export type ViolationStatus = 'OPEN' | 'PROCESSED' | 'REVOKED';
-export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
-export type CreditRepairStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
-export type VehicleCreditState = 'CLEAR' | 'WATCH' | 'LISTED' | 'PUBLISHED';
+// The credit statuses come from their one definition, by a relative path: the console (apps/staff-api/web)
+// compiles this file with its own tsconfig, without the @oc/* aliases, and that file imports nothing.
+// The other codes are spelled out; staff-mappers.ts checks that they equal the domain's.
+import type {
+  ListingStatus,
+  NoticeServiceMethod,
+  NoticeStatus,
+  ObjectionChannel,
+  ObjectionStatus,
+  ObjectionTargetType,
+  PostingEndReason,
+  PostingStatus,
+  ReviewStatus,
+  VehicleCreditState,
+  ViolationStatus,
+} from '../../../domain/src/credit/credit-statuses';
+
+export type {
+  ListingStatus,
+  NoticeServiceMethod,
+  NoticeStatus,
+  ObjectionChannel,
+  ObjectionStatus,
+  ObjectionTargetType,
+  PostingEndReason,
+  PostingStatus,
+  ReviewStatus,
+  VehicleCreditState,
+  ViolationStatus,
+};
+export type CreditRepairStatus = ReviewStatus;
 export type WeighingClassification =
   'COMPLIANT' | 'TOLERATED' | 'WARNING' | 'VIOLATION' | 'EXEMPT_PERMIT' | 'UNIDENTIFIED';
 /** SPEC §4.2: why a weighing's permitNo did not exempt it, the first failed condition in this order. */
@@ -71,6 +96,8 @@ export interface ListingPartyView {
 export interface PublicationProposal {
   decisionNo: string;
   legalBasis: string;
+  /** 决定书 contents (§4.4): 事由, 依据, 惩戒措施, 移出条件和程序, 救济途径. */
+  contents?: Record<string, string>;
   proposedBy: string;
   proposedAt: string;
 }
@@ -108,17 +135,31 @@ export interface ListingView {
   plate: string;
   plateColor: number;
   status: ListingStatus;
+  /** The trip that reached the threshold (§4.4). */
   listedAt: string;
-  expiresAt: string;
+  /** When it took effect (end of the notice period, or an objection's rejection); absent while PENDING. */
+  effectiveAt?: string;
+  /** effectiveAt + LISTING_VALIDITY_DAYS; absent while PENDING. */
+  expiresAt?: string;
   violationCount: number;
   /** 当事人 from the vehicle registry as of the listing's creation; null: the vehicle was not registered (未登记). */
   party: ListingPartyView | null;
-  /** End of the PUBLICATION_DEADLINE_WORKING_DAYS-th working day after listing (Asia/Shanghai). */
-  publicationDueBy: string;
+  /** The 告知书 of this listing; null for listings made before notices existed. */
+  noticeId: string | null;
+  noticeNo?: string;
+  /**
+   * 24:00 of the PUBLICATION_DEADLINE_WORKING_DAYS-th working day after effectiveAt on the official
+   * calendar (§4.10); absent while PENDING, null when the calendar does not reach it yet.
+   */
+  publicationDueBy?: string | null;
+  /** The publication deadline falls past the known calendar: staff must add the year (docs/calendar.md). */
+  calendarMissing?: boolean;
   /** LISTED, never published, and past publicationDueBy (§4.4). */
   overdue: boolean;
   proposal?: PublicationProposal;
   publishedAt?: string;
+  /** The posting (公示): its own life, up until publishedAt + PUBLICATION_DAYS (§4.4). */
+  posting?: { status: PostingStatus; until: string; withdrawnAt?: string; reason?: PostingEndReason };
   publicationEndsAt?: string;
   endedAt?: string;
   endReason?: string;
@@ -205,9 +246,13 @@ export interface StatsView {
   asOfNow: {
     at: string;
     watch: number;
+    /** 拟列入: listings awaiting the end of their notice period (or an objection's decision). */
+    pending: number;
     listed: number;
     published: number;
     overduePublications: number;
+    /** Objections past their reply deadline (§4.10). */
+    overdueObjections: number;
     /** Every listing of the region by its current status (ended ones included). */
     listingsByStatus: Record<ListingStatus, number>;
   };
@@ -381,4 +426,103 @@ export interface StationView {
   /** measuredAt of the station's latest stored weighing; null when none. */
   lastWeighingAt: string | null;
   updatedAt: string;
+}
+
+/** A proposed revocation of a violation (SPEC §4.4, two-person). */
+export interface RevocationView {
+  id: string;
+  violationId: string;
+  reason: string;
+  withCase: boolean;
+  status: ReviewStatus;
+  proposedBy: string;
+  proposedAt: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+  opinion?: string;
+  /** In the review queue: the vehicle and the violation it is about. */
+  plate?: string;
+  plateColor?: number;
+  violation?: {
+    measuredAt: string;
+    stationId: string;
+    overKg: number;
+    status: ViolationStatus;
+    listingId: string | null;
+  };
+}
+
+/** 异议 (SPEC §4.10). */
+export interface ObjectionView {
+  id: string;
+  target: { type: ObjectionTargetType; id: string };
+  listingId: string | null;
+  plate: string;
+  plateColor: number;
+  violationIds: string[];
+  grounds: string;
+  channel: ObjectionChannel;
+  attachments: string[];
+  receivedAt: string;
+  handler: string;
+  /** 24:00 of the OBJECTION_REPLY_WORKING_DAYS-th working day after receipt; null: calendar missing. */
+  dueBy: string | null;
+  calendarMissing: boolean;
+  /** PENDING and past dueBy. */
+  overdue: boolean;
+  status: ObjectionStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  reply?: string;
+}
+
+/** 告知书 (SPEC §4.10): the document as issued, and its service. */
+export interface NoticeView {
+  id: string;
+  noticeNo: string;
+  listingId: string;
+  plate: string;
+  plateColor: number;
+  status: NoticeStatus;
+  issuedAt: string;
+  servedAt?: string;
+  serviceMethod?: NoticeServiceMethod;
+  /** 24:00 of the last working day of the period (from service); absent before service. */
+  periodEndsAt?: string;
+  calendarMissing: boolean;
+  listingStatus: ListingStatus;
+  document: NoticeDocumentView;
+}
+
+/** The notice's printable content, as libs/domain composed it at issue (notice-document.ts). */
+export interface NoticeDocumentView {
+  title: string;
+  noticeNo: string;
+  issuedAt: string;
+  party: ListingPartyView | null;
+  serviceHint: 'TO_PARTY' | 'ANNOUNCEMENT';
+  vehicle: { plate: string; plateColor: number };
+  listedAt: string;
+  grounds: string;
+  trips: {
+    seq: number;
+    tripId: string;
+    weighings: {
+      violationId: string;
+      eventId: string;
+      stationId: string;
+      stationName: string | null;
+      measuredAt: string;
+      axles: number;
+      grossWeightKg: number;
+      limitKg: number;
+      overKg: number;
+      evidence: unknown;
+    }[];
+  }[];
+  basis: string[];
+  consequences: string[];
+  rights: string[];
+  period: { workingDays: number; text: string };
+  repair: string[];
 }

@@ -30,7 +30,8 @@ export interface ListingRecord {
   plateColor: number;
   status: ListingStatus;
   listedAt: Date;
-  expiresAt: Date;
+  effectiveAt: Date | null;
+  expiresAt: Date | null;
   violationCount: number;
   proposal: PublicationProposal | null;
   publishedAt: Date | null;
@@ -87,7 +88,8 @@ const toListing = (r: Row): ListingRecord => ({
   plateColor: Number(r.plate_color),
   status: r.status as ListingStatus,
   listedAt: r.listed_at as Date,
-  expiresAt: r.expires_at as Date,
+  effectiveAt: date(r.effective_at),
+  expiresAt: date(r.expires_at),
   violationCount: Number(r.violation_count),
   proposal: (r.proposal as PublicationProposal | null) ?? null,
   publishedAt: date(r.published_at),
@@ -115,7 +117,7 @@ const toRepair = (r: Row): CreditRepairRecord => ({
 
 const VIOLATION_COLUMNS = `id, event_id, vehicle_key, station_id, measured_at, axles, gross_weight_kg, limit_kg, over_kg,
   suggested_fine_yuan, trip_id, listing_id, status, case_no, fine_yuan, processed_at, revoked_reason`;
-const LISTING_COLUMNS = `id, vehicle_key, plate, plate_color, status, listed_at, expires_at, violation_count, proposal,
+const LISTING_COLUMNS = `id, vehicle_key, plate, plate_color, status, listed_at, effective_at, expires_at, violation_count, proposal,
   published_at, publication_ends_at, ended_at, end_reason`;
 
 /**
@@ -141,21 +143,6 @@ export class StaffWorkflowRepository {
   async findListing(manager: EntityManager, id: string): Promise<ListingRecord | null> {
     const [row] = (await manager.query(`SELECT ${LISTING_COLUMNS} FROM listings WHERE id = $1`, [id])) as Row[];
     return row ? toListing(row) : null;
-  }
-
-  async setProposal(manager: EntityManager, listingId: string, proposal: PublicationProposal | null): Promise<void> {
-    await manager.query(`UPDATE listings SET proposal = $2::jsonb, updated_at = now() WHERE id = $1`, [
-      listingId,
-      proposal === null ? null : JSON.stringify(proposal),
-    ]);
-  }
-
-  async publish(manager: EntityManager, listingId: string, publishedAt: Date, endsAt: Date): Promise<void> {
-    await manager.query(
-      `UPDATE listings SET status = 'PUBLISHED', published_at = $2, publication_ends_at = $3, updated_at = now()
-       WHERE id = $1`,
-      [listingId, publishedAt.toISOString(), endsAt.toISOString()],
-    );
   }
 
   async findRepair(manager: EntityManager, id: string): Promise<CreditRepairRecord | null> {

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@oc/config';
-import { MS_PER_DAY } from '@oc/domain';
+import {
+  ENDED_LISTING_STATUSES,
+  LISTING_STATUSES,
+  MS_PER_DAY,
+  OPEN_LISTING_STATUSES,
+  type ListingStatus,
+} from '@oc/domain';
 import { PERMIT_EXEMPTED } from '../credit/credit.repository';
 import { DatabaseConnection } from '../database.module';
-import { overdueListedBefore } from './publication-deadline';
+import { overdueEffectiveBefore } from './publication-deadline';
 import type { DailyStatsView, StatsView } from './staff-read-models';
 
 export interface StatsRequest {
@@ -16,6 +22,8 @@ export interface StatsRequest {
   now: Date;
 }
 
+const sqlList = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(',');
+
 /**
  * GET /v1/stats (SPEC §6), in one statement of scalar subqueries.
  *
@@ -26,12 +34,13 @@ export interface StatsRequest {
  * every listing has exactly one region and the regions of a city add up to the city.
  *
  * As of now:
- * - watch: vehicles without an active listing with at least one counted trip (first violation not
+ * - watch: vehicles without an open (pending or effective) listing with at least one counted trip (first violation not
  *   REVOKED, trip_id = its own id) in (now − COUNT_WINDOW_DAYS, now] and after the end of the
  *   vehicle's last ended listing (fresh start, §4.3), a listing withdrawn because a permit exempted its
  *   acts (PERMIT_EXEMPTED) excepted, as the recount does. With a region: such a trip started there.
- * - listed / published: listings in that status; listingsByStatus: every listing of the region by its
- *   current status, ended ones included. overduePublications: LISTED, never published, past
+ * - pending / listed / published: listings in that status; listingsByStatus: every listing of the
+ *   region by its current status, ended ones included. overdueObjections: PENDING objections past
+ *   their reply deadline (with a region: about a listing of that region). overduePublications: LISTED, never published, past
  *   the deadline of PUBLICATION_DEADLINE_WORKING_DAYS working days (Asia/Shanghai).
  * Over [from, to):
  * - violations: violation records (weighings, not trips) measured in the period, REVOKED excluded;
@@ -50,12 +59,12 @@ export class StatsRepository {
   async stats(request: StatsRequest): Promise<StatsView> {
     const { from, to, now } = request;
     const windowStart = new Date(now.getTime() - this.config.COUNT_WINDOW_DAYS * MS_PER_DAY);
-    const overdueBefore = overdueListedBefore(now, this.config.PUBLICATION_DEADLINE_WORKING_DAYS);
+    const overdueBefore = overdueEffectiveBefore(now, this.config.PUBLICATION_DEADLINE_WORKING_DAYS);
     const ds = await this.db.ready();
     const [row] = (await ds.query(
       `WITH params AS (
          SELECT $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text AS station_like,
-                $4::timestamptz AS window_start, $5::timestamptz AS overdue_before
+                $4::timestamptz AS window_start, $5::timestamptz AS overdue_before, $6::timestamptz AS now
        ),
        regional_listings AS (
          SELECT l.* FROM listings l, params p
@@ -68,19 +77,21 @@ export class StatsRepository {
           WHERE v.status <> 'REVOKED' AND v.trip_id = v.id AND v.measured_at > p.window_start
             AND (p.station_like IS NULL OR v.station_id LIKE p.station_like)
             AND NOT EXISTS (SELECT 1 FROM listings a
-                            WHERE a.vehicle_key = v.vehicle_key AND a.status IN ('LISTED','PUBLISHED'))
+                            WHERE a.vehicle_key = v.vehicle_key AND a.status IN (${sqlList(OPEN_LISTING_STATUSES)}))
             AND v.measured_at > COALESCE(
                   (SELECT max(COALESCE(e.ended_at, e.expires_at)) FROM listings e
-                   WHERE e.vehicle_key = v.vehicle_key AND e.status IN ('REPAIRED','EXPIRED','REVOKED')
+                   WHERE e.vehicle_key = v.vehicle_key AND e.status IN (${sqlList(ENDED_LISTING_STATUSES)})
                      AND e.end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'),
                   '-infinity'::timestamptz)) AS watch,
-         (SELECT count(*) FROM regional_listings WHERE status = 'LISTED') AS listed,
-         (SELECT count(*) FROM regional_listings WHERE status = 'PUBLISHED') AS published,
-         (SELECT count(*) FROM regional_listings WHERE status = 'REPAIRED') AS all_repaired,
-         (SELECT count(*) FROM regional_listings WHERE status = 'EXPIRED') AS all_expired,
-         (SELECT count(*) FROM regional_listings WHERE status = 'REVOKED') AS all_revoked,
+         (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM regional_listings GROUP BY status) s)
+           AS by_status,
+         (SELECT count(*) FROM objections o, params p
+          WHERE o.status = 'PENDING' AND o.due_by IS NOT NULL AND o.due_by <= p.now
+            AND (p.station_like IS NULL OR EXISTS (
+              SELECT 1 FROM listings ol JOIN violations r ON r.vehicle_key = ol.vehicle_key AND r.measured_at = ol.listed_at
+              WHERE ol.id = o.listing_id AND r.station_id LIKE p.station_like))) AS overdue_objections,
          (SELECT count(*) FROM regional_listings l, params p
-          WHERE l.status = 'LISTED' AND l.published_at IS NULL AND l.listed_at < p.overdue_before) AS overdue,
+          WHERE l.status = 'LISTED' AND l.published_at IS NULL AND l.effective_at <= p.overdue_before) AS overdue,
          (SELECT count(*) FROM violations v, params p
           WHERE v.measured_at >= p.period_from AND v.measured_at < p.period_to AND v.status <> 'REVOKED'
             AND (p.station_like IS NULL OR v.station_id LIKE p.station_like)) AS violations,
@@ -109,24 +120,25 @@ export class StatsRepository {
         request.region === undefined ? null : `${request.region}%`,
         windowStart.toISOString(),
         overdueBefore.toISOString(),
+        now.toISOString(),
       ],
     )) as Record<string, string>[];
     const n = (k: string): number => Number(row?.[k] ?? 0);
+    const byStatus = (row?.by_status ?? {}) as unknown as Record<string, number>;
+    const listingsByStatus = Object.fromEntries(
+      LISTING_STATUSES.map((st) => [st, Number(byStatus[st] ?? 0)]),
+    ) as Record<ListingStatus, number>;
     return {
       region: request.region ?? null,
       asOfNow: {
         at: now.toISOString(),
         watch: n('watch'),
-        listed: n('listed'),
-        published: n('published'),
+        pending: listingsByStatus.PENDING,
+        listed: listingsByStatus.LISTED,
+        published: listingsByStatus.PUBLISHED,
         overduePublications: n('overdue'),
-        listingsByStatus: {
-          LISTED: n('listed'),
-          PUBLISHED: n('published'),
-          REPAIRED: n('all_repaired'),
-          EXPIRED: n('all_expired'),
-          REVOKED: n('all_revoked'),
-        },
+        overdueObjections: n('overdue_objections'),
+        listingsByStatus,
       },
       period: {
         from: from.toISOString(),

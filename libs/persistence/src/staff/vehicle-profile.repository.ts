@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, creditRulesFrom } from '@oc/config';
-import { deriveCredit, ListingEnding, vehicleKey, type PlateColorCode } from '@oc/domain';
-import { PERMIT_EXEMPTED } from '../credit/credit.repository';
+import { AppConfig, creditPlanRulesFrom } from '@oc/config';
+import { planCredit, vehicleKey, workingDayDeadline, type PlateColorCode } from '@oc/domain';
+import { CreditRepository } from '../credit/credit.repository';
 import { DatabaseConnection } from '../database.module';
 import { RegistryReadRepository } from './registry-read.repository';
 import {
@@ -16,8 +16,9 @@ import type { VehicleCreditState, VehicleProfileView } from './staff-read-models
 
 /**
  * The vehicle profile (SPEC §6). vehicle_states.count_in_window is as of the vehicle's last change, so
- * the count and CLEAR/WATCH are derived again as of `now` with the domain's own fold (§4.3), from the
- * same facts and endings the recount uses. LISTED/PUBLISHED come from the stored active listing. The
+ * the state and the count are the credit plan's (libs/domain `planCredit`) as of `now`, from the same
+ * facts the write path loads: one definition of "credit as of now". A change the scheduler has not
+ * committed yet (a notice period that just ended) already shows here; the gate follows its commit. The
  * registration is the vehicle registry's record now (a listing keeps its party as of its creation).
  */
 @Injectable()
@@ -27,6 +28,8 @@ export class VehicleProfileRepository {
     private readonly config: AppConfig,
     private readonly registry: RegistryReadRepository,
   ) {}
+
+  private readonly credit = new CreditRepository();
 
   /** `plate` is normalised and valid; an unknown vehicle is CLEAR with empty lists. */
   async profile(plateColor: PlateColorCode, plate: string, now: Date): Promise<VehicleProfileView> {
@@ -42,33 +45,23 @@ export class VehicleProfileRepository {
     )) as ListingRow[];
     const registration = await this.registry.registration(plateColor, plate);
 
-    const counted = violations.filter((v) => v.status !== 'REVOKED');
-    const latest = counted.reduce((max, v) => Math.max(max, new Date(v.measured_at).getTime()), 0);
-    // As the recount: a listing withdrawn because a permit exempted its acts is no fresh start.
-    const endings: ListingEnding[] = listings
-      .filter((l) => (l.status === 'REPAIRED' || l.status === 'REVOKED') && l.ended_at)
-      .filter((l) => l.end_reason !== PERMIT_EXEMPTED)
-      .map((l) => ({ listingId: l.id, endedAt: new Date(l.ended_at!), status: l.status as 'REPAIRED' | 'REVOKED' }));
-    const derivation = deriveCredit({
-      violations: counted.map((v) => ({ id: v.id, eventId: v.event_id, measuredAt: new Date(v.measured_at) })),
-      endings,
-      rules: creditRulesFrom(this.config),
-      // As the recount does: a reading stamped slightly ahead of this clock still counts.
-      now: new Date(Math.max(now.getTime(), latest)),
+    const facts = (await this.credit.loadFacts(ds.manager, [key])).get(key)!;
+    const plan = planCredit({
+      facts,
+      rules: creditPlanRulesFrom(this.config),
+      deadline: (trigger, days) => workingDayDeadline(trigger, days),
+      now,
+      actor: 'system',
+      newId: () => 'not-written',
     });
-
-    const active = listings.find((l) => l.status === 'LISTED' || l.status === 'PUBLISHED');
-    const state: VehicleCreditState = active
-      ? (active.status as 'LISTED' | 'PUBLISHED')
-      : derivation.countInWindow > 0
-        ? 'WATCH'
-        : 'CLEAR';
+    const credit = plan.state ?? facts.state ?? { state: 'CLEAR' as const, countInWindow: 0 };
+    const state: VehicleCreditState = credit.state;
     const workingDays = this.config.PUBLICATION_DEADLINE_WORKING_DAYS;
     return {
       plate,
       plateColor,
       state,
-      countInWindow: derivation.countInWindow,
+      countInWindow: credit.countInWindow,
       violations: violations.map(toViolationView),
       listings: listings.map((l) => toListingView(l, now, workingDays)),
       registration,

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ProcessViolationDto, RevokeViolationDto } from '@oc/contracts';
-import type { ViolationView } from '@oc/persistence';
+import { ProcessViolationDto, ReviewDecisionDto, RevokeViolationDto } from '@oc/contracts';
+import type { RevocationView, ViolationView } from '@oc/persistence';
 import { type StaffPrincipal, ViolationWorkflowService } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';
@@ -29,13 +29,26 @@ export class ViolationWorkflowController {
   @Post(':id/revocation')
   @HttpCode(200)
   @Roles('OFFICER')
-  @ApiOperation({ summary: 'Revoke a violation with a reason → REVOKED, then recount (the listing may end)' })
-  @ApiOkResponse({ description: 'the violation as it now is' })
-  revoke(
+  @ApiOperation({ summary: 'Propose revoking a violation with the reason; nothing changes until approved' })
+  @ApiOkResponse({ description: 'the violation as it stands, with the proposal' })
+  propose(
     @Param('id', idParam()) id: string,
     @Body() body: RevokeViolationDto,
     @CurrentStaff() staff: StaffPrincipal,
-  ): Promise<ViolationView> {
-    return this.violations.revoke(id, body.reason, staff.sub);
+  ): Promise<ViolationView & { revocation: RevocationView }> {
+    return this.violations.proposeRevocation(id, body, staff.sub);
+  }
+
+  @Post(':id/revocation-review')
+  @HttpCode(200)
+  @Roles('LEGAL_REVIEWER')
+  @ApiOperation({ summary: 'Decide a proposed revocation (not its proposer): REVOKED and recounted, or rejected' })
+  @ApiOkResponse({ description: 'the violation after the decision, with the proposal' })
+  review(
+    @Param('id', idParam()) id: string,
+    @Body() body: ReviewDecisionDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<ViolationView & { revocation: RevocationView }> {
+    return this.violations.reviewRevocation(id, body, staff.sub);
   }
 }

@@ -9,7 +9,7 @@ import type {
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format';
 import {
   APPLICANT_TYPE_NAMES,
-  AUDIT_ACTION_NAMES,
+  auditActionName,
   auditReasonText,
   CLASSIFICATION_NAMES,
   END_REASON_NAMES,
@@ -81,7 +81,7 @@ function VehicleProfile({ plateColor, plate }: { plateColor: string; plate: stri
   if (profile.error) return <ErrorAlert error={profile.error} />;
   if (!profile.data) return <Loading what="车辆档案" />;
   const p = profile.data;
-  const tone = { CLEAR: 'ok', WATCH: 'warn', LISTED: 'danger', PUBLISHED: 'danger' }[p.state];
+  const tone = { CLEAR: 'ok', WATCH: 'warn', PENDING: 'warn', LISTED: 'danger', PUBLISHED: 'danger' }[p.state];
   return (
     <>
       <div className="panel profile" data-testid="vehicle-profile">
@@ -289,7 +289,7 @@ function AuditTrail({ path, changed }: { path: string; changed: unknown }) {
                 <td className="num">{e.seq}</td>
                 <td>{formatDateTime(e.at)}</td>
                 <td>{e.actor === 'system' ? '系统' : e.actor}</td>
-                <td>{AUDIT_ACTION_NAMES[e.action] ?? e.action}</td>
+                <td>{auditActionName(e.action)}</td>
                 <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
                 <td className="pre">{auditReasonText(e.reason)}</td>
               </tr>

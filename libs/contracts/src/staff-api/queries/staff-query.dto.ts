@@ -16,6 +16,9 @@ import {
 import {
   CREDIT_REPAIR_STATUSES,
   LISTING_STATUSES,
+  NOTICE_STATUSES,
+  OBJECTION_STATUSES,
+  REVIEW_STATUSES,
   normalizePlate,
   parsePlateColor,
   validatePlate,
@@ -197,6 +200,36 @@ export class CreditRepairsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(CREDIT_REPAIR_STATUSES, { message: `status must be one of ${CREDIT_REPAIR_STATUSES.join(', ')}` })
   status?: (typeof CREDIT_REPAIR_STATUSES)[number];
+}
+
+/** `GET /v1/notices` (SPEC §4.10). */
+export class NoticesQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(NOTICE_STATUSES, { message: `status must be one of ${NOTICE_STATUSES.join(', ')}` })
+  status?: (typeof NOTICE_STATUSES)[number];
+}
+
+/** `GET /v1/objections` (SPEC §4.10): the queue, overdue ones flagged. */
+export class ObjectionsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(OBJECTION_STATUSES, { message: `status must be one of ${OBJECTION_STATUSES.join(', ')}` })
+  status?: (typeof OBJECTION_STATUSES)[number];
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsFlag()
+  overdue?: boolean;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'listingId must be a UUID' })
+  listingId?: string;
+}
+
+/** `GET /v1/revocations` (SPEC §4.4): proposed revocations awaiting a LEGAL_REVIEWER. */
+export class RevocationsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(REVIEW_STATUSES, { message: `status must be one of ${REVIEW_STATUSES.join(', ')}` })
+  status?: (typeof REVIEW_STATUSES)[number];
 }
 
 /** `GET /v1/audit` (chain order). */

@@ -1,3 +1,4 @@
 export * from './violation-actions.dto';
 export * from './publication.dto';
 export * from './credit-repair-request.dto';
+export * from './due-process.dto';

@@ -1,4 +1,4 @@
-import { IsInt, IsISO8601, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /** POST /v1/violations/:id/processing (SPEC §4.4 已处理: case number, fine, processed date). */
 export class ProcessViolationDto {
@@ -18,10 +18,18 @@ export class ProcessViolationDto {
   processedAt!: string;
 }
 
-/** POST /v1/violations/:id/revocation (device fault, successful appeal …). */
+/**
+ * POST /v1/violations/:id/revocation (device fault, successful appeal …): proposes; nothing changes
+ * until a LEGAL_REVIEWER who is not the proposer approves (SPEC §4.4).
+ */
 export class RevokeViolationDto {
   @MaxLength(1000)
   @MinLength(1)
   @IsString()
   reason!: string;
+
+  /** A PROCESSED violation is revoked only together with its case: this must then be true. */
+  @IsOptional()
+  @IsBoolean({ message: 'withCase must be true or false' })
+  withCase?: boolean;
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '@oc/config';
 import {
   addDays,
   assertTwoPersonRule,
+  auditEntry,
   creditRepairRefusals,
   DomainError,
   DomainErrorCode,
@@ -78,16 +79,7 @@ export class CreditRepairService {
         submittedAt: now,
       });
       await this.audit.append(m, [
-        {
-          at: now,
-          actor,
-          action: 'REPAIR_REQUESTED',
-          entityType: 'credit_repair',
-          entityId: created.id,
-          before: null,
-          after: repairSnapshot(created),
-          reason: null,
-        },
+        auditEntry({ at: now, actor }, 'REPAIR_REQUESTED', created.id, { after: repairSnapshot(created) }),
       ]);
       return created;
     });
@@ -149,48 +141,19 @@ export class CreditRepairService {
     // The conditions are checked again: the listing may have ended or taken a new violation since.
     const refusals = await this.refusals(m, listing, now);
     if (refusals.length > 0) throw new DomainError(DomainErrorCode.REPAIR_REFUSED, 'credit repair refused', refusals);
-    const decided = await this.repository.decideRepair(m, before.id, {
+    // §4.5: REPAIRED, posting withdrawn, REPAIRED event, turn-back off — the plan of the approval.
+    await this.recount.execute(
+      m,
+      listing.vehicleKey,
+      { type: 'APPROVE_REPAIR', listingId: listing.id, repairId: before.id, submittedBy: before.submittedBy, opinion },
+      { now, actor },
+    );
+    return this.repository.decideRepair(m, before.id, {
       status: 'APPROVED',
       reviewedBy: actor,
       reviewedAt: now,
       opinion,
     });
-    await this.credit.endListings(m, [{ id: listing.id, status: 'REPAIRED', endedAt: now, endReason: 'REPAIRED' }]);
-    // §4.3: a repaired listing is a fresh start; the recount clears the vehicle's state and cache entry.
-    // The repair's own entries lead; the recount appends them with its own, once, at the end.
-    await this.recount.recount(m, [listing.vehicleKey], {
-      now,
-      actor,
-      leadingAudit: [
-        {
-          at: now,
-          actor,
-          action: 'REPAIR_APPROVED',
-          entityType: 'credit_repair',
-          entityId: before.id,
-          before: { status: before.status },
-          after: { status: decided.status, reviewedBy: actor, listingId: listing.id },
-          reason: opinion,
-        },
-        {
-          at: now,
-          actor,
-          action: 'LISTING_REPAIRED',
-          entityType: 'listing',
-          entityId: listing.id,
-          before: { vehicleKey: listing.vehicleKey, status: listing.status, endedAt: null },
-          after: {
-            vehicleKey: listing.vehicleKey,
-            status: 'REPAIRED',
-            endedAt: now.toISOString(),
-            endReason: 'REPAIRED',
-          },
-          reason: `credit repair ${before.id} approved`,
-        },
-      ],
-      leadingEvents: [{ listingId: listing.id, type: 'REPAIRED', at: now }],
-    });
-    return decided;
   }
 
   private async reject(
@@ -207,16 +170,11 @@ export class CreditRepairService {
       opinion,
     });
     await this.audit.append(m, [
-      {
-        at: now,
-        actor,
-        action: 'REPAIR_REJECTED',
-        entityType: 'credit_repair',
-        entityId: before.id,
+      auditEntry({ at: now, actor }, 'REPAIR_REJECTED', before.id, {
         before: { status: before.status },
         after: { status: decided.status, reviewedBy: actor, listingId: before.listingId },
         reason: opinion,
-      },
+      }),
     ]);
     return decided;
   }
@@ -237,7 +195,7 @@ export class CreditRepairService {
     const violations = await this.repository.violationsOfListing(m, listing.id);
     return creditRepairRefusals({
       listingStatus: listing.status,
-      listedAt: listing.listedAt,
+      effectiveAt: listing.effectiveAt ?? listing.listedAt,
       violationStatuses: violations.map((v) => v.status),
       repairMinDays: this.config.REPAIR_MIN_DAYS,
       now,
@@ -255,7 +213,7 @@ export class CreditRepairService {
               {
                 code: r.code,
                 message: r.message,
-                notBefore: addDays(listing.listedAt, this.config.REPAIR_MIN_DAYS).toISOString(),
+                notBefore: addDays(listing.effectiveAt ?? listing.listedAt, this.config.REPAIR_MIN_DAYS).toISOString(),
               },
             ]
           : [{ code: r.code, message: r.message }],

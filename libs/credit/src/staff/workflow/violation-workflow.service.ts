@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ViolationView } from '@oc/persistence';
+import { toRevocationView, type RevocationView, type ViolationView } from '@oc/persistence';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import { DatabaseConnection } from '@oc/persistence';
 import { ViolationActionsService } from '../../violation-actions.service';
@@ -47,9 +47,25 @@ export class ViolationWorkflowService {
     return this.queries.getViolation(violationId);
   }
 
-  async revoke(violationId: string, reason: string, actor: string, now = new Date()): Promise<ViolationView> {
-    await this.actions.revoke(violationId, reason, actor, now);
-    return this.queries.getViolation(violationId);
+  /** §4.4: a proposal changes nothing; the answer is the violation as it stands, and the proposal. */
+  async proposeRevocation(
+    violationId: string,
+    input: { reason: string; withCase?: boolean },
+    actor: string,
+    now = new Date(),
+  ): Promise<ViolationView & { revocation: RevocationView }> {
+    const revocation = await this.actions.proposeRevocation(violationId, input, actor, now);
+    return { ...(await this.queries.getViolation(violationId)), revocation: toRevocationView(revocation) };
+  }
+
+  async reviewRevocation(
+    violationId: string,
+    input: { approve: boolean; opinion: string },
+    actor: string,
+    now = new Date(),
+  ): Promise<ViolationView & { revocation: RevocationView }> {
+    const revocation = await this.actions.reviewRevocation(violationId, input, actor, now);
+    return { ...(await this.queries.getViolation(violationId)), revocation: toRevocationView(revocation) };
   }
 
   private async find(violationId: string) {

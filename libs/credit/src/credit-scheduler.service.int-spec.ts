@@ -11,11 +11,11 @@ import {
 } from '@oc/persistence';
 import { testServices } from '../../../test/harness/services';
 import { CreditRecountService } from './credit-recount.service';
-import { ListingExpiryService } from './listing-expiry.service';
+import { CreditSchedulerService } from './credit-scheduler.service';
 
 const DAY = 86_400_000;
 
-describe('ListingExpiryService (real Postgres)', () => {
+describe('CreditSchedulerService (real Postgres)', () => {
   const url = testServices().databaseUrlFor(`oc_it_expiry_${process.pid}`);
   let db: DatabaseConnection;
   let recount: CreditRecountService;
@@ -25,7 +25,7 @@ describe('ListingExpiryService (real Postgres)', () => {
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'expiry-it', poolSize: 4 }));
     const audit = new AuditLogRepository(db);
     recount = new CreditRecountService(
-      loadConfig({ TOPIC_PREFIX: 'it.' }),
+      loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' }),
       new CreditRepository(),
       audit,
       new OutboxRepository(),
@@ -83,9 +83,9 @@ describe('ListingExpiryService (real Postgres)', () => {
     const [before] = await ds.query(`SELECT status FROM listings WHERE vehicle_key = '1:浙E60001'`);
     expect(before.status).toBe('LISTED');
 
-    const expiry = new ListingExpiryService(db, recount);
+    const expiry = new CreditSchedulerService(db, recount);
     const runAt = new Date(listedAt.getTime() + 400 * DAY); // the scheduler notices 35 days late
-    const ended = await Promise.all([expiry.expireDue(runAt), expiry.expireDue(runAt)]);
+    const ended = await Promise.all([expiry.runDue(runAt), expiry.runDue(runAt)]);
     expect(ended[0]! + ended[1]!).toBe(1);
 
     const [after] = await ds.query(
@@ -123,23 +123,23 @@ describe('ListingExpiryService (real Postgres)', () => {
     const [listing] = await ds.query(`SELECT id, expires_at FROM listings WHERE vehicle_key = '1:浙E60003'`);
     const expiresAt = listing.expires_at as Date;
     expect(expiresAt).toEqual(new Date(listedAt.getTime() + 365 * DAY));
-    const expiry = new ListingExpiryService(db, recount);
+    const expiry = new CreditSchedulerService(db, recount);
     const status = async () =>
       (await ds.query(`SELECT status, ended_at FROM listings WHERE id = $1`, [listing.id]))[0] as {
         status: string;
         ended_at: Date | null;
       };
 
-    expect(await expiry.expireDue(new Date(expiresAt.getTime() - 1))).toBe(0);
+    expect(await expiry.runDue(new Date(expiresAt.getTime() - 1))).toBe(0);
     expect(await status()).toEqual({ status: 'LISTED', ended_at: null });
 
-    expect(await expiry.expireDue(expiresAt)).toBe(1);
+    expect(await expiry.runDue(expiresAt)).toBe(1);
     expect(await status()).toEqual({ status: 'EXPIRED', ended_at: expiresAt });
   });
 
   it('leaves a listing that is not due yet', async () => {
     const listedAt = new Date(Date.now() - 10 * DAY);
     await listVehicle('浙E60002', listedAt);
-    expect(await new ListingExpiryService(db, recount).expireDue(new Date())).toBe(0);
+    expect(await new CreditSchedulerService(db, recount).runDue(new Date())).toBe(0);
   });
 });

@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  NoticeServiceDto,
+  NoticesQueryDto,
+  ObjectionDto,
+  ObjectionReviewDto,
+  ObjectionsQueryDto,
+  RevocationsQueryDto,
+} from '@oc/contracts';
+import { NoticeServiceService, ObjectionService, type StaffPrincipal } from '@oc/credit';
+import {
+  DueProcessReadRepository,
+  type NoticeView,
+  type ObjectionView,
+  type Page,
+  type RevocationView,
+} from '@oc/persistence';
+import { CurrentStaff } from '../../auth/current-staff.decorator';
+import { Roles } from '../../auth/staff-auth.guard';
+import { pageRequest } from '../queries/page-request';
+import { idParam } from './id-param.pipe';
+
+/** Notices (告知书), objections (异议) and the revocation review queue (SPEC §4.4, §4.10). */
+@ApiTags('due process')
+@ApiBearerAuth()
+@Controller('v1')
+export class DueProcessController {
+  constructor(
+    private readonly reads: DueProcessReadRepository,
+    private readonly service: NoticeServiceService,
+    private readonly objections: ObjectionService,
+  ) {}
+
+  @Get('notices')
+  @ApiOperation({ summary: 'Notices (告知书), newest first' })
+  @ApiOkResponse({ description: '{items, page, pageSize, total}' })
+  notices(@Query() q: NoticesQueryDto): Promise<Page<NoticeView>> {
+    return this.reads.notices(q.status, pageRequest(q));
+  }
+
+  @Get('notices/:id')
+  @ApiOperation({ summary: 'One notice as issued: the printable document and its service' })
+  notice(@Param('id', idParam()) id: string): Promise<NoticeView> {
+    return this.reads.notice(id);
+  }
+
+  @Post('notices/:id/service')
+  @HttpCode(200)
+  @Roles('OFFICER')
+  @ApiOperation({ summary: 'Record service (送达) in person, by post or by announcement; the period runs from here' })
+  async serve(
+    @Param('id', idParam()) id: string,
+    @Body() body: NoticeServiceDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<NoticeView> {
+    await this.service.record(id, { method: body.method, servedAt: new Date(body.servedAt) }, staff.sub);
+    return this.reads.notice(id);
+  }
+
+  @Post('objections')
+  @HttpCode(201)
+  @Roles('OFFICER')
+  @ApiOperation({
+    summary: 'Record an objection (异议) against a weighing, violation, listing or posting; you handle it',
+  })
+  async record(@Body() body: ObjectionDto, @CurrentStaff() staff: StaffPrincipal): Promise<ObjectionView> {
+    const now = new Date();
+    const objection = await this.objections.record(
+      { ...body, receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined },
+      staff.sub,
+      now,
+    );
+    return this.reads.objection(objection.id, now);
+  }
+
+  @Get('objections')
+  @ApiOperation({ summary: 'The objections queue: pending first, by due date; overdue ones flagged' })
+  objectionsQueue(@Query() q: ObjectionsQueryDto): Promise<Page<ObjectionView>> {
+    return this.reads.objections(
+      { status: q.status, overdue: q.overdue, listingId: q.listingId },
+      pageRequest(q),
+      new Date(),
+    );
+  }
+
+  @Get('objections/:id')
+  objection(@Param('id', idParam()) id: string): Promise<ObjectionView> {
+    return this.reads.objection(id, new Date());
+  }
+
+  @Post('objections/:id/review')
+  @HttpCode(200)
+  @Roles('LEGAL_REVIEWER')
+  @ApiOperation({ summary: 'Decide an objection (not its handler): upheld → revoked / withdrawn, or rejected' })
+  async review(
+    @Param('id', idParam()) id: string,
+    @Body() body: ObjectionReviewDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<ObjectionView> {
+    const now = new Date();
+    await this.objections.review(id, body, staff.sub, now);
+    return this.reads.objection(id, now);
+  }
+
+  @Get('revocations')
+  @ApiOperation({ summary: 'Proposed revocations of violations (two-person rule), oldest first' })
+  revocations(@Query() q: RevocationsQueryDto): Promise<Page<RevocationView>> {
+    return this.reads.revocations(q.status, pageRequest(q));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './notice-service.service';
+export * from './objection.service';

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError, DomainErrorCode, type NoticeServiceMethod } from '@oc/domain';
+import { CreditRepository, DatabaseConnection, NoticeRepository } from '@oc/persistence';
+import { CreditRecountService } from '../credit-recount.service';
+
+// Clocks of the staff's machines and of the notification channel drift; this far ahead is still "now".
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * 送达 of a notice (SPEC §4.10): recorded by staff (in person, by post, by announcement) or by a
+ * delivery receipt of the notification channel. The notice period runs from the day after service; the
+ * listing takes effect at its end unless an objection holds it (the credit plan decides, here and when
+ * the scheduler looks).
+ */
+@Injectable()
+export class NoticeServiceService {
+  private readonly notices = new NoticeRepository();
+
+  constructor(
+    private readonly db: DatabaseConnection,
+    private readonly credit: CreditRepository,
+    private readonly recount: CreditRecountService,
+  ) {}
+
+  async record(
+    noticeId: string,
+    input: { method: NoticeServiceMethod; servedAt: Date; receiptId?: string },
+    actor: string,
+    now = new Date(),
+  ): Promise<void> {
+    if (input.servedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      throw new DomainError(DomainErrorCode.INVALID_ARGUMENT, 'servedAt is not plausible', [
+        { field: 'servedAt', message: 'servedAt must not be in the future' },
+      ]);
+    }
+    const ds = await this.db.ready();
+    await ds.transaction(async (m) => this.recordIn(m, noticeId, input, actor, now));
+  }
+
+  /** Inside the caller's transaction (the receipt consumer runs a batch in one). */
+  async recordIn(
+    m: EntityManager,
+    noticeId: string,
+    input: { method: NoticeServiceMethod; servedAt: Date; receiptId?: string },
+    actor: string,
+    now: Date,
+  ): Promise<void> {
+    const found = await this.notices.vehicleOf(m, noticeId);
+    if (!found) throw new DomainError(DomainErrorCode.NOT_FOUND, `notice ${noticeId} not found`);
+    await this.credit.lockVehicles(m, [found.vehicleKey]);
+    const issuedAt = await this.notices.issuedAt(m, noticeId);
+    if (issuedAt && input.servedAt.getTime() < issuedAt.getTime()) {
+      throw new DomainError(DomainErrorCode.INVALID_ARGUMENT, 'servedAt is not plausible', [
+        { field: 'servedAt', message: `servedAt must not be before the notice was issued (${issuedAt.toISOString()})` },
+      ]);
+    }
+    await this.recount.execute(
+      m,
+      found.vehicleKey,
+      { type: 'SERVE_NOTICE', noticeId, servedAt: input.servedAt, method: input.method },
+      { now, actor, service: { recordedBy: actor, receiptId: input.receiptId } },
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export * from './revocation.repository';
+export * from './objection.repository';
