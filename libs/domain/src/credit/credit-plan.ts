@@ -307,10 +307,11 @@ export function planCredit(input: CreditPlanInput): CreditPlan {
     objectionEnding = outcome.correction;
   }
 
+  // The command's own ends first: a listing an upheld objection withdraws must not take effect now.
+  for (const [id, end] of decidedEnds) work.end(id, end.status, now, end.reason, end.postingReason);
+
   // §4.4: a PENDING listing takes effect at the end of its period, or at an objection's rejection.
   for (const l of work.listings()) if (l.status === 'PENDING') takeEffectIfDue(l, work, input);
-
-  for (const [id, end] of decidedEnds) work.end(id, end.status, now, end.reason, end.postingReason);
 
   // Event time (§4.3): trips, counting and listings derived afresh from the counted violations.
   const counted = work.violations.filter((v) => v.status !== 'REVOKED');
