@@ -49,9 +49,11 @@ export class ObjectionService {
     return ds.transaction(async (m) => {
       const target = await this.objections.resolveTarget(m, input.target.type, input.target.id);
       if (!target) {
-        throw new DomainError(DomainErrorCode.NOT_FOUND, `${input.target.type.toLowerCase()} ${input.target.id} not found`, [
-          { field: 'target.id', message: 'no such record' },
-        ]);
+        throw new DomainError(
+          DomainErrorCode.NOT_FOUND,
+          `${input.target.type.toLowerCase()} ${input.target.id} not found`,
+          [{ field: 'target.id', message: 'no such record' }],
+        );
       }
       await this.credit.lockVehicles(m, [target.vehicleKey]);
       const id = randomUUID();
@@ -86,7 +88,12 @@ export class ObjectionService {
     });
   }
 
-  async review(id: string, input: { uphold: boolean; reply: string }, actor: string, now = new Date()): Promise<ObjectionRecord> {
+  async review(
+    id: string,
+    input: { uphold: boolean; reply: string },
+    actor: string,
+    now = new Date(),
+  ): Promise<ObjectionRecord> {
     const ds = await this.db.ready();
     return ds.transaction(async (m) => {
       const found = await this.objections.find(m, id);
