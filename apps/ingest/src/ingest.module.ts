@@ -8,6 +8,8 @@ import {
   CreditSchedulerService,
   PermitReclassificationService,
   RegistryIngestService,
+  NoticeServiceService,
+  NoticeReceiptIngestService,
   RegistryUpdateService,
   TurnBackRecordService,
   WeighingIngestService,
@@ -24,6 +26,7 @@ import {
   WeighingRepository,
 } from '@oc/persistence';
 import { INGEST_LOGGER, IngestRuntime } from './ingest-runtime.service';
+import { NoticeReceiptsController } from './notice-receipts.controller';
 import { RegistryEventsController } from './registry-events.controller';
 import { WeighingEventsController } from './weighing-events.controller';
 
@@ -39,7 +42,7 @@ export class IngestModule {
         KafkaModule.forRoot('ingest', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
       ],
-      controllers: [WeighingEventsController, RegistryEventsController],
+      controllers: [WeighingEventsController, RegistryEventsController, NoticeReceiptsController],
       providers: [
         { provide: INGEST_LOGGER, useValue: logger },
         WeighingRepository,
@@ -53,6 +56,8 @@ export class IngestModule {
         PermitReclassificationService,
         RegistryUpdateService,
         RegistryIngestService,
+        NoticeServiceService,
+        NoticeReceiptIngestService,
         TurnBackRecordService,
         CreditSchedulerService,
         CacheRebuildService,

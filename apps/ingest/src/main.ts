@@ -29,6 +29,7 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
         [names.registryStations]: TOPIC.registryStations,
         [names.registryVehicles]: TOPIC.registryVehicles,
         [names.registryPermits]: TOPIC.registryPermits,
+        [names.noticeReceipts]: TOPIC.noticeReceipts,
       },
       onError: (error, attempt, topic, partition) =>
         logger.warn({ err: error, attempt, topic, partition }, 'batch failed; retrying without committing'),
@@ -43,6 +44,7 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
         names.registryStations,
         names.registryVehicles,
         names.registryPermits,
+        names.noticeReceipts,
       ],
       group: config.KAFKA_GROUP_ID,
     },

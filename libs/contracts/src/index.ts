@@ -12,3 +12,4 @@ export * from './gate-decisions-v1/gate-decision-event';
 export * from './gate-api/gate-decision-query.dto';
 export * from './staff-api';
 export * from './gate-api/gate-decision-query-fast-check';
+export * from './credit-notice-receipts-v1/notice-receipt';

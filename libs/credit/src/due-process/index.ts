@@ -1,2 +1,3 @@
 export * from './notice-service.service';
 export * from './objection.service';
+export * from './notice-receipt-ingest.service';

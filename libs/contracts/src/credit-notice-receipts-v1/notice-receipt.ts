@@ -1,0 +1,72 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, validateSync } from 'class-validator';
+import { FieldError, flattenValidationErrors, parseDateTimeWithOffset, STRICT_VALIDATION } from '../validation';
+
+/** How the notification channel delivered a notice (SPEC §4.10). */
+export const RECEIPT_CHANNELS = ['SMS', 'POST', 'EMAIL', 'APP'] as const;
+
+/**
+ * `credit.notice-receipts.v1` (SPEC §4.10), key = noticeId: the notification channel's proof that a
+ * notice (告知书) reached its party. Service is recorded at `deliveredAt`; the notice period runs from the
+ * day after it. One receipt per notice counts; a repeat is dead-lettered, never applied twice.
+ */
+export class NoticeReceiptV1Dto {
+  @MaxLength(100)
+  @MinLength(1)
+  @IsString()
+  receiptId!: string;
+
+  @IsUUID('all', { message: 'noticeId must be a UUID' })
+  noticeId!: string;
+
+  @IsIn(RECEIPT_CHANNELS, { message: `channel must be one of ${RECEIPT_CHANNELS.join(', ')}` })
+  channel!: (typeof RECEIPT_CHANNELS)[number];
+
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'deliveredAt must be an ISO 8601 date-time with an offset',
+  })
+  @IsString()
+  deliveredAt!: string;
+}
+
+export interface NoticeReceipt {
+  receiptId: string;
+  noticeId: string;
+  channel: (typeof RECEIPT_CHANNELS)[number];
+  deliveredAt: Date;
+}
+
+export const MAX_NOTICE_RECEIPT_BYTES = 16 * 1024;
+
+export type NoticeReceiptParseResult =
+  | { ok: true; receipt: NoticeReceipt }
+  | { ok: false; code: 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH'; details: FieldError[] };
+
+/** One Kafka record of the receipts topic. Never throws: a failure names the field and the reason. */
+export function parseNoticeReceipt(key: Buffer | null, value: Buffer | null): NoticeReceiptParseResult {
+  const fail = (
+    code: 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH',
+    field: string,
+    message: string,
+  ): NoticeReceiptParseResult => ({ ok: false, code, details: [{ field, message }] });
+  if (value === null) return fail('SCHEMA_INVALID', '(message)', 'a receipt has a value (no tombstones)');
+  if (value.length > MAX_NOTICE_RECEIPT_BYTES)
+    return fail('TOO_LARGE', '(message)', `value is ${value.length} bytes; at most ${MAX_NOTICE_RECEIPT_BYTES}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.toString('utf8'));
+  } catch (error) {
+    return fail('BAD_JSON', '(message)', `not JSON: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail('SCHEMA_INVALID', '(message)', 'value must be a JSON object');
+  const dto = plainToInstance(NoticeReceiptV1Dto, raw);
+  const details = flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
+  if (details.length > 0) return { ok: false, code: 'SCHEMA_INVALID', details };
+  const deliveredAt = parseDateTimeWithOffset(dto.deliveredAt);
+  if (!deliveredAt) return fail('SCHEMA_INVALID', 'deliveredAt', 'deliveredAt is not a real date-time');
+  const keyText = key?.toString('utf8');
+  if (keyText !== undefined && keyText !== dto.noticeId)
+    return fail('KEY_MISMATCH', '(key)', `the message key must be the noticeId "${dto.noticeId}", got "${keyText}"`);
+  return { ok: true, receipt: { receiptId: dto.receiptId, noticeId: dto.noticeId, channel: dto.channel, deliveredAt } };
+}
