@@ -5,7 +5,9 @@ import { iso, SqlFilter } from './sql-filter';
 import type { Page, PageRequest, PublicPostingView } from './staff-read-models';
 
 /**
- * Public postings (失信公示, SPEC §4.4, §4.8): PUBLISHED listings still within their publication period.
+ * Public postings (失信公示, SPEC §4.4, §4.8): postings still POSTED within their period — a posting has
+ * its own life: it outlives the listing's expiry (POSTING_ENDS_WITH_LISTING=false) and comes down at once
+ * on a repair, a revocation or a correction.
  * Only legal facts leave: no listing, violation or staff ids, no proposer or reviewer. The party (当事人)
  * is the listing's own, from the vehicle registry as of its creation: a natural person's name masked, a
  * company's in full, the 车籍地; never the id number, the phone, nor anything a credit-repair applicant
@@ -19,7 +21,7 @@ export class PublicPostingRepository {
   /** `plate` is normalised; newest publication first. */
   async find(filter: { plate?: string }, page: PageRequest, now: Date): Promise<Page<PublicPostingView>> {
     const f = new SqlFilter()
-      .always(`l.status = 'PUBLISHED'`)
+      .always(`l.posting_status = 'POSTED'`)
       .when(now.toISOString(), 'l.publication_ends_at > $?')
       .when(filter.plate, 'l.plate = $?');
     const limit = f.page(page);
@@ -27,6 +29,7 @@ export class PublicPostingRepository {
     const rows = (await ds.query(
       `SELECT l.plate, l.plate_color, l.listed_at, l.published_at, l.publication_ends_at, l.violation_count,
               l.proposal ->> 'decisionNo' AS decision_no, l.proposal ->> 'legalBasis' AS legal_basis,
+              l.proposal -> 'contents' AS contents,
               l.party ->> 'ownerName' AS owner_name, l.party ->> 'ownerType' AS owner_type,
               l.party ->> 'registrationRegion' AS registration_region
        FROM listings l
@@ -45,6 +48,18 @@ export class PublicPostingRepository {
         violationCount: Number(r.violation_count),
         decisionNo: r.decision_no,
         legalBasis: r.legal_basis,
+        // 决定书 contents (§4.4) as published: 事由, 依据, 惩戒措施, 移出条件和程序, 救济途径.
+        ...(r.contents
+          ? {
+              decision: {
+                grounds: r.contents.grounds,
+                basis: r.contents.basis,
+                measures: r.contents.measures,
+                removal: r.contents.removal,
+                remedies: r.contents.remedies,
+              },
+            }
+          : {}),
         party:
           r.owner_name === null || r.owner_type === null
             ? null
@@ -70,6 +85,7 @@ interface PostingRow {
   violation_count: number;
   decision_no: string | null;
   legal_basis: string | null;
+  contents: { grounds: string; basis: string; measures: string; removal: string; remedies: string } | null;
   owner_name: string | null;
   owner_type: 'PERSON' | 'COMPANY' | null;
   registration_region: string | null;

@@ -331,6 +331,8 @@ export interface PublicPostingView {
   violationCount: number;
   decisionNo: string | null;
   legalBasis: string | null;
+  /** 决定书 contents (§4.4): 事由, 依据, 惩戒措施, 移出条件和程序, 救济途径. */
+  decision?: { grounds: string; basis: string; measures: string; removal: string; remedies: string };
   /**
    * 当事人 from the vehicle registry as of the listing (masked for a natural person); null: the vehicle is
    * not in the registry (未登记车辆). Never a credit-repair applicant's data.
