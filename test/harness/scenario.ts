@@ -79,6 +79,15 @@ export class Scenario {
   }
 
   async produce(messages: { key: string; value: string }[], batchSize = 1000): Promise<void> {
+    await this.produceTo(this.topics.weighingEvents, messages, batchSize);
+  }
+
+  /** Produces to any topic of this scenario (registries, notice receipts …). */
+  async produceTo(
+    topic: string,
+    messages: { key: string | null; value: string | null }[],
+    batchSize = 1000,
+  ): Promise<void> {
     if (!this.producer) {
       // Producing before ingest first started: create the topics as ingest would (no auto-creation).
       await ensureTopics(this.kafka, Object.values(this.topics), 6, topicConfigs(this.topicPrefix));
@@ -90,7 +99,7 @@ export class Scenario {
     }
     for (let i = 0; i < messages.length; i += batchSize) {
       await this.producer.send({
-        topic: this.topics.weighingEvents,
+        topic,
         acks: -1,
         messages: messages.slice(i, i + batchSize),
       });

@@ -218,6 +218,8 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     const [listing] = await s.query<{ id: string }>(`SELECT id::text FROM listings WHERE vehicle_key = $1`, [
       '1:浙E10001',
     ]);
+    // §4.10: the listing's notice is issued in the same commit.
+    const [notice] = await s.query<{ id: string }>(`SELECT id::text FROM notices WHERE listing_id = $1`, [listing!.id]);
     const idOf = (eventId: string) => violations.find((v) => v.event_id === eventId)!.id;
     const seqOf = (action: string, entityId: string) =>
       BigInt(entries.find((e) => e.action === action && e.entity_id === entityId)!.seq);
@@ -229,6 +231,7 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
         `VIOLATION_MERGED violation ${idOf('w-2')}`,
         `VIOLATION_MERGED violation ${idOf('w-forged')}`,
         `LISTING_CREATED listing ${listing!.id}`,
+        `NOTICE_ISSUED notice ${notice!.id}`,
       ].sort(),
     );
     for (const v of violations) {

@@ -375,7 +375,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     // The publication workflow has its own tests; here the state it leaves is written directly.
     await s.query(
       `UPDATE listings SET status = 'PUBLISHED', published_at = now() - interval '1 day',
-         publication_ends_at = now() + interval '729 days',
+         publication_ends_at = now() + interval '729 days', posting_status = 'POSTED',
          proposal = '{"decisionNo":"湖交执罚〔2025〕0001号","legalBasis":"《公路安全保护条例》第六十六条","proposedBy":"officer-a"}'
        WHERE id = $1`,
       [listing!.id],

@@ -465,9 +465,12 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       ['VIOLATION_PROCESSED', 'officer-a'],
       ['VIOLATION_PROCESSED', 'officer-a'],
       ['VIOLATION_PROCESSED', 'officer-a'],
+      // Every violation of the listing processed: referred to the 车籍地 (抄告, SPEC §4.10).
+      ['CASE_REFERRED', 'officer-a'],
       ['REPAIR_REQUESTED', 'officer-a'],
       ['REPAIR_APPROVED', 'repair-c'],
       ['LISTING_REPAIRED', 'repair-c'],
+      ['POSTING_WITHDRAWN', 'repair-c'],
     ]);
     expect(entries.find((e) => e.action === 'LISTING_PUBLICATION_REJECTED')!.reason).toBe('文号格式有误，请更正');
     const db = new DatabaseConnection(
@@ -487,8 +490,17 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     // Never registered: the listing names no party (未登记).
     expect((await call('GET', `/v1/listings/${listing.id}`, token.officerA)).body.party).toBeNull();
     const [, middle] = await violationsOf(revokedPlate);
-    const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
+    // §4.4: a two-person act — the officer proposes (nothing changes), a legal reviewer approves.
+    const proposed = await call('POST', `/v1/violations/${middle!.id}/revocation`, token.officerA, {
       reason: '称重设备故障 (device fault)',
+    });
+    expect(proposed).toMatchObject({
+      status: 200,
+      body: { id: middle!.id, status: 'OPEN', revocation: { status: 'PENDING' } },
+    });
+    const revoked = await call('POST', `/v1/violations/${middle!.id}/revocation-review`, token.legalB, {
+      approve: true,
+      opinion: '同意撤销',
     });
     expect(revoked).toMatchObject({
       status: 200,
@@ -550,12 +562,13 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
   });
 
   it('publishes LISTED then PUBLISHED and REPAIRED (story) or REVOKED (revoked vehicle) on credit.listing-events.v1', async () => {
-    // Story: LISTED, PUBLISHED, REPAIRED; revoked vehicle: LISTED, REVOKED; the person's: LISTED, PUBLISHED.
-    const messages = await s.readTopic(s.topics.listingEvents, 7);
+    // Story: LISTED, PUBLISHED, REPAIRED (its posting withdrawn with it); revoked vehicle: LISTED, REVOKED;
+    // the person's: LISTED, PUBLISHED.
+    const messages = await s.readTopic(s.topics.listingEvents, 8);
     const story = messages
       .filter((m) => m.key?.toString() === `1:${storyPlate}`)
       .map((m) => JSON.parse(m.value!.toString()) as { type: string; eventId: string });
-    expect(story.map((e) => e.type)).toEqual(['LISTED', 'PUBLISHED', 'REPAIRED']);
+    expect(story.map((e) => e.type)).toEqual(['LISTED', 'PUBLISHED', 'REPAIRED', 'POSTING_WITHDRAWN']);
     const revoked = messages
       .filter((m) => m.key?.toString() === `1:${revokedPlate}`)
       .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type);
@@ -564,6 +577,6 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
       .filter((m) => m.key?.toString() === `1:${personPlate}`)
       .map((m) => (JSON.parse(m.value!.toString()) as { type: string }).type);
     expect(person).toEqual(['LISTED', 'PUBLISHED']);
-    expect(messages).toHaveLength(7);
+    expect(messages).toHaveLength(8);
   });
 });

@@ -1,3 +1,4 @@
+import chineseDays from 'chinese-days/dist/chinese-days.json';
 /**
  * What GET /v1/stats, /v1/stats/regions and /v1/stats/daily must answer, computed in TypeScript from the
  * facts a test produced (every weighing it sent, what it revoked, processed, turned back and published),
@@ -21,7 +22,8 @@ export interface WeighingFact {
   kind: FactKind;
 }
 
-export type ListingStatus = 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED';
+// Spelled out here on purpose: the model states what the test expects, not what the product defines.
+export type ListingStatus = 'PENDING' | 'LISTED' | 'PUBLISHED' | 'REPAIRED' | 'EXPIRED' | 'REVOKED' | 'WITHDRAWN';
 
 export interface StatsFacts {
   weighings: WeighingFact[];
@@ -56,21 +58,33 @@ function tripStarts(violations: WeighingFact[], mergeMinutes: number): WeighingF
 }
 
 /**
- * §4.4: publication is due by the end (24:00 Asia/Shanghai) of the N-th Monday-to-Friday after the
- * listing's Shanghai day; returns that day's last millisecond.
+ * A working day of the State Council's schedule, read straight from the calendar package's data (the
+ * product has its own reading of it): its holidays are rest days, its 调休 workdays are working days,
+ * Monday to Friday otherwise.
  */
-export function publicationDueBy(listedAt: number, workingDays: number): number {
-  let day = Math.floor((listedAt + SHANGHAI_MS) / DAY) * DAY; // the local day, on the UTC axis
-  for (let n = 0; n < workingDays;) {
-    day += DAY;
-    const weekday = new Date(day).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) n++;
-  }
-  return day + DAY - 1 - SHANGHAI_MS;
+function isWorkingDay(localDayOnUtcAxis: number): boolean {
+  const date = new Date(localDayOnUtcAxis).toISOString().slice(0, 10);
+  if (date in chineseDays.workdays) return true;
+  if (date in chineseDays.holidays) return false;
+  const weekday = new Date(localDayOnUtcAxis).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
 }
 
-const overdueAt = (listedAt: number, now: number, workingDays: number): boolean =>
-  now > publicationDueBy(listedAt, workingDays);
+/**
+ * §4.4, §4.10: publication is due by 24:00 Asia/Shanghai of the N-th working day after the day the
+ * listing took effect (an effect at 24:00 belongs to the day it ends); returns that 24:00 instant.
+ */
+export function publicationDueBy(effectiveAt: number, workingDays: number): number {
+  let day = Math.floor((effectiveAt - 1 + SHANGHAI_MS) / DAY) * DAY; // the local day, on the UTC axis
+  for (let n = 0; n < workingDays;) {
+    day += DAY;
+    if (isWorkingDay(day)) n++;
+  }
+  return day + DAY - SHANGHAI_MS;
+}
+
+const overdueAt = (effectiveAt: number, now: number, workingDays: number): boolean =>
+  now >= publicationDueBy(effectiveAt, workingDays);
 
 export const shanghaiDate = (ms: number): string => new Date(ms + SHANGHAI_MS).toISOString().slice(0, 10);
 
@@ -140,12 +154,17 @@ export class StatsModel {
       asOfNow: {
         at: new Date(now).toISOString(),
         watch,
+        // These suites run with NOTICE_PERIOD_WORKING_DAYS=0: a listing is in effect from listedAt.
+        pending: byStatus('PENDING'),
         listed: byStatus('LISTED'),
         published: byStatus('PUBLISHED'),
         overduePublications: listings.filter(
           (l) => l.status === 'LISTED' && overdueAt(l.listedAt, now, this.facts.rules.publicationDeadlineWorkingDays),
         ).length,
+        overdueObjections: 0,
         listingsByStatus: {
+          PENDING: byStatus('PENDING'),
+          WITHDRAWN: byStatus('WITHDRAWN'),
           LISTED: byStatus('LISTED'),
           PUBLISHED: byStatus('PUBLISHED'),
           REPAIRED: byStatus('REPAIRED'),
