@@ -471,7 +471,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     await screenshot(officer, '10c-permit-check');
   });
 
-  it('revokes a violation only after the confirmation, with a reason; cancelling changes nothing', async () => {
+  it('proposes a revocation only after the confirmation, with a reason; cancelling changes nothing; a second person approves', async () => {
     const officer = await signIn(token.officerA);
     await openListing(officer, REVOKE);
     const row = officer.locator('tr[data-violation="ui-3-1"]');
@@ -479,7 +479,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     const form = officer.getByRole('form', { name: '撤销违法记录' });
     await form.locator('select[name=reason]').selectOption('称重设备故障');
     await form.locator('input[name=detail]').fill('检定报告 JJG-2026-017');
-    await form.getByRole('button', { name: '撤销违法记录' }).click();
+    await form.getByRole('button', { name: '提请撤销' }).click();
     await confirmDialog(officer, '取消');
     const violation = async () =>
       (await api('GET', `/v1/violations?plate=${encodeURIComponent(REVOKE)}`, token.officerA)).body.items.find(
@@ -487,9 +487,21 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       );
     expect((await violation()).status).toBe('OPEN');
 
-    await form.getByRole('button', { name: '撤销违法记录' }).click();
+    await form.getByRole('button', { name: '提请撤销' }).click();
     expect(await confirmDialog(officer)).toContain('此操作不可恢复');
-    await officer.getByText('违法记录已撤销，已重新计数').waitFor();
+    await officer.getByText('已提请撤销，待法制审核人员审核').waitFor();
+    // A proposal changes nothing (SPEC §4.4) until a legal reviewer who is not the proposer approves.
+    expect((await violation()).status).toBe('OPEN');
+    const [violationRow] = (
+      await api('GET', `/v1/violations?plate=${encodeURIComponent(REVOKE)}`, token.officerA)
+    ).body.items.filter((v: { eventId: string }) => v.eventId === 'ui-3-1');
+    expect(
+      await api('POST', `/v1/violations/${violationRow.id}/revocation-review`, token.legalB, {
+        approve: true,
+        opinion: '同意撤销',
+      }),
+    ).toMatchObject({ status: 200 });
+    await openListing(officer, REVOKE);
     await row.getByText('撤销理由：称重设备故障：检定报告 JJG-2026-017').waitFor();
     expect(await violation()).toMatchObject({
       status: 'REVOKED',

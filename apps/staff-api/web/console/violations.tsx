@@ -258,19 +258,23 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const text = detail.trim() ? `${reason}：${detail.trim()}` : reason;
+    // §4.4: a two-person act — this proposes; a legal reviewer who is not the proposer decides.
     const ok = await confirm(
-      '确认撤销该违法记录？',
+      '确认提请撤销该违法记录？',
       [
         `检测时间：${formatDateTime(v.measuredAt)}，超限 ${formatNumber(v.overKg)} 千克`,
         `撤销理由：${text}`,
-        '撤销后将重新计数；若违法次数低于列入标准，该车辆将移出失信清单并停止劝返。此操作不可恢复。',
+        '提请后由另一名法制审核人员审核；审核通过后重新计数，若违法次数低于列入标准，该车辆将移出失信清单并停止劝返。此操作不可恢复。',
       ],
-      '确认撤销',
+      '确认提请',
     );
     if (!ok) return;
     await run(async () => {
-      await api.post(`/v1/violations/${v.id}/revocation`, { reason: text });
-      onDone('违法记录已撤销，已重新计数');
+      await api.post(`/v1/violations/${v.id}/revocation`, {
+        reason: text,
+        ...(v.status === 'PROCESSED' ? { withCase: true } : {}),
+      });
+      onDone('已提请撤销，待法制审核人员审核');
     });
   };
   return (
@@ -294,7 +298,7 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
           name="detail"
         />
       </Field>
-      <InlineFormActions submitLabel="撤销违法记录" danger busy={busy} error={error} onCancel={onCancel} />
+      <InlineFormActions submitLabel="提请撤销" danger busy={busy} error={error} onCancel={onCancel} />
     </form>
   );
 }
