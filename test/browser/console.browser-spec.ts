@@ -501,6 +501,8 @@ describe('staff console and public postings (Chromium, running apps)', () => {
         opinion: '同意撤销',
       }),
     ).toMatchObject({ status: 200 });
+    // Away and back: the page reads the listing afresh.
+    await officer.goto(`${staff.url}/console/#/review`);
     await openListing(officer, REVOKE);
     await row.getByText('撤销理由：称重设备故障：检定报告 JJG-2026-017').waitFor();
     expect(await violation()).toMatchObject({

@@ -465,7 +465,7 @@ function applyCommand(command: CreditCommand, work: Work, input: CreditPlanInput
         work.plan.caseReferrals.push(listing.id);
         work.audit('CASE_REFERRED', listing.id, {
           after: { violationIds: held.map((x) => x.id) },
-          reason: 'every violation of the listing processed (抄告车籍地)',
+          reason: '该清单的违法行为已全部处理，抄告车籍地',
         });
       }
       break;
