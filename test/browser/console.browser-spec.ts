@@ -471,45 +471,60 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     await screenshot(officer, '10c-permit-check');
   });
 
-  it('proposes a revocation only after the confirmation, with a reason; cancelling changes nothing; a second person approves', async () => {
+  it('revokes a violation only when a second person approves the proposal; cancelling changes nothing', async () => {
     const officer = await signIn(token.officerA);
     await openListing(officer, REVOKE);
     const row = officer.locator('tr[data-violation="ui-3-1"]');
-    await row.getByRole('button', { name: '撤销' }).click();
-    const form = officer.getByRole('form', { name: '撤销违法记录' });
+    await row.getByRole('button', { name: '提请撤销' }).click();
+    const form = officer.getByRole('form', { name: '提请撤销违法记录' });
     await form.locator('select[name=reason]').selectOption('称重设备故障');
     await form.locator('input[name=detail]').fill('检定报告 JJG-2026-017');
-    await form.getByRole('button', { name: '提请撤销' }).click();
+    await form.getByRole('button', { name: '提交撤销申请' }).click();
     await confirmDialog(officer, '取消');
     const violation = async () =>
       (await api('GET', `/v1/violations?plate=${encodeURIComponent(REVOKE)}`, token.officerA)).body.items.find(
         (v: { eventId: string }) => v.eventId === 'ui-3-1',
       );
-    expect((await violation()).status).toBe('OPEN');
+    const pending = async () =>
+      (await api('GET', '/v1/revocations?status=PENDING', token.legalB)).body.items.filter(
+        (r: { violationId: string }) => r.violationId === proposed.id,
+      );
+    const proposed = await violation();
+    expect(proposed.status).toBe('OPEN');
+    expect(await pending()).toEqual([]);
 
-    await form.getByRole('button', { name: '提请撤销' }).click();
-    expect(await confirmDialog(officer)).toContain('此操作不可恢复');
-    await officer.getByText('已提请撤销，待法制审核人员审核').waitFor();
-    // A proposal changes nothing (SPEC §4.4) until a legal reviewer who is not the proposer approves.
-    expect((await violation()).status).toBe('OPEN');
-    const [violationRow] = (
-      await api('GET', `/v1/violations?plate=${encodeURIComponent(REVOKE)}`, token.officerA)
-    ).body.items.filter((v: { eventId: string }) => v.eventId === 'ui-3-1');
-    expect(
-      await api('POST', `/v1/violations/${violationRow.id}/revocation-review`, token.legalB, {
-        approve: true,
-        opinion: '同意撤销',
-      }),
-    ).toMatchObject({ status: 200 });
-    // Away and back: the page reads the listing afresh.
-    await officer.goto(`${staff.url}/console/#/review`);
-    await openListing(officer, REVOKE);
-    await row.getByText('撤销理由：称重设备故障：检定报告 JJG-2026-017').waitFor();
+    // The proposal (提请撤销): nothing changes until a legal reviewer approves it (SPEC §4.4).
+    await form.getByRole('button', { name: '提交撤销申请' }).click();
+    expect(await confirmDialog(officer)).toContain('须经法制审核人员（非提请人）审核同意方可撤销');
+    await officer.getByText('已提请撤销，等待法制审核').waitFor();
+    await row.getByTestId('revocation-pending').waitFor();
+    expect(await violation()).toMatchObject({ status: 'OPEN' });
+    expect(await pending()).toEqual([
+      expect.objectContaining({ reason: '称重设备故障：检定报告 JJG-2026-017', proposedBy: 'officer-a' }),
+    ]);
+    expect((await listingOf(REVOKE)).status).toBe('LISTED');
+
+    // Another person, a legal reviewer, approves it from her queue.
+    const legal = await signIn(token.legalB);
+    await legal.getByRole('link', { name: '撤销审核', exact: true }).click();
+    const queued = legal.getByTestId('revocations').locator(`tr[data-plate="${REVOKE}"]`);
+    await queued.waitFor();
+    expect(await queued.getByTestId('reason').innerText()).toBe('称重设备故障：检定报告 JJG-2026-017');
+    expect(await queued.getByTestId('proposer').innerText()).toBe('officer-a');
+    await queued.getByRole('button', { name: '审核' }).click();
+    const review = legal.getByRole('form', { name: '撤销审核' });
+    await review.locator('textarea[name=opinion]').fill('设备故障属实，同意撤销');
+    await review.getByRole('button', { name: '同意撤销', exact: true }).click();
+    expect(await confirmDialog(legal)).toContain('此操作不可恢复');
+    await legal.getByText('已同意撤销，违法记录已撤销并重新计数').waitFor();
     expect(await violation()).toMatchObject({
       status: 'REVOKED',
       revokedReason: '称重设备故障：检定报告 JJG-2026-017',
     });
+
     // Two acts left: under the threshold, the listing ends.
+    await officer.reload();
+    await row.getByText('撤销理由：称重设备故障：检定报告 JJG-2026-017').waitFor();
     await officer.getByRole('heading').getByText('已撤销').waitFor();
     expect((await listingOf(REVOKE)).status).toBe('REVOKED');
     await screenshot(officer, '11-revoked');
@@ -568,15 +583,16 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     const legal = await signIn(token.legalB);
     await openListing(legal, PUBLISH); // its violations are open: an officer would see both actions
     await legal.getByTestId('violations').locator('tr[data-violation="ui-0-0"]').waitFor();
-    for (const name of ['录入处理结果', '撤销']) {
+    for (const name of ['录入处理结果', '提请撤销']) {
       expect({ name, count: await legal.getByRole('button', { name, exact: true }).count() }).toEqual({
         name,
         count: 0,
       });
     }
+    expect(await legal.getByRole('link', { name: '登记异议' }).count()).toBe(0);
     await openListing(legal, REVIEWING);
     await legal.getByRole('form', { name: '法制审核' }).waitFor(); // the role's own action is there
-    for (const name of ['录入处理结果', '撤销', '提请公示', '同意修复']) {
+    for (const name of ['录入处理结果', '提请撤销', '提请公示', '同意修复']) {
       expect({ name, count: await legal.getByRole('button', { name, exact: true }).count() }).toEqual({
         name,
         count: 0,

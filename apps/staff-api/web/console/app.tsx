@@ -5,8 +5,11 @@ import { formatDateTime } from '../shared/format';
 import { ROLE_NAMES } from '../shared/labels';
 import { Loading } from './components';
 import { ListingPage } from './pages/listing-detail';
+import { NoticePage, NoticesPage } from './pages/notices';
+import { ObjectionPage, ObjectionRecordPage, ObjectionsQueuePage } from './pages/objections';
 import { RepairRequestPage, RepairReviewPage, RepairsQueuePage } from './pages/repairs';
 import { ReviewQueuePage } from './pages/review-queue';
+import { RevocationsQueuePage } from './pages/revocations';
 import { SignInPage } from './pages/sign-in';
 import { StationsPage } from './pages/stations';
 import { VehiclePage } from './pages/vehicle-search';
@@ -83,6 +86,9 @@ export function App() {
 
 const NAV = [
   { path: 'review', label: '审核工作台' },
+  { path: 'notices', label: '告知书' },
+  { path: 'objections', label: '异议处理' },
+  { path: 'revocations', label: '撤销审核' },
   { path: 'repairs', label: '信用修复' },
   { path: 'vehicles', label: '车辆查询' },
   { path: 'stations', label: '站点' },
@@ -126,12 +132,20 @@ function Shell() {
 }
 
 function Route({ segments }: { segments: string[] }) {
-  const [first, second, third] = segments;
+  const [first, second, third, fourth, fifth] = segments;
   switch (first) {
     case 'review':
       return <ReviewQueuePage />;
     case 'listings':
       return second ? <ListingPage id={second} /> : <ReviewQueuePage />;
+    case 'notices':
+      return second ? <NoticePage id={second} /> : <NoticesPage />;
+    case 'objections':
+      // #/objections/new/<target type>/<target id>/<listing id>: opened from a listing or a violation.
+      if (second === 'new') return <ObjectionRecordPage targetType={third} targetId={fourth} listingId={fifth} />;
+      return second ? <ObjectionPage id={second} /> : <ObjectionsQueuePage />;
+    case 'revocations':
+      return <RevocationsQueuePage />;
     case 'repairs':
       if (second === 'new' && third) return <RepairRequestPage listingId={third} />;
       if (second) return <RepairReviewPage id={second} />;

@@ -1,12 +1,23 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ListingView, Page, ViolationView } from '../shared/api-types';
+import type {
+  ListingStatus,
+  ListingView,
+  NoticeStatus,
+  ObjectionStatus,
+  Page,
+  RevocationView,
+  ViolationView,
+} from '../shared/api-types';
 import { regionOfStation } from '../shared/api-types';
-import { formatDate } from '../shared/format';
+import { formatDate, formatDateTime } from '../shared/format';
 import {
   describeError,
   LISTING_STATUS_NAMES,
+  NOTICE_STATUS_NAMES,
+  OBJECTION_STATUS_NAMES,
   plateColorName,
   REPAIR_STATUS_NAMES,
+  REVOCATION_STATUS_NAMES,
   VIOLATION_STATUS_NAMES,
 } from '../shared/labels';
 
@@ -49,8 +60,18 @@ export function PlateWithColor({ plate, color }: { plate: string; color: number 
   );
 }
 
+const LISTING_TONES: Record<ListingStatus, string> = {
+  PENDING: 'info',
+  LISTED: 'warn',
+  PUBLISHED: 'danger',
+  REPAIRED: 'ok',
+  EXPIRED: 'ok',
+  REVOKED: 'ok',
+  WITHDRAWN: 'ok',
+};
+
 export function ListingStatusBadge({ listing }: { listing: ListingView }) {
-  const tone = listing.status === 'PUBLISHED' ? 'danger' : listing.status === 'LISTED' ? 'warn' : 'ok';
+  const tone = LISTING_TONES[listing.status];
   return <span className={`badge ${tone}`}>{LISTING_STATUS_NAMES[listing.status]}</span>;
 }
 
@@ -62,6 +83,76 @@ export function ViolationStatusBadge({ status }: { status: ViolationView['status
 export function RepairStatusBadge({ status }: { status: string }) {
   const tone = status === 'PENDING' ? 'warn' : status === 'APPROVED' ? 'ok' : 'danger';
   return <span className={`badge ${tone}`}>{REPAIR_STATUS_NAMES[status] ?? status}</span>;
+}
+
+export function NoticeStatusBadge({ status }: { status: NoticeStatus }) {
+  const tone = { ISSUED: 'warn', SERVED: 'ok', VOID: '' }[status];
+  return <span className={`badge ${tone}`}>{NOTICE_STATUS_NAMES[status]}</span>;
+}
+
+export function ObjectionStatusBadge({ status }: { status: ObjectionStatus }) {
+  const tone = { PENDING: 'warn', UPHELD: 'info', REJECTED: '' }[status];
+  return <span className={`badge ${tone}`}>{OBJECTION_STATUS_NAMES[status]}</span>;
+}
+
+export function RevocationStatusBadge({ status }: { status: RevocationView['status'] }) {
+  const tone = { PENDING: 'warn', APPROVED: 'ok', REJECTED: '' }[status];
+  return <span className={`badge ${tone}`}>{REVOCATION_STATUS_NAMES[status]}</span>;
+}
+
+/**
+ * A working-day deadline as the API computed it (§4.10): the instant, 逾期 when past, and 日历缺失 when
+ * the official calendar does not reach it yet (null: the API refuses to guess).
+ */
+export function Deadline({
+  dueBy,
+  overdue = false,
+  calendarMissing = false,
+  overdueLabel = '逾期',
+}: {
+  dueBy: string | null | undefined;
+  overdue?: boolean;
+  calendarMissing?: boolean;
+  overdueLabel?: string;
+}) {
+  return (
+    <>
+      {dueBy ? formatDateTime(dueBy) : calendarMissing ? '' : '—'}
+      {overdue && (
+        <>
+          {' '}
+          <span className="badge danger" data-testid="overdue">
+            {overdueLabel}
+          </span>
+        </>
+      )}
+      {calendarMissing && !dueBy && (
+        <span
+          className="badge warn"
+          data-testid="calendar-missing"
+          title="期限超出已知的法定节假日安排，须补充日历后计算"
+        >
+          日历缺失
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Attachment links (附件 1, 附件 2 …), opened outside the console. */
+export function AttachmentLinks({ urls }: { urls: string[] }) {
+  if (urls.length === 0) return <>无</>;
+  return (
+    <>
+      {urls.map((a, i) => (
+        <div key={a}>
+          <a href={a} target="_blank" rel="noopener noreferrer">
+            附件 {i + 1}
+          </a>
+        </div>
+      ))}
+    </>
+  );
 }
 
 /** 逾期未公示 / 待法制审核 flags of a listing in the queue. */

@@ -8,6 +8,10 @@ const ACTION_ROLES = {
   reviewPublication: ['LEGAL_REVIEWER'],
   processViolation: ['OFFICER'],
   revokeViolation: ['OFFICER'],
+  reviewRevocation: ['LEGAL_REVIEWER'],
+  serveNotice: ['OFFICER'],
+  recordObjection: ['OFFICER'],
+  decideObjection: ['LEGAL_REVIEWER'],
   requestRepair: ['OFFICER'],
   reviewRepair: ['REPAIR_REVIEWER'],
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { ViolationView } from '../shared/api-types';
+import { ApiError } from '../shared/api';
+import type { Page, RevocationView, ViolationView } from '../shared/api-types';
 import { formatDateTime, formatNumber, fromShanghaiLocalInput, toShanghaiLocalInput } from '../shared/format';
-import { PERMIT_CHECK_NAMES } from '../shared/labels';
-import { EmptyRow, Field, FormError, StationName, useFormAction, ViolationStatusBadge } from './components';
+import { describeError, PERMIT_CHECK_NAMES } from '../shared/labels';
+import { EmptyRow, Field, FormError, StationName, useAsync, useFormAction, ViolationStatusBadge } from './components';
+import { href } from './router';
 import { useSession } from './session';
 
 const REVOCATION_REASONS = ['称重设备故障', '当事人申诉成立', '车牌识别错误', '重复记录'];
@@ -10,13 +12,20 @@ const REVOCATION_REASONS = ['称重设备故障', '当事人申诉成立', '车�
 /**
  * A listing's or a vehicle's violations: station, time, axles, weight, limit, kg over, suggested
  * fine, status, the permit it carried and why that permit did not exempt it, evidence; for an officer,
- * case processing (已处理) and revocation, each confirmed first.
+ * case processing (已处理), a revocation proposal (提请撤销: a legal reviewer decides, SPEC §4.4) and
+ * the way to record an objection against it, each confirmed first.
  */
 export function ViolationsTable({ violations, onChanged }: { violations: ViolationView[]; onChanged: () => void }) {
-  const { can } = useSession();
+  const { api, can } = useSession();
   const [open, setOpen] = useState<{ id: string; form: 'process' | 'revoke' } | null>(null);
   const [notice, setNotice] = useState<string>();
-  const actions = can('processViolation') || can('revokeViolation');
+  const actions = can('processViolation') || can('revokeViolation') || can('recordObjection');
+  // The proposals awaiting review: their violations say so and take no second proposal.
+  const pending = useAsync(
+    () => api.get<Page<RevocationView>>('/v1/revocations', { status: 'PENDING', pageSize: 500 }),
+    [violations],
+  );
+  const awaitingReview = new Set((pending.data?.items ?? []).map((r) => r.violationId));
   const done = (message: string): void => {
     setOpen(null);
     setNotice(message);
@@ -53,6 +62,7 @@ export function ViolationsTable({ violations, onChanged }: { violations: Violati
                 key={v.id}
                 v={v}
                 actions={actions}
+                revocationPending={awaitingReview.has(v.id)}
                 open={open?.id === v.id ? open.form : null}
                 onOpen={(form) => {
                   setNotice(undefined);
@@ -72,12 +82,14 @@ export function ViolationsTable({ violations, onChanged }: { violations: Violati
 function ViolationRow({
   v,
   actions,
+  revocationPending,
   open,
   onOpen,
   onDone,
 }: {
   v: ViolationView;
   actions: boolean;
+  revocationPending: boolean;
   open: 'process' | 'revoke' | null;
   onOpen: (form: 'process' | 'revoke' | null) => void;
   onDone: (message: string) => void;
@@ -97,6 +109,13 @@ function ViolationRow({
         <td className="num">{formatNumber(v.suggestedFineYuan)}</td>
         <td>
           <ViolationStatusBadge status={v.status} />
+          {revocationPending && v.status !== 'REVOKED' && (
+            <div>
+              <span className="badge info" data-testid="revocation-pending">
+                撤销待审核
+              </span>
+            </div>
+          )}
         </td>
         <td className="small" data-testid="permit">
           <PermitOutcome v={v} />
@@ -122,10 +141,18 @@ function ViolationRow({
                 录入处理结果
               </button>
             )}
-            {v.status !== 'REVOKED' && can('revokeViolation') && (
+            {v.status !== 'REVOKED' && !revocationPending && can('revokeViolation') && (
               <button className="secondary small" onClick={() => onOpen(open === 'revoke' ? null : 'revoke')}>
-                撤销
+                提请撤销
               </button>
+            )}
+            {v.status !== 'REVOKED' && can('recordObjection') && (
+              <a
+                className="button secondary small"
+                href={href('objections', 'new', 'VIOLATION', v.id, v.listingId ?? '')}
+              >
+                登记异议
+              </a>
             )}
           </td>
         )}
@@ -254,31 +281,36 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
   const { dialog, confirm, busy, error, run } = useFormAction();
   const [reason, setReason] = useState(REVOCATION_REASONS[0]!);
   const [detail, setDetail] = useState('');
+  const [withCase, setWithCase] = useState(false);
+  const processed = v.status === 'PROCESSED';
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const text = detail.trim() ? `${reason}：${detail.trim()}` : reason;
-    // §4.4: a two-person act — this proposes; a legal reviewer who is not the proposer decides.
     const ok = await confirm(
       '确认提请撤销该违法记录？',
       [
         `检测时间：${formatDateTime(v.measuredAt)}，超限 ${formatNumber(v.overKg)} 千克`,
         `撤销理由：${text}`,
-        '提请后由另一名法制审核人员审核；审核通过后重新计数，若违法次数低于列入标准，该车辆将移出失信清单并停止劝返。此操作不可恢复。',
+        ...(processed ? [`连同案件 ${v.caseNo ?? ''} 一并撤销`] : []),
+        '提请后须经法制审核人员（非提请人）审核同意方可撤销；在此之前违法记录不变。同意后将重新计数，若低于列入标准，该车辆将移出失信清单并停止劝返。',
       ],
       '确认提请',
     );
     if (!ok) return;
-    await run(async () => {
-      await api.post(`/v1/violations/${v.id}/revocation`, {
-        reason: text,
-        ...(v.status === 'PROCESSED' ? { withCase: true } : {}),
-      });
-      onDone('已提请撤销，待法制审核人员审核');
-    });
+    await run(
+      async () => {
+        await api.post(`/v1/violations/${v.id}/revocation`, { reason: text, ...(processed ? { withCase } : {}) });
+        onDone('已提请撤销，等待法制审核');
+      },
+      (e) =>
+        e instanceof ApiError && e.code === 'STATE_CONFLICT' && e.details.some((d) => d.field === 'revocation')
+          ? '该违法记录已有待审核的撤销申请'
+          : describeError(e),
+    );
   };
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="撤销违法记录">
+    <form className="inline-form" onSubmit={submit} aria-label="提请撤销违法记录">
       {dialog}
       <Field label="撤销理由">
         <select value={reason} onChange={(e) => setReason(e.target.value)} name="reason">
@@ -298,7 +330,19 @@ function RevokeForm({ v, onDone, onCancel }: { v: ViolationView; onDone: (m: str
           name="detail"
         />
       </Field>
-      <InlineFormActions submitLabel="提请撤销" danger busy={busy} error={error} onCancel={onCancel} />
+      {processed && (
+        <label className="check">
+          <input
+            type="checkbox"
+            name="withCase"
+            checked={withCase}
+            onChange={(e) => setWithCase(e.target.checked)}
+            required
+          />
+          连同案件处理结果一并撤销（已处理的违法记录须连同案件撤销）
+        </label>
+      )}
+      <InlineFormActions submitLabel="提交撤销申请" danger busy={busy} error={error} onCancel={onCancel} />
     </form>
   );
 }

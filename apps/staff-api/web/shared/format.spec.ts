@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, fromShanghaiLocalInput, toShanghaiLocalInput } from './format';
+import { formatChineseDate, formatDate, formatDateTime, fromShanghaiLocalInput, toShanghaiLocalInput } from './format';
 
 describe('console time formatting (Asia/Shanghai, whatever the browser zone)', () => {
   it('shows instants on the Shanghai wall clock', () => {
@@ -6,6 +6,9 @@ describe('console time formatting (Asia/Shanghai, whatever the browser zone)', (
     expect(formatDateTime('2026-03-02T16:00:00Z')).toBe('2026-03-03 00:00');
     expect(formatDate('2026-03-02T16:00:00+00:00')).toBe('2026-03-03');
     expect(formatDate(undefined)).toBe('—');
+    // An official document's date: no leading zeros; a blank one is left to be written by hand.
+    expect(formatChineseDate('2026-03-02T16:00:00Z')).toBe('2026年3月3日');
+    expect(formatChineseDate(null)).toBe('　　年　　月　　日');
   });
 
   it('reads a datetime-local value as Shanghai time and writes it back unchanged', () => {

@@ -31,6 +31,13 @@ export function formatDateTime(value: string | Date | undefined | null): string 
   return `${f.y}-${pad(f.mo)}-${pad(f.d)} ${pad(f.h)}:${pad(f.mi)}`;
 }
 
+/** 2026年5月1日: the date of an official document (落款日期). */
+export function formatChineseDate(value: string | Date | undefined | null): string {
+  if (!value) return '　　年　　月　　日';
+  const f = shanghaiFields(toDate(value));
+  return `${f.y}年${f.mo}月${f.d}日`;
+}
+
 /** The value of an `<input type="datetime-local">` showing this instant in Asia/Shanghai. */
 export function toShanghaiLocalInput(instant: Date): string {
   const f = shanghaiFields(instant);

@@ -1,15 +1,35 @@
 import { GATE_REASONS } from '../../../../libs/domain/src/gate/gate-decision';
 import { WEIGHING_CLASSIFICATIONS } from '../../../../libs/domain/src/overlimit/classify-weighing';
 import { PERMIT_CHECKS, PERMIT_STATUSES } from '../../../../libs/domain/src/registry/permit-check';
+import {
+  LISTING_STATUSES,
+  NOTICE_SERVICE_METHODS,
+  NOTICE_STATUSES,
+  OBJECTION_CHANNELS,
+  OBJECTION_STATUSES,
+  OBJECTION_TARGET_TYPES,
+  POSTING_END_REASONS,
+  REVIEW_STATUSES,
+} from '../../../../libs/domain/src/credit/credit-statuses';
 import { ApiError } from './api';
 import {
+  auditEntryName,
   auditReasonText,
   CLASSIFICATION_NAMES,
   describeError,
+  describeReviewError,
   GATE_REASON_NAMES,
+  LISTING_STATUS_NAMES,
+  NOTICE_STATUS_NAMES,
+  OBJECTION_CHANNEL_NAMES,
+  OBJECTION_STATUS_NAMES,
+  OBJECTION_TARGET_NAMES,
   PERMIT_CHECK_NAMES,
   PERMIT_STATUS_NAMES,
+  POSTING_END_REASON_NAMES,
   repairConditionText,
+  REVOCATION_STATUS_NAMES,
+  SERVICE_METHOD_NAMES,
 } from './labels';
 
 describe('the console words for API codes (zh-CN)', () => {
@@ -22,6 +42,35 @@ describe('the console words for API codes (zh-CN)', () => {
     expect(words(GATE_REASON_NAMES)).toEqual([...GATE_REASONS].sort());
     expect(CLASSIFICATION_NAMES.TOLERATED).toBe('入口容差内');
     expect(PERMIT_CHECK_NAMES.OTHER_VEHICLE).toBe('非本车通行证');
+  });
+
+  it('has a word for every code of due process (notices, objections, revocations)', () => {
+    const words = (names: Record<string, string>) => Object.keys(names).sort();
+    expect(words(LISTING_STATUS_NAMES)).toEqual([...LISTING_STATUSES].sort());
+    expect(words(NOTICE_STATUS_NAMES)).toEqual([...NOTICE_STATUSES].sort());
+    expect(words(SERVICE_METHOD_NAMES)).toEqual([...NOTICE_SERVICE_METHODS].sort());
+    expect(words(OBJECTION_STATUS_NAMES)).toEqual([...OBJECTION_STATUSES].sort());
+    expect(words(OBJECTION_TARGET_NAMES)).toEqual([...OBJECTION_TARGET_TYPES].sort());
+    expect(words(OBJECTION_CHANNEL_NAMES)).toEqual([...OBJECTION_CHANNELS].sort());
+    expect(words(POSTING_END_REASON_NAMES)).toEqual([...POSTING_END_REASONS].sort());
+    expect(words(REVOCATION_STATUS_NAMES)).toEqual([...REVIEW_STATUSES].sort());
+  });
+
+  it('names a listing created in effect at once as listed, not as 拟列入', () => {
+    expect(auditEntryName({ action: 'LISTING_CREATED', after: { status: 'PENDING' } })).toBe('达到列入条件（拟列入）');
+    expect(auditEntryName({ action: 'LISTING_CREATED', after: { status: 'LISTED' } })).toContain('列入违法失信清单');
+    expect(auditEntryName({ action: 'NOTICE_SERVED', after: null })).toBe('告知书送达');
+    expect(auditEntryName({ action: 'SOMETHING_NEW', after: null })).toBe('SOMETHING_NEW');
+  });
+
+  it("tells the two-person rule's refusal to the handler or proposer in their own terms", () => {
+    expect(describeReviewError(new ApiError(403, 'TWO_PERSON_RULE', 'x'), '本异议的经办人')).toBe(
+      '两人原则：您是本异议的经办人，不能决定本事项，须由其他法制审核人员决定',
+    );
+    expect(describeReviewError(new ApiError(403, 'FORBIDDEN', 'x'), '本次撤销的提请人')).toContain('须为法制审核人员');
+    expect(describeReviewError(new ApiError(409, 'STATE_CONFLICT', 'x'), '本异议的经办人')).toBe(
+      '记录状态已发生变化，请刷新后重试',
+    );
   });
 
   it('names each unmet credit-repair condition', () => {
@@ -62,6 +111,14 @@ describe('the console words for API codes (zh-CN)', () => {
         'permit 浙交超证000001 now covers this weighing; the violation was already PROCESSED and stays until staff revoke it',
       ),
     ).toBe('通行证 浙交超证000001 经核验覆盖本次称重；该违法记录已处理，须由执法人员依程序撤销');
+    expect(auditReasonText('notice period ended with no objection pending')).toBe('告知期满，无待处理的异议，列入生效');
+    expect(auditReasonText('objection rejected after the notice period')).toBe('告知期满后异议不成立，列入生效');
+    expect(auditReasonText('listing WITHDRAWN before service')).toBe('告知书送达前清单已结束，告知书作废');
+    expect(auditReasonText('objection 6f1c2a upheld')).toBe('异议成立，撤销该违法记录');
+    expect(auditReasonText('OBJECTION_UPHELD')).toBe('异议成立');
+    expect(auditReasonText('every violation of the listing processed (抄告车籍地)')).toContain(
+      '抄告车籍地道路运输管理机构',
+    );
     expect(auditReasonText('整改到位，同意修复')).toBe('整改到位，同意修复');
     expect(auditReasonText(null)).toBe('');
   });

@@ -11,6 +11,7 @@ import type {
   PostingEndReason,
   PostingStatus,
   OwnerType,
+  RevocationView,
   PermitCheck,
   PermitStatus,
   StaffRole,
@@ -169,6 +170,23 @@ export const OBJECTION_CHANNEL_NAMES: Record<ObjectionChannel, string> = {
   ONLINE: '网上提交',
 };
 
+/** A proposed revocation of a violation (§4.4, two-person). */
+export const REVOCATION_STATUS_NAMES: Record<RevocationView['status'], string> = {
+  PENDING: '待法制审核',
+  APPROVED: '已同意撤销',
+  REJECTED: '不同意撤销',
+};
+
+/** 决定书 contents (§4.4) in the order the decision states them. */
+export const DECISION_CONTENT_NAMES: [key: string, name: string][] = [
+  ['grounds', '事由'],
+  ['basis', '依据'],
+  ['measures', '惩戒措施'],
+  ['removal', '移出条件和程序'],
+  ['remedies', '救济途径'],
+  ['repairNotice', '信用修复告知'],
+];
+
 type OtherAuditAction =
   | 'VIOLATION_EXEMPTED'
   | 'VIOLATION_PERMIT_FOUND'
@@ -243,6 +261,17 @@ export function auditActionName(action: string): string {
   return (AUDIT_ACTION_NAMES as Record<string, string>)[action] ?? action;
 }
 
+/**
+ * An audit entry's action in words. A listing created in effect at once (NOTICE_PERIOD_WORKING_DAYS=0,
+ * §4.4) is not 拟列入: its entry says it was listed.
+ */
+export function auditEntryName(entry: { action: string; after: Record<string, unknown> | null }): string {
+  if (entry.action === 'LISTING_CREATED' && entry.after?.status === 'LISTED') {
+    return '达到列入条件，列入违法失信清单（即时生效）';
+  }
+  return auditActionName(entry.action);
+}
+
 /** §4.5's refusal codes, in words. */
 export function repairConditionText(
   unmet: { code: string; notBefore?: string },
@@ -282,6 +311,16 @@ const FIELD_NAMES: Record<string, string> = {
   plateColor: '车牌颜色',
   region: '辖区',
   kind: '站点类型',
+  withCase: '连同案件撤销',
+  method: '送达方式',
+  servedAt: '送达时间',
+  'target.type': '异议对象类型',
+  'target.id': '异议对象编号',
+  grounds: '异议理由',
+  channel: '提交渠道',
+  receivedAt: '收到时间',
+  uphold: '处理结论',
+  reply: '答复意见',
 };
 
 /** A user-facing sentence for a failed request. */
@@ -315,6 +354,18 @@ export function describeError(error: unknown): string {
 }
 
 /**
+ * A two-person decision's failure in words (§4.8): `you` names who the signed-in person is in this
+ * matter when the server refuses them as the approver (本异议的经办人, 本次撤销的提请人).
+ */
+export function describeReviewError(error: unknown, you: string): string {
+  if (error instanceof ApiError && error.code === 'TWO_PERSON_RULE') {
+    return `两人原则：您是${you}，不能决定本事项，须由其他法制审核人员决定`;
+  }
+  if (error instanceof ApiError && error.code === 'FORBIDDEN') return '您的角色无权决定本事项（须为法制审核人员）';
+  return describeError(error);
+}
+
+/**
  * The system's own audit reasons (written in English by the services) in words; what staff typed
  * (opinions, revocation reasons) is shown as it was recorded.
  */
@@ -337,6 +388,12 @@ export function auditReasonText(reason: string | null): string {
         `通行证 ${m[1]} 经核验覆盖本次称重；该违法记录已${m[2] === 'PROCESSED' ? '处理' : '撤销'}，须由执法人员依程序撤销`,
     ],
     [/^EXPIRED$/, () => END_REASON_NAMES.EXPIRED!],
+    [/^OBJECTION_UPHELD$/, () => END_REASON_NAMES.OBJECTION_UPHELD!],
+    [/^objection \S+ upheld$/, () => '异议成立，撤销该违法记录'],
+    [/^notice period ended with no objection pending$/, () => '告知期满，无待处理的异议，列入生效'],
+    [/^objection rejected after the notice period$/, () => '告知期满后异议不成立，列入生效'],
+    [/^listing (\w+) before service$/, () => '告知书送达前清单已结束，告知书作废'],
+    [/^every violation of the listing processed/, () => '清单的违法记录全部处理完毕，抄告车籍地道路运输管理机构'],
   ];
   for (const [pattern, text] of known) {
     const m = reason.match(pattern);

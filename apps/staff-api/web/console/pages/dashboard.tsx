@@ -18,9 +18,9 @@ const PERIODS = [7, 30, 90];
 const COLORS = { weighings: '#9fb3c8', violations: '#c62828', turnBacks: '#0b5cad', warnings: '#e08a00' };
 
 /**
- * 统计: the figures of /v1/stats for the chosen region and period, the daily series, listings by status,
- * the regions side by side and the audit chain's verification. Nothing is computed here that the API
- * does not define: the browser only draws.
+ * 统计: the figures of /v1/stats for the chosen region and period (拟列入 and 逾期异议 among them), the
+ * daily series, listings by status, the regions side by side and the audit chain's verification.
+ * Nothing is computed here that the API does not define: the browser only draws.
  */
 export default function DashboardPage() {
   const { api } = useSession();
@@ -113,9 +113,11 @@ function Figures({ stats }: { stats: StatsView }) {
   const p = stats.period;
   const cards: [string, number, string?][] = [
     ['预失信车辆', now.watch],
+    ['拟列入', now.pending],
     ['在册失信车辆', now.listed + now.published],
     ['已公示', now.published],
     ['逾期未公示', now.overduePublications, now.overduePublications > 0 ? 'danger' : undefined],
+    ['逾期异议', now.overdueObjections, now.overdueObjections > 0 ? 'danger' : undefined],
     ['违法超限记录', p.violations],
     ['超限预警', p.warnings],
     ['入口劝返', p.turnBacks],
@@ -172,7 +174,8 @@ function statusOption(stats: StatsView): ChartOption {
         radius: ['40%', '68%'],
         label: { formatter: '{b}\n{c}' },
         data: statuses.map((s) => ({ name: LISTING_STATUS_NAMES[s], value: stats.asOfNow.listingsByStatus[s] })),
-        color: ['#e08a00', '#c62828', '#2e7d32', '#9fb3c8', '#616e7c'],
+        // In the order of LISTING_STATUS_NAMES: 拟列入, 在册, 已公示, then the ends.
+        color: ['#0b5cad', '#e08a00', '#c62828', '#2e7d32', '#9fb3c8', '#616e7c', '#bcccdc'],
       },
     ],
   };

@@ -1,8 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import type { ListingDetailView, ListingPartyView, RepairEligibilityView } from '../../shared/api-types';
+import { Fragment, useState, type FormEvent } from 'react';
+import type {
+  ListingDetailView,
+  ListingPartyView,
+  NoticeView,
+  ObjectionView,
+  Page,
+  RepairEligibilityView,
+} from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
-import { APPLICANT_TYPE_NAMES, END_REASON_NAMES } from '../../shared/labels';
+import { APPLICANT_TYPE_NAMES, DECISION_CONTENT_NAMES, END_REASON_NAMES } from '../../shared/labels';
 import {
+  Deadline,
   ErrorAlert,
   Field,
   FormError,
@@ -13,16 +21,30 @@ import {
   useAsync,
   useFormAction,
 } from '../components';
+import { timelineSteps, type TimelineStep } from '../listing-timeline';
+import { ObjectionsTable } from './objections';
 import { RepairConditions } from './repairs';
 import { ReviewDecisionForm } from '../review-decision';
 import { href } from '../router';
 import { useSession } from '../session';
 import { ViolationsTable } from '../violations';
 
-/** One listing: its facts, its violations, and the publication and repair steps the role may take. */
+/**
+ * One listing: where its due process stands (the timeline), its facts, its violations, its objections,
+ * and the publication and repair steps the role may take.
+ */
 export function ListingPage({ id }: { id: string }) {
-  const { api } = useSession();
+  const { api, can } = useSession();
   const listing = useAsync(() => api.get<ListingDetailView>(`/v1/listings/${id}`), [id]);
+  const noticeId = listing.data?.noticeId;
+  const notice = useAsync(
+    () => (noticeId ? api.get<NoticeView>(`/v1/notices/${noticeId}`) : Promise.resolve(undefined)),
+    [noticeId, listing.data],
+  );
+  const objections = useAsync(
+    () => api.get<Page<ObjectionView>>('/v1/objections', { listingId: id, pageSize: 100 }),
+    [id, listing.data],
+  );
   const active = listing.data && (listing.data.status === 'LISTED' || listing.data.status === 'PUBLISHED');
   const eligibility = useAsync(
     () =>
@@ -33,6 +55,8 @@ export function ListingPage({ id }: { id: string }) {
   if (!listing.data) return <Loading what="清单" />;
   const l = listing.data;
   const reload = (): void => listing.reload();
+  const pendingObjections = (objections.data?.items ?? []).filter((o) => o.status === 'PENDING').length;
+  const open = ['PENDING', 'LISTED', 'PUBLISHED'].includes(l.status);
   return (
     <section>
       <p>
@@ -43,9 +67,30 @@ export function ListingPage({ id }: { id: string }) {
         <ListingFlags listing={l} />
       </h1>
       <div className="panel">
+        <ErrorAlert error={notice.error ?? objections.error} />
+        {/* Drawn once what it depends on is there: a step never shows a state it is not in. */}
+        {(!l.noticeId || notice.data) && objections.data ? (
+          <TimelineView steps={timelineSteps(l, notice.data, pendingObjections)} />
+        ) : (
+          !notice.error && !objections.error && <Loading what="办理进程" />
+        )}
+      </div>
+      <div className="panel">
         <dl className="facts">
-          <dt>列入时间</dt>
+          <dt>达到列入条件</dt>
           <dd>{formatDateTime(l.listedAt)}</dd>
+          <dt>告知书</dt>
+          <dd>
+            {l.noticeId ? (
+              <a href={href('notices', l.noticeId)} data-testid="notice-link">
+                {l.noticeNo ?? '查看告知书'}
+              </a>
+            ) : (
+              '—'
+            )}
+          </dd>
+          <dt>列入生效</dt>
+          <dd>{l.effectiveAt ? formatDateTime(l.effectiveAt) : '未生效'}</dd>
           <dt>当事人</dt>
           <dd data-testid="party">
             <PartyText party={l.party} />
@@ -56,7 +101,12 @@ export function ListingPage({ id }: { id: string }) {
           <dd>{formatDateTime(l.expiresAt)}</dd>
           <dt>公示期限</dt>
           <dd>
-            {formatDateTime(l.publicationDueBy)} {l.overdue && <span className="badge danger">已逾期</span>}
+            <Deadline
+              dueBy={l.publicationDueBy}
+              overdue={l.overdue}
+              calendarMissing={l.calendarMissing}
+              overdueLabel="已逾期"
+            />
           </dd>
           {l.publishedAt && (
             <>
@@ -83,6 +133,27 @@ export function ListingPage({ id }: { id: string }) {
 
       <h2>违法超限运输记录</h2>
       <ViolationsTable violations={l.violations} onChanged={reload} />
+
+      <h2>异议（陈述申辩）</h2>
+      {can('recordObjection') && (open || l.posting?.status === 'POSTED') && (
+        <p>
+          <a
+            className="button secondary"
+            href={href('objections', 'new', 'LISTING', l.id, l.id)}
+            data-testid="record-objection"
+          >
+            登记异议
+          </a>{' '}
+          <span className="muted small">
+            当事人对拟列入决定、列入决定或公示的异议；对单条违法记录的异议请在上表该记录处登记。
+          </span>
+        </p>
+      )}
+      {objections.data ? (
+        <ObjectionsTable objections={objections.data.items} />
+      ) : (
+        <ErrorAlert error={objections.error} />
+      )}
 
       <h2>失信公示</h2>
       <PublicationPanel listing={l} onChanged={reload} />
@@ -128,11 +199,20 @@ function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; 
           <dd>
             <PartyText party={listing.party} />
           </dd>
+          {DECISION_CONTENT_NAMES.filter(([key]) => p.contents?.[key]).map(([key, name]) => (
+            <Fragment key={key}>
+              <dt>{name}</dt>
+              <dd className="pre">{p.contents![key]}</dd>
+            </Fragment>
+          ))}
           <dt>提请人</dt>
           <dd>
             {p.proposedBy}，{formatDateTime(p.proposedAt)}
           </dd>
         </dl>
+      )}
+      {listing.status === 'PENDING' && (
+        <p className="muted">拟列入（告知中）：告知期满无异议或异议不成立、列入生效后，方可提请公示。</p>
       )}
       {listing.status === 'PUBLISHED' && <p>已于 {formatDateTime(listing.publishedAt)} 经法制审核后公示。</p>}
       {listing.status === 'LISTED' && !p && (
@@ -154,7 +234,9 @@ function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; 
             ))}
         </>
       )}
-      {!['LISTED', 'PUBLISHED'].includes(listing.status) && <p className="muted">该清单已结束，不再公示。</p>}
+      {!['PENDING', 'LISTED', 'PUBLISHED'].includes(listing.status) && (
+        <p className="muted">该清单已结束，不再公示。</p>
+      )}
     </div>
   );
 }
@@ -208,6 +290,9 @@ function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone:
       </Field>
       <p className="muted small">
         当事人：{partyLine(listing.party)}（取自列入时的车辆登记信息；自然人姓名在公示页面中脱敏显示，证件号码不公示）
+      </p>
+      <p className="muted small">
+        决定书的事由、依据、惩戒措施、移出条件和程序、救济途径及信用修复告知按标准文本载明。
       </p>
       <button type="submit" disabled={busy}>
         提请公示
@@ -263,5 +348,31 @@ function PartyText({ party }: { party: ListingPartyView | null }) {
         {party.operatorId && <> · 经营业户 {party.operatorId}</>} · 车籍地 {party.registrationRegion}
       </div>
     </>
+  );
+}
+
+/** The timeline of the listing's due process (listing-timeline.ts decides each step). */
+function TimelineView({ steps }: { steps: TimelineStep[] }) {
+  return (
+    <ol className="timeline" data-testid="timeline" aria-label="办理进程">
+      {steps.map((s) => (
+        <li key={s.key} className={`step ${s.state}`} data-step={s.key} data-state={s.state}>
+          <div className="step-label">{s.label}</div>
+          <div className="step-when">{s.when ? formatDateTime(s.when) : '\u00a0'}</div>
+          {s.notice && (
+            <div className="step-note">
+              <a href={href('notices', s.notice.id)}>{s.notice.noticeNo}</a>
+            </div>
+          )}
+          {s.note && <div className={`step-note${s.emphasis ? ' strong' : ''}`}>{s.note}</div>}
+          {s.detail && <div className="step-note muted">{s.detail}</div>}
+          {s.flag && (
+            <span className={`badge ${s.flag.tone}`} data-testid={s.flag.testId}>
+              {s.flag.text}
+            </span>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }

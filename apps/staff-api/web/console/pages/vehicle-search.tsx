@@ -9,7 +9,7 @@ import type {
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format';
 import {
   APPLICANT_TYPE_NAMES,
-  auditActionName,
+  auditEntryName,
   auditReasonText,
   CLASSIFICATION_NAMES,
   END_REASON_NAMES,
@@ -289,7 +289,7 @@ function AuditTrail({ path, changed }: { path: string; changed: unknown }) {
                 <td className="num">{e.seq}</td>
                 <td>{formatDateTime(e.at)}</td>
                 <td>{e.actor === 'system' ? '系统' : e.actor}</td>
-                <td>{auditActionName(e.action)}</td>
+                <td>{auditEntryName(e)}</td>
                 <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
                 <td className="pre">{auditReasonText(e.reason)}</td>
               </tr>
