@@ -208,7 +208,7 @@ export const AUDIT_ACTION_NAMES: Record<CreditAuditAction | OtherAuditAction, st
   VIOLATION_REVOKED: '撤销违法记录',
   VIOLATION_EXEMPTED: '核验有效通行证，不再认定违法',
   VIOLATION_PERMIT_FOUND: '发现有效通行证（违法记录待撤销）',
-  LISTING_CREATED: '达到列入违法失信清单条件',
+  LISTING_CREATED: '达到列入条件（拟列入）',
   LISTING_EFFECTIVE: '告知期满，列入生效',
   LISTING_WITHDRAWN: '生效前撤回（未列入）',
   LISTING_RECOUNTED: '重新计数',
