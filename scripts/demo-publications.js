@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm run up` only: once the simulated history has produced listings, an officer proposes the oldest
-// ones for publication and a legal reviewer approves them, through the staff API as the console
-// would, so that the public page (失信公示) has postings to show. Decision numbers say 演示 (demo).
+// `npm run up` only: once the simulated history has produced listings, the staff steps are taken through
+// the staff API as the console would. With a notice period (the default, docs/rules.md) listings are
+// PENDING: the oldest notices are recorded as served (the period runs from now) and one gets an
+// objection, so the notices and objections pages have something to show. Listings already in effect
+// (NOTICE_PERIOD_WORKING_DAYS=0) are proposed for publication and approved, so that the public page
+// (失信公示) has postings. Decision numbers say 演示 (demo).
 // Usage: node scripts/demo-publications.js <staff-api URL> <officer token> <legal reviewer token> [count]
 const [staffUrl, officerToken, legalToken, countArg] = process.argv.slice(2);
 const count = Number(countArg ?? 3);
@@ -21,15 +24,42 @@ async function call(method, path, token, body) {
   return json;
 }
 
+/** PENDING listings: serve the oldest notices now, and record one objection (the period then holds). */
+async function dueProcess() {
+  const pending = (await call('GET', `/v1/listings?status=PENDING&pageSize=${count + 1}`, officerToken)).items;
+  let served = 0;
+  for (const listing of pending) {
+    if (!listing.noticeId) continue;
+    await call('POST', `/v1/notices/${listing.noticeId}/service`, officerToken, {
+      method: 'IN_PERSON',
+      servedAt: new Date().toISOString(),
+    });
+    served += 1;
+  }
+  if (pending[0]) {
+    await call('POST', '/v1/objections', officerToken, {
+      target: { type: 'LISTING', id: pending[0].id },
+      grounds: '演示数据：当事人称当日车辆未上高速，申请复核称重记录',
+      channel: 'IN_PERSON',
+      attachments: [],
+    });
+  }
+  process.stdout.write(
+    `demo: ${pending.length} pending listing(s), ${served} notice(s) served now, ${pending[0] ? 1 : 0} objection recorded\n`,
+  );
+}
+
 async function main() {
   const started = Date.now();
   let listings = [];
-  // Wait for ingest to list vehicles from the simulated history.
+  // Wait for ingest to make listings from the simulated history (pending or in effect).
   while (Date.now() - started < DEADLINE_MS) {
-    listings = (await call('GET', `/v1/listings?status=LISTED&proposed=false&pageSize=${count}`, officerToken)).items;
-    if (listings.length >= count) break;
+    const any = (await call('GET', `/v1/listings?pageSize=1`, officerToken)).total;
+    if (any >= count) break;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
+  await dueProcess();
+  listings = (await call('GET', `/v1/listings?status=LISTED&proposed=false&pageSize=${count}`, officerToken)).items;
   const year = new Date().getFullYear();
   let published = 0;
   for (const [i, listing] of listings.entries()) {

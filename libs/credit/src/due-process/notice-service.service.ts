@@ -3,9 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, DomainErrorCode, type NoticeServiceMethod } from '@oc/domain';
 import { CreditRepository, DatabaseConnection, NoticeRepository } from '@oc/persistence';
 import { CreditRecountService } from '../credit-recount.service';
-
-// Clocks of the staff's machines and of the notification channel drift; this far ahead is still "now".
-const CLOCK_SKEW_MS = 5 * 60_000;
+import { CLOCK_SKEW_MS } from '../staff-clock';
 
 /**
  * 送达 of a notice (SPEC §4.10): recorded by staff (in person, by post, by announcement) or by a

@@ -10,8 +10,7 @@ import {
 } from '@oc/domain';
 import { CreditRepository, DatabaseConnection, ObjectionRepository, type ObjectionRecord } from '@oc/persistence';
 import { CreditRecountService } from '../credit-recount.service';
-
-const CLOCK_SKEW_MS = 5 * 60_000;
+import { CLOCK_SKEW_MS } from '../staff-clock';
 
 export interface ObjectionInput {
   target: { type: ObjectionTargetType; id: string };

@@ -46,6 +46,7 @@ import type {
   VehicleCreditState,
   ViolationStatus,
 } from '../../../domain/src/credit/credit-statuses';
+import type { NoticeDocument } from '../../../domain/src/credit/notice-document';
 
 export type {
   ListingStatus,
@@ -496,35 +497,5 @@ export interface NoticeView {
   document: NoticeDocumentView;
 }
 
-/** The notice's printable content, as libs/domain composed it at issue (notice-document.ts). */
-export interface NoticeDocumentView {
-  title: string;
-  noticeNo: string;
-  issuedAt: string;
-  party: ListingPartyView | null;
-  serviceHint: 'TO_PARTY' | 'ANNOUNCEMENT';
-  vehicle: { plate: string; plateColor: number };
-  listedAt: string;
-  grounds: string;
-  trips: {
-    seq: number;
-    tripId: string;
-    weighings: {
-      violationId: string;
-      eventId: string;
-      stationId: string;
-      stationName: string | null;
-      measuredAt: string;
-      axles: number;
-      grossWeightKg: number;
-      limitKg: number;
-      overKg: number;
-      evidence: unknown;
-    }[];
-  }[];
-  basis: string[];
-  consequences: string[];
-  rights: string[];
-  period: { workingDays: number; text: string };
-  repair: string[];
-}
+/** The notice's printable content, as libs/domain composed it at issue: its one definition. */
+export type NoticeDocumentView = NoticeDocument;

@@ -4,9 +4,7 @@ import { DomainError, DomainErrorCode } from '@oc/domain';
 import { DatabaseConnection } from '@oc/persistence';
 import { ViolationActionsService } from '../../violation-actions.service';
 import { StaffQueryRepository, StaffWorkflowRepository } from '@oc/persistence';
-
-// Clocks of the staff's machines drift; a processed date this far ahead is still "now".
-const CLOCK_SKEW_MS = 5 * 60_000;
+import { CLOCK_SKEW_MS } from '../../staff-clock';
 
 /**
  * Case processing (已处理) and revocation of one violation for the staff API (SPEC §4.4). The state
