@@ -1,4 +1,4 @@
-import type { CreditPlanRules, CreditRules, OverlimitRules } from '@oc/domain';
+import type { CompanyCreditRules, CreditPlanRules, CreditRules, OverlimitRules } from '@oc/domain';
 import type { AppConfig } from './app-config';
 
 /** The counting and listing rules (libs/domain) as configured (SPEC §7). */
@@ -19,6 +19,11 @@ export function creditPlanRulesFrom(config: AppConfig): CreditPlanRules {
     publicationDays: config.PUBLICATION_DAYS,
     postingEndsWithListing: config.POSTING_ENDS_WITH_LISTING,
   };
+}
+
+/** The company listing rules (SPEC §4.9): the vehicle's due process plus COMPANY_LISTING_PERCENT. */
+export function companyCreditRulesFrom(config: AppConfig): CompanyCreditRules {
+  return { ...creditPlanRulesFrom(config), companyListingPercent: config.COMPANY_LISTING_PERCENT };
 }
 
 /** The overlimit rules (libs/domain, SPEC §4.2) as configured: warning band and entry tolerance. */

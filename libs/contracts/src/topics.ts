@@ -17,6 +17,9 @@ export const TOPIC = {
   noticeReceipts: 'credit.notice-receipts.v1',
   noticeReceiptsDlq: 'credit.notice-receipts.v1.dlq',
   caseReferrals: 'credit.case-referrals.v1',
+  // SPEC §4.9: company listings (道路运输企业), keyed by operatorId: their steps and their notices.
+  companyListingEvents: 'credit.company-listing-events.v1',
+  companyNotices: 'credit.company-notices.v1',
 } as const;
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 

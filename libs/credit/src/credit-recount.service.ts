@@ -20,6 +20,7 @@ import {
 import {
   AuditEntryInput,
   AuditLogRepository,
+  CompanyCreditRepository,
   CreditRepository,
   NoticeRepository,
   OutboxMessage,
@@ -71,6 +72,7 @@ export class CreditRecountService {
   /** Stateless SQL reads of the registries. */
   private readonly lookups = new RegistryLookups();
   private readonly notices = new NoticeRepository();
+  private readonly companies = new CompanyCreditRepository();
 
   constructor(
     private readonly config: AppConfig,
@@ -200,6 +202,11 @@ export class CreditRecountService {
       }
     }
     await this.outbox.add(manager, outbox);
+    // §4.9: a vehicle listing that took effect or was revoked changes its company's grounds.
+    await this.companies.queueCompaniesOfVehicles(
+      manager,
+      plans.filter((p) => p.events.some((e) => e.type === 'LISTED' || e.type === 'REVOKED')).map((p) => p.vehicleKey),
+    );
     await this.audit.append(manager, [
       ...(options.causeAudit ?? []),
       ...plans.flatMap((p) => p.audit),

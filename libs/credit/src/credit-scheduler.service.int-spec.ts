@@ -10,6 +10,7 @@ import {
   WeighingRepository,
 } from '@oc/persistence';
 import { testServices } from '../../../test/harness/services';
+import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
 import { CreditSchedulerService } from './credit-scheduler.service';
 
@@ -19,17 +20,15 @@ describe('CreditSchedulerService (real Postgres)', () => {
   const url = testServices().databaseUrlFor(`oc_it_expiry_${process.pid}`);
   let db: DatabaseConnection;
   let recount: CreditRecountService;
+  let companies: CompanyCreditService;
 
   beforeAll(async () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'expiry-it', poolSize: 4 }));
     const audit = new AuditLogRepository(db);
-    recount = new CreditRecountService(
-      loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' }),
-      new CreditRepository(),
-      audit,
-      new OutboxRepository(),
-    );
+    const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' });
+    recount = new CreditRecountService(config, new CreditRepository(), audit, new OutboxRepository());
+    companies = new CompanyCreditService(config, new CreditRepository(), audit, new OutboxRepository());
   });
   afterAll(async () => {
     await db.onApplicationShutdown();
@@ -83,7 +82,7 @@ describe('CreditSchedulerService (real Postgres)', () => {
     const [before] = await ds.query(`SELECT status FROM listings WHERE vehicle_key = '1:浙E60001'`);
     expect(before.status).toBe('LISTED');
 
-    const expiry = new CreditSchedulerService(db, recount);
+    const expiry = new CreditSchedulerService(db, recount, companies);
     const runAt = new Date(listedAt.getTime() + 400 * DAY); // the scheduler notices 35 days late
     const ended = await Promise.all([expiry.runDue(runAt), expiry.runDue(runAt)]);
     expect(ended[0]! + ended[1]!).toBe(1);
@@ -123,7 +122,7 @@ describe('CreditSchedulerService (real Postgres)', () => {
     const [listing] = await ds.query(`SELECT id, expires_at FROM listings WHERE vehicle_key = '1:浙E60003'`);
     const expiresAt = listing.expires_at as Date;
     expect(expiresAt).toEqual(new Date(listedAt.getTime() + 365 * DAY));
-    const expiry = new CreditSchedulerService(db, recount);
+    const expiry = new CreditSchedulerService(db, recount, companies);
     const status = async () =>
       (await ds.query(`SELECT status, ended_at FROM listings WHERE id = $1`, [listing.id]))[0] as {
         status: string;
@@ -140,6 +139,6 @@ describe('CreditSchedulerService (real Postgres)', () => {
   it('leaves a listing that is not due yet', async () => {
     const listedAt = new Date(Date.now() - 10 * DAY);
     await listVehicle('浙E60002', listedAt);
-    expect(await new CreditSchedulerService(db, recount).runDue(new Date())).toBe(0);
+    expect(await new CreditSchedulerService(db, recount, companies).runDue(new Date())).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseConnection } from '@oc/persistence';
+import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
 
 /**
@@ -15,10 +16,30 @@ export class CreditSchedulerService {
   constructor(
     private readonly db: DatabaseConnection,
     private readonly recount: CreditRecountService,
+    private readonly companies: CompanyCreditService,
   ) {}
 
-  /** Runs what is due at `now` for up to `limit` vehicles; returns how many vehicles changed. */
+  /**
+   * Runs what is due at `now` for up to `limit` vehicles, then for up to `limit` companies (SPEC §4.9:
+   * those whose vehicles' listings or registrations changed, and those with a step due); returns how
+   * many vehicles and companies changed.
+   */
   async runDue(now: Date, limit = 500): Promise<number> {
+    const vehicles = await this.runVehicles(now, limit);
+    return vehicles + (await this.runCompanies(now, limit));
+  }
+
+  private async runCompanies(now: Date, limit: number): Promise<number> {
+    const ds = await this.db.ready();
+    return ds.transaction(async (manager) => {
+      const due = await this.companies.companies.takeDue(manager, now, limit);
+      if (due.length === 0) return 0;
+      const plans = await this.companies.recount(manager, due, { now, actor: 'system' });
+      return plans.filter((p) => p.createdListings.length + p.changedListings.length > 0).length;
+    });
+  }
+
+  private async runVehicles(now: Date, limit: number): Promise<number> {
     const ds = await this.db.ready();
     return ds.transaction(async (manager) => {
       // Candidates only: the plan decides (an objection may still hold a pending listing).

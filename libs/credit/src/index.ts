@@ -10,3 +10,4 @@ export * from './staff/workflow';
 export * from './staff/dashboard';
 export * from './registry';
 export * from './due-process';
+export * from './company';

@@ -24,4 +24,6 @@ export * from './credit/credit-statuses';
 export * from './credit/credit-audit';
 export * from './credit/credit-plan';
 export * from './credit/notice-document';
+export * from './credit/company-credit';
+export * from './credit/company-notice-document';
 export * from './time/publication-deadline';

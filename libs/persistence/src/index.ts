@@ -7,6 +7,7 @@ export * from './outbox/outbox.repository';
 export * from './credit/weighing.repository';
 export * from './credit/credit.repository';
 export * from './credit/notice.repository';
+export * from './credit/company-credit.repository';
 export * from './stations/station.repository';
 export * from './gate/gate-read.store';
 export * from './staff';

@@ -1,12 +1,20 @@
 import type { Provider, Type } from '@nestjs/common';
 import {
+  CompanyCreditService,
+  CompanyListingActionsService,
   CreditRepairService,
   ListingPublicationService,
   NoticeServiceService,
   ObjectionService,
   ViolationWorkflowService,
 } from '@oc/credit';
-import { DueProcessReadRepository, RevocationRepository, StaffWorkflowRepository } from '@oc/persistence';
+import {
+  CompanyListingReadRepository,
+  DueProcessReadRepository,
+  RevocationRepository,
+  StaffWorkflowRepository,
+} from '@oc/persistence';
+import { CompanyListingsController } from './workflow/company-listings.controller';
 import { DueProcessController } from './workflow/due-process.controller';
 import { CreditRepairController } from './workflow/credit-repair.controller';
 import { ListingPublicationController } from './workflow/listing-publication.controller';
@@ -18,6 +26,7 @@ export const WORKFLOW_CONTROLLERS: Type<unknown>[] = [
   ListingPublicationController,
   CreditRepairController,
   DueProcessController,
+  CompanyListingsController,
 ];
 export const WORKFLOW_PROVIDERS: Provider[] = [
   StaffWorkflowRepository,
@@ -28,4 +37,7 @@ export const WORKFLOW_PROVIDERS: Provider[] = [
   DueProcessReadRepository,
   NoticeServiceService,
   ObjectionService,
+  CompanyCreditService,
+  CompanyListingActionsService,
+  CompanyListingReadRepository,
 ];

@@ -1,4 +1,4 @@
-import type { NoticeDocument } from '@oc/domain';
+import type { CompanyNoticeDocument, NoticeDocument } from '@oc/domain';
 
 /**
  * `credit.notices.v1` (SPEC §4.10), key = vehicle key: a notice for the notification channel (SMS
@@ -14,4 +14,17 @@ export interface NoticeMessageV1 {
   /** The registered party's contact, when the registry has one; null → service by announcement. */
   contactPhone: string | null;
   document: NoticeDocument;
+}
+
+/**
+ * `credit.company-notices.v1`, key = operatorId: a company listing's notice (SPEC §4.9) for the
+ * notification channel. Its receipt comes back on `credit.notice-receipts.v1` like a vehicle's.
+ */
+export interface CompanyNoticeMessageV1 {
+  noticeId: string;
+  noticeNo: string;
+  companyListingId: string;
+  operatorId: string;
+  issuedAt: string;
+  document: CompanyNoticeDocument;
 }

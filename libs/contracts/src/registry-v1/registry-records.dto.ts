@@ -33,7 +33,7 @@ export type OwnerType = (typeof OWNER_TYPES)[number];
 export const DIVISION_CODE = /^\d{6}$/;
 const ISO_MESSAGE = (field: string) => `${field} must be an ISO 8601 date-time with an offset`;
 
-const IsCreditCode = (field: string): PropertyDecorator =>
+export const IsCreditCode = (field: string): PropertyDecorator =>
   ValidateBy({
     name: 'isUnifiedSocialCreditCode',
     validator: {

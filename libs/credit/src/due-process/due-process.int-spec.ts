@@ -16,6 +16,7 @@ import {
   WeighingRepository,
 } from '@oc/persistence';
 import { testServices } from '../../../../test/harness/services';
+import { CompanyCreditService } from '../company/company-credit.service';
 import { CreditRecountService } from '../credit-recount.service';
 import { CreditSchedulerService } from '../credit-scheduler.service';
 import { ViolationActionsService } from '../violation-actions.service';
@@ -45,9 +46,10 @@ describe('due process (real Postgres)', () => {
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'due-it', poolSize: 4 }));
     const credit = new CreditRepository();
     recount = new CreditRecountService(config, credit, new AuditLogRepository(db), new OutboxRepository());
-    notices = new NoticeServiceService(db, credit, recount);
+    const companies = new CompanyCreditService(config, credit, new AuditLogRepository(db), new OutboxRepository());
+    notices = new NoticeServiceService(db, credit, recount, companies);
     objections = new ObjectionService(config, db, credit, recount);
-    scheduler = new CreditSchedulerService(db, recount);
+    scheduler = new CreditSchedulerService(db, recount, companies);
     violations = new ViolationActionsService(db, credit, recount, new RevocationRepository());
   });
   afterAll(async () => {

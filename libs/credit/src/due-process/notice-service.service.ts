@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError, DomainErrorCode, type NoticeServiceMethod } from '@oc/domain';
 import { CreditRepository, DatabaseConnection, NoticeRepository } from '@oc/persistence';
+import { CompanyCreditService } from '../company/company-credit.service';
 import { CreditRecountService } from '../credit-recount.service';
 import { CLOCK_SKEW_MS } from '../staff-clock';
 
@@ -19,6 +20,7 @@ export class NoticeServiceService {
     private readonly db: DatabaseConnection,
     private readonly credit: CreditRepository,
     private readonly recount: CreditRecountService,
+    private readonly companies: CompanyCreditService,
   ) {}
 
   async record(
@@ -46,18 +48,22 @@ export class NoticeServiceService {
   ): Promise<void> {
     const found = await this.notices.vehicleOf(m, noticeId);
     if (!found) throw new DomainError(DomainErrorCode.NOT_FOUND, `notice ${noticeId} not found`);
-    await this.credit.lockVehicles(m, [found.vehicleKey]);
+    // A company listing's notice (SPEC §4.9) is served the same way, under the company's lock.
+    const operatorId = found.vehicleKey ? null : await this.companies.companies.operatorOfNotice(m, noticeId);
+    if (operatorId) await this.companies.lock(m, [operatorId]);
+    else await this.credit.lockVehicles(m, [found.vehicleKey!]);
     const issuedAt = await this.notices.issuedAt(m, noticeId);
     if (issuedAt && input.servedAt.getTime() < issuedAt.getTime()) {
       throw new DomainError(DomainErrorCode.INVALID_ARGUMENT, 'servedAt is not plausible', [
         { field: 'servedAt', message: `servedAt must not be before the notice was issued (${issuedAt.toISOString()})` },
       ]);
     }
-    await this.recount.execute(
-      m,
-      found.vehicleKey,
-      { type: 'SERVE_NOTICE', noticeId, servedAt: input.servedAt, method: input.method },
-      { now, actor, service: { recordedBy: actor, receiptId: input.receiptId } },
-    );
+    const command = { type: 'SERVE_NOTICE', noticeId, servedAt: input.servedAt, method: input.method } as const;
+    const options = { now, actor, service: { recordedBy: actor, receiptId: input.receiptId } };
+    if (operatorId) {
+      await this.companies.execute(m, operatorId, command, options);
+      return;
+    }
+    await this.recount.execute(m, found.vehicleKey!, command, options);
   }
 }

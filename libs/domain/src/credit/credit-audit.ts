@@ -33,6 +33,17 @@ export const CREDIT_AUDIT_ACTIONS = {
   REPAIR_APPROVED: 'credit_repair',
   REPAIR_REJECTED: 'credit_repair',
   CASE_REFERRED: 'listing',
+  COMPANY_LISTING_CREATED: 'company_listing',
+  COMPANY_LISTING_EFFECTIVE: 'company_listing',
+  COMPANY_LISTING_RECOUNTED: 'company_listing',
+  COMPANY_LISTING_WITHDRAWN: 'company_listing',
+  COMPANY_LISTING_EXPIRED: 'company_listing',
+  COMPANY_LISTING_REVOKED: 'company_listing',
+  COMPANY_LISTING_PROPOSED: 'company_listing',
+  COMPANY_LISTING_PUBLICATION_REJECTED: 'company_listing',
+  COMPANY_LISTING_PUBLISHED: 'company_listing',
+  COMPANY_POSTING_WITHDRAWN: 'company_listing',
+  COMPANY_POSTING_ARCHIVED: 'company_listing',
 } as const;
 
 export type CreditAuditAction = keyof typeof CREDIT_AUDIT_ACTIONS;

@@ -597,21 +597,29 @@ function alreadyRevoked(): DomainError {
 /**
  * §4.4: in effect when the notice period ended with no objection pending — at the end of the period, or
  * at the latest objection decision when that came later — whatever moment this runs. Without service,
- * or with the period past the known calendar, the listing waits (the notice shows why).
+ * or with the period past the known calendar, the listing waits (the notice shows why). Null: not yet.
+ * Vehicle and company listings (§4.9) follow the same rule.
  */
-function takeEffectIfDue(l: PlanListing, work: Work, input: CreditPlanInput): void {
-  const notice = l.notice;
-  if (!notice || notice.status !== 'SERVED' || !notice.periodEndsAt) return;
-  const objections = work.objectionsOf(l.id);
+export function noticeEffect(
+  notice: ListingNotice | null,
+  objections: readonly PlanObjection[],
+  now: Date,
+): { at: Date; afterObjection: boolean } | null {
+  if (!notice || notice.status !== 'SERVED' || !notice.periodEndsAt) return null;
   const periodEnd = notice.periodEndsAt.getTime();
   // An objection received after the period is answered all the same, but no longer holds the effect.
-  if (objections.some((o) => o.status === 'PENDING' && o.receivedAt.getTime() < periodEnd)) return;
-  if (input.now.getTime() < periodEnd) return;
+  if (objections.some((o) => o.status === 'PENDING' && o.receivedAt.getTime() < periodEnd)) return null;
+  if (now.getTime() < periodEnd) return null;
   // A decision of a holding objection after the period is the instant of the effect.
   const decided = objections
     .filter((o) => o.receivedAt.getTime() < periodEnd)
     .reduce((max, o) => Math.max(max, o.decidedAt?.getTime() ?? -Infinity), -Infinity);
-  work.takeEffect(l.id, new Date(Math.max(periodEnd, decided)), decided > periodEnd, input);
+  return { at: new Date(Math.max(periodEnd, decided)), afterObjection: decided > periodEnd };
+}
+
+function takeEffectIfDue(l: PlanListing, work: Work, input: CreditPlanInput): void {
+  const effect = noticeEffect(l.notice, work.objectionsOf(l.id), input.now);
+  if (effect) work.takeEffect(l.id, effect.at, effect.afterObjection, input);
 }
 
 function applyChange(
@@ -713,21 +721,26 @@ function postings(work: Work, input: CreditPlanInput): void {
       work.withdrawPosting(l.id, 'LISTING_EXPIRED', l.endedAt ?? input.now);
     }
     const current = work.listing(l.id).posting!;
-    if (current.status !== 'ARCHIVED' && input.now.getTime() >= current.until.getTime()) {
-      const withdrawnAt = current.withdrawnAt ?? current.until;
-      const reason = current.reason ?? 'PERIOD_END';
-      if (current.status === 'POSTED') work.event('POSTING_WITHDRAWN', l.id, withdrawnAt, reason);
-      work.change(l.id, { posting: { ...current, status: 'ARCHIVED', withdrawnAt, reason } });
+    const archived = archivedPosting(current, input.now);
+    if (archived) {
+      if (current.status === 'POSTED') work.event('POSTING_WITHDRAWN', l.id, archived.withdrawnAt!, archived.reason!);
+      work.change(l.id, { posting: archived });
       work.audit('POSTING_ARCHIVED', l.id, {
         before: { posting: postingSnapshot(current) },
-        after: { posting: postingSnapshot(work.listing(l.id).posting!) },
-        reason,
+        after: { posting: postingSnapshot(archived) },
+        reason: archived.reason,
       });
     }
   }
 }
 
-function postingSnapshot(p: ListingPosting): Record<string, unknown> {
+/** The posting archived at the end of its period (kept, not public), or null while it runs (§4.4). */
+export function archivedPosting(p: ListingPosting, now: Date): ListingPosting | null {
+  if (p.status === 'ARCHIVED' || now.getTime() < p.until.getTime()) return null;
+  return { ...p, status: 'ARCHIVED', withdrawnAt: p.withdrawnAt ?? p.until, reason: p.reason ?? 'PERIOD_END' };
+}
+
+export function postingSnapshot(p: ListingPosting): Record<string, unknown> {
   return {
     status: p.status,
     until: p.until.toISOString(),

@@ -110,7 +110,7 @@ export class ObjectionRepository {
   }
 
   async find(manager: EntityManager, id: string): Promise<ObjectionRecord | null> {
-    const [row] = (await manager.query(`SELECT * FROM objections WHERE id = $1`, [id])) as Row[];
+    const [row] = (await manager.query(`SELECT * FROM objections WHERE id = $1 AND vehicle_key IS NOT NULL`, [id])) as Row[];
     return row ? toObjection(row) : null;
   }
 

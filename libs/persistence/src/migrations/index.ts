@@ -4,6 +4,7 @@ import { AddStaffQueryIndexes1764212400000 } from './1764212400000-AddStaffQuery
 import { CreateRegistries1764400000000 } from './1764400000000-CreateRegistries';
 import { AddExemptedViolationAuditIndex1764486400000 } from './1764486400000-AddExemptedViolationAuditIndex';
 import { AddDueProcess1764662400000 } from './1764662400000-AddDueProcess';
+import { AddCompanyListings1764748800000 } from './1764748800000-AddCompanyListings';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateRegistries1764400000000,
   AddExemptedViolationAuditIndex1764486400000,
   AddDueProcess1764662400000,
+  AddCompanyListings1764748800000,
 ];

@@ -382,6 +382,16 @@ export class RegistryRepository {
   }
 
   private async writeVehicles(manager: EntityManager, rows: VehicleRecord[], deletes: string[]): Promise<void> {
+    // §4.9: the fleet of a company changes with its registrations; the scheduler re-plans it (old and new).
+    await manager.query(
+      `INSERT INTO company_credit_queue (operator_id)
+       SELECT DISTINCT o FROM (
+         SELECT operator_id AS o FROM registry_vehicles WHERE vehicle_key = ANY($1::text[])
+         UNION SELECT unnest($2::text[])) AS changed
+       WHERE o IS NOT NULL
+       ON CONFLICT (operator_id) DO NOTHING`,
+      [[...rows.map((r) => r.vehicleKey), ...deletes], rows.map((r) => r.operatorId)],
+    );
     if (rows.length > 0) {
       await manager.query(
         `INSERT INTO registry_vehicles (vehicle_key, plate, plate_color, owner_name, owner_type, owner_id_no, owner_phone,

@@ -89,7 +89,8 @@ export class DueProcessReadRepository {
         WHERE ($1::text IS NULL OR n.status = $1) ORDER BY n.issued_at DESC, n.id LIMIT $2 OFFSET $3`,
       [status ?? null, page.pageSize, (page.page - 1) * page.pageSize],
     )) as Row[];
-    const [count] = (await ds.query(`SELECT count(*) AS n FROM notices WHERE ($1::text IS NULL OR status = $1)`, [
+    // Vehicle notices (the join); a company's are read with its company listing.
+    const [count] = (await ds.query(`SELECT count(*) AS n FROM notices WHERE listing_id IS NOT NULL AND ($1::text IS NULL OR status = $1)`, [
       status ?? null,
     ])) as { n: string }[];
     return { items: rows.map(toNoticeView), page: page.page, pageSize: page.pageSize, total: Number(count!.n) };
@@ -112,7 +113,8 @@ export class DueProcessReadRepository {
     now: Date,
   ): Promise<Page<ObjectionView>> {
     const ds = await this.db.ready();
-    const where = `WHERE ($1::text IS NULL OR status = $1)
+    // Vehicle objections; a company's are read with its company listing (company-credit-read.repository.ts).
+    const where = `WHERE vehicle_key IS NOT NULL AND ($1::text IS NULL OR status = $1)
         AND ($2::boolean IS NULL OR (status = 'PENDING' AND due_by IS NOT NULL AND due_by <= $3) = $2)
         AND ($4::uuid IS NULL OR listing_id = $4)`;
     const params = [filter.status ?? null, filter.overdue ?? null, now.toISOString(), filter.listingId ?? null];
@@ -132,7 +134,7 @@ export class DueProcessReadRepository {
 
   async objection(id: string, now: Date): Promise<ObjectionView> {
     const ds = await this.db.ready();
-    const [row] = (await ds.query(`SELECT * FROM objections WHERE id = $1`, [id])) as Row[];
+    const [row] = (await ds.query(`SELECT * FROM objections WHERE id = $1 AND vehicle_key IS NOT NULL`, [id])) as Row[];
     if (!row) throw new DomainError(DomainErrorCode.NOT_FOUND, `objection ${id} not found`);
     return toObjectionView(toObjection(row), now);
   }

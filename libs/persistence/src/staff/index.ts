@@ -8,3 +8,4 @@ export * from './public-posting.repository';
 export * from './staff-workflow.repository';
 export * from './registry-read.repository';
 export * from './due-process-read.repository';
+export * from './company-listing-read.repository';

@@ -54,6 +54,8 @@ export class DueProcessController {
     @Body() body: NoticeServiceDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<NoticeView> {
+    // A vehicle's notice (a company's is served through its company listing): 404 before anything is written.
+    await this.reads.notice(id);
     await this.service.record(id, { method: body.method, servedAt: new Date(body.servedAt) }, staff.sub);
     return this.reads.notice(id);
   }

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { IsCreditCode } from '../../registry-v1/registry-records.dto';
 import {
   IsIn,
   IsInt,
@@ -187,6 +188,19 @@ export class ListingsQueryDto extends PageQueryDto {
   @Transform(toBool)
   @IsFlag()
   proposed?: boolean;
+}
+
+/** `GET /v1/company-listings` (SPEC §4.9) */
+export class CompanyListingsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(LISTING_STATUSES, { message: `status must be one of ${LISTING_STATUSES.join(', ')}` })
+  status?: (typeof LISTING_STATUSES)[number];
+
+  /** 统一社会信用代码 of the company (18 characters). */
+  @IsOptional()
+  @IsCreditCode('operatorId')
+  @IsString()
+  operatorId?: string;
 }
 
 /** `/v1/listings/:id` */

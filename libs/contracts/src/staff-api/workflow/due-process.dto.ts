@@ -81,3 +81,33 @@ export class ObjectionReviewDto {
   @IsString()
   reply!: string;
 }
+
+/**
+ * POST /v1/company-listings/:id/objections (SPEC §4.9, §4.10): an objection of the company against its
+ * listing (LISTING) or its posting (POSTING); the recording OFFICER handles it.
+ */
+export class CompanyObjectionDto {
+  @IsIn(['LISTING', 'POSTING'], { message: 'targetType must be one of LISTING, POSTING' })
+  targetType!: 'LISTING' | 'POSTING';
+
+  @MaxLength(4000)
+  @MinLength(1)
+  @IsString()
+  grounds!: string;
+
+  @IsIn(OBJECTION_CHANNELS, { message: `channel must be one of ${OBJECTION_CHANNELS.join(', ')}` })
+  channel!: ObjectionChannel;
+
+  @ArrayMaxSize(20)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true },
+    { each: true, message: 'each attachment must be an http(s) URL' },
+  )
+  @IsArray()
+  attachments!: string[];
+
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
+  @IsString()
+  receivedAt?: string;
+}

@@ -1,0 +1,2 @@
+export * from './company-credit.service';
+export * from './company-listing-actions.service';
