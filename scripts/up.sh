@@ -69,7 +69,9 @@ say "turn-backs (劝返) are printed as they happen; Ctrl-C stops everything"
 node bin/overload-credit.js simulate --rate "${SIMULATE_RATE:-50}" --duration 0 --vehicles 300 --backfill-days 30 \
   --gate "$GATE" --station-key "$STATION_KEY" 2>>"$RUN_DIR"/simulate.log &
 PIDS+=($!)
-# A few publications (proposed and approved through the staff API) so that the public page has postings.
-node scripts/demo-publications.js "$STAFF" "$OFFICER_TOKEN" "$LEGAL_TOKEN" 3 2>>"$RUN_DIR"/simulate.log &
+# The staff steps of due process through the staff API (notices served, one objection, listings in effect
+# from a dated-back demo history, three of them published) so that the console and the public page have
+# something to show.
+node scripts/demo-due-process.js "$STAFF" "$OFFICER_TOKEN" "$LEGAL_TOKEN" 3 2>>"$RUN_DIR"/simulate.log &
 PIDS+=($!)
 wait "${PIDS[0]}"

@@ -8,7 +8,8 @@ import { eventually } from '../harness/services';
 
 /**
  * The README's run command (`npm run up` = scripts/up.sh) against this run's services: it must leave the
- * console and the public page reachable, with simulated data, and hand out a token per role.
+ * console and the public page reachable, with simulated data and the demo of due process
+ * (scripts/demo-due-process.js), and hand out a token per role.
  */
 describe('npm run up (scripts/up.sh)', () => {
   let s: Scenario;
@@ -23,17 +24,21 @@ describe('npm run up (scripts/up.sh)', () => {
     ports.ingest = await freePort();
     ports.gate = await freePort();
     ports.staff = await freePort();
+    // What `npm run up` runs by default: the configuration's notice period (5 working days), not the
+    // immediate effect the other suites run with (test/harness/services.ts).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...s.env({
+        INGEST_PORT: String(ports.ingest),
+        GATE_PORT: String(ports.gate),
+        STAFF_PORT: String(ports.staff),
+        UP_SKIP_BUILD: '1',
+        UP_RUN_DIR: runDir,
+      }),
+    };
+    delete env.NOTICE_PERIOD_WORKING_DAYS;
     up = spawn('bash', ['scripts/up.sh'], {
-      env: {
-        ...process.env,
-        ...s.env({
-          INGEST_PORT: String(ports.ingest),
-          GATE_PORT: String(ports.gate),
-          STAFF_PORT: String(ports.staff),
-          UP_SKIP_BUILD: '1',
-          UP_RUN_DIR: runDir,
-        }),
-      },
+      env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -77,26 +82,60 @@ describe('npm run up (scripts/up.sh)', () => {
     }
   });
 
-  it('fills them with simulated data: listings to review and published postings', async () => {
+  it('fills them with the demo of due process: listings in effect (three published), pending ones, one objection', async () => {
     const officer = readFileSync(join(runDir, 'tokens.txt'), 'utf8').split('\n')[0]!.trim().split(/\s+/).pop()!;
-    const listed = await eventually(
-      async () => {
-        const res = await fetch(`${staff()}/v1/listings?status=LISTED&pageSize=1`, {
-          headers: { authorization: `Bearer ${officer}` },
-        });
-        const body = (await res.json()) as { total: number };
-        return res.ok && body.total > 0 ? body.total : undefined;
-      },
-      { timeoutMs: 120000, what: 'listings from the simulated history' },
-    );
-    expect(listed).toBeGreaterThan(0);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
+    const get = async (path: string): Promise<any> => {
+      const res = await fetch(`${staff()}${path}`, { headers: { authorization: `Bearer ${officer}` } });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    // Publication is the demo's last step.
     const postings = await eventually(
       async () => {
         const body = (await (await fetch(`${staff()}/v1/public/postings`)).json()) as { items: unknown[] };
         return body.items.length >= 3 ? body.items : undefined;
       },
-      { timeoutMs: 180000, what: 'the demo publications on the public page' },
-    );
+      { timeoutMs: 240000, intervalMs: 1000, what: 'the demo publications on the public page' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; up.sh printed:\n${output.replace(/^劝返.*\n/gm, '').slice(-3000)}`);
+    });
     expect(postings).toHaveLength(3);
-  });
+
+    // In effect under the default notice period: each from the end of a period that its notice's service
+    // (the demo history, ~12 days back) started, never from a status written by the demo.
+    const published = (await get('/v1/listings?status=PUBLISHED&pageSize=10')).items;
+    const listed = (await get('/v1/listings?status=LISTED&pageSize=10')).items;
+    expect(published).toHaveLength(3);
+    expect(listed).toHaveLength(2);
+    const now = Date.now();
+    for (const listing of [...published, ...listed]) {
+      const notice = await get(`/v1/notices/${listing.noticeId}`);
+      expect(notice).toMatchObject({ status: 'SERVED', periodEndsAt: listing.effectiveAt });
+      expect(notice.document.period.workingDays).toBe(5);
+      expect(Date.parse(notice.issuedAt)).toBeLessThanOrEqual(Date.parse(notice.servedAt));
+      expect(notice.document.issuedAt).toBe(notice.issuedAt);
+      expect(now - Date.parse(notice.servedAt)).toBeGreaterThan(9 * 86_400_000);
+      expect(Date.parse(listing.effectiveAt)).toBeLessThan(now);
+    }
+    // The gate turns them back: up.sh prints each turn-back of the live traffic.
+    const plates = [...published, ...listed].map((l: { plate: string }) => l.plate);
+    await eventually(async () => plates.some((plate) => output.includes(`1:${plate} DISHONESTY_LIST`)), {
+      timeoutMs: 60000,
+      what: `a DISHONESTY_LIST turn-back of ${plates.join(', ')}`,
+    });
+
+    // Still pending: notices served now (their period runs) and unserved ones; one objection holds one.
+    const served = (await get('/v1/notices?status=SERVED&pageSize=50')).items.filter(
+      (n: { listingStatus: string }) => n.listingStatus === 'PENDING',
+    );
+    expect(served).toHaveLength(3);
+    for (const notice of served) expect(Date.parse(notice.periodEndsAt)).toBeGreaterThan(now);
+    expect((await get('/v1/notices?status=ISSUED&pageSize=1')).total).toBeGreaterThan(0);
+    const objections = await get('/v1/objections?status=PENDING');
+    expect(objections.total).toBe(1);
+    expect(objections.items[0]).toMatchObject({ target: { type: 'LISTING' } });
+    expect(served.map((n: { listingId: string }) => n.listingId)).toContain(objections.items[0].listingId);
+    expect((await get(`/v1/listings/${objections.items[0].listingId}`)).status).toBe('PENDING');
+  }, 360000);
 });
