@@ -111,6 +111,38 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
   { method: 'GET', path: '/v1/objections', query: ['status', 'overdue', 'listingId', 'page', 'pageSize'] },
   { method: 'GET', path: `/v1/objections/${DUMMY_UUID}` },
   { method: 'GET', path: '/v1/revocations', query: ['status', 'page', 'pageSize'] },
+  { method: 'GET', path: '/v1/company-listings', query: ['status', 'operatorId', 'page', 'pageSize'] },
+  { method: 'GET', path: `/v1/company-listings/${DUMMY_UUID}` },
+  {
+    method: 'POST',
+    path: `/v1/company-listings/${DUMMY_UUID}/notice-service`,
+    roles: ['OFFICER'],
+    body: { method: 'POST', servedAt: new Date().toISOString() },
+  },
+  {
+    method: 'POST',
+    path: `/v1/company-listings/${DUMMY_UUID}/objections`,
+    roles: ['OFFICER'],
+    body: { targetType: 'LISTING', grounds: 'the fleet is larger', channel: 'POST', attachments: [] },
+  },
+  {
+    method: 'POST',
+    path: `/v1/company-listings/${DUMMY_UUID}/objections/${DUMMY_UUID}/review`,
+    roles: ['LEGAL_REVIEWER'],
+    body: { uphold: false, reply: 'ok' },
+  },
+  {
+    method: 'POST',
+    path: `/v1/company-listings/${DUMMY_UUID}/publication-proposal`,
+    roles: ['OFFICER'],
+    body: { decisionNo: '湖交信〔2026〕2号', legalBasis: '交办公路〔2017〕8号' },
+  },
+  {
+    method: 'POST',
+    path: `/v1/company-listings/${DUMMY_UUID}/publication-review`,
+    roles: ['LEGAL_REVIEWER'],
+    body: { approve: true, opinion: 'ok' },
+  },
   {
     method: 'POST',
     path: `/v1/notices/${DUMMY_UUID}/service`,
