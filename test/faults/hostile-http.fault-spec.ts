@@ -190,9 +190,11 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
       note('postings plate', a.status);
       problems.push(...problemsWith(`GET /v1/public/postings?plate=${hostile.slice(0, 30)}`, a, [400, 413]));
     }
-    for (const q of ['page', 'pageSize']) {
-      const a = await call(staff.url, 'GET', `/v1/public/postings?${q}=${encodeURIComponent(SQL_FRAGMENTS[0]!)}`);
-      problems.push(...problemsWith(`GET /v1/public/postings?${q}=sql`, a, [400]));
+    for (const path of ['/v1/public/postings', '/v1/public/company-postings']) {
+      for (const q of ['page', 'pageSize']) {
+        const a = await call(staff.url, 'GET', `${path}?${q}=${encodeURIComponent(SQL_FRAGMENTS[0]!)}`);
+        problems.push(...problemsWith(`GET ${path}?${q}=sql`, a, [400]));
+      }
     }
     console.log(`staff statuses ${JSON.stringify(seen)}`);
     expect(problems).toEqual([]);
@@ -227,12 +229,15 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       // Health and metrics are the platform's; the public postings have their own checks below.
-      .filter((op) => op.includes(' /v1/') && op !== 'GET /v1/public/postings')
+      .filter(
+        (op) => op.includes(' /v1/') && op !== 'GET /v1/public/postings' && op !== 'GET /v1/public/company-postings',
+      )
       .sort();
     const catalogue = STAFF_ENDPOINTS.map(
       (e) =>
         `${e.method} ${e.path
           .replace(DUMMY_UUID, '{id}')
+          .replace(DUMMY_UUID, '{objectionId}')
           .replace('/v1/registry/vehicles/1/浙E12345', '/v1/registry/vehicles/{plateColor}/{plate}')
           .replace('/v1/vehicles/1/浙E12345', '/v1/vehicles/{plateColor}/{plate}')
           .replace('/v1/registry/permits/浙交超证000001', '/v1/registry/permits/{permitNo}')}`,

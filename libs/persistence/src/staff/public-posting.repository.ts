@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseConnection } from '../database.module';
 import { maskOwnerName } from './mask-name';
 import { iso, SqlFilter } from './sql-filter';
-import type { Page, PageRequest, PublicPostingView } from './staff-read-models';
+import type { Page, PageRequest, PublicCompanyPostingView, PublicPostingView } from './staff-read-models';
 
 /**
  * Public postings (失信公示, SPEC §4.4, §4.8): postings still POSTED within their period — a posting has
@@ -49,17 +49,7 @@ export class PublicPostingRepository {
         decisionNo: r.decision_no,
         legalBasis: r.legal_basis,
         // 决定书 contents (§4.4) as published: 事由, 依据, 惩戒措施, 移出条件和程序, 救济途径.
-        ...(r.contents
-          ? {
-              decision: {
-                grounds: r.contents.grounds,
-                basis: r.contents.basis,
-                measures: r.contents.measures,
-                removal: r.contents.removal,
-                remedies: r.contents.remedies,
-              },
-            }
-          : {}),
+        ...publishedDecision(r.contents),
         party:
           r.owner_name === null || r.owner_type === null
             ? null
@@ -74,6 +64,58 @@ export class PublicPostingRepository {
       total: Number(count?.n ?? 0),
     };
   }
+
+  /** Company listings posted now (SPEC §4.9), newest publication first; the company named in full. */
+  async companies(page: PageRequest, now: Date): Promise<Page<PublicCompanyPostingView>> {
+    const f = new SqlFilter()
+      .always(`c.posting_status = 'POSTED'`)
+      .when(now.toISOString(), 'c.publication_ends_at > $?');
+    const limit = f.page(page);
+    const ds = await this.db.ready();
+    const rows = (await ds.query(
+      `SELECT c.operator_id, c.party ->> 'name' AS company_name, c.listed_at, c.published_at, c.publication_ends_at,
+              c.vehicle_count, c.fleet_size, c.proposal ->> 'decisionNo' AS decision_no,
+              c.proposal ->> 'legalBasis' AS legal_basis, c.proposal -> 'contents' AS contents
+       FROM company_listings c ${f.where}
+       ORDER BY c.published_at DESC, c.id DESC ${limit.sql}`,
+      limit.params,
+    )) as Record<string, unknown>[];
+    const [count] = (await ds.query(`SELECT count(*) AS n FROM company_listings c ${f.where}`, f.params)) as {
+      n: string;
+    }[];
+    return {
+      items: rows.map((r) => ({
+        companyName: (r.company_name as string) ?? null,
+        operatorId: r.operator_id as string,
+        listedAt: iso(r.listed_at as Date)!,
+        publishedAt: iso(r.published_at as Date)!,
+        publicationEndsAt: iso(r.publication_ends_at as Date)!,
+        vehicleCount: Number(r.vehicle_count),
+        fleetSize: Number(r.fleet_size),
+        decisionNo: (r.decision_no as string) ?? null,
+        legalBasis: (r.legal_basis as string) ?? null,
+        ...publishedDecision(r.contents as Record<string, string> | null),
+      })),
+      page: page.page,
+      pageSize: page.pageSize,
+      total: Number(count?.n ?? 0),
+    };
+  }
+}
+
+/** The decision contents as published (§4.4), without the repair notice (served with the decision). */
+function publishedDecision(contents: Record<string, string> | null): Pick<PublicPostingView, 'decision'> {
+  return contents
+    ? {
+        decision: {
+          grounds: contents.grounds!,
+          basis: contents.basis!,
+          measures: contents.measures!,
+          removal: contents.removal!,
+          remedies: contents.remedies!,
+        },
+      }
+    : {};
 }
 
 interface PostingRow {

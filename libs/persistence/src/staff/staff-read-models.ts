@@ -341,6 +341,20 @@ export interface PublicPostingView {
   party: PublicPartyView | null;
 }
 
+/** A company listing's public posting (SPEC §4.9: posted like a vehicle listing); a company is named in full. */
+export interface PublicCompanyPostingView {
+  companyName: string | null;
+  operatorId: string;
+  listedAt: string;
+  publishedAt: string;
+  publicationEndsAt: string;
+  vehicleCount: number;
+  fleetSize: number;
+  decisionNo: string | null;
+  legalBasis: string | null;
+  decision?: { grounds: string; basis: string; measures: string; removal: string; remedies: string };
+}
+
 /** A vehicle's record in the vehicle registry (运政登记, SPEC §4.9). */
 export interface VehicleRegistrationView {
   plate: string;

@@ -1,7 +1,12 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { PublicPostingsQueryDto } from '@oc/contracts';
-import { PublicPostingRepository, type Page, type PublicPostingView } from '@oc/persistence';
+import { PageQueryDto, PublicPostingsQueryDto } from '@oc/contracts';
+import {
+  PublicPostingRepository,
+  type Page,
+  type PublicCompanyPostingView,
+  type PublicPostingView,
+} from '@oc/persistence';
 import { Public } from '../../auth/staff-auth.guard';
 import { pageRequest } from './page-request';
 import { PublicRateLimitGuard } from './public-rate-limit.guard';
@@ -22,5 +27,16 @@ export class PublicPostingsController {
   @ApiTooManyRequestsResponse({ description: 'more than 60 requests per minute from one address (Retry-After)' })
   postings(@Query() q: PublicPostingsQueryDto): Promise<Page<PublicPostingView>> {
     return this.repository.find({ plate: q.plate }, pageRequest(q), new Date());
+  }
+
+  @Get('company-postings')
+  @ApiOperation({ summary: 'Public postings of company listings (企业严重失信名单公示, SPEC §4.9)' })
+  @ApiOkResponse({
+    description:
+      '{items: [{companyName, operatorId, listedAt, publishedAt, publicationEndsAt, vehicleCount, fleetSize, decisionNo, legalBasis, decision?}], page, pageSize, total}',
+  })
+  @ApiTooManyRequestsResponse({ description: 'more than 60 requests per minute from one address (Retry-After)' })
+  companyPostings(@Query() q: PageQueryDto): Promise<Page<PublicCompanyPostingView>> {
+    return this.repository.companies(pageRequest(q), new Date());
   }
 }
