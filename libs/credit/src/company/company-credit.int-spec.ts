@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { loadConfig } from '@oc/config';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import {
@@ -7,7 +8,9 @@ import {
   CreditRepository,
   DatabaseConnection,
   dropDatabase,
+  ensureDatabase,
   migrate,
+  MIGRATIONS,
   OutboxRepository,
   WeighingRepository,
 } from '@oc/persistence';
@@ -265,5 +268,58 @@ describe('company listings (real Postgres)', () => {
       'COMPANY_LISTING_REVOKED',
       'COMPANY_POSTING_WITHDRAWN',
     ]);
+  });
+});
+
+describe('the company-listings migration on a database built by the previous version', () => {
+  const url = testServices().databaseUrlFor(`oc_it_company_upgrade_${process.pid}`);
+  afterAll(() => dropDatabase(url));
+
+  it('keeps every vehicle notice and objection, and refuses a notice that names no one', async () => {
+    await ensureDatabase(url);
+    const previous = new DataSource({
+      type: 'postgres',
+      url,
+      migrations: MIGRATIONS.slice(0, -1),
+      migrationsTableName: 'schema_migrations',
+    });
+    await previous.initialize();
+    await previous.runMigrations({ transaction: 'each' });
+    const [listing] = (await previous.query(
+      `INSERT INTO listings (vehicle_key, plate, plate_color, status, listed_at, violation_count)
+       VALUES ('1:浙E83001', '浙E83001', 1, 'PENDING', now(), 3) RETURNING id`,
+    )) as { id: string }[];
+    await previous.query(
+      `INSERT INTO notices (id, notice_no, year, seq, listing_id, vehicle_key, document, status, issued_at)
+       VALUES (gen_random_uuid(), '湖交超告〔2026〕1号', 2026, 1, $1, '1:浙E83001', '{}', 'ISSUED', now())`,
+      [listing!.id],
+    );
+    await previous.query(
+      `INSERT INTO objections (id, target_type, target_id, listing_id, vehicle_key, grounds, channel, received_at,
+         handler, recorded_at, status)
+       VALUES (gen_random_uuid(), 'LISTING', $1::text, $1::uuid, '1:浙E83001', '异议', 'POST', now(), 'officer-a', now(), 'PENDING')`,
+      [listing!.id],
+    );
+    await previous.destroy();
+
+    expect(await migrate(url)).toEqual(['AddCompanyListings1764748800000']);
+    const check = new DataSource({ type: 'postgres', url });
+    await check.initialize();
+    try {
+      expect(await check.query(`SELECT listing_id, vehicle_key, company_listing_id FROM notices`)).toEqual([
+        { listing_id: listing!.id, vehicle_key: '1:浙E83001', company_listing_id: null },
+      ]);
+      expect(await check.query(`SELECT count(*)::int AS n FROM objections WHERE vehicle_key = '1:浙E83001'`)).toEqual([
+        { n: 1 },
+      ]);
+      await expect(
+        check.query(
+          `INSERT INTO notices (id, notice_no, year, seq, document, status, issued_at)
+           VALUES (gen_random_uuid(), '湖交超告〔2026〕2号', 2026, 2, '{}', 'ISSUED', now())`,
+        ),
+      ).rejects.toThrow(/notices_one_subject/);
+    } finally {
+      await check.destroy();
+    }
   });
 });
