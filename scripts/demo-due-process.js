@@ -157,7 +157,13 @@ async function dueProcess() {
     (await until(async () => {
       const unserved = await unservedPending();
       const enough = unserved.filter(oldEnough).length >= EFFECTIVE && unserved.length >= EFFECTIVE + SERVED_NOW + 1;
-      const pastHistory = unserved.some((l) => Date.parse(l.listedAt) > servedAt.getTime() + DAY_MS);
+      // Partitions are consumed in no set order: a late listing alone does not mean the history is
+      // through; only a database an earlier run already gave listings in effect goes on without enough.
+      const pastHistory =
+        unserved.some((l) => Date.parse(l.listedAt) > servedAt.getTime() + DAY_MS) &&
+        (await call('GET', '/v1/listings?status=LISTED&pageSize=1', officerToken)).total +
+          (await call('GET', '/v1/listings?status=PUBLISHED&pageSize=1', officerToken)).total >=
+          EFFECTIVE;
       return enough || pastHistory ? unserved : undefined;
     }, DEADLINE_MS)) ?? (await unservedPending());
   const history = pending.filter(oldEnough).reverse().slice(0, EFFECTIVE);
