@@ -35,7 +35,13 @@ import {
   WeighingRepository,
   type StatsView,
 } from '@oc/persistence';
-import { generateTraffic, simulatedRegistry, registryMessages, type SimulatedMessage } from '@oc/simulation';
+import {
+  generateTraffic,
+  registryMessages,
+  SIMULATED_STATIONS,
+  simulatedRegistry,
+  type SimulatedMessage,
+} from '@oc/simulation';
 import { testServices } from '../../../test/harness/services';
 import { CreditRecountService } from './credit-recount.service';
 import { CreditSchedulerService } from './credit-scheduler.service';
@@ -58,7 +64,8 @@ const DAY = 86_400_000;
  * later, so that every working-day deadline (notice periods, objection replies, publication) falls in
  * 2026, the last year the official calendar knows (docs/calendar.md). A 90-day count window and a
  * 60-day validity make trips slide out of the window and listings expire inside the data: the fresh
- * starts and the window of §4.3 are exercised, not only the threshold.
+ * starts and the window of §4.3 are exercised, not only the threshold. Every fifth violation was
+ * weighed half an hour earlier at a station of another region (one act, §4.3): trips span regions.
  */
 const SEED = 1313;
 const VEHICLES = 150;
@@ -89,6 +96,9 @@ const REAL_TIMERS = [
   'clearTimeout',
 ] as const;
 
+const worldConfig = (noticeDays: number, overrides: Record<string, string> = {}): AppConfig =>
+  loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: String(noticeDays), ...RULES, ...overrides });
+
 interface Vehicle {
   key: string;
   plate: string;
@@ -111,7 +121,7 @@ interface World {
  * to the moment each batch arrives, so the world replays deterministically at its own dates.
  */
 async function buildWorld(url: string, noticeDays: number): Promise<World> {
-  const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: String(noticeDays), ...RULES });
+  const config = worldConfig(noticeDays);
   await migrate(url);
   const db = new DatabaseConnection(
     createDataSource({ databaseUrl: url, applicationName: 'read-models-it', poolSize: 4 }),
@@ -215,6 +225,35 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
       now,
     );
 
+  /** 信用修复 (§4.5): every case of the listing processed first, then the request and its approval. */
+  let caseNo = 0;
+  const repair = async (listingId: string, now: Date): Promise<void> => {
+    const cases = await query<{ id: string }>(
+      `SELECT id FROM violations WHERE listing_id = $1 AND status = 'OPEN' ORDER BY measured_at`,
+      [listingId],
+    );
+    for (const c of cases) {
+      await violations.process(
+        c.id,
+        { caseNo: `湖交罚〔2026〕${++caseNo}号`, fineYuan: 500, processedAt: now },
+        'officer-a',
+        now,
+      );
+    }
+    const request = await repairs.request(
+      {
+        listingId,
+        applicant: { name: '张三', type: 'PERSON', contact: '13800000000' },
+        commitment: true,
+        rectification: '已卸载超限货物并完成整改',
+        attachments: [],
+      },
+      'officer-a',
+      now,
+    );
+    await repairs.review(request.id, { approve: true, opinion: '同意修复' }, 'repair-b', now);
+  };
+
   const staffActions: { at: Date; run: (now: Date) => Promise<void> }[] = [
     {
       at: FIRST_ACTIONS,
@@ -228,32 +267,7 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
           now,
         );
         await publication.review(published.id, { approve: true, opinion: '同意公示' }, 'legal-b', now);
-        // 信用修复 (§4.5): every case processed first.
-        const repaired = await pick('LISTED');
-        const cases = await query<{ id: string }>(
-          `SELECT id FROM violations WHERE listing_id = $1 AND status = 'OPEN' ORDER BY measured_at`,
-          [repaired.id],
-        );
-        for (const [i, c] of cases.entries()) {
-          await violations.process(
-            c.id,
-            { caseNo: `湖交罚〔2026〕${i + 1}号`, fineYuan: 500, processedAt: now },
-            'officer-a',
-            now,
-          );
-        }
-        const repair = await repairs.request(
-          {
-            listingId: repaired.id,
-            applicant: { name: '张三', type: 'PERSON', contact: '13800000000' },
-            commitment: true,
-            rectification: '已卸载超限货物并完成整改',
-            attachments: [],
-          },
-          'officer-a',
-          now,
-        );
-        await repairs.review(repair.id, { approve: true, opinion: '同意修复' }, 'repair-b', now);
+        await repair((await pick('LISTED')).id, now);
         // A revocation of the reaching act of a three-act listing (§4.4): the recount ends it.
         const revoked = await pick(
           'LISTED',
@@ -285,6 +299,16 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
       run: async (now) => {
         // An objection still within its reply deadline at NOW, and a publication of this week.
         await objection('LISTING', (await pick(open)).id, now);
+        // A second fresh start after the traffic: the trips between the vehicle's two ends no longer count.
+        await repair(
+          (
+            await pick(
+              'LISTED',
+              `EXISTS (SELECT 1 FROM listings e WHERE e.vehicle_key = l.vehicle_key AND e.status = 'EXPIRED')`,
+            )
+          ).id,
+          now,
+        );
         const published = await pick('LISTED');
         await publication.propose(
           published.id,
@@ -307,19 +331,26 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
   });
   const total = Math.floor((TRAFFIC_END.getTime() - START.getTime()) / SPACING_MS);
   let malformedSent = 0;
+  let violationsSent = 0;
+  let offset = 0;
   for (let i = 0; i < total; i += BATCH) {
-    const batch: SimulatedMessage[] = [];
-    for (let n = 0; n < BATCH && i + n < total; n++) batch.push(traffic.next().value!);
-    malformedSent += batch.filter((m) => m.kind === 'MALFORMED').length;
+    const batch: { key: string; value: string }[] = [];
+    for (let n = 0; n < BATCH && i + n < total; n++) {
+      const m = traffic.next().value!;
+      batch.push(m);
+      if (m.kind === 'MALFORMED') malformedSent++;
+      if (m.kind === 'VIOLATION' && ++violationsSent % 5 === 0) batch.push(upstreamWeighing(m, violationsSent));
+    }
     // Delivered a minute after the nominal time of its last weighing (late uploads are older still).
-    const receivedAt = new Date(START.getTime() + (i + batch.length - 1) * SPACING_MS + MINUTE);
+    const receivedAt = new Date(START.getTime() + (Math.min(i + BATCH, total) - 1) * SPACING_MS + MINUTE);
     while (staffActions[0] && staffActions[0].at <= receivedAt) {
       const action = staffActions.shift()!;
       await tick(action.at);
       await action.run(action.at);
     }
     jest.setSystemTime(receivedAt);
-    await ingest.processBatch(kafkaBatch(names.weighingEvents, batch, i));
+    await ingest.processBatch(kafkaBatch(names.weighingEvents, batch, offset));
+    offset += batch.length;
     await tick(receivedAt);
   }
   for (const action of staffActions) {
@@ -335,6 +366,26 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     vehicles.set(r.vehicle_key, { key: r.vehicle_key, ...parseVehicleKey(r.vehicle_key)! });
   }
   return { config, db, vehicles: [...vehicles.values()], malformedSent, deadLettered };
+}
+
+/**
+ * The same journey weighed half an hour earlier at a station of another region (one act, §4.3): the
+ * trip starts there, so a vehicle under watch belongs to that region, not to the later station's.
+ */
+function upstreamWeighing(later: SimulatedMessage, n: number): { key: string; value: string } {
+  const event = JSON.parse(later.value) as Record<string, unknown>;
+  const elsewhere = SIMULATED_STATIONS.filter((s) => s.divisionCode !== String(event.stationId).slice(0, 6));
+  const station = elsewhere[n % elsewhere.length]!;
+  // No permit: beyond both the warning band and the entry tolerance, it is a violation at any station.
+  delete event.permitNo;
+  const value = {
+    ...event,
+    eventId: `${String(event.eventId)}-upstream`,
+    stationId: station.stationId,
+    source: station.kind,
+    measuredAt: new Date(Date.parse(String(event.measuredAt)) - 30 * MINUTE).toISOString(),
+  };
+  return { key: later.key, value: JSON.stringify(value) };
 }
 
 function kafkaBatch(topic: string, messages: { key: string; value: string }[], firstOffset: number): KafkaBatch {
@@ -574,6 +625,23 @@ describe.each([
     const expected = domainStats(domain, world.config, region);
     expect(stats.asOfNow).toEqual({ at: NOW.toISOString(), ...expected.asOfNow });
     expect(stats.period).toMatchObject(expected.ended);
+  });
+
+  // The SQL filters by the instant its deadline inverts to (publication-deadline.ts); the domain dates
+  // each listing's deadline forward. Fifteen deadlines put the boundary on fifteen different days.
+  it('flags overdue publications as the domain dates each deadline, for deadlines of 1 to 15 working days', async () => {
+    const shown: number[] = [];
+    const planned: number[] = [];
+    for (let days = 1; days <= 15; days++) {
+      const config = worldConfig(noticeDays, { PUBLICATION_DEADLINE_WORKING_DAYS: String(days) });
+      shown.push(
+        (await new StatsRepository(world.db, config).stats({ from: START, to: NOW, now: NOW })).asOfNow
+          .overduePublications,
+      );
+      planned.push(domainStats(domain, config).asOfNow.overduePublications);
+    }
+    expect(shown).toEqual(planned);
+    expect(new Set(planned).size).toBeGreaterThanOrEqual(5);
   });
 
   it('attributes every listing to exactly one region, and the regions add up to the city', () => {
