@@ -25,6 +25,7 @@ import {
   dropDatabase,
   migrate,
   OutboxRepository,
+  PERMIT_EXEMPTED,
   RegistryReadRepository,
   RegistryRepository,
   RevocationRepository,
@@ -40,6 +41,7 @@ import {
   registryMessages,
   SIMULATED_STATIONS,
   simulatedRegistry,
+  violationEvent,
   type SimulatedMessage,
 } from '@oc/simulation';
 import { testServices } from '../../../test/harness/services';
@@ -77,6 +79,20 @@ const NOW = sh('2026-11-20T10:00:00');
 const FIRST_ACTIONS = sh('2026-08-20T10:00:00');
 const LATE_ACTIONS = sh('2026-11-16T10:00:00');
 const RULES = { COUNT_WINDOW_DAYS: '90', LISTING_VALIDITY_DAYS: '60' };
+
+/**
+ * A vehicle outside the simulated fleet whose first three acts carried a permit number the registry
+ * did not know yet; the permit record arrives at LATE_ACTIONS and exempts them (docs/rules.md, permits):
+ * its listing ends PERMIT_EXEMPTED, stays on record, and is no fresh start, so its fourth act counts.
+ */
+const PERMIT_PLATE = '浙E90001';
+const PERMIT_NO = '浙交超证RM0001';
+const PERMIT_ACTS = [
+  { at: sh('2026-10-01T10:00:00'), permitNo: PERMIT_NO, stationId: '330521001' },
+  { at: sh('2026-10-05T10:00:00'), permitNo: PERMIT_NO, stationId: '330521001' },
+  { at: sh('2026-10-09T10:00:00'), permitNo: PERMIT_NO, stationId: '330521001' },
+  { at: sh('2026-10-15T10:00:00'), stationId: '330523001' },
+];
 
 /** Everything but Date stays real: only the ingest service's processing time is this test's. */
 const REAL_TIMERS = [
@@ -196,7 +212,7 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     while ((await scheduler.runDue(now)) > 0);
   };
 
-  const used = new Set<string>();
+  const used = new Set<string>([`1:${PERMIT_PLATE}`]);
   /** An open listing of a vehicle no earlier action touched, the first by plate: deterministic. */
   const pick = async (status: ListingStatus, extra = 'TRUE'): Promise<{ id: string; vehicle_key: string }> => {
     const rows = await query<{ id: string; vehicle_key: string }>(
@@ -297,6 +313,24 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     {
       at: LATE_ACTIONS,
       run: async (now) => {
+        const permit: RegistryRecordOf['permits'] = {
+          permitNo: PERMIT_NO,
+          vehicleKey: `1:${PERMIT_PLATE}`,
+          plate: PERMIT_PLATE,
+          plateColor: 1,
+          validFrom: sh('2026-09-30T00:00:00'),
+          validTo: sh('2026-10-10T00:00:00'),
+          maxGrossWeightKg: 30_000,
+          axles: 2,
+          stationIds: null,
+          status: 'ISSUED',
+        };
+        const permits = registryMessages('permits', [permit]);
+        const outcome = await registryIngest.processBatch(
+          'permits',
+          kafkaBatch(registryTopic.permits, permits, registry.permits.length),
+        );
+        expect(outcome.deadLettered).toBe(0);
         // An objection still within its reply deadline at NOW, and a publication of this week.
         await objection('LISTING', (await pick(open)).id, now);
         // A second fresh start after the traffic: the trips between the vehicle's two ends no longer count.
@@ -330,6 +364,18 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     eventIdPrefix: `rm-${noticeDays}`,
   });
   const total = Math.floor((TRAFFIC_END.getTime() - START.getTime()) / SPACING_MS);
+  const lateUploads = PERMIT_ACTS.map((act, i) => ({
+    measuredAt: act.at,
+    ...violationEvent({
+      eventId: `rm-permit-${i}`,
+      plate: PERMIT_PLATE,
+      measuredAt: act.at,
+      axles: 2,
+      overKg: 3000,
+      permitNo: act.permitNo,
+      stationId: act.stationId,
+    }),
+  }));
   let malformedSent = 0;
   let violationsSent = 0;
   let offset = 0;
@@ -343,6 +389,7 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     }
     // Delivered a minute after the nominal time of its last weighing (late uploads are older still).
     const receivedAt = new Date(START.getTime() + (Math.min(i + BATCH, total) - 1) * SPACING_MS + MINUTE);
+    while (lateUploads[0] && lateUploads[0].measuredAt <= receivedAt) batch.push(lateUploads.shift()!);
     while (staffActions[0] && staffActions[0].at <= receivedAt) {
       const action = staffActions.shift()!;
       await tick(action.at);
@@ -425,10 +472,12 @@ interface DomainVehicle {
     effectiveAt: Date | null;
     publishedAt: Date | null;
     endedAt: Date | null;
+    /** Ended PERMIT_EXEMPTED: on record, not among the facts the plan reads. */
+    onRecordOnly: boolean;
   }[];
   objections: { listingId: string | null; overdue: boolean }[];
-  /** What the plan at NOW would still write: nothing, once the scheduler has committed. */
-  leftToWrite: number;
+  /** Listing rows the plan at NOW would still write: none, once the scheduler has committed. */
+  listingsToWrite: number;
 }
 
 async function domainView(world: World): Promise<DomainVehicle[]> {
@@ -445,6 +494,23 @@ async function domainView(world: World): Promise<DomainVehicle[]> {
       r.station_id,
     ]),
   );
+  // Listings a permit exempted stay on record with their status, outside the facts of counting
+  // (docs/rules.md, permits); their acts are weighings no longer violations, weighed where they were.
+  const onRecordOnly = (await ds.query(
+    `SELECT l.id, l.vehicle_key, l.status, l.effective_at, l.published_at, l.ended_at,
+            (SELECT w.station_id FROM weighings w WHERE w.vehicle_key = l.vehicle_key AND w.measured_at = l.listed_at
+              ORDER BY w.event_id LIMIT 1) AS station
+       FROM listings l WHERE l.end_reason = $1`,
+    [PERMIT_EXEMPTED],
+  )) as {
+    id: string;
+    vehicle_key: string;
+    status: ListingStatus;
+    effective_at: Date | null;
+    published_at: Date | null;
+    ended_at: Date | null;
+    station: string | null;
+  }[];
   return world.vehicles.map((vehicle) => {
     const f = facts.get(vehicle.key)!;
     // Without the stored state, the plan states the credit afresh (it never falls back on the row).
@@ -476,8 +542,20 @@ async function domainView(world: World): Promise<DomainVehicle[]> {
         effectiveAt: l.effectiveAt,
         publishedAt: l.publishedAt,
         endedAt: l.endedAt,
+        onRecordOnly: false,
       };
     });
+    for (const l of onRecordOnly.filter((r) => r.vehicle_key === vehicle.key)) {
+      listings.push({
+        id: l.id,
+        status: l.status,
+        station: l.station,
+        effectiveAt: l.effective_at,
+        publishedAt: l.published_at,
+        endedAt: l.ended_at,
+        onRecordOnly: true,
+      });
+    }
     const objections = f.objections.map((o) => {
       const due = workingDayDeadline(o.receivedAt, config.OBJECTION_REPLY_WORKING_DAYS);
       return {
@@ -493,7 +571,7 @@ async function domainView(world: World): Promise<DomainVehicle[]> {
       countedTripStations: counted.map((t) => stationOf.get(t.tripId)!),
       listings,
       objections,
-      leftToWrite: plan.createdListings.length + plan.changedListings.length + plan.assignments.length,
+      listingsToWrite: plan.createdListings.length + plan.changedListings.length,
     };
   });
 }
@@ -585,14 +663,22 @@ describe.each([
     expect(city.overdueObjections).toBeGreaterThanOrEqual(2);
     expect(city.overduePublications).toBeGreaterThanOrEqual(1);
     expect(city.overduePublications).toBeLessThan(city.listed);
+    // The permit that came after its acts: the listing stays on record, the fourth act counts on.
+    const exempted = domain.find((v) => v.vehicle.key === `1:${PERMIT_PLATE}`)!;
+    expect(exempted.listings.map((l) => l.onRecordOnly)).toEqual([true]);
+    expect({ state: exempted.state, countInWindow: exempted.countInWindow }).toEqual({
+      state: 'WATCH',
+      countInWindow: 1,
+    });
     if (noticeDays > 0) {
       expect(states('PENDING')).toBeGreaterThanOrEqual(5);
       expect(statuses('WITHDRAWN')).toBeGreaterThanOrEqual(1);
     }
   });
 
-  it('has committed everything due at now: the plan of every vehicle has nothing left to write', () => {
-    expect(domain.filter((v) => v.leftToWrite > 0).map((v) => v.vehicle.key)).toEqual([]);
+  // The premise of "as of now" in SQL: every listing's stored status is the plan's at NOW.
+  it('has committed everything due at now: no listing of any vehicle is left to write', () => {
+    expect(domain.filter((v) => v.listingsToWrite > 0).map((v) => v.vehicle.key)).toEqual([]);
   });
 
   it("shows every vehicle's state, count and listings as the plan states them", async () => {
