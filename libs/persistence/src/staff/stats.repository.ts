@@ -28,10 +28,12 @@ const sqlList = (values: readonly string[]): string => values.map((v) => `'${v}'
  * GET /v1/stats (SPEC §6), in one statement of scalar subqueries.
  *
  * Region: a weighing, violation or turn-back belongs to the region of its station
- * (`station_id LIKE region || '%'`). A listing belongs to the region of the station of the violation
- * that reached it, i.e. the first violation of the reaching trip, whose measured_at is the listing's
- * listed_at (§4.4); that violation stays in the table even when a revocation ends the listing, so
- * every listing has exactly one region and the regions of a city add up to the city.
+ * (`station_id LIKE region || '%'`). A listing belongs to the region of the station of the weighing
+ * that reached it, i.e. the first weighing of the reaching trip, whose measured_at is the listing's
+ * listed_at (§4.4). The weighing, not its violation: a weighing is never deleted, while the violations
+ * of a listing a permit exempted are (docs/rules.md, permits), and that listing stays on record. So
+ * every listing has exactly one region and the regions of a city add up to the city. An objection
+ * belongs to the region of the listing it is about.
  *
  * As of now:
  * - watch: vehicles without an open (pending or effective) listing with at least one counted trip (first violation not
@@ -69,7 +71,7 @@ export class StatsRepository {
        regional_listings AS (
          SELECT l.* FROM listings l, params p
          WHERE p.station_like IS NULL OR EXISTS (
-           SELECT 1 FROM violations r
+           SELECT 1 FROM weighings r
            WHERE r.vehicle_key = l.vehicle_key AND r.measured_at = l.listed_at AND r.station_id LIKE p.station_like)
        )
        SELECT
@@ -87,9 +89,7 @@ export class StatsRepository {
            AS by_status,
          (SELECT count(*) FROM objections o, params p
           WHERE o.status = 'PENDING' AND o.due_by IS NOT NULL AND o.due_by <= p.now
-            AND (p.station_like IS NULL OR EXISTS (
-              SELECT 1 FROM listings ol JOIN violations r ON r.vehicle_key = ol.vehicle_key AND r.measured_at = ol.listed_at
-              WHERE ol.id = o.listing_id AND r.station_id LIKE p.station_like))) AS overdue_objections,
+            AND (p.station_like IS NULL OR o.listing_id IN (SELECT id FROM regional_listings))) AS overdue_objections,
          (SELECT count(*) FROM regional_listings l, params p
           WHERE l.status = 'LISTED' AND l.published_at IS NULL AND l.effective_at <= p.overdue_before) AS overdue,
          (SELECT count(*) FROM violations v, params p
