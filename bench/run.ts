@@ -293,6 +293,13 @@ function runRows(r: Results): string[][] {
   return rows;
 }
 
+/** "TURN_BACK cache 200, ALLOW cache 31, ALLOW fail-open 2": the gate's answers to a probe. */
+const answersCell = (answers: Record<string, number>): string =>
+  Object.entries(answers)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${num(v)}`)
+    .join(', ') || '—';
+
 function checkRows(r: Results): string[][] {
   return SCENARIOS.flatMap((scenario) =>
     (r[scenario]?.checks ?? []).map((c) => [scenario, c.name, c.expected, c.actual, c.ok ? 'holds' : '**FAILED**']),
@@ -490,6 +497,7 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
         'in effect at once: background traffic achieved; ingest max lag',
         `${num(fi.background?.ratePerS ?? null)} events/s; ${num(fi.ingestLag.max)} events`,
       ],
+      ['freshness', 'in effect at once: probe answers by decision and source', answersCell(fi.probeAnswers)],
       ['freshness', 'in effect at once: missed (no TURN_BACK within 30 s)', num(fi.missed)],
     );
   }
@@ -534,6 +542,11 @@ function markdown(record: Record<string, unknown>, r: Results, failures: Record<
         'freshness',
         'after the notice period: background traffic achieved; ingest max lag',
         `${num(fn.background?.ratePerS ?? null)} events/s; ${num(fn.ingestLag.max)} events`,
+      ],
+      [
+        'freshness',
+        'after the notice period: probe answers by decision and source (warm-up vehicles before the clock)',
+        `${answersCell(fn.probeAnswers)} (${answersCell(fn.warmUpAnswers)})`,
       ],
       ['freshness', 'after the notice period: missed (no TURN_BACK within 30 s of the commit)', num(fn.missed)],
     );
