@@ -67,10 +67,11 @@ export class BenchContext {
     name: string,
     args: string[],
     timeoutMs = 600000,
+    env: Record<string, string> = {},
   ): Promise<{ stdout: string; seconds: number }> {
     const p: NodeProcess = world.track(
       spawnNode(name, ENTRY.cli, {
-        env: world.appEnv(),
+        env: world.appEnv(env),
         args,
         nodeArgs: this.nodeArgs(name),
         logFile: this.logFile(name),

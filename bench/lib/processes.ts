@@ -9,6 +9,7 @@ import { sleep } from './log';
 export const ENTRY = {
   ingest: path.join(ROOT, 'dist', 'apps', 'ingest', 'src', 'main.js'),
   gateApi: path.join(ROOT, 'dist', 'apps', 'gate-api', 'src', 'main.js'),
+  staffApi: path.join(ROOT, 'dist', 'apps', 'staff-api', 'src', 'main.js'),
   cli: path.join(ROOT, 'bin', 'overload-credit.js'),
   naiveIngest: path.join(ROOT, 'dist', 'bench', 'baselines', 'naive-ingest', 'main.js'),
   bareFastify: path.join(ROOT, 'dist', 'bench', 'baselines', 'bare-fastify', 'main.js'),
