@@ -207,7 +207,7 @@ function PartyText({ party }: { party: ListingPartyView | null }) {
 }
 
 /** The timeline of the listing's due process (listing-timeline.ts decides each step). */
-function TimelineView({ steps }: { steps: TimelineStep[] }) {
+export function TimelineView({ steps }: { steps: TimelineStep[] }) {
   return (
     <ol className="timeline" data-testid="timeline" aria-label="办理进程">
       {steps.map((s) => (
