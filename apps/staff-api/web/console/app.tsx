@@ -4,6 +4,7 @@ import type { StaffIdentityView } from '../shared/api-types';
 import { formatDateTime } from '../shared/format';
 import { ROLE_NAMES } from '../shared/labels';
 import { Loading } from './components';
+import { CompanyListingPage, CompanyListingsPage } from './pages/company-listings';
 import { ListingPage } from './pages/listing-detail';
 import { NoticePage, NoticesPage } from './pages/notices';
 import { ObjectionPage, ObjectionRecordPage, ObjectionsQueuePage } from './pages/objections';
@@ -88,6 +89,7 @@ const NAV = [
   { path: 'review', label: '审核工作台' },
   { path: 'notices', label: '告知书' },
   { path: 'objections', label: '异议处理' },
+  { path: 'companies', label: '企业失信名单' },
   { path: 'revocations', label: '撤销审核' },
   { path: 'repairs', label: '信用修复' },
   { path: 'vehicles', label: '车辆查询' },
@@ -144,6 +146,8 @@ function Route({ segments }: { segments: string[] }) {
       // #/objections/new/<target type>/<target id>/<listing id>: opened from a listing or a violation.
       if (second === 'new') return <ObjectionRecordPage targetType={third} targetId={fourth} listingId={fifth} />;
       return second ? <ObjectionPage id={second} /> : <ObjectionsQueuePage />;
+    case 'companies':
+      return second ? <CompanyListingPage id={second} /> : <CompanyListingsPage />;
     case 'revocations':
       return <RevocationsQueuePage />;
     case 'repairs':

@@ -70,7 +70,8 @@ const LISTING_TONES: Record<ListingStatus, string> = {
   WITHDRAWN: 'ok',
 };
 
-export function ListingStatusBadge({ listing }: { listing: ListingView }) {
+/** A listing's status (a vehicle's or a company's). */
+export function ListingStatusBadge({ listing }: { listing: { status: ListingStatus } }) {
   const tone = LISTING_TONES[listing.status];
   return <span className={`badge ${tone}`}>{LISTING_STATUS_NAMES[listing.status]}</span>;
 }
@@ -155,8 +156,12 @@ export function AttachmentLinks({ urls }: { urls: string[] }) {
   );
 }
 
-/** 逾期未公示 / 待法制审核 flags of a listing in the queue. */
-export function ListingFlags({ listing }: { listing: ListingView }) {
+/** 逾期未公示 / 待法制审核 flags of a listing in the queue (a vehicle's or a company's). */
+export function ListingFlags({
+  listing,
+}: {
+  listing: Pick<ListingView, 'overdue' | 'status'> & { proposal?: object | null };
+}) {
   return (
     <>
       {listing.overdue && (

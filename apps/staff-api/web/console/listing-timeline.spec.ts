@@ -1,5 +1,5 @@
-import type { ListingView, NoticeView } from '../shared/api-types';
-import { timelineSteps, type TimelineStep } from './listing-timeline';
+import type { CompanyListingView, CompanyNoticeView, ListingView, NoticeView } from '../shared/api-types';
+import { companyTimelineSteps, timelineSteps, type TimelineStep } from './listing-timeline';
 
 const listing = (over: Partial<ListingView> = {}): ListingView => ({
   id: 'l1',
@@ -161,6 +161,108 @@ describe('the listing timeline (due process in order, SPEC §4.4, §4.10)', () =
       notice: 'skipped 无告知书（告知程序施行前列入）',
       served: 'skipped 未登记送达',
       effective: 'done',
+    });
+  });
+
+  describe('of a company listing (SPEC §4.9: the same steps)', () => {
+    const companyNotice = (over: Partial<CompanyNoticeView> = {}): CompanyNoticeView => ({
+      id: 'n9',
+      noticeNo: '湖交超告〔2026〕9号',
+      status: 'ISSUED',
+      issuedAt: '2026-03-02T03:00:00.000Z',
+      calendarMissing: false,
+      document: { period: { workingDays: 5, text: '' } } as CompanyNoticeView['document'],
+      ...over,
+    });
+    const company = (over: Partial<CompanyListingView> = {}): CompanyListingView => ({
+      id: 'c1',
+      operatorId: '91330500MA2C000077',
+      party: { name: '湖州顺达物流有限公司', operatorId: '91330500MA2C000077' },
+      status: 'PENDING',
+      listedAt: '2026-03-02T02:00:00.000Z',
+      effectiveAt: null,
+      expiresAt: null,
+      endedAt: null,
+      endReason: null,
+      vehicleCount: 2,
+      fleetSize: 10,
+      vehicleListingIds: ['l1', 'l2'],
+      proposal: null,
+      publishedAt: null,
+      posting: null,
+      publicationDueBy: null,
+      overdue: false,
+      notice: companyNotice(),
+      objections: [],
+      ...over,
+    });
+    const objection = (status: 'PENDING' | 'REJECTED'): CompanyListingView['objections'][number] => ({
+      id: `o-${status}`,
+      target: { type: 'LISTING', id: 'c1' },
+      grounds: '登记车辆数有误',
+      channel: 'IN_PERSON',
+      attachments: [],
+      receivedAt: '2026-03-04T01:00:00.000Z',
+      handler: 'officer-a',
+      dueBy: '2026-03-11T16:00:00.000Z',
+      overdue: false,
+      status,
+    });
+
+    it('counts the vehicles against the fleet, links its notice, and does not take a missing deadline for a due one', () => {
+      const steps = companyTimelineSteps(company());
+      expect(read(steps)).toMatchObject({
+        reached: 'done 失信车辆 2 辆 / 登记车辆 10 辆',
+        notice: 'done',
+        served: 'current 待送达',
+        effective: 'todo 送达后 5 个工作日期满',
+        // null before the effect: not yet due, not 日历缺失.
+        due: 'todo 生效后按工作日计算',
+        published: 'todo',
+      });
+      expect(steps[1]).toMatchObject({ notice: { id: 'n9', noticeNo: '湖交超告〔2026〕9号' } });
+    });
+
+    it('waits for its own pending objection, not for a decided one', () => {
+      const served = companyNotice({
+        status: 'SERVED',
+        servedAt: '2026-03-03T01:30:00.000Z',
+        serviceMethod: 'POST',
+        periodEndsAt: '2026-03-10T16:00:00.000Z',
+      });
+      const waiting = read(companyTimelineSteps(company({ notice: served, objections: [objection('PENDING')] })));
+      expect(waiting).toMatchObject({ served: 'done 邮寄送达', effective: 'current 等待异议处理' });
+      const decided = read(companyTimelineSteps(company({ notice: served, objections: [objection('REJECTED')] })));
+      expect(decided.effective).toBe('current 预计 2026-03-11 00:00');
+    });
+
+    it('after the effect, a null deadline is past the calendar; a proposal waits for review; the end has its reason', () => {
+      const listed = company({ status: 'LISTED', effectiveAt: '2026-03-10T16:00:00.000Z', publicationDueBy: null });
+      expect(read(companyTimelineSteps(listed)).due).toBe('current 期限超出已知的节假日安排 日历缺失');
+      const proposed = company({
+        status: 'LISTED',
+        effectiveAt: '2026-03-10T16:00:00.000Z',
+        publicationDueBy: '2026-03-19T16:00:00.000Z',
+        proposal: {
+          decisionNo: '湖交超决〔2026〕1号',
+          legalBasis: '交办公路〔2017〕8号',
+          contents: {} as NonNullable<CompanyListingView['proposal']>['contents'],
+          proposedBy: 'officer-a',
+          proposedAt: '2026-03-12T02:00:00.000Z',
+        },
+      });
+      expect(read(companyTimelineSteps(proposed))).toMatchObject({
+        due: 'current 应于此前公示',
+        published: 'current 已提请公示，待法制审核',
+      });
+      const revoked = company({
+        status: 'REVOKED',
+        effectiveAt: '2026-03-10T16:00:00.000Z',
+        publicationDueBy: '2026-03-19T16:00:00.000Z',
+        endedAt: '2026-04-01T02:00:00.000Z',
+        endReason: 'GROUNDS_REMOVED',
+      });
+      expect(read(companyTimelineSteps(revoked)).ended).toBe('done 已撤销：所列车辆清单撤销后未达列入条件');
     });
   });
 });

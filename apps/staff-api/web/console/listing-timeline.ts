@@ -1,4 +1,4 @@
-import type { ListingView, NoticeView } from '../shared/api-types';
+import type { CompanyListingView, ListingStatus, ListingView, NoticeView } from '../shared/api-types';
 import { formatDateTime } from '../shared/format';
 import {
   END_REASON_NAMES,
@@ -32,7 +32,35 @@ const CALENDAR_MISSING = { text: '日历缺失', tone: 'warn', testId: 'calendar
 const OVERDUE = { text: '逾期', tone: 'danger', testId: 'overdue' } as const;
 
 /**
- * A listing's due process in order (SPEC §4.4, §4.10): 达到条件 → 制发告知书 → 送达 → 生效 → 公示期限 →
+ * What the timeline reads of a listing: a vehicle's (ListingView) or a company's (CompanyListingView,
+ * SPEC §4.9, the same due process). `reached` is the note of 达到条件.
+ */
+export interface TimelineListing {
+  status: ListingStatus;
+  listedAt: string;
+  reached: string;
+  noticeId: string | null;
+  noticeNo?: string;
+  effectiveAt?: string;
+  expiresAt?: string;
+  /** Absent before the effect; null when the official calendar does not reach it. */
+  publicationDueBy?: string | null;
+  overdue: boolean;
+  proposal?: object;
+  publishedAt?: string;
+  posting?: ListingView['posting'];
+  endedAt?: string;
+  endReason?: string;
+}
+
+/** What the timeline reads of the listing's 告知书. */
+export type TimelineNotice = Pick<
+  NoticeView,
+  'noticeNo' | 'status' | 'issuedAt' | 'servedAt' | 'serviceMethod' | 'periodEndsAt' | 'calendarMissing'
+> & { document: { period: { workingDays: number } } };
+
+/**
+ * A vehicle listing's due process in order (SPEC §4.4, §4.10): 达到条件 → 制发告知书 → 送达 → 生效 → 公示期限 →
  * 公示 → 公示至 → 结束. Every instant and due date is the API's (the server counts the working days on
  * the official calendar); this only places them. `notice` is the listing's 告知书 once loaded,
  * `pendingObjections` the number of its objections still pending.
@@ -42,14 +70,42 @@ export function timelineSteps(
   notice: NoticeView | undefined,
   pendingObjections: number,
 ): TimelineStep[] {
+  return dueProcessSteps({ ...l, reached: `违法超限运输 ${l.violationCount} 趟次` }, notice, pendingObjections);
+}
+
+/**
+ * A company listing's due process (SPEC §4.9: the vehicle's steps), its notice and objections read from
+ * the view itself. The API gives absent values as null, and one null for a publication deadline not yet
+ * due and one past the calendar: before the effect it is not due, after it the calendar is missing.
+ */
+export function companyTimelineSteps(c: CompanyListingView): TimelineStep[] {
+  const listing: TimelineListing = {
+    status: c.status,
+    listedAt: c.listedAt,
+    reached: `失信车辆 ${c.vehicleCount} 辆 / 登记车辆 ${c.fleetSize} 辆`,
+    noticeId: c.notice?.id ?? null,
+    noticeNo: c.notice?.noticeNo,
+    effectiveAt: c.effectiveAt ?? undefined,
+    expiresAt: c.expiresAt ?? undefined,
+    publicationDueBy: c.effectiveAt ? c.publicationDueBy : undefined,
+    overdue: c.overdue,
+    proposal: c.proposal ?? undefined,
+    publishedAt: c.publishedAt ?? undefined,
+    posting: c.posting ?? undefined,
+    endedAt: c.endedAt ?? undefined,
+    endReason: c.endReason ?? undefined,
+  };
+  const pending = c.objections.filter((o) => o.status === 'PENDING').length;
+  return dueProcessSteps(listing, c.notice ?? undefined, pending);
+}
+
+function dueProcessSteps(
+  l: TimelineListing,
+  notice: TimelineNotice | undefined,
+  pendingObjections: number,
+): TimelineStep[] {
   return [
-    {
-      key: 'reached',
-      label: '达到条件',
-      state: 'done',
-      when: l.listedAt,
-      note: `违法超限运输 ${l.violationCount} 趟次`,
-    },
+    { key: 'reached', label: '达到条件', state: 'done', when: l.listedAt, note: l.reached },
     noticeStep(l, notice),
     serviceStep(l, notice),
     effectStep(l, notice, pendingObjections),
@@ -60,7 +116,7 @@ export function timelineSteps(
   ];
 }
 
-function noticeStep(l: ListingView, notice: NoticeView | undefined): TimelineStep {
+function noticeStep(l: TimelineListing, notice: TimelineNotice | undefined): TimelineStep {
   const step = { key: 'notice', label: '制发告知书' } as const;
   if (!l.noticeId) return { ...step, state: 'skipped', note: '无告知书（告知程序施行前列入）' };
   return {
@@ -71,7 +127,7 @@ function noticeStep(l: ListingView, notice: NoticeView | undefined): TimelineSte
   };
 }
 
-function serviceStep(l: ListingView, notice: NoticeView | undefined): TimelineStep {
+function serviceStep(l: TimelineListing, notice: TimelineNotice | undefined): TimelineStep {
   const step = { key: 'served', label: '送达' } as const;
   if (notice?.servedAt) {
     return {
@@ -87,7 +143,7 @@ function serviceStep(l: ListingView, notice: NoticeView | undefined): TimelineSt
 }
 
 /** 生效: the instant, else what it waits for: an objection, or the end of the notice period. */
-function effectStep(l: ListingView, notice: NoticeView | undefined, pendingObjections: number): TimelineStep {
+function effectStep(l: TimelineListing, notice: TimelineNotice | undefined, pendingObjections: number): TimelineStep {
   const step = { key: 'effective', label: '生效' } as const;
   if (l.effectiveAt) return { ...step, state: 'done', when: l.effectiveAt };
   if (l.status !== 'PENDING') return { ...step, state: 'skipped', note: '未生效（生效前撤回）' };
@@ -113,7 +169,7 @@ function effectStep(l: ListingView, notice: NoticeView | undefined, pendingObjec
 }
 
 /** 公示期限: the API's working-day deadline from the effect (§4.4), 逾期 when missed, 日历缺失 when unknown. */
-function publicationDueStep(l: ListingView): TimelineStep {
+function publicationDueStep(l: TimelineListing): TimelineStep {
   const step = { key: 'due', label: '公示期限' } as const;
   if (l.publicationDueBy === undefined) {
     return l.status === 'PENDING'
@@ -138,7 +194,7 @@ function publicationDueStep(l: ListingView): TimelineStep {
   };
 }
 
-function publicationStep(l: ListingView): TimelineStep {
+function publicationStep(l: TimelineListing): TimelineStep {
   const step = { key: 'published', label: '公示' } as const;
   if (l.publishedAt) return { ...step, state: 'done', when: l.publishedAt };
   if (l.status === 'LISTED') {
@@ -148,7 +204,7 @@ function publicationStep(l: ListingView): TimelineStep {
 }
 
 /** 公示至: the posting's own life (§4.4): up until its end, withdrawn with the reason, or archived. */
-function postingStep(l: ListingView): TimelineStep {
+function postingStep(l: TimelineListing): TimelineStep {
   const step = { key: 'posting', label: '公示至' } as const;
   const p = l.posting;
   if (!p) return l.publishedAt || !l.endedAt ? { ...step, state: 'todo' } : { ...step, state: 'skipped' };
@@ -157,7 +213,7 @@ function postingStep(l: ListingView): TimelineStep {
   return { ...step, state: 'done', when: p.withdrawnAt ?? p.until, note: `${POSTING_STATUS_NAMES[p.status]}${reason}` };
 }
 
-function endStep(l: ListingView): TimelineStep {
+function endStep(l: TimelineListing): TimelineStep {
   const step = { key: 'ended', label: '结束' } as const;
   if (l.endedAt) {
     const reason = l.endReason ? (END_REASON_NAMES[l.endReason] ?? l.endReason) : '';

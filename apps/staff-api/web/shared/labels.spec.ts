@@ -11,12 +11,17 @@ import {
   POSTING_END_REASONS,
   REVIEW_STATUSES,
 } from '../../../../libs/domain/src/credit/credit-statuses';
+import { CREDIT_AUDIT_ACTIONS } from '../../../../libs/domain/src/credit/credit-audit';
 import { ApiError } from './api';
 import {
+  AUDIT_ACTION_NAMES,
+  auditActionName,
   auditEntryName,
   auditReasonText,
   CLASSIFICATION_NAMES,
   describeError,
+  END_REASON_NAMES,
+  ENTITY_TYPE_NAMES,
   describeReviewError,
   GATE_REASON_NAMES,
   LISTING_STATUS_NAMES,
@@ -56,11 +61,31 @@ describe('the console words for API codes (zh-CN)', () => {
     expect(words(REVOCATION_STATUS_NAMES)).toEqual([...REVIEW_STATUSES].sort());
   });
 
+  it('names every audit action of the credit rules, company listings included, and the entity it is about', () => {
+    const chinese = /^[\u4e00-\u9fff（）、，：]+$/;
+    for (const [action, entity] of Object.entries(CREDIT_AUDIT_ACTIONS)) {
+      expect([action, auditActionName(action)]).toEqual([action, expect.stringMatching(chinese)]);
+      expect([entity, ENTITY_TYPE_NAMES[entity]]).toEqual([entity, expect.stringMatching(chinese)]);
+    }
+    // A company's steps are told apart from a vehicle's in the record.
+    const names = Object.values(AUDIT_ACTION_NAMES);
+    expect(new Set(names).size).toBe(names.length);
+    expect(auditActionName('COMPANY_LISTING_PUBLISHED')).toBe('法制审核通过，企业名单公示');
+    expect(auditActionName('COMPANY_POSTING_WITHDRAWN')).toBe('撤下企业名单公示');
+    expect(ENTITY_TYPE_NAMES.company_listing).toBe('企业失信名单');
+  });
+
   it('names a listing created in effect at once as listed, not as 拟列入', () => {
     expect(auditEntryName({ action: 'LISTING_CREATED', after: { status: 'PENDING' } })).toBe('达到列入条件（拟列入）');
     expect(auditEntryName({ action: 'LISTING_CREATED', after: { status: 'LISTED' } })).toContain('列入违法失信清单');
     expect(auditEntryName({ action: 'NOTICE_SERVED', after: null })).toBe('告知书送达');
     expect(auditEntryName({ action: 'SOMETHING_NEW', after: null })).toBe('SOMETHING_NEW');
+    expect(auditEntryName({ action: 'COMPANY_LISTING_CREATED', after: { status: 'PENDING' } })).toBe(
+      '企业达到列入条件（拟列入严重失信名单）',
+    );
+    expect(auditEntryName({ action: 'COMPANY_LISTING_CREATED', after: { status: 'LISTED' } })).toBe(
+      '企业达到列入条件，列入严重失信名单（即时生效）',
+    );
   });
 
   it("tells the two-person rule's refusal to the handler or proposer in their own terms", () => {
@@ -119,6 +144,14 @@ describe('the console words for API codes (zh-CN)', () => {
     expect(auditReasonText('every violation of the listing processed (抄告车籍地)')).toContain(
       '抄告车籍地道路运输管理机构',
     );
+    expect(auditReasonText('2 of 10 registered vehicles listed: above COMPANY_LISTING_PERCENT')).toBe(
+      '登记车辆 10 辆中 2 辆列入违法失信清单，超过规定比例',
+    );
+    expect(auditReasonText('vehicle listings or the registered fleet changed')).toBe(
+      '所列车辆清单或登记车辆数发生变化',
+    );
+    expect(auditReasonText('company listing WITHDRAWN before service')).toBe('告知书送达前企业名单已结束，告知书作废');
+    expect(auditReasonText('GROUNDS_REMOVED')).toBe(END_REASON_NAMES.GROUNDS_REMOVED);
     expect(auditReasonText('整改到位，同意修复')).toBe('整改到位，同意修复');
     expect(auditReasonText(null)).toBe('');
   });

@@ -121,6 +121,7 @@ export const END_REASON_NAMES: Record<string, string> = {
   RECOUNT_BELOW_THRESHOLD: '撤销违法记录后未达列入标准',
   PERMIT_EXEMPTED: '核验有效通行证后未达列入标准',
   OBJECTION_UPHELD: '异议成立',
+  GROUNDS_REMOVED: '所列车辆清单撤销后未达列入条件',
 };
 
 export const POSTING_STATUS_NAMES: Record<PostingStatus, string> = {
@@ -233,6 +234,17 @@ export const AUDIT_ACTION_NAMES: Record<CreditAuditAction | OtherAuditAction, st
   REVOCATION_APPROVED: '法制审核同意撤销',
   REVOCATION_REJECTED: '法制审核不同意撤销',
   CASE_REFERRED: '抄告车籍地',
+  COMPANY_LISTING_CREATED: '企业达到列入条件（拟列入严重失信名单）',
+  COMPANY_LISTING_EFFECTIVE: '告知期满，企业列入严重失信名单生效',
+  COMPANY_LISTING_RECOUNTED: '企业名单重新计数',
+  COMPANY_LISTING_WITHDRAWN: '企业名单生效前撤回（未列入）',
+  COMPANY_LISTING_EXPIRED: '企业名单期满移出',
+  COMPANY_LISTING_REVOKED: '撤销企业名单',
+  COMPANY_LISTING_PROPOSED: '提请企业名单公示',
+  COMPANY_LISTING_PUBLICATION_REJECTED: '企业名单公示法制审核退回',
+  COMPANY_LISTING_PUBLISHED: '法制审核通过，企业名单公示',
+  COMPANY_POSTING_WITHDRAWN: '撤下企业名单公示',
+  COMPANY_POSTING_ARCHIVED: '企业名单公示归档',
   STATION_KEY_ISSUED: '签发站点密钥',
   STATION_KEY_REISSUED: '重新签发站点密钥',
   STATION_KEY_REVOKED: '吊销站点密钥',
@@ -254,6 +266,7 @@ export const ENTITY_TYPE_NAMES: Record<string, string> = {
   notice: '告知书',
   objection: '异议',
   violation_revocation: '撤销申请',
+  company_listing: '企业失信名单',
 };
 
 /** An audit action in words; an action of a later version than this page shows its code. */
@@ -268,6 +281,9 @@ export function auditActionName(action: string): string {
 export function auditEntryName(entry: { action: string; after: Record<string, unknown> | null }): string {
   if (entry.action === 'LISTING_CREATED' && entry.after?.status === 'LISTED') {
     return '达到列入条件，列入违法失信清单（即时生效）';
+  }
+  if (entry.action === 'COMPANY_LISTING_CREATED' && entry.after?.status === 'LISTED') {
+    return '企业达到列入条件，列入严重失信名单（即时生效）';
   }
   return auditActionName(entry.action);
 }
@@ -321,6 +337,8 @@ const FIELD_NAMES: Record<string, string> = {
   receivedAt: '收到时间',
   uphold: '处理结论',
   reply: '答复意见',
+  targetType: '异议对象',
+  operatorId: '统一社会信用代码',
 };
 
 /** A user-facing sentence for a failed request. */
@@ -394,6 +412,13 @@ export function auditReasonText(reason: string | null): string {
     [/^objection rejected after the notice period$/, () => '告知期满后异议不成立，列入生效'],
     [/^listing (\w+) before service$/, () => '告知书送达前清单已结束，告知书作废'],
     [/^every violation of the listing processed/, () => '清单的违法记录全部处理完毕，抄告车籍地道路运输管理机构'],
+    [
+      /^(\d+) of (\d+) registered vehicles listed: above COMPANY_LISTING_PERCENT$/,
+      (m) => `登记车辆 ${m[2]} 辆中 ${m[1]} 辆列入违法失信清单，超过规定比例`,
+    ],
+    [/^vehicle listings or the registered fleet changed$/, () => '所列车辆清单或登记车辆数发生变化'],
+    [/^company listing (\w+) before service$/, () => '告知书送达前企业名单已结束，告知书作废'],
+    [/^GROUNDS_REMOVED$/, () => END_REASON_NAMES.GROUNDS_REMOVED!],
   ];
   for (const [pattern, text] of known) {
     const m = reason.match(pattern);

@@ -1,4 +1,3 @@
-import { Fragment, useState, type FormEvent } from 'react';
 import type {
   ListingDetailView,
   ListingPartyView,
@@ -8,23 +7,20 @@ import type {
   RepairEligibilityView,
 } from '../../shared/api-types';
 import { formatDateTime } from '../../shared/format';
-import { APPLICANT_TYPE_NAMES, DECISION_CONTENT_NAMES, END_REASON_NAMES } from '../../shared/labels';
+import { APPLICANT_TYPE_NAMES, END_REASON_NAMES } from '../../shared/labels';
 import {
   Deadline,
   ErrorAlert,
-  Field,
-  FormError,
   ListingFlags,
   ListingStatusBadge,
   Loading,
   PlateWithColor,
   useAsync,
-  useFormAction,
 } from '../components';
 import { timelineSteps, type TimelineStep } from '../listing-timeline';
 import { ObjectionsTable } from './objections';
 import { RepairConditions } from './repairs';
-import { ReviewDecisionForm } from '../review-decision';
+import { PublicationPanel } from '../publication';
 import { href } from '../router';
 import { useSession } from '../session';
 import { ViolationsTable } from '../violations';
@@ -156,7 +152,19 @@ export function ListingPage({ id }: { id: string }) {
       )}
 
       <h2>失信公示</h2>
-      <PublicationPanel listing={l} onChanged={reload} />
+      <PublicationPanel
+        subject={{
+          ...l,
+          path: `/v1/listings/${l.id}`,
+          subjectLine: `车牌：${l.plate}`,
+          partyLine: partyLine(l.party),
+          party: <PartyText party={l.party} />,
+          partyNote: '取自列入时的车辆登记信息；自然人姓名在公示页面中脱敏显示，证件号码不公示',
+          publishEffect: '同意后将立即在失信公示页面向社会公示。',
+          noun: '清单',
+        }}
+        onChanged={reload}
+      />
 
       {active && (
         <>
@@ -171,159 +179,6 @@ export function ListingPage({ id }: { id: string }) {
         </>
       )}
     </section>
-  );
-}
-
-function PublicationPanel({ listing, onChanged }: { listing: ListingDetailView; onChanged: () => void }) {
-  const { can, identity } = useSession();
-  const [notice, setNotice] = useState<string>();
-  const done = (message: string): void => {
-    setNotice(message);
-    onChanged();
-  };
-  const p = listing.proposal;
-  return (
-    <div className="panel" data-testid="publication">
-      {notice && (
-        <div className="alert success" role="status">
-          {notice}
-        </div>
-      )}
-      {p && (
-        <dl className="facts">
-          <dt>决定书文号</dt>
-          <dd>{p.decisionNo}</dd>
-          <dt>法律依据</dt>
-          <dd className="pre">{p.legalBasis}</dd>
-          <dt>当事人</dt>
-          <dd>
-            <PartyText party={listing.party} />
-          </dd>
-          {DECISION_CONTENT_NAMES.filter(([key]) => p.contents?.[key]).map(([key, name]) => (
-            <Fragment key={key}>
-              <dt>{name}</dt>
-              <dd className="pre">{p.contents![key]}</dd>
-            </Fragment>
-          ))}
-          <dt>提请人</dt>
-          <dd>
-            {p.proposedBy}，{formatDateTime(p.proposedAt)}
-          </dd>
-        </dl>
-      )}
-      {listing.status === 'PENDING' && (
-        <p className="muted">拟列入（告知中）：告知期满无异议或异议不成立、列入生效后，方可提请公示。</p>
-      )}
-      {listing.status === 'PUBLISHED' && <p>已于 {formatDateTime(listing.publishedAt)} 经法制审核后公示。</p>}
-      {listing.status === 'LISTED' && !p && (
-        <>
-          <p className="muted">尚未提请公示。提请后须由法制审核人员（非提请人）审核通过方可公示。</p>
-          {can('proposePublication') && <ProposalForm listing={listing} onDone={done} />}
-        </>
-      )}
-      {listing.status === 'LISTED' && p && (
-        <>
-          <p>
-            <span className="badge info">待法制审核</span>
-          </p>
-          {can('reviewPublication') &&
-            (p.proposedBy === identity.sub ? (
-              <p className="alert info">两人原则：您是本次公示的提请人，须由其他法制审核人员审核。</p>
-            ) : (
-              <PublicationReviewForm listing={listing} onDone={done} />
-            ))}
-        </>
-      )}
-      {!['PENDING', 'LISTED', 'PUBLISHED'].includes(listing.status) && (
-        <p className="muted">该清单已结束，不再公示。</p>
-      )}
-    </div>
-  );
-}
-
-function ProposalForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
-  const { api } = useSession();
-  const { dialog, confirm, busy, error, run } = useFormAction();
-  const [decisionNo, setDecisionNo] = useState('');
-  const [legalBasis, setLegalBasis] = useState('');
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const ok = await confirm('确认提请失信公示？', [
-      `车牌：${listing.plate}`,
-      `决定书文号：${decisionNo.trim()}`,
-      `当事人：${partyLine(listing.party)}`,
-      '提请后将进入法制审核。',
-    ]);
-    if (!ok) return;
-    await run(async () => {
-      await api.post(`/v1/listings/${listing.id}/publication-proposal`, {
-        decisionNo: decisionNo.trim(),
-        legalBasis: legalBasis.trim(),
-      });
-      onDone('已提请公示，等待法制审核');
-    });
-  };
-  return (
-    <form className="stack-form" onSubmit={submit} aria-label="提请公示">
-      {dialog}
-      <h3>提请公示</h3>
-      <Field label="决定书文号">
-        <input
-          name="decisionNo"
-          value={decisionNo}
-          onChange={(e) => setDecisionNo(e.target.value)}
-          required
-          maxLength={100}
-          placeholder="如：湖交超决〔2026〕8号"
-        />
-      </Field>
-      <Field label="法律依据">
-        <textarea
-          name="legalBasis"
-          value={legalBasis}
-          onChange={(e) => setLegalBasis(e.target.value)}
-          required
-          maxLength={2000}
-          placeholder="如：《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条"
-        />
-      </Field>
-      <p className="muted small">
-        当事人：{partyLine(listing.party)}（取自列入时的车辆登记信息；自然人姓名在公示页面中脱敏显示，证件号码不公示）
-      </p>
-      <p className="muted small">
-        决定书的事由、依据、惩戒措施、移出条件和程序、救济途径及信用修复告知按标准文本载明。
-      </p>
-      <button type="submit" disabled={busy}>
-        提请公示
-      </button>
-      <FormError message={error} />
-    </form>
-  );
-}
-
-function PublicationReviewForm({ listing, onDone }: { listing: ListingDetailView; onDone: (m: string) => void }) {
-  const { api } = useSession();
-  return (
-    <ReviewDecisionForm
-      title="法制审核"
-      className="stack-form"
-      approveLabel="同意公示"
-      rejectLabel="退回"
-      confirmation={(approve, opinion) => ({
-        title: approve ? '确认同意公示？' : '确认退回？',
-        lines: [
-          `车牌：${listing.plate}，决定书文号：${listing.proposal?.decisionNo}`,
-          `审核意见：${opinion}`,
-          approve ? '同意后将立即在失信公示页面向社会公示。' : '退回后提请将被撤回，执法人员可修改后重新提请。',
-        ],
-        confirmLabel: approve ? '同意公示' : '确认退回',
-      })}
-      submit={async (approve, opinion) => {
-        await api.post(`/v1/listings/${listing.id}/publication-review`, { approve, opinion });
-        onDone(approve ? '法制审核通过，已公示' : '已退回提请');
-      }}
-    />
   );
 }
 
@@ -352,7 +207,7 @@ function PartyText({ party }: { party: ListingPartyView | null }) {
 }
 
 /** The timeline of the listing's due process (listing-timeline.ts decides each step). */
-function TimelineView({ steps }: { steps: TimelineStep[] }) {
+export function TimelineView({ steps }: { steps: TimelineStep[] }) {
   return (
     <ol className="timeline" data-testid="timeline" aria-label="办理进程">
       {steps.map((s) => (

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { NoticeDocumentView, NoticeServiceMethod, NoticeStatus, NoticeView, Page } from '../../shared/api-types';
 import {
   formatChineseDate,
@@ -154,6 +154,7 @@ export function NoticePage({ id }: { id: string }) {
         {n.status === 'ISSUED' && can('serveNotice') && (
           <ServiceForm
             notice={n}
+            submit={(input) => api.post<NoticeView>(`/v1/notices/${n.id}/service`, input)}
             onDone={(served) => {
               setMessage(
                 served.periodEndsAt
@@ -171,20 +172,16 @@ export function NoticePage({ id }: { id: string }) {
   );
 }
 
-/** 违法失信清单拟列入告知书 as issued (SPEC §4.10), then its 送达回证. */
+/** 违法失信清单拟列入告知书 as issued (SPEC §4.10): the vehicle's party, and the counted trips as its facts. */
 function NoticeDocument({ notice }: { notice: NoticeView }) {
   const d = notice.document;
-  const addressee = d.party?.ownerName ?? `${d.vehicle.plate}号车辆所有人`;
   return (
-    <article className="notice-doc" data-testid="notice-document" aria-label={d.title}>
-      {notice.status === 'VOID' && <div className="void-mark">作废</div>}
-      <h1 className="doc-title">{d.title}</h1>
-      <p className="doc-no" data-testid="notice-no">
-        {d.noticeNo}
-      </p>
-
-      <table className="doc-party" data-testid="notice-party">
-        <tbody>
+    <NoticeSheet
+      notice={notice}
+      addressee={d.party?.ownerName ?? `${d.vehicle.plate}号车辆所有人`}
+      announcementNote="车辆未登记，当事人不明，以公告方式送达。"
+      party={
+        <>
           <tr>
             <th>当事人</th>
             <td>
@@ -227,47 +224,94 @@ function NoticeDocument({ notice }: { notice: NoticeView }) {
               {d.vehicle.plate}（{plateColorName(d.vehicle.plateColor)}车牌）
             </td>
           </tr>
-        </tbody>
+        </>
+      }
+      facts={<TripsTable trips={d.trips} />}
+    />
+  );
+}
+
+/** What the printed notice and its receipt read of a notice: a vehicle's, or a company's (SPEC §4.9). */
+export interface SheetNotice {
+  noticeNo: string;
+  status: NoticeStatus;
+  issuedAt: string;
+  servedAt?: string;
+  serviceMethod?: NoticeServiceMethod;
+  periodEndsAt?: string;
+  calendarMissing: boolean;
+  document: {
+    title: string;
+    noticeNo: string;
+    issuedAt: string;
+    serviceHint: 'TO_PARTY' | 'ANNOUNCEMENT';
+    grounds: string;
+    basis: string[];
+    consequences: string[];
+    rights: string[];
+    period: { workingDays: number; text: string };
+    repair: string[];
+  };
+}
+
+/**
+ * A 告知书 as issued, laid out as the A4 sheet that is printed and served (print.css): title, number,
+ * the party's table (`party`: its rows), the salutation, 一 事实与理由 with `facts` under the grounds,
+ * 二 依据, 三 列入后果, 四 权利, 五 期限, 六 `repairTitle`, the signature, an `annex` (附件) and the 送达回证.
+ */
+export function NoticeSheet({
+  notice,
+  addressee,
+  party,
+  facts,
+  annex,
+  repairTitle = '六、信用修复条件',
+  announcementNote,
+}: {
+  notice: SheetNotice;
+  addressee: string;
+  party: ReactNode;
+  facts?: ReactNode;
+  annex?: ReactNode;
+  repairTitle?: string;
+  /** The receipt's 备注 when the notice is served by announcement. */
+  announcementNote: string;
+}) {
+  const d = notice.document;
+  return (
+    <article className="notice-doc" data-testid="notice-document" aria-label={d.title}>
+      {notice.status === 'VOID' && <div className="void-mark">作废</div>}
+      <h1 className="doc-title">{d.title}</h1>
+      <p className="doc-no" data-testid="notice-no">
+        {d.noticeNo}
+      </p>
+
+      <table className="doc-party" data-testid="notice-party">
+        <tbody>{party}</tbody>
       </table>
 
       <p className="salutation">{addressee}：</p>
 
       <h2>一、事实与理由</h2>
       <p className="para">{d.grounds}</p>
-      <TripsTable trips={d.trips} />
+      {facts}
 
       <h2>二、依据</h2>
-      <ol className="doc-list">
-        {d.basis.map((b) => (
-          <li key={b}>{b}</li>
-        ))}
-      </ol>
+      <DocList items={d.basis} />
 
       <h2>三、列入后果</h2>
-      <ol className="doc-list">
-        {d.consequences.map((c) => (
-          <li key={c}>{c}</li>
-        ))}
-      </ol>
+      <DocList items={d.consequences} />
 
       <h2>四、当事人的权利（陈述、申辩和异议）</h2>
-      <ol className="doc-list">
-        {d.rights.map((r) => (
-          <li key={r}>{r}</li>
-        ))}
-      </ol>
+      <DocList items={d.rights} />
 
       <h2>五、期限</h2>
       <p className="para" data-testid="notice-period">
         {d.period.text}
       </p>
 
-      <h2>六、信用修复条件</h2>
-      <ol className="doc-list">
-        {d.repair.map((r) => (
-          <li key={r}>{r}</li>
-        ))}
-      </ol>
+      <h2>{repairTitle}</h2>
+      <DocList items={d.repair} />
 
       <p className="para">特此告知。</p>
 
@@ -281,8 +325,20 @@ function NoticeDocument({ notice }: { notice: NoticeView }) {
         </div>
       </div>
 
-      <ServiceReceipt notice={notice} addressee={addressee} />
+      {annex}
+
+      <ServiceReceipt notice={notice} addressee={addressee} announcementNote={announcementNote} />
     </article>
+  );
+}
+
+function DocList({ items }: { items: string[] }) {
+  return (
+    <ol className="doc-list">
+      {items.map((item) => (
+        <li key={item}>{item}</li>
+      ))}
+    </ol>
   );
 }
 
@@ -355,9 +411,18 @@ function EvidenceLinks({ evidence }: { evidence: unknown }) {
  * 送达回证: the document served, to whom, how and when (filled from the recorded service, else left
  * to be written by hand), and the two signatures.
  */
-function ServiceReceipt({ notice, addressee }: { notice: NoticeView; addressee: string }) {
+function ServiceReceipt({
+  notice,
+  addressee,
+  announcementNote,
+}: {
+  notice: SheetNotice;
+  addressee: string;
+  announcementNote: string;
+}) {
   const methods: NoticeServiceMethod[] =
     notice.serviceMethod === 'RECEIPT' ? ['RECEIPT', ...STAFF_SERVICE_METHODS] : STAFF_SERVICE_METHODS;
+  const workingDays = notice.document.period.workingDays;
   return (
     <section className="receipt" data-testid="service-receipt" aria-label="送达回证">
       <h2 className="receipt-title">送达回证</h2>
@@ -393,10 +458,12 @@ function ServiceReceipt({ notice, addressee }: { notice: NoticeView; addressee: 
           <tr>
             <th>告知期限届满</th>
             <td data-testid="receipt-period">
-              {notice.servedAt ? (
+              {workingDays === 0 ? (
+                '不设告知期限（列入自达到条件之日起生效）'
+              ) : notice.servedAt ? (
                 <Deadline dueBy={notice.periodEndsAt} calendarMissing={notice.calendarMissing} />
               ) : (
-                `自送达次日起 ${notice.document.period.workingDays} 个工作日`
+                `自送达次日起 ${workingDays} 个工作日`
               )}
             </td>
           </tr>
@@ -418,7 +485,7 @@ function ServiceReceipt({ notice, addressee }: { notice: NoticeView; addressee: 
             <th>备注</th>
             <td>
               {notice.document.serviceHint === 'ANNOUNCEMENT'
-                ? '车辆未登记，当事人不明，以公告方式送达。'
+                ? announcementNote
                 : '受送达人拒绝签收的，送达人注明情况。'}
             </td>
           </tr>
@@ -428,34 +495,51 @@ function ServiceReceipt({ notice, addressee }: { notice: NoticeView; addressee: 
   );
 }
 
-/** 登记送达 (OFFICER): how and when the notice reached the party; the period runs from the next day. */
-function ServiceForm({ notice, onDone }: { notice: NoticeView; onDone: (served: NoticeView) => void }) {
-  const { api } = useSession();
+/** What staff record of a service: how, and when (ISO 8601). */
+export interface ServiceInput {
+  method: NoticeServiceMethod;
+  servedAt: string;
+}
+
+/**
+ * 登记送达 (OFFICER): how and when the notice reached the party; the period runs from the next day.
+ * `submit` sends it (a vehicle's notice and a company's have their own endpoints); `onDone` gets the answer.
+ */
+export function ServiceForm<T>({
+  notice,
+  submit,
+  onDone,
+}: {
+  notice: Pick<SheetNotice, 'noticeNo' | 'issuedAt'> & {
+    document: Pick<SheetNotice['document'], 'serviceHint' | 'period'>;
+  };
+  submit: (input: ServiceInput) => Promise<T>;
+  onDone: (result: T) => void;
+}) {
   const { dialog, confirm, busy, error, run } = useFormAction();
   const [method, setMethod] = useState<NoticeServiceMethod>(
     notice.document.serviceHint === 'ANNOUNCEMENT' ? 'ANNOUNCEMENT' : 'IN_PERSON',
   );
   const [servedAt, setServedAt] = useState(() => toShanghaiLocalInput(new Date()));
+  const workingDays = notice.document.period.workingDays;
 
-  const submit = async (event: FormEvent): Promise<void> => {
+  const send = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const ok = await confirm('确认登记送达？', [
       `告知书：${notice.noticeNo}`,
       `送达方式：${SERVICE_METHOD_NAMES[method]}`,
       `送达时间：${servedAt.replace('T', ' ')}`,
-      `告知期限自送达次日起计算（${notice.document.period.workingDays} 个工作日），期满无异议的列入生效。`,
+      workingDays > 0
+        ? `告知期限自送达次日起计算（${workingDays} 个工作日），期满无异议的列入生效。`
+        : '不设告知期限：列入自达到条件之日起生效，当事人仍可提出异议。',
     ]);
     if (!ok) return;
     await run(async () => {
-      const served = await api.post<NoticeView>(`/v1/notices/${notice.id}/service`, {
-        method,
-        servedAt: servedInstant(servedAt, notice.issuedAt),
-      });
-      onDone(served);
+      onDone(await submit({ method, servedAt: servedInstant(servedAt, notice.issuedAt) }));
     });
   };
   return (
-    <form className="panel inline-form" onSubmit={submit} aria-label="登记送达">
+    <form className="panel inline-form" onSubmit={send} aria-label="登记送达">
       {dialog}
       <Field label="送达方式">
         <select name="method" value={method} onChange={(e) => setMethod(e.target.value as NoticeServiceMethod)}>

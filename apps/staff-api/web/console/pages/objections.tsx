@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type {
   ListingDetailView,
   ObjectionChannel,
@@ -84,13 +84,44 @@ export function ObjectionsQueuePage() {
   );
 }
 
-/** Objections in a table (the queue, and a listing's own). */
-export function ObjectionsTable({ objections }: { objections: ObjectionView[] }) {
+/** What a row of the objections table shows: a vehicle's objection, or a company's (SPEC §4.9). */
+export interface ObjectionRow {
+  id: string;
+  target: { type: ObjectionTargetType };
+  grounds: string;
+  channel: string;
+  receivedAt: string;
+  dueBy: string | null;
+  calendarMissing: boolean;
+  overdue: boolean;
+  handler: string;
+  status: ObjectionStatus;
+}
+
+/** A channel code in words; a code of a later version shows as it is. */
+export const channelName = (channel: string): string => OBJECTION_CHANNEL_NAMES[channel as ObjectionChannel] ?? channel;
+
+/**
+ * Objections in a table: with a 车牌 column when `plate` gives one (a vehicle's), what each is against
+ * (`target`) and what can be done with it (`action`).
+ */
+export function ObjectionRowsTable<T extends ObjectionRow>({
+  rows,
+  plate,
+  target,
+  action,
+}: {
+  rows: T[];
+  plate?: (o: T) => { plate: string; plateColor: number };
+  target: (o: T) => ReactNode;
+  action: (o: T) => ReactNode;
+}) {
+  const columns = plate ? 9 : 8;
   return (
     <table data-testid="objections">
       <thead>
         <tr>
-          <th>车牌</th>
+          {plate && <th>车牌</th>}
           <th>异议对象</th>
           <th>异议理由</th>
           <th>渠道</th>
@@ -102,34 +133,47 @@ export function ObjectionsTable({ objections }: { objections: ObjectionView[] })
         </tr>
       </thead>
       <tbody>
-        {objections.map((o) => (
-          <tr key={o.id} data-objection={o.id} data-plate={o.plate}>
-            <td>
-              <PlateWithColor plate={o.plate} color={o.plateColor} />
-            </td>
-            <td>
-              <TargetText objection={o} />
-            </td>
-            <td className="clip" title={o.grounds}>
-              {o.grounds}
-            </td>
-            <td>{OBJECTION_CHANNEL_NAMES[o.channel]}</td>
-            <td>{formatDateTime(o.receivedAt)}</td>
-            <td data-testid="due">
-              <Deadline dueBy={o.dueBy} overdue={o.overdue} calendarMissing={o.calendarMissing} />
-            </td>
-            <td>{o.handler}</td>
-            <td>
-              <ObjectionStatusBadge status={o.status} />
-            </td>
-            <td>
-              <a href={href('objections', o.id)}>{o.status === 'PENDING' ? '处理' : '查看'}</a>
-            </td>
-          </tr>
-        ))}
-        {objections.length === 0 && <EmptyRow colSpan={9}>暂无异议</EmptyRow>}
+        {rows.map((o) => {
+          const vehicle = plate?.(o);
+          return (
+            <tr key={o.id} data-objection={o.id} data-plate={vehicle?.plate}>
+              {vehicle && (
+                <td>
+                  <PlateWithColor plate={vehicle.plate} color={vehicle.plateColor} />
+                </td>
+              )}
+              <td>{target(o)}</td>
+              <td className="clip" title={o.grounds}>
+                {o.grounds}
+              </td>
+              <td>{channelName(o.channel)}</td>
+              <td>{formatDateTime(o.receivedAt)}</td>
+              <td data-testid="due">
+                <Deadline dueBy={o.dueBy} overdue={o.overdue} calendarMissing={o.calendarMissing} />
+              </td>
+              <td data-testid="handler">{o.handler}</td>
+              <td>
+                <ObjectionStatusBadge status={o.status} />
+              </td>
+              <td>{action(o)}</td>
+            </tr>
+          );
+        })}
+        {rows.length === 0 && <EmptyRow colSpan={columns}>暂无异议</EmptyRow>}
       </tbody>
     </table>
+  );
+}
+
+/** A vehicle's objections in a table (the queue, and a listing's own). */
+export function ObjectionsTable({ objections }: { objections: ObjectionView[] }) {
+  return (
+    <ObjectionRowsTable
+      rows={objections}
+      plate={(o) => o}
+      target={(o) => <TargetText objection={o} />}
+      action={(o) => <a href={href('objections', o.id)}>{o.status === 'PENDING' ? '处理' : '查看'}</a>}
+    />
   );
 }
 
@@ -265,9 +309,129 @@ function ObjectionDecisionForm({
   );
 }
 
+/** What an officer records of an objection (the target's id aside). */
+export interface ObjectionInput<T extends ObjectionTargetType> {
+  targetType: T;
+  grounds: string;
+  channel: ObjectionChannel;
+  attachments: string[];
+  /** ISO 8601 with +08:00. */
+  receivedAt: string;
+}
+
 /**
- * 登记异议 (OFFICER, who becomes its handler): what it is against (prefilled from the listing or the
- * violation it was opened from), the grounds, the channel, attachments and when it was received.
+ * 登记异议 (OFFICER, who becomes its handler): what it is against (`targetTypes`, and `targetField` for
+ * its id where one is asked for), the grounds, the channel, attachments and when it was received, each
+ * confirmed first. `subject` names the listing's party in the confirmation, `noun` the listing (清单 or
+ * 名单); `submit` sends it.
+ */
+export function ObjectionForm<T extends ObjectionTargetType>({
+  targetTypes,
+  initialType,
+  targetField,
+  subject = '',
+  noun,
+  submit,
+}: {
+  targetTypes: readonly T[];
+  initialType: T;
+  targetField?: ReactNode;
+  subject?: string;
+  noun: string;
+  submit: (input: ObjectionInput<T>) => Promise<void>;
+}) {
+  const { dialog, confirm, busy, error, setError, run } = useFormAction();
+  const [type, setType] = useState<T>(initialType);
+  const [grounds, setGrounds] = useState('');
+  const [channel, setChannel] = useState<ObjectionChannel>('IN_PERSON');
+  const [attachments, setAttachments] = useState('');
+  const [receivedAt, setReceivedAt] = useState(() => toShanghaiLocalInput(new Date()));
+
+  const send = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const urls = attachments
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = urls.find((u) => !/^https?:\/\/\S+$/i.test(u));
+    if (bad) return setError(`附件链接须为 http(s) 地址：${bad}`);
+    const ok = await confirm('确认登记异议？', [
+      `异议对象：${OBJECTION_TARGET_NAMES[type]}${subject}`,
+      `提交渠道：${OBJECTION_CHANNEL_NAMES[channel]}，收到时间：${receivedAt.replace('T', ' ')}`,
+      `附件：${urls.length} 个`,
+      `登记后您为该异议的经办人，由其他法制审核人员决定；异议处理期间拟列入的${noun}不生效。`,
+    ]);
+    if (!ok) return;
+    await run(() =>
+      submit({
+        targetType: type,
+        grounds: grounds.trim(),
+        channel,
+        attachments: urls,
+        receivedAt: fromShanghaiLocalInput(receivedAt),
+      }),
+    );
+  };
+  return (
+    <form className="panel stack-form" onSubmit={send} aria-label="登记异议">
+      {dialog}
+      <div className="row">
+        <Field label="异议对象">
+          <select name="targetType" value={type} onChange={(e) => setType(e.target.value as T)}>
+            {targetTypes.map((t) => (
+              <option key={t} value={t}>
+                {OBJECTION_TARGET_NAMES[t]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {targetField}
+      </div>
+      <Field label="异议理由">
+        <textarea
+          name="grounds"
+          value={grounds}
+          onChange={(e) => setGrounds(e.target.value)}
+          required
+          maxLength={4000}
+          placeholder="如：当事人称该趟次称重时车辆为空载，称重设备读数异常"
+        />
+      </Field>
+      <div className="row">
+        <Field label="提交渠道">
+          <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as ObjectionChannel)}>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {OBJECTION_CHANNEL_NAMES[c]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="收到时间" hint="答复期限自收到次日起按工作日计算">
+          <input
+            type="datetime-local"
+            name="receivedAt"
+            value={receivedAt}
+            max={toShanghaiLocalInput(new Date())}
+            onChange={(e) => setReceivedAt(e.target.value)}
+            required
+          />
+        </Field>
+      </div>
+      <Field label="附件链接（每行一个）" hint="申辩书、证明材料等的存储地址">
+        <textarea name="attachments" value={attachments} onChange={(e) => setAttachments(e.target.value)} rows={3} />
+      </Field>
+      <button type="submit" disabled={busy}>
+        登记异议
+      </button>
+      <FormError message={error} />
+    </form>
+  );
+}
+
+/**
+ * 登记异议 of a vehicle: against a weighing, a violation, the listing or its posting, prefilled from the
+ * listing or the violation it was opened from.
  */
 export function ObjectionRecordPage({
   targetType,
@@ -283,45 +447,10 @@ export function ObjectionRecordPage({
     () => (listingId ? api.get<ListingDetailView>(`/v1/listings/${listingId}`) : Promise.resolve(undefined)),
     [listingId],
   );
-  const { dialog, confirm, busy, error, setError, run } = useFormAction();
-  const [type, setType] = useState<ObjectionTargetType>(
-    TARGET_TYPES.includes(targetType as ObjectionTargetType) ? (targetType as ObjectionTargetType) : 'LISTING',
-  );
   const [id, setId] = useState(targetId ?? '');
-  const [grounds, setGrounds] = useState('');
-  const [channel, setChannel] = useState<ObjectionChannel>('IN_PERSON');
-  const [attachments, setAttachments] = useState('');
-  const [receivedAt, setReceivedAt] = useState(() => toShanghaiLocalInput(new Date()));
 
   if (!can('recordObjection')) return <p className="alert error">您的角色无权登记异议（须为执法人员）。</p>;
   const l = listing.data;
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    const urls = attachments
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const bad = urls.find((u) => !/^https?:\/\/\S+$/i.test(u));
-    if (bad) return setError(`附件链接须为 http(s) 地址：${bad}`);
-    const ok = await confirm('确认登记异议？', [
-      `异议对象：${OBJECTION_TARGET_NAMES[type]}${l ? `（${l.plate}）` : ''}`,
-      `提交渠道：${OBJECTION_CHANNEL_NAMES[channel]}，收到时间：${receivedAt.replace('T', ' ')}`,
-      `附件：${urls.length} 个`,
-      '登记后您为该异议的经办人，由其他法制审核人员决定；异议处理期间拟列入的清单不生效。',
-    ]);
-    if (!ok) return;
-    await run(async () => {
-      const created = await api.post<ObjectionView>('/v1/objections', {
-        target: { type, id: id.trim() },
-        grounds: grounds.trim(),
-        channel,
-        attachments: urls,
-        receivedAt: fromShanghaiLocalInput(receivedAt),
-      });
-      navigate('objections', created.id);
-    });
-  };
   return (
     <section>
       <p>
@@ -337,61 +466,26 @@ export function ObjectionRecordPage({
           清单状态：{LISTING_STATUS_NAMES[l.status]}，违法超限运输 {l.violationCount} 趟次
         </p>
       )}
-      <form className="panel stack-form" onSubmit={submit} aria-label="登记异议">
-        {dialog}
-        <div className="row">
-          <Field label="异议对象">
-            <select name="targetType" value={type} onChange={(e) => setType(e.target.value as ObjectionTargetType)}>
-              {TARGET_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {OBJECTION_TARGET_NAMES[t]}
-                </option>
-              ))}
-            </select>
-          </Field>
+      <ObjectionForm
+        targetTypes={TARGET_TYPES}
+        initialType={
+          TARGET_TYPES.includes(targetType as ObjectionTargetType) ? (targetType as ObjectionTargetType) : 'LISTING'
+        }
+        targetField={
           <Field label="对象编号" hint="清单、公示填清单编号；违法记录填其编号；称重记录填其编号或事件编号">
             <input name="targetId" value={id} onChange={(e) => setId(e.target.value)} required maxLength={200} />
           </Field>
-        </div>
-        <Field label="异议理由">
-          <textarea
-            name="grounds"
-            value={grounds}
-            onChange={(e) => setGrounds(e.target.value)}
-            required
-            maxLength={4000}
-            placeholder="如：当事人称该趟次称重时车辆为空载，称重设备读数异常"
-          />
-        </Field>
-        <div className="row">
-          <Field label="提交渠道">
-            <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value as ObjectionChannel)}>
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {OBJECTION_CHANNEL_NAMES[c]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="收到时间" hint="答复期限自收到次日起按工作日计算">
-            <input
-              type="datetime-local"
-              name="receivedAt"
-              value={receivedAt}
-              max={toShanghaiLocalInput(new Date())}
-              onChange={(e) => setReceivedAt(e.target.value)}
-              required
-            />
-          </Field>
-        </div>
-        <Field label="附件链接（每行一个）" hint="申辩书、证明材料等的存储地址">
-          <textarea name="attachments" value={attachments} onChange={(e) => setAttachments(e.target.value)} rows={3} />
-        </Field>
-        <button type="submit" disabled={busy}>
-          登记异议
-        </button>
-        <FormError message={error} />
-      </form>
+        }
+        subject={l ? `（${l.plate}）` : ''}
+        noun="清单"
+        submit={async ({ targetType: type, ...input }) => {
+          const created = await api.post<ObjectionView>('/v1/objections', {
+            target: { type, id: id.trim() },
+            ...input,
+          });
+          navigate('objections', created.id);
+        }}
+      />
     </section>
   );
 }

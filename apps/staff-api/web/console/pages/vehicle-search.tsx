@@ -1,19 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type {
-  AuditEntryView,
-  Page,
-  VehicleProfileView,
-  VehicleRegistrationView,
-  WeighingView,
-} from '../../shared/api-types';
+import type { Page, VehicleProfileView, VehicleRegistrationView, WeighingView } from '../../shared/api-types';
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format';
 import {
   APPLICANT_TYPE_NAMES,
-  auditEntryName,
-  auditReasonText,
   CLASSIFICATION_NAMES,
   END_REASON_NAMES,
-  ENTITY_TYPE_NAMES,
   PERMIT_CHECK_NAMES,
   PLATE_COLORS,
   VEHICLE_STATE_NAMES,
@@ -29,6 +20,7 @@ import {
   StationName,
   useAsync,
 } from '../components';
+import { AuditTrail } from '../audit-trail';
 import { href, navigate } from '../router';
 import { useSession } from '../session';
 import { ViolationsTable } from '../violations';
@@ -248,55 +240,6 @@ function Weighings({ plateColor, plate, changed }: { plateColor: string; plate: 
             </tbody>
           </table>
         </div>
-      )}
-    </PagedResult>
-  );
-}
-
-const AUDIT_PAGE_SIZE = 50;
-
-function AuditTrail({ path, changed }: { path: string; changed: unknown }) {
-  const { api } = useSession();
-  const [page, setPage] = useState(1);
-  const trail = useAsync(
-    () => api.get<Page<AuditEntryView>>(path, { page, pageSize: AUDIT_PAGE_SIZE }),
-    [path, page, changed],
-  );
-  return (
-    <PagedResult
-      result={trail}
-      what="执法记录"
-      page={page}
-      pageSize={AUDIT_PAGE_SIZE}
-      onPage={setPage}
-      footer={<p className="muted small">记录只增不改，每条以哈希值与前一条相连；可在“统计”页面校验整条记录链。</p>}
-    >
-      {(data) => (
-        <table data-testid="audit-trail">
-          <thead>
-            <tr>
-              <th className="num">序号</th>
-              <th>时间</th>
-              <th>操作人</th>
-              <th>事项</th>
-              <th>对象</th>
-              <th>理由 / 意见</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((e) => (
-              <tr key={e.seq}>
-                <td className="num">{e.seq}</td>
-                <td>{formatDateTime(e.at)}</td>
-                <td>{e.actor === 'system' ? '系统' : e.actor}</td>
-                <td>{auditEntryName(e)}</td>
-                <td>{ENTITY_TYPE_NAMES[e.entityType] ?? e.entityType}</td>
-                <td className="pre">{auditReasonText(e.reason)}</td>
-              </tr>
-            ))}
-            {data.items.length === 0 && <EmptyRow colSpan={6}>无记录</EmptyRow>}
-          </tbody>
-        </table>
       )}
     </PagedResult>
   );
