@@ -45,6 +45,7 @@ import {
   type SimulatedMessage,
 } from '@oc/simulation';
 import { testServices } from '../../../test/harness/services';
+import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
 import { CreditSchedulerService } from './credit-scheduler.service';
 import { NoticeServiceService } from './due-process/notice-service.service';
@@ -166,8 +167,9 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     dlq,
   );
   const ingest = new WeighingIngestService(config, db, new WeighingRepository(), recount, dlq);
-  const scheduler = new CreditSchedulerService(db, recount);
-  const notices = new NoticeServiceService(db, credit, recount);
+  const companies = new CompanyCreditService(config, credit, audit, outbox);
+  const scheduler = new CreditSchedulerService(db, recount, companies);
+  const notices = new NoticeServiceService(db, credit, recount, companies);
   const objections = new ObjectionService(config, db, credit, recount);
   const violations = new ViolationActionsService(db, credit, recount, new RevocationRepository());
   const workflow = new StaffWorkflowRepository();
