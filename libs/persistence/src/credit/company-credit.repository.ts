@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { noticeOfRow, postingOfRow } from './credit.repository';
 import type {
   CompanyCreditFacts,
   CompanyGround,
   CompanyListingWrite,
   CompanyNoticeDocument,
   CompanyParty,
-  ListingPosting,
   PlanCompanyListing,
   PlanObjection,
   PublicationProposal,
@@ -324,14 +324,6 @@ export class CompanyCreditRepository {
 }
 
 export function toPlanCompanyListing(r: Row): PlanCompanyListing {
-  const posting: ListingPosting | null = r.posting_status
-    ? {
-        status: r.posting_status as ListingPosting['status'],
-        until: r.publication_ends_at as Date,
-        withdrawnAt: date(r.posting_withdrawn_at),
-        reason: (r.posting_reason as ListingPosting['reason']) ?? null,
-      }
-    : null;
   return {
     id: r.id as string,
     status: r.status as PlanCompanyListing['status'],
@@ -345,16 +337,8 @@ export function toPlanCompanyListing(r: Row): PlanCompanyListing {
     vehicleListingIds: ((r.vehicle_listing_ids as string[]) ?? []).slice().sort(),
     proposal: (r.proposal as PublicationProposal | null) ?? null,
     publishedAt: date(r.published_at),
-    posting,
-    notice: r.notice_id
-      ? {
-          id: r.notice_id as string,
-          status: r.notice_status as NonNullable<PlanCompanyListing['notice']>['status'],
-          servedAt: date(r.served_at),
-          periodEndsAt: date(r.period_ends_at),
-          calendarMissing: Boolean(r.calendar_missing),
-        }
-      : null,
+    posting: postingOfRow(r),
+    notice: noticeOfRow(r),
   };
 }
 

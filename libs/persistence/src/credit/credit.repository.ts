@@ -286,8 +286,9 @@ export class CreditRepository {
 type Row = Record<string, unknown>;
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : (v as Date));
 
-function toPlanListing(r: Row): PlanListing {
-  const posting: ListingPosting | null = r.posting_status
+/** A listing row's posting columns (vehicle and company listings share them). */
+export function postingOfRow(r: Row): ListingPosting | null {
+  return r.posting_status
     ? {
         status: r.posting_status as ListingPosting['status'],
         until: r.publication_ends_at as Date,
@@ -295,6 +296,22 @@ function toPlanListing(r: Row): PlanListing {
         reason: (r.posting_reason as ListingPosting['reason']) ?? null,
       }
     : null;
+}
+
+/** The notice joined to a listing row (notice_id, notice_status, served_at, period_ends_at, calendar_missing). */
+export function noticeOfRow(r: Row): PlanListing['notice'] {
+  return r.notice_id
+    ? {
+        id: r.notice_id as string,
+        status: r.notice_status as NonNullable<PlanListing['notice']>['status'],
+        servedAt: date(r.served_at),
+        periodEndsAt: date(r.period_ends_at),
+        calendarMissing: Boolean(r.calendar_missing),
+      }
+    : null;
+}
+
+function toPlanListing(r: Row): PlanListing {
   return {
     id: r.id as string,
     status: r.status as PlanListing['status'],
@@ -306,16 +323,8 @@ function toPlanListing(r: Row): PlanListing {
     violationCount: Number(r.violation_count),
     proposal: (r.proposal as PublicationProposal | null) ?? null,
     publishedAt: date(r.published_at),
-    posting,
-    notice: r.notice_id
-      ? {
-          id: r.notice_id as string,
-          status: r.notice_status as NonNullable<PlanListing['notice']>['status'],
-          servedAt: date(r.served_at),
-          periodEndsAt: date(r.period_ends_at),
-          calendarMissing: Boolean(r.calendar_missing),
-        }
-      : null,
+    posting: postingOfRow(r),
+    notice: noticeOfRow(r),
   };
 }
 

@@ -94,7 +94,10 @@ export class NoticeRepository {
 
   /** The notice a receipt or a staff member names, with its vehicle (to take the lock). */
   /** vehicleKey null: a company listing's notice (SPEC §4.9). */
-  async vehicleOf(manager: EntityManager, noticeId: string): Promise<{ vehicleKey: string | null; status: string } | null> {
+  async vehicleOf(
+    manager: EntityManager,
+    noticeId: string,
+  ): Promise<{ vehicleKey: string | null; status: string } | null> {
     const [row] = (await manager.query(`SELECT vehicle_key, status FROM notices WHERE id = $1`, [noticeId])) as {
       vehicle_key: string | null;
       status: string;
