@@ -362,6 +362,14 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
         before: null,
       }),
     ]);
+    // The listed truck is its company's whole registered fleet: ingest's scheduler makes the company a
+    // candidate (docs/rules.md 13b) within seconds, adding entries; count the chain once that is done.
+    await eventually(
+      async () =>
+        (await s.query(`SELECT 1 FROM company_listings WHERE operator_id = $1`, [COMPANY.operatorId])).length > 0 ||
+        undefined,
+      { what: 'the company candidate of the listed truck', timeoutMs: 30000 },
+    );
     const [{ n }] = await s.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
     const verification = await get('/v1/audit/verification');
     expect(verification.body).toEqual({ ok: true, entries: n });
