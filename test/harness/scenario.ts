@@ -126,6 +126,10 @@ export class Scenario {
         },
         { timeoutMs, what: `ingest to commit every offset of ${topic}`, intervalMs: 250 },
       );
+    } catch (error) {
+      // What ingest said last is what an operator would read first: attach it to the failure.
+      const said = this.ingest?.output().slice(-6000) ?? '(ingest not started by this scenario)';
+      throw new Error(`${(error as Error).message}\n--- ingest output (last 6000 characters) ---\n${said}`);
     } finally {
       await admin.disconnect();
     }

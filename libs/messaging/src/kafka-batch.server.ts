@@ -71,7 +71,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await consumer.connect();
       for (const topic of Object.keys(this.options.topics)) {
         // A new group starts at the earliest offset: nothing produced before the first start is lost.
-        await consumer.subscribe({ topic, fromBeginning: true });
+        // A topic created a moment ago may not be in the broker's metadata yet (retriable): wait for it.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await consumer.subscribe({ topic, fromBeginning: true });
+            break;
+          } catch (error) {
+            if (!(error as { retriable?: boolean }).retriable || attempt >= 30 || this.closing) throw error;
+            this.logger.warn(`subscribing ${this.options.groupId} to ${topic} failed (${String(error)}); retrying`);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2000)));
+          }
+        }
       }
       const run: ConsumerRunConfig = {
         autoCommit: false,

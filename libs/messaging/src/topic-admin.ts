@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { registryTopicNames, topics } from '@oc/contracts';
 import { DLQ_TOPIC_CONFIG } from './dead-letter.publisher';
 
@@ -30,13 +30,39 @@ export async function ensureTopics(
         })),
       });
     }
+    await untilLed(admin, names);
     return missing;
   } catch (error) {
-    // Another instance created them in the meantime.
-    if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return [];
+    // Another instance created them in the meantime: they are usable once they have leaders.
+    if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') {
+      await untilLed(admin, names);
+      return [];
+    }
     throw error;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A topic just created (here, or by another instance at the same moment) may not be known to the
+ * broker's metadata yet: a consumer subscribing then is told UNKNOWN_TOPIC_OR_PARTITION. Waits until
+ * every partition of every topic has a leader, at most `timeoutMs`.
+ */
+async function untilLed(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: names });
+      const led =
+        described.length === names.length &&
+        described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led) return;
+      if (Date.now() > deadline) throw new Error(`topics have no leader after ${timeoutMs} ms: ${names.join(', ')}`);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
