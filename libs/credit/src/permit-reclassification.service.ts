@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, overlimitRulesFrom } from '@oc/config';
-import { classifyWeighing, type OverlimitRules, type PermitCheck, type WeighingClassification } from '@oc/domain';
-import { AuditEntryInput, AuditLogRepository, PERMIT_EXEMPTED, RegistryLookups } from '@oc/persistence';
+import {
+  classifyWeighing,
+  PERMIT_EXEMPTED,
+  type OverlimitRules,
+  type PermitCheck,
+  type WeighingClassification,
+} from '@oc/domain';
+import { AuditEntryInput, AuditLogRepository, RegistryLookups } from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
 
 export interface ReclassificationResult {

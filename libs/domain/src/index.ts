@@ -23,6 +23,7 @@ export * from './registry/station-activity';
 export * from './credit/credit-statuses';
 export * from './credit/credit-audit';
 export * from './credit/credit-plan';
+export { archivedPosting, postingSnapshot, type LifecycleListing } from './credit/listing-work';
 export * from './credit/notice-document';
 export * from './credit/company-credit';
 export * from './credit/company-notice-document';

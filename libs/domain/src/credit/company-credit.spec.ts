@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DomainError } from '../errors/domain-error';
 import { workingDayDeadline } from '../time/official-calendar';
+import { applyListingSteps } from '../../../../test/harness/plan-apply';
 import {
   deriveCompanyCandidacy,
   planCompanyCredit,
@@ -9,7 +10,6 @@ import {
   type CompanyCreditPlan,
   type CompanyCreditRules,
   type CompanyGround,
-  type PlanCompanyListing,
 } from './company-credit';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
@@ -36,37 +36,8 @@ const ground = (n: number, effectiveAt: Date, status: CompanyGround['status'] = 
 
 /** What the writer stores, reduced to what the next plan reads (notices get deterministic ids). */
 function apply(facts: CompanyCreditFacts, plan: CompanyCreditPlan): CompanyCreditFacts {
-  const listings = new Map<string, PlanCompanyListing>(facts.listings.map((l) => [l.id, { ...l }]));
-  for (const row of [...plan.createdListings, ...plan.changedListings]) {
-    const { operatorId: _o, ...columns } = row;
-    listings.set(row.id, { ...columns, notice: listings.get(row.id)?.notice ?? null });
-  }
-  for (const id of plan.noticesToIssue) {
-    listings.get(id)!.notice = {
-      id: `N-${id}`,
-      status: 'ISSUED',
-      servedAt: null,
-      periodEndsAt: null,
-      calendarMissing: false,
-    };
-  }
-  for (const s of plan.noticeServices) {
-    for (const l of listings.values()) {
-      if (l.notice?.id === s.noticeId) {
-        l.notice = {
-          ...l.notice,
-          status: 'SERVED',
-          servedAt: s.servedAt,
-          periodEndsAt: s.periodEndsAt,
-          calendarMissing: false,
-        };
-      }
-    }
-  }
-  for (const id of plan.voidedNotices) {
-    for (const l of listings.values()) if (l.notice?.id === id) l.notice = { ...l.notice, status: 'VOID' };
-  }
-  return { ...facts, listings: [...listings.values()] };
+  const rows = [...plan.createdListings, ...plan.changedListings].map(({ operatorId: _o, ...columns }) => columns);
+  return { ...facts, listings: applyListingSteps(facts.listings, rows, plan) };
 }
 
 let ids = 0;
@@ -273,9 +244,25 @@ describe('company listing due process (SPEC §4.4, §4.10 with the company as pa
     const afterExpiry = plan(f, sh('2027-10-21T09:00:00'));
     expect(afterExpiry.changedListings[0]).toMatchObject({ status: 'EXPIRED', posting: { status: 'POSTED' } });
     f = apply(f, afterExpiry);
+    // An objection is to what still stands (docs/rules.md): the posting, no longer the expired listing.
+    const objectTo = (type: 'LISTING' | 'POSTING', at: Date): CompanyCreditCommand => ({
+      type: 'RECORD_OBJECTION',
+      objection: { id: `O-${type}`, listingId: id, violationIds: [], receivedAt: at },
+      target: { type, id },
+    });
+    const late = sh('2027-11-01T09:00:00');
+    expect(() => plan(f, late, objectTo('LISTING', late), 'officer-a')).toThrow(/is EXPIRED/);
+    expect(plan(f, late, objectTo('POSTING', late), 'officer-a').audit.map((a) => a.action)).toEqual([
+      'OBJECTION_RECORDED',
+    ]);
     const archived = plan(f, sh('2028-10-22T09:00:00'));
     expect(archived.changedListings[0]!.posting).toMatchObject({ status: 'ARCHIVED', reason: 'PERIOD_END' });
     expect(archived.events.map((e) => e.type)).toEqual(['POSTING_WITHDRAWN']);
+    f = apply(f, archived);
+    const later = sh('2028-11-01T09:00:00');
+    expect(() => plan(f, later, objectTo('POSTING', later), 'officer-a')).toThrow(
+      /nothing .* is posted \(posting ARCHIVED\)/,
+    );
   });
 
   it('NOTICE_PERIOD_WORKING_DAYS=0: in effect at the crossing, the notice still issued', () => {

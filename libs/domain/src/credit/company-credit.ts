@@ -1,28 +1,22 @@
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
 import { addDays, assertValidDate, MS_PER_DAY } from '../time/time';
 import { assertTwoPersonRule } from './credit-repair';
-import { auditEntry, type AuditContext, type CreditAuditAction, type CreditAuditEntry } from './credit-audit';
+import type { AuditContext, CreditAuditEntry } from './credit-audit';
 import {
-  archivedPosting,
   noticeEffect,
-  postingSnapshot,
   type CreditCommand,
   type CreditPlanRules,
   type DeadlineCalculator,
-  type ListingNotice,
-  type ListingPosting,
   type NoticeServiceWrite,
   type PlanObjection,
-  type PublicationProposal,
 } from './credit-plan';
 import {
   isEffectiveListingStatus,
   isOpenListingStatus,
   type ListingEventType,
   type ListingStatus,
-  type PostingEndReason,
 } from './credit-statuses';
-import { assertTransition } from './listing-state-machine';
+import { ListingWork, type LifecycleListing, type ListingVocabulary } from './listing-work';
 import { standardCompanyDecisionContents } from './company-notice-document';
 
 /**
@@ -45,24 +39,14 @@ export interface CompanyGround {
   effectiveAt: Date;
 }
 
-export interface PlanCompanyListing {
-  id: string;
-  status: ListingStatus;
+export interface PlanCompanyListing extends LifecycleListing {
   /** The instant the share was first exceeded: the effect of the vehicle listing that crossed it. */
   listedAt: Date;
-  effectiveAt: Date | null;
-  expiresAt: Date | null;
-  endedAt: Date | null;
-  endReason: string | null;
   /** Distinct vehicles with a listing in effect in the window ending at listedAt. */
   vehicleCount: number;
   /** The registered fleet when this was last counted. */
   fleetSize: number;
   vehicleListingIds: string[];
-  proposal: PublicationProposal | null;
-  publishedAt: Date | null;
-  posting: ListingPosting | null;
-  notice: ListingNotice | null;
 }
 
 export interface CompanyCreditFacts {
@@ -216,82 +200,26 @@ export function planCompanyCredit(input: CompanyPlanInput): CompanyCreditPlan {
       work.end(l.id, 'EXPIRED', l.expiresAt, 'EXPIRED', 'LISTING_EXPIRED');
     }
   }
-  for (const l of work.listings()) {
-    if (!l.posting) continue;
-    if (l.posting.status === 'POSTED' && l.status === 'EXPIRED' && rules.postingEndsWithListing) {
-      work.withdrawPosting(l.id, 'LISTING_EXPIRED', l.endedAt ?? now);
-    }
-    const current = work.listing(l.id).posting!;
-    const archived = archivedPosting(current, now);
-    if (archived) {
-      if (current.status === 'POSTED') work.event('POSTING_WITHDRAWN', l.id, archived.withdrawnAt!, archived.reason!);
-      work.change(l.id, { posting: archived });
-      work.audit('COMPANY_POSTING_ARCHIVED', l.id, {
-        before: { posting: postingSnapshot(current) },
-        after: { posting: postingSnapshot(archived) },
-        reason: archived.reason,
-      });
-    }
-  }
+  work.postings(rules);
   return work.finish();
 }
 
 function applyCompanyCommand(command: CompanyCreditCommand, work: CompanyWork, input: CompanyPlanInput): void {
   const { now, rules } = input;
   switch (command.type) {
-    case 'PROPOSE_PUBLICATION': {
-      const l = work.listing(command.listingId);
-      assertTransition(l.status, 'PROPOSE_PUBLICATION', { pendingProposal: l.proposal !== null });
-      const proposal: PublicationProposal = {
-        decisionNo: command.decisionNo,
-        legalBasis: command.legalBasis,
-        contents: command.contents ?? standardCompanyDecisionContents(l.vehicleCount, l.fleetSize, rules),
-        proposedBy: work.ctx.actor,
-        proposedAt: now.toISOString(),
-      };
-      work.audit('COMPANY_LISTING_PROPOSED', l.id, {
-        before: { status: l.status, proposal: null },
-        after: { status: l.status, proposal },
-      });
-      work.change(l.id, { proposal });
+    case 'PROPOSE_PUBLICATION':
+      work.proposePublication(command, (l) => standardCompanyDecisionContents(l.vehicleCount, l.fleetSize, rules));
       return;
-    }
-    case 'REVIEW_PUBLICATION': {
-      const l = work.listing(command.listingId);
-      assertTransition(l.status, command.approve ? 'APPROVE_PUBLICATION' : 'REJECT_PUBLICATION', {
-        pendingProposal: l.status === 'LISTED' && l.proposal !== null,
-      });
-      assertTwoPersonRule(l.proposal!.proposedBy, work.ctx.actor);
-      if (command.approve) {
-        const until = addDays(now, rules.publicationDays);
-        work.audit('COMPANY_LISTING_PUBLISHED', l.id, {
-          before: { status: l.status, proposal: { ...l.proposal } },
-          after: { status: 'PUBLISHED', publishedAt: now.toISOString(), postingUntil: until.toISOString() },
-          reason: command.opinion,
-        });
-        work.change(l.id, {
-          status: 'PUBLISHED',
-          publishedAt: now,
-          posting: { status: 'POSTED', until, withdrawnAt: null, reason: null },
-        });
-        work.event('PUBLISHED', l.id, now);
-      } else {
-        work.audit('COMPANY_LISTING_PUBLICATION_REJECTED', l.id, {
-          before: { status: l.status, proposal: { ...l.proposal } },
-          after: { status: l.status, proposal: null },
-          reason: command.opinion,
-        });
-        work.change(l.id, { proposal: null });
-      }
+    case 'REVIEW_PUBLICATION':
+      work.reviewPublication(command, rules);
       return;
-    }
     case 'RECORD_OBJECTION': {
       if (!command.objection.listingId) {
         throw new DomainError(DomainErrorCode.INVALID_ARGUMENT, 'a company objection names its listing', [
           { field: 'target.id', message: 'must be a company listing' },
         ]);
       }
-      work.listing(command.objection.listingId);
+      work.assertObjectionTarget(command.objection.listingId, command.target.type);
       work.addObjection({ ...command.objection, status: 'PENDING', decidedAt: null });
       work.audit('OBJECTION_RECORDED', command.objection.id, {
         after: {
@@ -320,65 +248,39 @@ function applyCompanyCommand(command: CompanyCreditCommand, work: CompanyWork, i
       }
       return;
     }
-    case 'SERVE_NOTICE': {
-      const l = work.listings().find((x) => x.notice?.id === command.noticeId);
-      if (!l || !l.notice) throw new DomainError(DomainErrorCode.NOT_FOUND, `notice ${command.noticeId} not found`);
-      if (l.notice.status !== 'ISSUED') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the notice is already ${l.notice.status}`, [
-          { field: 'status', message: l.notice.status },
-        ]);
-      }
-      const period = input.deadline(command.servedAt, rules.noticePeriodWorkingDays);
-      const service: NoticeServiceWrite = {
-        noticeId: command.noticeId,
-        servedAt: command.servedAt,
-        method: command.method,
-        periodEndsAt: period.ok ? period.dueBy : null,
-        calendarMissing: !period.ok,
-      };
-      l.notice = {
-        ...l.notice,
-        status: 'SERVED',
-        servedAt: command.servedAt,
-        periodEndsAt: service.periodEndsAt,
-        calendarMissing: service.calendarMissing,
-      };
-      work.plan.noticeServices.push(service);
-      work.audit('NOTICE_SERVED', command.noticeId, {
-        before: { status: 'ISSUED' },
-        after: {
-          status: 'SERVED',
-          companyListingId: l.id,
-          method: command.method,
-          servedAt: command.servedAt.toISOString(),
-          periodEndsAt: service.periodEndsAt?.toISOString() ?? null,
-          calendarMissing: service.calendarMissing,
-        },
-      });
+    case 'SERVE_NOTICE':
+      work.serveNotice(command, input.deadline, rules);
       return;
-    }
     case 'SCHEDULED':
       return;
   }
 }
 
-type CompanyEnd = 'WITHDRAWN' | 'REVOKED' | 'EXPIRED';
+const COMPANY_LISTING: ListingVocabulary = {
+  noun: 'company listing',
+  listingKey: 'companyListingId',
+  effective: 'COMPANY_LISTING_EFFECTIVE',
+  // A company listing is not repaired itself: it ends when its grounds go (GROUNDS_REMOVED).
+  ends: {
+    WITHDRAWN: 'COMPANY_LISTING_WITHDRAWN',
+    REVOKED: 'COMPANY_LISTING_REVOKED',
+    EXPIRED: 'COMPANY_LISTING_EXPIRED',
+  },
+  proposed: 'COMPANY_LISTING_PROPOSED',
+  published: 'COMPANY_LISTING_PUBLISHED',
+  publicationRejected: 'COMPANY_LISTING_PUBLICATION_REJECTED',
+  postingWithdrawn: 'COMPANY_POSTING_WITHDRAWN',
+  postingArchived: 'COMPANY_POSTING_ARCHIVED',
+  endEventCarriesReason: true,
+};
 
-/** The company plan's working copy, and the one place that records what changed. */
-class CompanyWork {
-  readonly plan: CompanyCreditPlan;
-  private readonly byId = new Map<string, PlanCompanyListing>();
-  private readonly objections: PlanObjection[];
-  private readonly created = new Set<string>();
-  private readonly changed = new Set<string>();
-
+/** The company plan's working copy of its listings (listing-work.ts). */
+class CompanyWork extends ListingWork<PlanCompanyListing, CompanyCreditPlan> {
   constructor(
     private readonly facts: CompanyCreditFacts,
-    readonly ctx: AuditContext,
+    ctx: AuditContext,
   ) {
-    for (const l of facts.listings) this.byId.set(l.id, { ...l, notice: l.notice ? { ...l.notice } : null });
-    this.objections = facts.objections.map((o) => ({ ...o }));
-    this.plan = {
+    super(facts.listings, facts.objections, facts.operatorId, COMPANY_LISTING, ctx, {
       operatorId: facts.operatorId,
       createdListings: [],
       changedListings: [],
@@ -387,47 +289,11 @@ class CompanyWork {
       voidedNotices: [],
       events: [],
       audit: [],
-    };
-  }
-
-  listings(): PlanCompanyListing[] {
-    return [...this.byId.values()];
-  }
-
-  listing(id: string): PlanCompanyListing {
-    const l = this.byId.get(id);
-    if (!l)
-      throw new DomainError(DomainErrorCode.NOT_FOUND, `company listing ${id} not found for ${this.facts.operatorId}`);
-    return l;
+    });
   }
 
   objectionsOf(listingId: string): PlanObjection[] {
     return this.objections.filter((o) => o.listingId === listingId);
-  }
-
-  addObjection(objection: PlanObjection): void {
-    this.objections.push({ ...objection });
-  }
-
-  decideObjection(id: string, status: 'UPHELD' | 'REJECTED'): void {
-    const o = this.objections.find((x) => x.id === id);
-    if (!o) throw new DomainError(DomainErrorCode.NOT_FOUND, `objection ${id} not found for ${this.facts.operatorId}`);
-    if (o.status !== 'PENDING') {
-      throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the objection is already ${o.status}`, [
-        { field: 'status', message: o.status },
-      ]);
-    }
-    o.status = status;
-    o.decidedAt = this.ctx.at;
-  }
-
-  change(id: string, patch: Partial<PlanCompanyListing>): void {
-    this.byId.set(id, { ...this.listing(id), ...patch });
-    if (!this.created.has(id)) this.changed.add(id);
-  }
-
-  audit(action: CreditAuditAction, entityId: string, change: Parameters<typeof auditEntry>[3]): void {
-    this.plan.audit.push(auditEntry(this.ctx, action, entityId, change));
   }
 
   event(type: ListingEventType, id: string, at: Date, reason?: string): void {
@@ -447,14 +313,10 @@ class CompanyWork {
   snapshot(l: PlanCompanyListing): Record<string, unknown> {
     return {
       operatorId: this.facts.operatorId,
-      status: l.status,
-      listedAt: l.listedAt.toISOString(),
-      effectiveAt: l.effectiveAt?.toISOString() ?? null,
-      expiresAt: l.expiresAt?.toISOString() ?? null,
+      ...this.lifecycleSnapshot(l),
       vehicleCount: l.vehicleCount,
       fleetSize: l.fleetSize,
       vehicleListingIds: l.vehicleListingIds,
-      endedAt: l.endedAt?.toISOString() ?? null,
     };
   }
 
@@ -490,70 +352,13 @@ class CompanyWork {
     this.event(listing.status === 'PENDING' ? 'PENDING' : 'LISTED', id, derived.listedAt);
   }
 
-  takeEffect(id: string, effectiveAt: Date, afterObjection: boolean, rules: CompanyCreditRules): void {
-    const before = this.listing(id);
-    assertTransition(before.status, 'TAKE_EFFECT');
-    this.change(id, { status: 'LISTED', effectiveAt, expiresAt: addDays(effectiveAt, rules.listingValidityDays) });
-    this.audit('COMPANY_LISTING_EFFECTIVE', id, {
-      before: this.snapshot(before),
-      after: this.snapshot(this.listing(id)),
-      reason: afterObjection
-        ? 'objection rejected after the notice period'
-        : 'notice period ended with no objection pending',
-    });
-    this.event('LISTED', id, effectiveAt);
-  }
-
-  end(id: string, status: CompanyEnd, endedAt: Date, reason: string, postingReason: PostingEndReason): void {
-    const before = this.listing(id);
-    if (!isOpenListingStatus(before.status)) return;
-    assertTransition(before.status, status === 'WITHDRAWN' ? 'WITHDRAW' : status === 'EXPIRED' ? 'EXPIRE' : 'REVOKE');
-    this.change(id, { status, endedAt, endReason: reason });
-    const action: CreditAuditAction = {
-      WITHDRAWN: 'COMPANY_LISTING_WITHDRAWN',
-      REVOKED: 'COMPANY_LISTING_REVOKED',
-      EXPIRED: 'COMPANY_LISTING_EXPIRED',
-    }[status] as CreditAuditAction;
-    this.audit(action, id, { before: this.snapshot(before), after: this.snapshot(this.listing(id)), reason });
-    this.event(status, id, endedAt, reason);
-    if (before.notice?.status === 'ISSUED') {
-      this.plan.voidedNotices.push(before.notice.id);
-      this.listing(id).notice = { ...before.notice, status: 'VOID' };
-      this.audit('NOTICE_VOIDED', before.notice.id, {
-        before: { status: 'ISSUED' },
-        after: { status: 'VOID', companyListingId: id },
-        reason: `company listing ${status} before service`,
-      });
-    }
-    if (status !== 'EXPIRED' && before.posting?.status === 'POSTED') this.withdrawPosting(id, postingReason, endedAt);
-  }
-
-  withdrawPosting(id: string, reason: PostingEndReason, at: Date): void {
-    const l = this.listing(id);
-    if (l.posting?.status !== 'POSTED') return;
-    const posting: ListingPosting = { ...l.posting, status: 'WITHDRAWN', withdrawnAt: at, reason };
-    this.change(id, { posting });
-    this.audit('COMPANY_POSTING_WITHDRAWN', id, {
-      before: { posting: postingSnapshot(l.posting) },
-      after: { posting: postingSnapshot(posting) },
-      reason,
-    });
-    this.event('POSTING_WITHDRAWN', id, at, reason);
-  }
-
   finish(): CompanyCreditPlan {
-    const row = (l: PlanCompanyListing): CompanyListingWrite => {
+    const { created, changed } = this.rows((l): CompanyListingWrite => {
       const { notice: _notice, ...columns } = l;
       return { ...columns, operatorId: this.facts.operatorId };
-    };
-    for (const id of this.created) this.plan.createdListings.push(row(this.listing(id)));
-    const original = new Map(this.facts.listings.map((l) => [l.id, l]));
-    for (const id of this.changed) {
-      const was = original.get(id);
-      const now = this.listing(id);
-      if (was && JSON.stringify(row(was)) === JSON.stringify(row(now))) continue;
-      this.plan.changedListings.push(row(now));
-    }
+    });
+    this.plan.createdListings.push(...created);
+    this.plan.changedListings.push(...changed);
     return this.plan;
   }
 }

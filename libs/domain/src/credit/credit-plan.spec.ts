@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
 import { workingDayDeadline } from '../time/official-calendar';
+import { applyListingSteps } from '../../../../test/harness/plan-apply';
 import {
+  PERMIT_EXEMPTED,
   planCredit,
   type CreditCommand,
   type CreditPlan,
   type CreditPlanRules,
-  type PlanListing,
   type PlanViolation,
   type VehicleCreditFacts,
 } from './credit-plan';
@@ -31,36 +32,10 @@ const RULES: CreditPlanRules = {
  * the database would hold them afterwards. A notice is issued with a deterministic id.
  */
 function apply(facts: VehicleCreditFacts, plan: CreditPlan): VehicleCreditFacts {
-  const listings = new Map<string, PlanListing>(facts.listings.map((l) => [l.id, { ...l }]));
-  for (const row of [...plan.createdListings, ...plan.changedListings]) {
-    const { vehicleKey: _k, plate: _p, plateColor: _c, ...columns } = row;
-    listings.set(row.id, { ...columns, notice: listings.get(row.id)?.notice ?? null });
-  }
-  for (const id of plan.noticesToIssue) {
-    listings.get(id)!.notice = {
-      id: `N-${id}`,
-      status: 'ISSUED',
-      servedAt: null,
-      periodEndsAt: null,
-      calendarMissing: false,
-    };
-  }
-  for (const s of plan.noticeServices) {
-    for (const l of listings.values()) {
-      if (l.notice?.id === s.noticeId) {
-        l.notice = {
-          ...l.notice,
-          status: 'SERVED',
-          servedAt: s.servedAt,
-          periodEndsAt: s.periodEndsAt,
-          calendarMissing: s.calendarMissing,
-        };
-      }
-    }
-  }
-  for (const id of plan.voidedNotices) {
-    for (const l of listings.values()) if (l.notice?.id === id) l.notice = { ...l.notice, status: 'VOID' };
-  }
+  const rows = [...plan.createdListings, ...plan.changedListings].map(
+    ({ vehicleKey: _k, plate: _p, plateColor: _c, ...columns }) => columns,
+  );
+  const listings = applyListingSteps(facts.listings, rows, plan);
   const violations: PlanViolation[] = facts.violations.map((v) => {
     const a = plan.assignments.find((x) => x.id === v.id);
     const revoked = plan.revokedViolations.some((x) => x.id === v.id);
@@ -74,7 +49,7 @@ function apply(facts: VehicleCreditFacts, plan: CreditPlan): VehicleCreditFacts 
   return {
     vehicleKey: facts.vehicleKey,
     violations,
-    listings: [...listings.values()],
+    listings,
     objections: facts.objections,
     state: plan.state ?? facts.state,
   };
@@ -230,6 +205,16 @@ describe('planCredit: due process before effect (SPEC §4.4, §4.10)', () => {
     ]);
     expect(upheld.plan.events.map((e) => e.type)).toEqual(['WITHDRAWN']);
     expect(upheld.plan.cache).toEqual({ listing: null });
+
+    // Withdrawn, there is nothing left to object to (docs/rules.md): not the listing, and no posting.
+    const again = (type: 'LISTING' | 'POSTING') =>
+      run(upheld.facts, sh('2026-10-19T09:00:00'), {
+        type: 'RECORD_OBJECTION',
+        objection: { ...objection, id: `O-${type}`, receivedAt: sh('2026-10-19T09:00:00') },
+        target: { type, id: objection.listingId },
+      });
+    expect(() => again('LISTING')).toThrow(/the listing is WITHDRAWN/);
+    expect(() => again('POSTING')).toThrow(/nothing of this listing is posted \(posting none\)/);
   });
 
   it('an objection received after the period ended does not hold the effect (it is answered all the same)', () => {
@@ -443,5 +428,39 @@ describe('planCredit properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('planCredit: a permit record that exempts a listed act (docs/rules.md, permits)', () => {
+  it('ends the listing without a fresh start: the next plan, which no longer sees it, changes nothing', () => {
+    const rules = { ...RULES, noticePeriodWorkingDays: 0 };
+    const { facts } = threeTrips(rules);
+    expect(listingOf(facts).status).toBe('LISTED');
+    // The permit covers the first trip: the writer deletes its violation and recounts with the reason.
+    const exempted = { ...facts, violations: facts.violations.filter((v) => v.id !== 'v0') };
+    const now = sh('2026-09-25T09:00:00');
+    const plan = (f: VehicleCreditFacts, revocationReason?: string) =>
+      planCredit({
+        facts: f,
+        rules,
+        deadline: (trigger, days) => workingDayDeadline(trigger, days),
+        now,
+        actor: 'system',
+        newId: () => `L${++ids}`,
+        revocationReason,
+      });
+    const ended = plan(exempted, PERMIT_EXEMPTED);
+    expect(ended.changedListings).toEqual([expect.objectContaining({ status: 'REVOKED', endReason: PERMIT_EXEMPTED })]);
+    // No fresh start: the two remaining trips still count, and no longer belong to the ended listing.
+    expect(ended.state).toMatchObject({ countInWindow: 2, activeListingId: null });
+    const after = apply(exempted, ended);
+    expect(after.violations.map((v) => v.listingId)).toEqual([null, null]);
+
+    // As the writer loads the facts again: the exempted listing is on record, not among them.
+    const reloaded = { ...after, listings: after.listings.filter((l) => l.endReason !== PERMIT_EXEMPTED) };
+    const again = plan(reloaded);
+    expect(again.state).toBeNull();
+    expect(again.assignments).toEqual([]);
+    expect([...again.createdListings, ...again.changedListings]).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { DomainError, DomainErrorCode } from '../errors/domain-error';
-import { addDays, assertValidDate } from '../time/time';
+import { assertValidDate } from '../time/time';
 import type { PlateColorCode } from '../plate/plate-color';
 import { parseVehicleKey } from '../plate/vehicle-key';
 import type { WorkingDayDeadline } from '../time/official-calendar';
 import { assertTwoPersonRule } from './credit-repair';
-import { auditEntry, type AuditContext, type CreditAuditAction, type CreditAuditEntry } from './credit-audit';
+import { auditEntry, type AuditContext, type CreditAuditEntry } from './credit-audit';
 import type { CreditRules } from './credit-rules';
 import {
   isDecidedEndStatus,
@@ -26,6 +26,7 @@ import {
 import { standardDecisionContents } from './notice-document';
 import { deriveCredit, type DerivedListing, type ListingEffect, type ListingEnding } from './derive-credit';
 import { assertTransition } from './listing-state-machine';
+import { ListingWork, type LifecycleListing, type ListingVocabulary } from './listing-work';
 import { reconcileListings, type ListingChange, type StoredListing } from './reconcile-listings';
 
 /** §4.3–4.5 and §4.10 parameters (configuration, SPEC §7). */
@@ -86,19 +87,8 @@ export interface ListingNotice {
 }
 
 /** A stored listing with everything its lifecycle depends on. */
-export interface PlanListing {
-  id: string;
-  status: ListingStatus;
-  listedAt: Date;
-  effectiveAt: Date | null;
-  expiresAt: Date | null;
-  endedAt: Date | null;
-  endReason: string | null;
+export interface PlanListing extends LifecycleListing {
   violationCount: number;
-  proposal: PublicationProposal | null;
-  publishedAt: Date | null;
-  posting: ListingPosting | null;
-  notice: ListingNotice | null;
 }
 
 /** An objection of the vehicle (§4.10), reduced to what holds or dates a listing. */
@@ -250,6 +240,14 @@ export interface CachedListing {
 const OBJECTION_UPHELD = 'OBJECTION_UPHELD';
 
 /**
+ * The end reason of a listing whose acts a later permit record exempted (docs/rules.md, permits): it
+ * stays on record but is no fact of counting — not a fresh start, and its remaining violations are not
+ * held by it — so that every arrival order of weighings and permits counts the same. The writer's
+ * loadFacts leaves such listings out.
+ */
+export const PERMIT_EXEMPTED = 'PERMIT_EXEMPTED';
+
+/**
  * The credit of one vehicle after a change (docs/rules.md): from its stored facts, the rules, the
  * clock and an optional command, everything to write — listing rows, each violation's trip and listing,
  * revocations, notices, the vehicle state, the gate's cache entry, the listing events and the audit
@@ -333,12 +331,15 @@ export function planCredit(input: CreditPlanInput): CreditPlan {
   const endedHere = changes.flatMap((c) =>
     c.kind === 'REVOKE' ? [{ listingId: c.id, endedAt: c.endedAt, status: 'REVOKED' as const }] : [],
   );
-  const counting = endedHere.length > 0 ? derive(endedHere) : derivation;
+  // A permit exemption is no fresh start: the count is the derivation's, as the next plan (which no
+  // longer sees the exempted listing) will find it.
+  const exemption = input.revocationReason === PERMIT_EXEMPTED;
+  const counting = endedHere.length > 0 && !exemption ? derive(endedHere) : derivation;
 
   const idOf = new Map<DerivedListing, string>();
   for (const change of changes) applyChange(change, work, input, idOf, objectionEnding);
   assignViolations(derivation.listings, derivation.trips, idOf, work);
-  postings(work, input);
+  work.postings(rules);
 
   // The state and what the gate sees.
   const open = work.listings().find((l) => isOpenListingStatus(l.status)) ?? null;
@@ -385,53 +386,12 @@ function applyCommand(command: CreditCommand, work: Work, input: CreditPlanInput
   const ends: CommandOutcome['ends'] = new Map();
   let correction = false;
   switch (command.type) {
-    case 'PROPOSE_PUBLICATION': {
-      const l = work.listing(command.listingId);
-      assertTransition(l.status, 'PROPOSE_PUBLICATION', { pendingProposal: l.proposal !== null });
-      const proposal: PublicationProposal = {
-        decisionNo: command.decisionNo,
-        legalBasis: command.legalBasis,
-        contents: command.contents ?? standardDecisionContents(l.violationCount, input.rules),
-        proposedBy: work.ctx.actor,
-        proposedAt: now.toISOString(),
-      };
-      work.audit('LISTING_PROPOSED', l.id, {
-        before: { status: l.status, proposal: null },
-        after: { status: l.status, proposal },
-      });
-      work.change(l.id, { proposal });
+    case 'PROPOSE_PUBLICATION':
+      work.proposePublication(command, (l) => standardDecisionContents(l.violationCount, input.rules));
       break;
-    }
-    case 'REVIEW_PUBLICATION': {
-      const l = work.listing(command.listingId);
-      assertTransition(l.status, command.approve ? 'APPROVE_PUBLICATION' : 'REJECT_PUBLICATION', {
-        pendingProposal: l.status === 'LISTED' && l.proposal !== null,
-      });
-      // 两人规则 (§4.8): rejecting is a review decision too.
-      assertTwoPersonRule(l.proposal!.proposedBy, work.ctx.actor);
-      if (command.approve) {
-        const until = addDays(now, input.rules.publicationDays);
-        work.audit('LISTING_PUBLISHED', l.id, {
-          before: { status: l.status, proposal: { ...l.proposal } },
-          after: { status: 'PUBLISHED', publishedAt: now.toISOString(), postingUntil: until.toISOString() },
-          reason: command.opinion,
-        });
-        work.change(l.id, {
-          status: 'PUBLISHED',
-          publishedAt: now,
-          posting: { status: 'POSTED', until, withdrawnAt: null, reason: null },
-        });
-        work.event('PUBLISHED', l.id, now);
-      } else {
-        work.audit('LISTING_PUBLICATION_REJECTED', l.id, {
-          before: { status: l.status, proposal: { ...l.proposal } },
-          after: { status: l.status, proposal: null },
-          reason: command.opinion,
-        });
-        work.change(l.id, { proposal: null });
-      }
+    case 'REVIEW_PUBLICATION':
+      work.reviewPublication(command, input.rules);
       break;
-    }
     case 'APPROVE_REPAIR': {
       const l = work.listing(command.listingId);
       assertTransition(l.status, 'REPAIR');
@@ -502,6 +462,9 @@ function applyCommand(command: CreditCommand, work: Work, input: CreditPlanInput
     }
     case 'RECORD_OBJECTION': {
       // A pending objection holds a PENDING listing (§4.10): from here on it is one of the facts.
+      const { listingId } = command.objection;
+      if (listingId && (command.target.type === 'LISTING' || command.target.type === 'POSTING'))
+        work.assertObjectionTarget(listingId, command.target.type);
       work.addObjection({ ...command.objection, status: 'PENDING', decidedAt: null });
       work.audit('OBJECTION_RECORDED', command.objection.id, {
         after: {
@@ -545,43 +508,9 @@ function applyCommand(command: CreditCommand, work: Work, input: CreditPlanInput
       }
       break;
     }
-    case 'SERVE_NOTICE': {
-      const l = work.listings().find((x) => x.notice?.id === command.noticeId);
-      if (!l || !l.notice) throw new DomainError(DomainErrorCode.NOT_FOUND, `notice ${command.noticeId} not found`);
-      if (l.notice.status !== 'ISSUED') {
-        throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the notice is already ${l.notice.status}`, [
-          { field: 'status', message: l.notice.status },
-        ]);
-      }
-      const period = input.deadline(command.servedAt, input.rules.noticePeriodWorkingDays);
-      const service: NoticeServiceWrite = {
-        noticeId: command.noticeId,
-        servedAt: command.servedAt,
-        method: command.method,
-        periodEndsAt: period.ok ? period.dueBy : null,
-        calendarMissing: !period.ok,
-      };
-      l.notice = {
-        ...l.notice,
-        status: 'SERVED',
-        servedAt: command.servedAt,
-        periodEndsAt: service.periodEndsAt,
-        calendarMissing: service.calendarMissing,
-      };
-      work.plan.noticeServices.push(service);
-      work.audit('NOTICE_SERVED', command.noticeId, {
-        before: { status: 'ISSUED' },
-        after: {
-          status: 'SERVED',
-          listingId: l.id,
-          method: command.method,
-          servedAt: command.servedAt.toISOString(),
-          periodEndsAt: service.periodEndsAt?.toISOString() ?? null,
-          calendarMissing: service.calendarMissing,
-        },
-      });
+    case 'SERVE_NOTICE':
+      work.serveNotice(command, input.deadline, input.rules);
       break;
-    }
     case 'SCHEDULED':
       break;
   }
@@ -619,7 +548,7 @@ export function noticeEffect(
 
 function takeEffectIfDue(l: PlanListing, work: Work, input: CreditPlanInput): void {
   const effect = noticeEffect(l.notice, work.objectionsOf(l.id), input.now);
-  if (effect) work.takeEffect(l.id, effect.at, effect.afterObjection, input);
+  if (effect) work.takeEffect(l.id, effect.at, effect.afterObjection, input.rules);
 }
 
 function applyChange(
@@ -693,7 +622,8 @@ function assignViolations(
     if (v.status === 'REVOKED') continue;
     const tripId = tripOf.get(v.id) ?? null;
     const current = v.listingId && work.has(v.listingId) ? work.listing(v.listingId) : undefined;
-    const frozenOwner = current && isDecidedEndStatus(current.status) ? v.listingId : null;
+    const frozenOwner =
+      current && isDecidedEndStatus(current.status) && current.endReason !== PERMIT_EXEMPTED ? v.listingId : null;
     const listingId = listingOf.get(v.id) ?? frozenOwner;
     if (tripId !== v.tripId || listingId !== v.listingId) {
       work.plan.assignments.push({ id: v.id, tripId, listingId });
@@ -708,80 +638,36 @@ function assignViolations(
   }
 }
 
-/**
- * §4.4 公示: a posting stays up until publishedAt + PUBLICATION_DAYS whatever becomes of the listing
- * (unless POSTING_ENDS_WITH_LISTING), is withdrawn at once on a repair, revocation or correction, and
- * is archived (kept, not public) at the end of its period.
- */
-function postings(work: Work, input: CreditPlanInput): void {
-  for (const l of work.listings()) {
-    const posting = l.posting;
-    if (!posting) continue;
-    if (posting.status === 'POSTED' && l.status === 'EXPIRED' && input.rules.postingEndsWithListing) {
-      work.withdrawPosting(l.id, 'LISTING_EXPIRED', l.endedAt ?? input.now);
-    }
-    const current = work.listing(l.id).posting!;
-    const archived = archivedPosting(current, input.now);
-    if (archived) {
-      if (current.status === 'POSTED') work.event('POSTING_WITHDRAWN', l.id, archived.withdrawnAt!, archived.reason!);
-      work.change(l.id, { posting: archived });
-      work.audit('POSTING_ARCHIVED', l.id, {
-        before: { posting: postingSnapshot(current) },
-        after: { posting: postingSnapshot(archived) },
-        reason: archived.reason,
-      });
-    }
-  }
-}
+const VEHICLE_LISTING: ListingVocabulary = {
+  noun: 'listing',
+  listingKey: 'listingId',
+  effective: 'LISTING_EFFECTIVE',
+  ends: {
+    REPAIRED: 'LISTING_REPAIRED',
+    REVOKED: 'LISTING_REVOKED',
+    WITHDRAWN: 'LISTING_WITHDRAWN',
+    EXPIRED: 'LISTING_EXPIRED',
+  },
+  proposed: 'LISTING_PROPOSED',
+  published: 'LISTING_PUBLISHED',
+  publicationRejected: 'LISTING_PUBLICATION_REJECTED',
+  postingWithdrawn: 'POSTING_WITHDRAWN',
+  postingArchived: 'POSTING_ARCHIVED',
+  endEventCarriesReason: false,
+};
 
-/** The posting archived at the end of its period (kept, not public), or null while it runs (§4.4). */
-export function archivedPosting(p: ListingPosting, now: Date): ListingPosting | null {
-  if (p.status === 'ARCHIVED' || now.getTime() < p.until.getTime()) return null;
-  return { ...p, status: 'ARCHIVED', withdrawnAt: p.withdrawnAt ?? p.until, reason: p.reason ?? 'PERIOD_END' };
-}
-
-export function postingSnapshot(p: ListingPosting): Record<string, unknown> {
-  return {
-    status: p.status,
-    until: p.until.toISOString(),
-    withdrawnAt: p.withdrawnAt?.toISOString() ?? null,
-    reason: p.reason,
-  };
-}
-
-/** The plan's working copy of the vehicle's facts, and the one place that records what changed. */
-class Work {
+/** The plan's working copy of the vehicle's facts: its listings (listing-work.ts) and its violations. */
+class Work extends ListingWork<PlanListing, CreditPlan> {
   readonly violations: PlanViolation[];
-  private readonly objections: PlanObjection[];
-  private readonly byId = new Map<string, PlanListing>();
-  private readonly created = new Set<string>();
-  private readonly changed = new Set<string>();
-  private readonly original: ReadonlyMap<string, PlanListing>;
 
   constructor(
     private readonly facts: VehicleCreditFacts,
     private readonly identity: { plate: string; plateColor: PlateColorCode },
-    readonly ctx: AuditContext,
-    readonly plan: CreditPlan,
+    ctx: AuditContext,
+    plan: CreditPlan,
   ) {
+    super(facts.listings, facts.objections, facts.vehicleKey, VEHICLE_LISTING, ctx, plan);
     this.violations = facts.violations.map((v) => ({ ...v }));
-    this.objections = facts.objections.map((o) => ({ ...o }));
-    for (const l of facts.listings) this.byId.set(l.id, { ...l, notice: l.notice ? { ...l.notice } : null });
-    this.original = new Map(facts.listings.map((l) => [l.id, l]));
-  }
-
-  listings(): PlanListing[] {
-    return [...this.byId.values()];
-  }
-
-  has(id: string): boolean {
-    return this.byId.has(id);
-  }
-
-  listing(id: string): PlanListing {
-    const l = this.byId.get(id);
-    if (!l) throw new DomainError(DomainErrorCode.NOT_FOUND, `listing ${id} not found for ${this.facts.vehicleKey}`);
-    return l;
   }
 
   violation(id: string): PlanViolation {
@@ -794,31 +680,6 @@ class Work {
   objectionsOf(listingId: string): PlanObjection[] {
     const held = new Set(this.violations.filter((v) => v.listingId === listingId).map((v) => v.id));
     return this.objections.filter((o) => o.listingId === listingId || o.violationIds.some((id) => held.has(id)));
-  }
-
-  addObjection(objection: PlanObjection): void {
-    this.objections.push({ ...objection });
-  }
-
-  decideObjection(id: string, status: 'UPHELD' | 'REJECTED'): void {
-    const o = this.objections.find((x) => x.id === id);
-    if (!o) throw new DomainError(DomainErrorCode.NOT_FOUND, `objection ${id} not found for ${this.facts.vehicleKey}`);
-    if (o.status !== 'PENDING') {
-      throw new DomainError(DomainErrorCode.INVALID_TRANSITION, `the objection is already ${o.status}`, [
-        { field: 'status', message: o.status },
-      ]);
-    }
-    o.status = status;
-    o.decidedAt = this.ctx.at;
-  }
-
-  change(id: string, patch: Partial<PlanListing>): void {
-    this.byId.set(id, { ...this.listing(id), ...patch });
-    if (!this.created.has(id)) this.changed.add(id);
-  }
-
-  audit(action: CreditAuditAction, entityId: string, change: Parameters<typeof auditEntry>[3]): void {
-    this.plan.audit.push(auditEntry(this.ctx, action, entityId, change));
   }
 
   event(type: ListingEventType, listingId: string, at: Date, reason?: string): void {
@@ -836,15 +697,7 @@ class Work {
   }
 
   snapshot(l: PlanListing): Record<string, unknown> {
-    return {
-      vehicleKey: this.facts.vehicleKey,
-      status: l.status,
-      listedAt: l.listedAt.toISOString(),
-      effectiveAt: l.effectiveAt?.toISOString() ?? null,
-      expiresAt: l.expiresAt?.toISOString() ?? null,
-      violationCount: l.violationCount,
-      endedAt: l.endedAt?.toISOString() ?? null,
-    };
+    return { vehicleKey: this.facts.vehicleKey, ...this.lifecycleSnapshot(l), violationCount: l.violationCount };
   }
 
   revoke(violationId: string, reason: string): void {
@@ -853,72 +706,6 @@ class Work {
     v.status = 'REVOKED';
     this.plan.revokedViolations.push({ id: v.id, reason, revokedAt: this.ctx.at });
     this.audit('VIOLATION_REVOKED', v.id, { before: { status: before }, after: { status: 'REVOKED' }, reason });
-  }
-
-  takeEffect(id: string, effectiveAt: Date, afterObjection: boolean, input: CreditPlanInput): void {
-    // §4.4: expiry counts from the effect.
-    const before = this.listing(id);
-    assertTransition(before.status, 'TAKE_EFFECT');
-    this.change(id, {
-      status: 'LISTED',
-      effectiveAt,
-      expiresAt: addDays(effectiveAt, input.rules.listingValidityDays),
-    });
-    const after = this.listing(id);
-    this.audit('LISTING_EFFECTIVE', id, {
-      before: this.snapshot(before),
-      after: this.snapshot(after),
-      reason: afterObjection
-        ? 'objection rejected after the notice period'
-        : 'notice period ended with no objection pending',
-    });
-    this.event('LISTED', id, effectiveAt);
-  }
-
-  /** A decided end (or expiry): the listing's own entry and event, then its posting. */
-  end(
-    id: string,
-    status: DecidedEndStatus | 'EXPIRED',
-    endedAt: Date,
-    reason: string,
-    postingReason: PostingEndReason,
-  ): void {
-    const before = this.listing(id);
-    if (!isOpenListingStatus(before.status)) return;
-    if (status === 'WITHDRAWN') assertTransition(before.status, 'WITHDRAW');
-    this.change(id, { status, endedAt, endReason: reason });
-    const action: CreditAuditAction = {
-      REPAIRED: 'LISTING_REPAIRED',
-      REVOKED: 'LISTING_REVOKED',
-      WITHDRAWN: 'LISTING_WITHDRAWN',
-      EXPIRED: 'LISTING_EXPIRED',
-    }[status] as CreditAuditAction;
-    this.audit(action, id, { before: this.snapshot(before), after: this.snapshot(this.listing(id)), reason });
-    this.event(status, id, endedAt);
-    if (before.notice?.status === 'ISSUED') {
-      this.plan.voidedNotices.push(before.notice.id);
-      this.listing(id).notice = { ...before.notice, status: 'VOID' };
-      this.audit('NOTICE_VOIDED', before.notice.id, {
-        before: { status: 'ISSUED' },
-        after: { status: 'VOID', listingId: id },
-        reason: `listing ${status} before service`,
-      });
-    }
-    // The expiry of the listing ends the turn-back, not the posting (POSTING_ENDS_WITH_LISTING=false).
-    if (status !== 'EXPIRED' && before.posting?.status === 'POSTED') this.withdrawPosting(id, postingReason, endedAt);
-  }
-
-  withdrawPosting(id: string, reason: PostingEndReason, at: Date): void {
-    const l = this.listing(id);
-    if (l.posting?.status !== 'POSTED') return;
-    const posting: ListingPosting = { ...l.posting, status: 'WITHDRAWN', withdrawnAt: at, reason };
-    this.change(id, { posting });
-    this.audit('POSTING_WITHDRAWN', id, {
-      before: { posting: postingSnapshot(l.posting) },
-      after: { posting: postingSnapshot(posting) },
-      reason,
-    });
-    this.event('POSTING_WITHDRAWN', id, at, reason);
   }
 
   create(d: DerivedListing, input: CreditPlanInput): string {
@@ -985,7 +772,7 @@ class Work {
 
   /** Moves the changed and created listings into the plan, as rows to write. */
   finish(): void {
-    const row = (l: PlanListing): ListingWrite => {
+    const { created, changed } = this.rows((l): ListingWrite => {
       const { notice: _notice, ...columns } = l;
       return {
         ...columns,
@@ -993,17 +780,8 @@ class Work {
         plate: this.identity.plate,
         plateColor: this.identity.plateColor,
       };
-    };
-    for (const id of this.created) this.plan.createdListings.push(row(this.listing(id)));
-    for (const id of this.changed) {
-      const now = this.listing(id);
-      const was = this.original.get(id);
-      if (was && sameColumns(row(was), row(now))) continue;
-      this.plan.changedListings.push(row(now));
-    }
+    });
+    this.plan.createdListings.push(...created);
+    this.plan.changedListings.push(...changed);
   }
-}
-
-function sameColumns(a: ListingWrite, b: ListingWrite): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

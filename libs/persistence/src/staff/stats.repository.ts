@@ -5,9 +5,9 @@ import {
   LISTING_STATUSES,
   MS_PER_DAY,
   OPEN_LISTING_STATUSES,
+  PERMIT_EXEMPTED,
   type ListingStatus,
 } from '@oc/domain';
-import { PERMIT_EXEMPTED } from '../credit/credit.repository';
 import { DatabaseConnection } from '../database.module';
 import { overdueEffectiveBefore } from './publication-deadline';
 import type { DailyStatsView, StatsView } from './staff-read-models';
