@@ -8,7 +8,6 @@ import {
   auditEntry,
   composeNoticeDocument,
   ENDED_LISTING_STATUSES,
-  noticeNumber,
   parseVehicleKey,
   planCredit,
   workingDayDeadline,
@@ -111,7 +110,8 @@ export class CreditRecountService {
     if (keys.length === 0) return result;
     // Lock, load, plan.
     await this.credit.lockVehicles(manager, keys);
-    const facts = await this.credit.loadFacts(manager, keys);
+    // Without a command, only a PENDING listing reads the objections (whether one holds it).
+    const facts = await this.credit.loadFacts(manager, keys, { objections: command ? 'all' : 'of-pending-listings' });
     const plans = keys.map((key) =>
       planCredit({
         facts: facts.get(key)!,
@@ -127,9 +127,8 @@ export class CreditRecountService {
     );
     // Write.
     const created = plans.flatMap((p) => p.createdListings);
-    const parties = created.length
-      ? await this.lookups.parties(manager, [...new Set(created.map((c) => c.vehicleKey))])
-      : new Map();
+    // §4.9: the party as the vehicle registry names it at the listing's creation (and its phone, for the notice).
+    const registrations = await this.lookups.registrations(manager, [...new Set(created.map((c) => c.vehicleKey))]);
     await this.credit.revokeViolations(
       manager,
       plans.flatMap((p) => p.revokedViolations),
@@ -142,30 +141,20 @@ export class CreditRecountService {
       manager,
       plans.flatMap((p) => p.changedListings),
     );
-    // §4.9: the party as the vehicle registry names it at the listing's creation, copied into the row.
+    // Copied into the row: a later owner change does not rewrite whom this listing named.
     await this.credit.insertListings(
       manager,
-      created.map((c) => ({ ...c, party: parties.get(c.vehicleKey) ?? null })),
+      created.map((c) => ({ ...c, party: registrations.get(c.vehicleKey)?.party ?? null })),
     );
     await this.credit.assignViolations(
       manager,
       plans.flatMap((p) => p.assignments),
     );
-    await this.credit.voidNotices(
-      manager,
-      plans.flatMap((p) => p.voidedNotices),
-    );
-    await this.credit.serveNotices(
-      manager,
-      plans.flatMap((p) =>
-        p.noticeServices.map((s) => ({
-          ...s,
-          recordedBy: options.service?.recordedBy ?? options.actor,
-          receiptId: options.service?.receiptId,
-        })),
-      ),
-    );
-    const issued = await this.issueNotices(manager, plans, parties, options.now);
+    await this.credit.writeNoticeSteps(manager, plans, {
+      recordedBy: options.service?.recordedBy ?? options.actor,
+      receiptId: options.service?.receiptId,
+    });
+    const issued = await this.issueNotices(manager, plans, registrations, options.now);
     const changed = plans.filter((p) => p.state !== null);
     const versions = await this.credit.saveStates(
       manager,
@@ -202,10 +191,19 @@ export class CreditRecountService {
       }
     }
     await this.outbox.add(manager, outbox);
-    // §4.9: a vehicle listing that took effect or was revoked changes its company's grounds.
+    // §4.9: a vehicle listing that took effect or was revoked changes its company's grounds. The
+    // registrations of the vehicles listed here at once were just read: their operators are known.
+    const grounds = plans.filter((p) => p.events.some((e) => e.type === 'LISTED' || e.type === 'REVOKED'));
+    const createdKeys = new Set(created.map((c) => c.vehicleKey));
+    await this.companies.queueCompanies(
+      manager,
+      grounds
+        .filter((p) => createdKeys.has(p.vehicleKey))
+        .map((p) => registrations.get(p.vehicleKey)?.party.operatorId ?? null),
+    );
     await this.companies.queueCompaniesOfVehicles(
       manager,
-      plans.filter((p) => p.events.some((e) => e.type === 'LISTED' || e.type === 'REVOKED')).map((p) => p.vehicleKey),
+      grounds.filter((p) => !createdKeys.has(p.vehicleKey)).map((p) => p.vehicleKey),
     );
     await this.audit.append(manager, [
       ...(options.causeAudit ?? []),
@@ -229,7 +227,7 @@ export class CreditRecountService {
   private async issueNotices(
     manager: EntityManager,
     plans: CreditPlan[],
-    parties: Map<string, NoticeInsert['party']>,
+    registrations: Map<string, { party: NonNullable<NoticeInsert['party']>; phone: string | null }>,
     issuedAt: Date,
   ): Promise<{ messages: OutboxMessage[]; audit: AuditEntryInput[] }> {
     const listings = plans.flatMap((p) => p.createdListings.filter((l) => p.noticesToIssue.includes(l.id)));
@@ -238,16 +236,14 @@ export class CreditRecountService {
       manager,
       listings.map((l) => l.id),
     );
-    const phones = await this.lookups.phones(manager, [...new Set(listings.map((l) => l.vehicleKey))]);
     const numbers = await this.notices.takeNumbers(manager, issuedAt, listings.length);
     const rows: NoticeInsert[] = listings.map((l, i) => {
-      const seq = numbers.first + i;
-      const noticeNo = noticeNumber(numbers.year, seq);
-      const party = parties.get(l.vehicleKey) ?? null;
+      const { year, seq, noticeNo } = numbers[i]!;
+      const party = registrations.get(l.vehicleKey)?.party ?? null;
       return {
         id: randomUUID(),
         noticeNo,
-        year: numbers.year,
+        year,
         seq,
         listingId: l.id,
         vehicleKey: l.vehicleKey,
@@ -278,7 +274,7 @@ export class CreditRecountService {
         plate: n.document.vehicle.plate,
         plateColor: n.document.vehicle.plateColor,
         issuedAt: n.issuedAt.toISOString(),
-        contactPhone: phones.get(n.vehicleKey) ?? null,
+        contactPhone: registrations.get(n.vehicleKey)?.phone ?? null,
         document: n.document,
       };
       return { topic: this.topics.notices, key: n.vehicleKey, payload: { event: message } };

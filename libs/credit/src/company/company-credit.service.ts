@@ -6,7 +6,6 @@ import { topics, type CompanyNoticeMessageV1 } from '@oc/contracts';
 import {
   auditEntry,
   composeCompanyNoticeDocument,
-  noticeNumber,
   planCompanyCredit,
   workingDayDeadline,
   type CompanyCreditCommand,
@@ -108,20 +107,10 @@ export class CompanyCreditService {
       manager,
       created.map((c) => ({ ...c, party: parties.get(c.operatorId)! })),
     );
-    await this.credit.voidNotices(
-      manager,
-      plans.flatMap((p) => p.voidedNotices),
-    );
-    await this.credit.serveNotices(
-      manager,
-      plans.flatMap((p) =>
-        p.noticeServices.map((s) => ({
-          ...s,
-          recordedBy: options.service?.recordedBy ?? options.actor,
-          receiptId: options.service?.receiptId,
-        })),
-      ),
-    );
+    await this.credit.writeNoticeSteps(manager, plans, {
+      recordedBy: options.service?.recordedBy ?? options.actor,
+      receiptId: options.service?.receiptId,
+    });
     const issued = await this.issueNotices(manager, plans, parties, options.now);
     const outbox: OutboxMessage[] = plans.flatMap((p) =>
       p.events.map((event) => ({ topic: this.topics.companyListingEvents, key: p.operatorId, payload: { event } })),
@@ -147,13 +136,12 @@ export class CompanyCreditService {
     );
     const numbers = await this.notices.takeNumbers(manager, issuedAt, listings.length);
     const rows: CompanyNoticeInsert[] = listings.map((l, i) => {
-      const seq = numbers.first + i;
-      const noticeNo = noticeNumber(numbers.year, seq);
+      const { year, seq, noticeNo } = numbers[i]!;
       const party = parties.get(l.operatorId)!;
       return {
         id: randomUUID(),
         noticeNo,
-        year: numbers.year,
+        year,
         seq,
         companyListingId: l.id,
         operatorId: l.operatorId,

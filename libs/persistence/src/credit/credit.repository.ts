@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type {
-  ListingPosting,
-  ListingWrite,
-  NoticeServiceWrite,
-  PlanListing,
-  PlanVehicleState,
-  PublicationProposal,
-  VehicleCreditFacts,
+import {
+  PERMIT_EXEMPTED,
+  type ListingPosting,
+  type ListingWrite,
+  type NoticeServiceWrite,
+  type PlanListing,
+  type PlanVehicleState,
+  type PublicationProposal,
+  type VehicleCreditFacts,
 } from '@oc/domain';
 import type { ListingParty } from '../registry/registry-lookups';
 
@@ -15,12 +16,6 @@ import type { ListingParty } from '../registry/registry-lookups';
 export interface NewListingWrite extends ListingWrite {
   party: ListingParty | null;
 }
-
-/**
- * The end reason of a listing whose acts a later permit record exempted (a REVOKED listing that is
- * not a fresh start of the count): every arrival order of weighings and permits counts the same.
- */
-export const PERMIT_EXEMPTED = 'PERMIT_EXEMPTED';
 
 /** SQL of the credit recount: one vehicle set at a time, inside the caller's transaction. */
 @Injectable()
@@ -40,7 +35,17 @@ export class CreditRepository {
   }
 
   /** Everything the credit plan of libs/domain reads, for each vehicle (under the vehicle lock). */
-  async loadFacts(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, VehicleCreditFacts>> {
+  /**
+   * The facts the credit plan reads. `objections: 'of-pending-listings'` (a recount without a command):
+   * only the vehicles with a PENDING listing read their objections, the one step of a plan without a
+   * command that looks at them (whether one holds the listing, SPEC §4.10); ingest's batches mostly skip
+   * that query. A command (recording or deciding an objection among them) reads them all.
+   */
+  async loadFacts(
+    manager: EntityManager,
+    vehicleKeys: string[],
+    options: { objections: 'all' | 'of-pending-listings' } = { objections: 'all' },
+  ): Promise<Map<string, VehicleCreditFacts>> {
     const facts = new Map<string, { -readonly [K in keyof VehicleCreditFacts]: VehicleCreditFacts[K] }>(
       vehicleKeys.map((k) => [k, { vehicleKey: k, violations: [], listings: [], objections: [], state: null }]),
     );
@@ -62,11 +67,17 @@ export class CreditRepository {
         WHERE l.vehicle_key = ANY($1::text[]) AND l.end_reason IS DISTINCT FROM '${PERMIT_EXEMPTED}'`,
       [vehicleKeys],
     )) as Row[];
-    const objections = (await manager.query(
-      `SELECT id, vehicle_key, status, listing_id, violation_ids, received_at, decided_at FROM objections
-         WHERE vehicle_key = ANY($1::text[])`,
-      [vehicleKeys],
-    )) as Row[];
+    const objectionKeys =
+      options.objections === 'all'
+        ? vehicleKeys
+        : [...new Set(listings.filter((l) => l.status === 'PENDING').map((l) => l.vehicle_key as string))];
+    const objections = objectionKeys.length
+      ? ((await manager.query(
+          `SELECT id, vehicle_key, status, listing_id, violation_ids, received_at, decided_at FROM objections
+             WHERE vehicle_key = ANY($1::text[])`,
+          [objectionKeys],
+        )) as Row[])
+      : [];
     const states = (await manager.query(
       `SELECT vehicle_key, state, count_in_window, active_listing_id FROM vehicle_states
          WHERE vehicle_key = ANY($1::text[])`,
@@ -215,12 +226,19 @@ export class CreditRepository {
     };
   }
 
-  /** Recorded service of notices (§4.10): the period runs from here. */
-  async serveNotices(
+  /**
+   * A plan's notice steps (§4.10), vehicle or company: the notices voided before service, and the
+   * services recorded (the period runs from here) with who recorded them and the receipt that proved it.
+   */
+  async writeNoticeSteps(
     manager: EntityManager,
-    rows: (NoticeServiceWrite & { recordedBy: string; receiptId?: string })[],
+    plans: readonly { voidedNotices: string[]; noticeServices: NoticeServiceWrite[] }[],
+    by: { recordedBy: string; receiptId?: string },
   ): Promise<void> {
-    for (const r of rows) {
+    const voided = plans.flatMap((p) => p.voidedNotices);
+    if (voided.length > 0)
+      await manager.query(`UPDATE notices SET status = 'VOID' WHERE id = ANY($1::uuid[])`, [voided]);
+    for (const r of plans.flatMap((p) => p.noticeServices)) {
       await manager.query(
         `UPDATE notices SET status = 'SERVED', served_at = $2, service_method = $3, period_ends_at = $4,
            calendar_missing = $5, service_recorded_by = $6, receipt_id = $7
@@ -231,16 +249,11 @@ export class CreditRepository {
           r.method,
           r.periodEndsAt?.toISOString() ?? null,
           r.calendarMissing,
-          r.recordedBy,
-          r.receiptId ?? null,
+          by.recordedBy,
+          by.receiptId ?? null,
         ],
       );
     }
-  }
-
-  async voidNotices(manager: EntityManager, noticeIds: string[]): Promise<void> {
-    if (noticeIds.length === 0) return;
-    await manager.query(`UPDATE notices SET status = 'VOID' WHERE id = ANY($1::uuid[])`, [noticeIds]);
   }
 
   /** Writes each violation's trip and listing where they changed. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { shanghaiYear, type NoticeDocument, type NoticeParty, type NoticeWeighing } from '@oc/domain';
+import { noticeNumber, shanghaiYear, type NoticeDocument, type NoticeParty, type NoticeWeighing } from '@oc/domain';
 
 export interface NoticeInsert {
   id: string;
@@ -21,7 +21,11 @@ export class NoticeRepository {
    * The next numbers of the year, without gaps: the counter row stays locked until commit, so numbers
    * follow commit order and a rolled-back transaction gives its numbers back.
    */
-  async takeNumbers(manager: EntityManager, issuedAt: Date, count: number): Promise<{ year: number; first: number }> {
+  async takeNumbers(
+    manager: EntityManager,
+    issuedAt: Date,
+    count: number,
+  ): Promise<{ year: number; seq: number; noticeNo: string }[]> {
     const year = shanghaiYear(issuedAt);
     const [row] = (await manager.query(
       `INSERT INTO notice_numbers (year, last) VALUES ($1, $2)
@@ -29,7 +33,8 @@ export class NoticeRepository {
        RETURNING last`,
       [year, count],
     )) as { last: number }[];
-    return { year, first: Number(row!.last) - count + 1 };
+    const first = Number(row!.last) - count + 1;
+    return Array.from({ length: count }, (_, i) => ({ year, seq: first + i, noticeNo: noticeNumber(year, first + i) }));
   }
 
   /** The weighings of each listing's violations, by trip (the grounds of its notice). */

@@ -34,10 +34,18 @@ export class RegistryLookups {
     return new Map(rows.map((r) => [r.permit_no, permitOf(r)]));
   }
 
-  async parties(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, ListingParty>> {
+  /**
+   * The registration of each registered vehicle (SPEC §4.9): the party a new listing names, and the
+   * owner's phone (the notification channel's address, never copied into the listing). One read for both.
+   */
+  async registrations(
+    manager: EntityManager,
+    vehicleKeys: string[],
+  ): Promise<Map<string, { party: ListingParty; phone: string | null }>> {
     if (vehicleKeys.length === 0) return new Map();
     const rows = (await manager.query(
-      `SELECT vehicle_key, owner_name, owner_type, owner_id_no, operator_id, transport_cert_no, registration_region
+      `SELECT vehicle_key, owner_name, owner_type, owner_id_no, operator_id, transport_cert_no, registration_region,
+              owner_phone
        FROM registry_vehicles WHERE vehicle_key = ANY($1::text[])`,
       [vehicleKeys],
     )) as {
@@ -48,29 +56,23 @@ export class RegistryLookups {
       operator_id: string | null;
       transport_cert_no: string | null;
       registration_region: string;
+      owner_phone: string | null;
     }[];
     return new Map(
       rows.map((r) => [
         r.vehicle_key,
         {
-          ownerName: r.owner_name,
-          ownerType: r.owner_type,
-          ownerIdNo: r.owner_id_no,
-          operatorId: r.operator_id,
-          transportCertNo: r.transport_cert_no,
-          registrationRegion: r.registration_region,
+          party: {
+            ownerName: r.owner_name,
+            ownerType: r.owner_type,
+            ownerIdNo: r.owner_id_no,
+            operatorId: r.operator_id,
+            transportCertNo: r.transport_cert_no,
+            registrationRegion: r.registration_region,
+          },
+          phone: r.owner_phone,
         },
       ]),
     );
-  }
-
-  /** The owner's phone of each registered vehicle that has one (the notification channel's address). */
-  async phones(manager: EntityManager, vehicleKeys: string[]): Promise<Map<string, string>> {
-    if (vehicleKeys.length === 0) return new Map();
-    const rows = (await manager.query(
-      `SELECT vehicle_key, owner_phone FROM registry_vehicles WHERE vehicle_key = ANY($1::text[]) AND owner_phone IS NOT NULL`,
-      [vehicleKeys],
-    )) as { vehicle_key: string; owner_phone: string }[];
-    return new Map(rows.map((r) => [r.vehicle_key, r.owner_phone]));
   }
 }
