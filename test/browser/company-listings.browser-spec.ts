@@ -1,13 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { creditCodeCheckChar } from '@oc/domain';
 import { violationEvent } from '@oc/simulation';
 import type { RunningApp } from '../harness/app-process';
-import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
-import { launchChromium, OFFICE_PC, openPage, screenshot, SCREENSHOTS } from './support/chromium';
+import { launchChromium, screenshot, SCREENSHOTS } from './support/chromium';
+import {
+  auditTrailActions,
+  confirmDialog,
+  ConsoleSession,
+  issueStaffToken,
+  staffApi,
+  timelineStep,
+} from './support/console-session';
 
 const DAY = 86_400_000;
 const SECRET = 'company-listings-browser-test-secret-0123';
@@ -30,12 +37,6 @@ const REPLY = '经核查，浙E80001在列入生效时仍登记于该企业，�
 const DECISION_NO = '湖交超企决〔2026〕1号';
 const LEGAL_BASIS = '《交通运输部办公厅关于进一步做好货车非法改装和超限超载治理工作的意见》（交办公路〔2017〕8号）';
 
-interface ApiAnswer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
-  body: any;
-}
-
 /**
  * Company listings (企业失信名单, SPEC §4.9, docs/rules.md 13b) in the staff console, in a real Chromium
  * against the built apps: two of a company's ten registered trucks listed (listings in effect at once,
@@ -46,76 +47,26 @@ interface ApiAnswer {
 describe('company listings in the staff console (Chromium, running apps)', () => {
   let s: Scenario;
   let staff: RunningApp;
-  let browser: Browser;
+  let session: ConsoleSession;
   // Officer A also holds the legal reviewer's role: the person the two-person rule stops from deciding
   // what they handled or proposed themselves.
   const token = { officerA: '', legalB: '' };
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
   let companyId = '';
 
-  const issue = async (sub: string, roles: string, name: string): Promise<string> => {
-    const r = await runCli(
-      ['token:issue', '--sub', sub, '--roles', roles, '--name', name],
-      s.env({ STAFF_JWT_SECRET: SECRET }),
-    );
-    expect(r).toMatchObject({ code: 0 });
-    return r.stdout.trim();
-  };
+  const issue = (sub: string, roles: string, name: string) => issueStaffToken(s, SECRET, sub, roles, name);
 
-  const api = async (method: 'GET' | 'POST', urlPath: string, body?: unknown, bearer = token.legalB) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${bearer}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${staff.url}${urlPath}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() } as ApiAnswer;
-  };
+  const api = (method: 'GET' | 'POST', urlPath: string, body?: unknown, bearer = token.legalB) =>
+    staffApi(staff.url, method, urlPath, bearer, body);
   const company = async () => (await api('GET', `/v1/company-listings/${companyId}`)).body;
   const audit = async (entityType: string, entityId: string): Promise<{ action: string; actor: string }[]> =>
     (await api('GET', `/v1/audit?entityType=${entityType}&entityId=${entityId}&pageSize=500`)).body.items;
 
-  /** Signs in on the console's page with a pasted token, as staff do. */
-  const signIn = async (bearer: string): Promise<Page> => {
-    const context = await browser.newContext(OFFICE_PC);
-    contexts.push(context);
-    const page = await openPage(context, pageErrors);
-    await page.goto(`${staff.url}/console/`);
-    await page.locator('textarea[name=token]').fill(bearer);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
-
-  /** Answers the open confirmation dialog and returns its text. */
-  const confirmDialog = async (page: Page): Promise<string> => {
-    const dialog = page.locator('dialog[open]');
-    await dialog.waitFor();
-    const text = await dialog.innerText();
-    await dialog.getByTestId('confirm').click();
-    await dialog.waitFor({ state: 'detached' });
-    return text;
-  };
+  const signIn = (bearer: string): Promise<Page> => session.signIn(bearer);
 
   const openCompany = async (page: Page): Promise<void> => {
     await page.goto(`${staff.url}/console/#/companies/${companyId}`);
     await page.getByRole('heading', { name: new RegExp(`企业失信名单 ${OWNER}`) }).waitFor();
   };
-
-  /** One step of the timeline: its state and its text. */
-  const step = async (page: Page, key: string): Promise<{ state: string | null; text: string }> => {
-    const item = page.getByTestId('timeline').locator(`li[data-step="${key}"]`);
-    return { state: await item.getAttribute('data-state'), text: await item.innerText() };
-  };
-
-  /** The actions of the page's audit table, in its order. */
-  const auditActions = (page: Page): Promise<(string | null)[]> =>
-    page
-      .getByTestId('audit-trail')
-      .locator('tbody tr[data-action]')
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
 
   beforeAll(async () => {
     s = await Scenario.create('company_console');
@@ -160,18 +111,17 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
       { what: 'the company listing with its notice', timeoutMs: 60000 },
     );
     companyId = found.id;
-    browser = await launchChromium();
+    session = new ConsoleSession(await launchChromium(), staff.url);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await session?.close();
     await s?.close();
   });
 
   afterEach(() => {
     // No page threw an uncaught error during the test.
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(session?.pageErrors.splice(0) ?? []).toEqual([]);
   });
 
   it('lists the company as a candidate: name and code, status, listed vehicles against the fleet, dates, publication', async () => {
@@ -216,12 +166,15 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
     // The listing: its timeline, its facts, its record.
     await row.getByRole('link', { name: '查看' }).click();
     await officer.getByRole('heading', { name: new RegExp(`企业失信名单 ${OWNER}.*已列入（待公示）`) }).waitFor();
-    expect(await step(officer, 'reached')).toEqual({
+    expect(await timelineStep(officer, 'reached')).toEqual({
       state: 'done',
       text: `达到条件\n${shanghai(c.listedAt)}\n失信车辆 2 辆 / 登记车辆 10 辆`,
     });
-    expect(await step(officer, 'effective')).toEqual({ state: 'done', text: `生效\n${shanghai(c.effectiveAt)}` });
-    expect(await step(officer, 'published')).toMatchObject({
+    expect(await timelineStep(officer, 'effective')).toEqual({
+      state: 'done',
+      text: `生效\n${shanghai(c.effectiveAt)}`,
+    });
+    expect(await timelineStep(officer, 'published')).toMatchObject({
       state: 'current',
       text: expect.stringContaining('待提请公示'),
     });
@@ -229,7 +182,7 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
     for (const fact of [OWNER, OPERATOR, '2 / 10 辆（20.0%）', ...LISTED, c.notice.noticeNo])
       expect(facts).toContain(fact);
     await officer.getByTestId('audit-trail').getByText('企业达到列入条件，列入严重失信名单（即时生效）').waitFor();
-    expect(await auditActions(officer)).toContain('COMPANY_LISTING_CREATED');
+    expect(await auditTrailActions(officer)).toContain('COMPANY_LISTING_CREATED');
     await screenshot(officer, 'company-02-detail');
   });
 
@@ -334,7 +287,7 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
     expect(await form.count()).toBe(0);
     expect(await receipt.getByTestId('receipt-method').innerText()).toMatch(/☐直接送达.*☑邮寄送达.*☐公告送达/);
     expect(await receipt.getByTestId('receipt-time').innerText()).toBe(shanghai(served.servedAt));
-    expect(await step(officer, 'served')).toEqual({
+    expect(await timelineStep(officer, 'served')).toEqual({
       state: 'done',
       text: `送达\n${shanghai(served.servedAt)}\n邮寄送达`,
     });
@@ -433,7 +386,7 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
     expect(await publication.getByTestId('proposer').innerText()).toContain('officer-a');
     // The standard contents of a company's decision (决定书, §4.4).
     expect(await publication.innerText()).toMatch(/事由[\s\S]*超过10%[\s\S]*救济途径[\s\S]*行政复议/);
-    expect(await step(officer, 'published')).toMatchObject({
+    expect(await timelineStep(officer, 'published')).toMatchObject({
       state: 'current',
       text: expect.stringContaining('已提请公示，待法制审核'),
     });
@@ -464,8 +417,14 @@ describe('company listings in the staff console (Chromium, running apps)', () =>
       proposal: { decisionNo: DECISION_NO, proposedBy: 'officer-a' },
       posting: { status: 'POSTED' },
     });
-    expect(await step(legal, 'published')).toEqual({ state: 'done', text: `公示\n${shanghai(published.publishedAt)}` });
-    expect(await step(legal, 'posting')).toMatchObject({ state: 'current', text: expect.stringContaining('公示中') });
+    expect(await timelineStep(legal, 'published')).toEqual({
+      state: 'done',
+      text: `公示\n${shanghai(published.publishedAt)}`,
+    });
+    expect(await timelineStep(legal, 'posting')).toMatchObject({
+      state: 'current',
+      text: expect.stringContaining('公示中'),
+    });
     const trail = (await audit('company_listing', companyId)).map((e) => [e.action, e.actor]);
     expect(trail).toEqual(
       expect.arrayContaining([

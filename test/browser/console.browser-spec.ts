@@ -1,11 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startOfShanghaiDay } from '@oc/domain';
 import { violationEvent } from '@oc/simulation';
 import type { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
-import { launchChromium, OFFICE_PC, openPage, PHONE, screenshot } from './support/chromium';
+import { launchChromium, OFFICE_PC, PHONE, screenshot } from './support/chromium';
+import { confirmDialog, ConsoleSession, issueStaffToken, staffApi } from './support/console-session';
 import { startEvidenceServer } from './support/evidence-server';
 
 const DAY = 86_400_000;
@@ -26,12 +27,6 @@ const OWNER_ID_NO = '330521199001011235';
 /** REVIEWING's second weighing carries a permit number the registry never issued. */
 const FORGED_PERMIT = '浙交超证0000404';
 
-interface ApiAnswer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
-  body: any;
-}
-
 /**
  * The staff console and the public postings page in a real Chromium, against the built staff-api,
  * ingest and gate-api on real Postgres, Redis and Kafka; the data comes in as weighing events.
@@ -40,67 +35,20 @@ describe('staff console and public postings (Chromium, running apps)', () => {
   let s: Scenario;
   let staff: RunningApp;
   let gate: RunningApp;
-  let browser: Browser;
+  let session: ConsoleSession;
   let evidence: Awaited<ReturnType<typeof startEvidenceServer>>;
   const token = { officerA: '', officerD: '', legalB: '', repairC: '' };
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
-  const issue = async (sub: string, roles: string, name?: string): Promise<string> => {
-    const r = await runCli(
-      ['token:issue', '--sub', sub, '--roles', roles, ...(name ? ['--name', name] : [])],
-      s.env({ STAFF_JWT_SECRET: SECRET }),
-    );
-    expect(r).toMatchObject({ code: 0 });
-    return r.stdout.trim();
-  };
+  const issue = (sub: string, roles: string, name?: string) => issueStaffToken(s, SECRET, sub, roles, name);
 
-  const api = async (
-    method: 'GET' | 'POST',
-    path: string,
-    bearer: string | null,
-    body?: unknown,
-  ): Promise<ApiAnswer> => {
-    const headers: Record<string, string> = {};
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${staff.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (method: 'GET' | 'POST', path: string, bearer: string | null, body?: unknown) =>
+    staffApi(staff.url, method, path, bearer, body);
 
   const listingOf = async (plate: string): Promise<{ id: string; status: string }> =>
     (await api('GET', `/v1/listings?plate=${encodeURIComponent(plate)}`, token.officerA)).body.items[0];
 
-  const newPage = async (options: typeof OFFICE_PC | typeof PHONE = OFFICE_PC): Promise<Page> => {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    return openPage(context, pageErrors);
-  };
-
-  /** Signs in on the console's page with a pasted token, as staff do. */
-  const signIn = async (bearer: string): Promise<Page> => {
-    const page = await newPage();
-    await page.goto(`${staff.url}/console/`);
-    await page.locator('textarea[name=token]').fill(bearer);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
-
-  /** Answers the open confirmation dialog. */
-  const confirmDialog = async (page: Page, answer: '确认' | '取消' = '确认'): Promise<string> => {
-    const dialog = page.locator('dialog[open]');
-    await dialog.waitFor();
-    const text = await dialog.innerText();
-    if (answer === '确认') await dialog.getByTestId('confirm').click();
-    else await dialog.getByRole('button', { name: '取消' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    return text;
-  };
+  const newPage = (options: typeof OFFICE_PC | typeof PHONE = OFFICE_PC): Promise<Page> => session.newPage(options);
+  const signIn = (bearer: string): Promise<Page> => session.signIn(bearer);
 
   const openListing = async (page: Page, plate: string): Promise<void> => {
     const listing = await listingOf(plate);
@@ -166,19 +114,18 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       what: 'the turn-back record stored by ingest',
       timeoutMs: 20000,
     });
-    browser = await launchChromium();
+    session = new ConsoleSession(await launchChromium(), staff.url);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await session?.close();
     await evidence?.close();
     await s?.close();
   });
 
   afterEach(() => {
     // No page threw an uncaught error during the test.
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(session?.pageErrors.splice(0) ?? []).toEqual([]);
   });
 
   it('signs staff in with a token, shows the role, refuses a bad token and forgets the token on sign-out', async () => {

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startOfShanghaiDay } from '@oc/domain';
 import { violationEvent } from '@oc/simulation';
 import type { RunningApp } from '../harness/app-process';
-import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
-import { launchChromium, OFFICE_PC, openPage, screenshot, SCREENSHOTS } from './support/chromium';
+import { launchChromium, screenshot, SCREENSHOTS } from './support/chromium';
+import { confirmDialog, ConsoleSession, issueStaffToken, staffApi, timelineStep } from './support/console-session';
 import { startEvidenceServer } from './support/evidence-server';
 
 const DAY = 86_400_000;
@@ -35,12 +35,6 @@ const OBJECTION_GROUNDS = '当事人称第一趟次称重时车辆为空载，�
 const REPLY = '经核查，称重设备检定合格，现场照片显示车辆满载，异议不成立';
 const REVOCATION_DETAIL = '检定报告 JJG-2026-031 载明该台秤当日故障';
 
-interface ApiAnswer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
-  body: any;
-}
-
 /**
  * Due process in the staff console (SPEC §4.4, §4.10) in a real Chromium, against the built apps with a
  * notice period of 5 working days: the printable 告知书 of a PENDING listing, its service, an objection
@@ -50,70 +44,27 @@ interface ApiAnswer {
 describe('due process in the staff console (Chromium, running apps)', () => {
   let s: Scenario;
   let staff: RunningApp;
-  let browser: Browser;
+  let session: ConsoleSession;
   let evidence: Awaited<ReturnType<typeof startEvidenceServer>>;
   // Officer A also holds the legal reviewer's role (a county's 法制员 who enforces too): exactly the
   // person the two-person rule stops from deciding what they handled or proposed themselves.
   const token = { officerA: '', legalB: '' };
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
   let listingId = '';
 
-  const issue = async (sub: string, roles: string, name: string): Promise<string> => {
-    const r = await runCli(
-      ['token:issue', '--sub', sub, '--roles', roles, '--name', name],
-      s.env({ STAFF_JWT_SECRET: SECRET }),
-    );
-    expect(r).toMatchObject({ code: 0 });
-    return r.stdout.trim();
-  };
+  const issue = (sub: string, roles: string, name: string) => issueStaffToken(s, SECRET, sub, roles, name);
 
-  const api = async (method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<ApiAnswer> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token.legalB}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${staff.url}${urlPath}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (method: 'GET' | 'POST', urlPath: string, body?: unknown) =>
+    staffApi(staff.url, method, urlPath, token.legalB, body);
   const listing = async () => (await api('GET', `/v1/listings/${listingId}`)).body;
   const notice = async () => (await api('GET', `/v1/notices/${(await listing()).noticeId}`)).body;
   const violation = async (eventId: string) =>
     (await listing()).violations.find((v: { eventId: string }) => v.eventId === eventId);
 
-  /** Signs in on the console's page with a pasted token, as staff do. */
-  const signIn = async (bearer: string): Promise<Page> => {
-    const context = await browser.newContext(OFFICE_PC);
-    contexts.push(context);
-    const page = await openPage(context, pageErrors);
-    await page.goto(`${staff.url}/console/`);
-    await page.locator('textarea[name=token]').fill(bearer);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
-
-  /** Answers the open confirmation dialog and returns its text. */
-  const confirmDialog = async (page: Page): Promise<string> => {
-    const dialog = page.locator('dialog[open]');
-    await dialog.waitFor();
-    const text = await dialog.innerText();
-    await dialog.getByTestId('confirm').click();
-    await dialog.waitFor({ state: 'detached' });
-    return text;
-  };
+  const signIn = (bearer: string): Promise<Page> => session.signIn(bearer);
 
   const openListing = async (page: Page): Promise<void> => {
     await page.goto(`${staff.url}/console/#/listings/${listingId}`);
     await page.getByRole('heading', { name: new RegExp(`失信清单.*${PLATE}`) }).waitFor();
-  };
-
-  /** One step of the listing's timeline: its state and its text. */
-  const step = async (page: Page, key: string): Promise<{ state: string | null; text: string }> => {
-    const item = page.getByTestId('timeline').locator(`li[data-step="${key}"]`);
-    return { state: await item.getAttribute('data-state'), text: await item.innerText() };
   };
 
   beforeAll(async () => {
@@ -154,19 +105,18 @@ describe('due process in the staff console (Chromium, running apps)', () => {
       { what: 'the PENDING listing with its notice', timeoutMs: 30000 },
     );
     listingId = pending.id;
-    browser = await launchChromium();
+    session = new ConsoleSession(await launchChromium(), staff.url);
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await session?.close();
     await evidence?.close();
     await s?.close();
   });
 
   afterEach(() => {
     // No page threw an uncaught error during the test.
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(session?.pageErrors.splice(0) ?? []).toEqual([]);
   });
 
   it('issues the notice at once: an A4 告知书 naming the party, the vehicle and the counted trips, printable', async () => {
@@ -316,11 +266,11 @@ describe('due process in the staff console (Chromium, running apps)', () => {
     await openListing(officer);
     // Before any objection: the listing waits for the end of the period the API computed.
     const n = await notice();
-    expect(await step(officer, 'served')).toEqual({
+    expect(await timelineStep(officer, 'served')).toEqual({
       state: 'done',
       text: expect.stringContaining(shanghai(n.servedAt)),
     });
-    expect((await step(officer, 'effective')).text).toContain(
+    expect((await timelineStep(officer, 'effective')).text).toContain(
       n.periodEndsAt ? `预计 ${shanghai(n.periodEndsAt)}` : '日历缺失',
     );
 
@@ -376,7 +326,7 @@ describe('due process in the staff console (Chromium, running apps)', () => {
 
     // While it is pending, the listing waits for it.
     await openListing(officer);
-    const waiting = await step(officer, 'effective');
+    const waiting = await timelineStep(officer, 'effective');
     expect(waiting.state).toBe('current');
     expect(waiting.text).toContain('等待异议处理');
     const objections = officer.getByTestId('objections');
@@ -419,7 +369,7 @@ describe('due process in the staff console (Chromium, running apps)', () => {
     // The violation stands; the listing waits only for the end of the period now.
     expect((await violation('due-0')).status).toBe('OPEN');
     await openListing(legal);
-    const effect = await step(legal, 'effective');
+    const effect = await timelineStep(legal, 'effective');
     expect(effect.text).not.toContain('等待异议处理');
     expect(effect.text).toContain(n.periodEndsAt ? `预计 ${shanghai(n.periodEndsAt)}` : '日历缺失');
   });
@@ -486,21 +436,24 @@ describe('due process in the staff console (Chromium, running apps)', () => {
     await officer.goto(`${staff.url}/console/#/listings/${listingId}`);
     await officer.getByRole('heading').getByText('未列入（生效前撤回）').waitFor();
     await officer.getByTestId('timeline').locator('li[data-step="ended"][data-state="done"]').waitFor();
-    expect(await step(officer, 'reached')).toEqual({
+    expect(await timelineStep(officer, 'reached')).toEqual({
       state: 'done',
       text: `达到条件\n${shanghai(ended.listedAt)}\n违法超限运输 3 趟次`,
     });
-    expect(await step(officer, 'notice')).toEqual({
+    expect(await timelineStep(officer, 'notice')).toEqual({
       state: 'done',
       text: `制发告知书\n${shanghai(n.issuedAt)}\n${n.noticeNo}`,
     });
-    expect(await step(officer, 'served')).toEqual({ state: 'done', text: `送达\n${shanghai(n.servedAt)}\n直接送达` });
-    expect(await step(officer, 'effective')).toMatchObject({
+    expect(await timelineStep(officer, 'served')).toEqual({
+      state: 'done',
+      text: `送达\n${shanghai(n.servedAt)}\n直接送达`,
+    });
+    expect(await timelineStep(officer, 'effective')).toMatchObject({
       state: 'skipped',
       text: expect.stringContaining('未生效'),
     });
-    expect(await step(officer, 'published')).toMatchObject({ state: 'skipped' });
-    expect(await step(officer, 'ended')).toEqual({
+    expect(await timelineStep(officer, 'published')).toMatchObject({ state: 'skipped' });
+    expect(await timelineStep(officer, 'ended')).toEqual({
       state: 'done',
       text: `结束\n${shanghai(ended.endedAt)}\n未列入（生效前撤回）：撤销违法记录后未达列入标准`,
     });

@@ -7,9 +7,9 @@ import {
   dropDatabase,
   migrate,
   OutboxRepository,
-  WeighingRepository,
 } from '@oc/persistence';
 import { testServices } from '../../../test/harness/services';
+import { storeViolations } from '../../../test/harness/stored-violations';
 import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
 import { CreditSchedulerService } from './credit-scheduler.service';
@@ -36,43 +36,8 @@ describe('CreditSchedulerService (real Postgres)', () => {
   });
 
   async function listVehicle(plate: string, thirdTrip: Date): Promise<void> {
-    const ds = await db.ready();
-    const key = `1:${plate}`;
-    await ds.transaction(async (m) => {
-      const created = await new WeighingRepository().insertBatch(
-        m,
-        [10, 5, 0].map((daysBefore, i) => ({
-          eventId: `${plate}-${i}`,
-          source: 'TOLL_ENTRY',
-          stationId: '330500001',
-          laneId: null,
-          measuredAt: new Date(thirdTrip.getTime() - daysBefore * DAY),
-          plate,
-          plateColor: 1,
-          vehicleKey: key,
-          axles: 2,
-          combination: false,
-          singleDriveAxle: false,
-          grossWeightKg: 21000,
-          cargo: 'LADEN',
-          permitNo: null,
-          evidence: null,
-          classification: 'VIOLATION',
-          limitKg: 18000,
-          overKg: 3000,
-          suggestedFineYuan: 1500,
-          permitCheck: null,
-          kafkaTopic: 't',
-          kafkaPartition: 0,
-          kafkaOffset: String(i),
-        })),
-      );
-      await recount.recount(m, [key], {
-        now: thirdTrip,
-        actor: 'system',
-        newViolationIds: new Set(created.map((c) => c.id)),
-      });
-    });
+    const trips = [10, 5, 0].map((daysBefore) => new Date(thirdTrip.getTime() - daysBefore * DAY));
+    await storeViolations(db, recount, plate, trips, { together: true, recountAfterMs: 0 });
   }
 
   it('ends a listing at listedAt + 365 days, once, even with two schedulers running at the same moment', async () => {

@@ -12,10 +12,10 @@ import {
   migrate,
   MIGRATIONS,
   OutboxRepository,
-  WeighingRepository,
 } from '@oc/persistence';
 import { companyIdNo } from '../../../../test/registry/support/registry-kafka';
 import { testServices } from '../../../../test/harness/services';
+import { storeViolations } from '../../../../test/harness/stored-violations';
 import { CreditRecountService } from '../credit-recount.service';
 import { CreditSchedulerService } from '../credit-scheduler.service';
 import { NoticeServiceService } from '../due-process/notice-service.service';
@@ -79,45 +79,13 @@ describe('company listings (real Postgres)', () => {
   let offset = 0;
   /** Three violating trips of one truck in September 2026, stored as ingest stores them. */
   async function threeTrips(plate: string): Promise<string> {
-    const key = `1:${plate}`;
-    const ds = await db.ready();
-    for (const [i, day] of ['2026-09-01', '2026-09-10', '2026-09-20'].entries()) {
-      await ds.transaction(async (m) => {
-        const created = await new WeighingRepository().insertBatch(m, [
-          {
-            eventId: `${plate}-${i}`,
-            source: 'TOLL_ENTRY',
-            stationId: '330500001',
-            laneId: null,
-            measuredAt: sh(`${day}T10:00:00`),
-            plate,
-            plateColor: 1,
-            vehicleKey: key,
-            axles: 2,
-            combination: false,
-            singleDriveAxle: false,
-            grossWeightKg: 21000,
-            cargo: 'LADEN',
-            permitNo: null,
-            evidence: null,
-            classification: 'VIOLATION',
-            limitKg: 18000,
-            overKg: 3000,
-            suggestedFineYuan: 1500,
-            permitCheck: null,
-            kafkaTopic: 't',
-            kafkaPartition: 0,
-            kafkaOffset: String(++offset),
-          },
-        ]);
-        await recount.recount(m, [key], {
-          now: sh(`${day}T10:00:05`),
-          actor: 'system',
-          newViolationIds: new Set(created.map((c) => c.id)),
-        });
-      });
-    }
-    return key;
+    return storeViolations(
+      db,
+      recount,
+      plate,
+      ['2026-09-01', '2026-09-10', '2026-09-20'].map((day) => sh(`${day}T10:00:00`)),
+      { offset: () => String(++offset) },
+    );
   }
 
   const vehicleNotice = async (key: string) =>

@@ -13,9 +13,9 @@ import {
   OutboxRepository,
   RevocationRepository,
   StaffQueryRepository,
-  WeighingRepository,
 } from '@oc/persistence';
 import { testServices } from '../../../../test/harness/services';
+import { storeViolations } from '../../../../test/harness/stored-violations';
 import { CompanyCreditService } from '../company/company-credit.service';
 import { CreditRecountService } from '../credit-recount.service';
 import { CreditSchedulerService } from '../credit-scheduler.service';
@@ -71,43 +71,13 @@ describe('due process (real Postgres)', () => {
         [key, plate, owner],
       );
     }
-    const ds = await db.ready();
-    for (const [i, day] of ['2026-09-01', '2026-09-10', '2026-09-20'].entries()) {
-      await ds.transaction(async (m) => {
-        const created = await new WeighingRepository().insertBatch(m, [
-          {
-            eventId: `${plate}-${i}`,
-            source: 'TOLL_ENTRY',
-            stationId: '330500001',
-            laneId: null,
-            measuredAt: sh(`${day}T10:00:00`),
-            plate,
-            plateColor: 1,
-            vehicleKey: key,
-            axles: 2,
-            combination: false,
-            singleDriveAxle: false,
-            grossWeightKg: 21000,
-            cargo: 'LADEN',
-            permitNo: null,
-            evidence: { imageUrls: [`https://evidence.example/${plate}/${i}.jpg`] },
-            classification: 'VIOLATION',
-            limitKg: 18000,
-            overKg: 3000,
-            suggestedFineYuan: 1500,
-            permitCheck: null,
-            kafkaTopic: 't',
-            kafkaPartition: 0,
-            kafkaOffset: String(i),
-          },
-        ]);
-        await recount.recount(m, [key], {
-          now: sh(`${day}T10:00:05`),
-          actor: 'system',
-          newViolationIds: new Set(created.map((c) => c.id)),
-        });
-      });
-    }
+    await storeViolations(
+      db,
+      recount,
+      plate,
+      ['2026-09-01', '2026-09-10', '2026-09-20'].map((day) => sh(`${day}T10:00:00`)),
+      { evidence: (i) => ({ imageUrls: [`https://evidence.example/${plate}/${i}.jpg`] }) },
+    );
     return key;
   }
 

@@ -16,55 +16,7 @@ import {
 } from '@oc/domain';
 import { DatabaseConnection } from '../database.module';
 import { iso, SqlFilter } from './sql-filter';
-import type { Page, PageRequest } from './staff-read-models';
-
-/** A company listing (SPEC §4.9) as staff read it, with its notice and objections. */
-export interface CompanyListingView {
-  id: string;
-  operatorId: string;
-  party: CompanyParty;
-  status: ListingStatus;
-  listedAt: string;
-  effectiveAt: string | null;
-  expiresAt: string | null;
-  endedAt: string | null;
-  endReason: string | null;
-  vehicleCount: number;
-  fleetSize: number;
-  vehicleListingIds: string[];
-  proposal: PublicationProposal | null;
-  publishedAt: string | null;
-  posting: { status: PostingStatus; until: string; withdrawnAt?: string; reason?: PostingEndReason } | null;
-  /** Publication due PUBLICATION_DEADLINE_WORKING_DAYS after the effect; null before it or past the calendar. */
-  publicationDueBy: string | null;
-  overdue: boolean;
-  notice: {
-    id: string;
-    noticeNo: string;
-    status: NoticeStatus;
-    issuedAt: string;
-    servedAt?: string;
-    serviceMethod?: NoticeServiceMethod;
-    periodEndsAt?: string;
-    calendarMissing: boolean;
-    document: CompanyNoticeDocument;
-  } | null;
-  objections: {
-    id: string;
-    target: { type: 'LISTING' | 'POSTING'; id: string };
-    grounds: string;
-    channel: string;
-    attachments: string[];
-    receivedAt: string;
-    handler: string;
-    dueBy: string | null;
-    overdue: boolean;
-    status: ObjectionStatus;
-    decidedBy?: string;
-    decidedAt?: string;
-    reply?: string;
-  }[];
-}
+import type { CompanyListingView, Page, PageRequest } from './staff-read-models';
 
 type Row = Record<string, unknown>;
 const isoOrNull = (d: Date | null | undefined): string | null => iso(d) ?? null;

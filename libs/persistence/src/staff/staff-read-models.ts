@@ -47,6 +47,8 @@ import type {
   ViolationStatus,
 } from '../../../domain/src/credit/credit-statuses';
 import type { NoticeDocument } from '../../../domain/src/credit/notice-document';
+import type { CompanyNoticeDocument, CompanyParty } from '../../../domain/src/credit/company-notice-document';
+import type { PublicationProposal as DecisionProposal } from '../../../domain/src/credit/credit-plan';
 
 export type {
   ListingStatus,
@@ -513,3 +515,59 @@ export interface NoticeView {
 
 /** The notice's printable content, as libs/domain composed it at issue: its one definition. */
 export type NoticeDocumentView = NoticeDocument;
+
+/**
+ * GET /v1/company-listings(/:id): a company listing (道路运输企业, SPEC §4.9) with its notice and
+ * objections.
+ */
+export interface CompanyListingView {
+  id: string;
+  operatorId: string;
+  party: CompanyParty;
+  status: ListingStatus;
+  listedAt: string;
+  effectiveAt: string | null;
+  expiresAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+  vehicleCount: number;
+  fleetSize: number;
+  vehicleListingIds: string[];
+  /** The domain's proposal as stored, with its full decision contents. */
+  proposal: DecisionProposal | null;
+  publishedAt: string | null;
+  posting: { status: PostingStatus; until: string; withdrawnAt?: string; reason?: PostingEndReason } | null;
+  /** Publication due PUBLICATION_DEADLINE_WORKING_DAYS after the effect; null before it or past the calendar. */
+  publicationDueBy: string | null;
+  overdue: boolean;
+  notice: CompanyNoticeView | null;
+  objections: CompanyObjectionView[];
+}
+
+export interface CompanyNoticeView {
+  id: string;
+  noticeNo: string;
+  status: NoticeStatus;
+  issuedAt: string;
+  servedAt?: string;
+  serviceMethod?: NoticeServiceMethod;
+  periodEndsAt?: string;
+  calendarMissing: boolean;
+  document: CompanyNoticeDocument;
+}
+
+export interface CompanyObjectionView {
+  id: string;
+  target: { type: 'LISTING' | 'POSTING'; id: string };
+  grounds: string;
+  channel: string;
+  attachments: string[];
+  receivedAt: string;
+  handler: string;
+  dueBy: string | null;
+  overdue: boolean;
+  status: ObjectionStatus;
+  decidedBy?: string;
+  decidedAt?: string;
+  reply?: string;
+}
