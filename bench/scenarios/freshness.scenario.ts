@@ -350,6 +350,15 @@ async function runNoticePart(
   params: FreshnessParameters,
 ): Promise<{ result: NoticeFreshnessResult; checks: Check[] }> {
   const log = (m: string): void => ctx.log(`freshness (notice period): ${m}`);
+  // The part serves notices now and needs their period running: past the known calendar years the
+  // product flags "calendar missing" and never guesses (SPEC §4.10), so neither can this part.
+  const periodNow = workingDayDeadline(new Date(), params.noticePeriodWorkingDays);
+  if (!periodNow.ok) {
+    throw new Error(
+      `the official calendar does not know ${periodNow.year}, so a notice served now has no period end: ` +
+        'add that year to libs/domain/src/time/calendar-overrides.json from the State Council notice (docs/calendar.md)',
+    );
+  }
   const world = ctx.world('freshness-notice');
   const secret = randomBytes(24).toString('hex');
   const env = { NOTICE_PERIOD_WORKING_DAYS: String(params.noticePeriodWorkingDays) };

@@ -1,5 +1,24 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import {
+  calendarKnownUntil,
+  MS_PER_DAY,
+  OFFICIAL_CALENDAR,
+  startOfShanghaiDay,
+  type OfficialCalendar,
+} from '@oc/domain';
+
+/**
+ * Days from today (Asia/Shanghai) to the last day the official calendar knows, that day included; 0 when
+ * today's year is unknown. A working-day deadline past it is "calendar missing" (docs/calendar.md):
+ * alert well before it reaches the longest period (below 30).
+ */
+export function calendarDaysLeft(now: Date, calendar: OfficialCalendar = OFFICIAL_CALENDAR): number {
+  const until = calendarKnownUntil(calendar, now);
+  if (!until) return 0;
+  const lastDay = startOfShanghaiDay(new Date(`${until}T12:00:00+08:00`));
+  return Math.round((lastDay.getTime() - startOfShanghaiDay(now).getTime()) / MS_PER_DAY) + 1;
+}
 
 /** The process's Prometheus registry; each app registers its own metrics on it. */
 @Injectable()
@@ -7,6 +26,14 @@ export class MetricsRegistry extends Registry {
   constructor() {
     super();
     collectDefaultMetrics({ register: this });
+    new Gauge({
+      name: 'official_calendar_days_left',
+      help: 'days from today to the last day the official working-day calendar knows (docs/calendar.md)',
+      registers: [this],
+      collect() {
+        this.set(calendarDaysLeft(new Date()));
+      },
+    });
   }
 }
 
