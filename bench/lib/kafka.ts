@@ -37,9 +37,13 @@ export async function produceTraffic(
 ): Promise<{ kinds: TrafficKinds; seconds: number }> {
   const source = generateTraffic(traffic);
   const kinds = emptyKinds();
+  // Idempotent: a batch resent after a lost acknowledgement (a busy broker) is not written twice. The
+  // checks count the topic's messages against what the generator sent, malformed ones included.
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
   });
   const began = Date.now();
   await producer.connect();
