@@ -20,6 +20,7 @@ export type {
   ListingView,
   NoticeDocumentView,
   NoticeServiceMethod,
+  NoticeServiceView,
   NoticeStatus,
   NoticeView,
   ObjectionChannel,

@@ -495,13 +495,10 @@ export interface ObjectionView {
   reply?: string;
 }
 
-/** 告知书 (SPEC §4.10): the document as issued, and its service. */
-export interface NoticeView {
+/** What every notice (告知书, SPEC §4.10), a vehicle's or a company's, says of its number and its service. */
+export interface NoticeServiceView {
   id: string;
   noticeNo: string;
-  listingId: string;
-  plate: string;
-  plateColor: number;
   status: NoticeStatus;
   issuedAt: string;
   servedAt?: string;
@@ -509,6 +506,13 @@ export interface NoticeView {
   /** 24:00 of the last working day of the period (from service); absent before service. */
   periodEndsAt?: string;
   calendarMissing: boolean;
+}
+
+/** 告知书 (SPEC §4.10): the document as issued, and its service. */
+export interface NoticeView extends NoticeServiceView {
+  listingId: string;
+  plate: string;
+  plateColor: number;
   listingStatus: ListingStatus;
   document: NoticeDocumentView;
 }
@@ -544,15 +548,7 @@ export interface CompanyListingView {
   objections: CompanyObjectionView[];
 }
 
-export interface CompanyNoticeView {
-  id: string;
-  noticeNo: string;
-  status: NoticeStatus;
-  issuedAt: string;
-  servedAt?: string;
-  serviceMethod?: NoticeServiceMethod;
-  periodEndsAt?: string;
-  calendarMissing: boolean;
+export interface CompanyNoticeView extends NoticeServiceView {
   document: CompanyNoticeDocument;
 }
 

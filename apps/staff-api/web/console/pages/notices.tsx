@@ -1,5 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { NoticeDocumentView, NoticeServiceMethod, NoticeStatus, NoticeView, Page } from '../../shared/api-types';
+import type {
+  NoticeDocumentView,
+  NoticeServiceMethod,
+  NoticeServiceView,
+  NoticeStatus,
+  NoticeView,
+  Page,
+} from '../../shared/api-types';
 import {
   formatChineseDate,
   formatDateTime,
@@ -232,14 +239,7 @@ function NoticeDocument({ notice }: { notice: NoticeView }) {
 }
 
 /** What the printed notice and its receipt read of a notice: a vehicle's, or a company's (SPEC §4.9). */
-export interface SheetNotice {
-  noticeNo: string;
-  status: NoticeStatus;
-  issuedAt: string;
-  servedAt?: string;
-  serviceMethod?: NoticeServiceMethod;
-  periodEndsAt?: string;
-  calendarMissing: boolean;
+export interface SheetNotice extends Omit<NoticeServiceView, 'id'> {
   document: {
     title: string;
     noticeNo: string;
