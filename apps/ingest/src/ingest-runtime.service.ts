@@ -86,14 +86,25 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     const admin = this.kafka.kafka.admin();
     await admin.connect();
     try {
-      const described = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: registryTopicNames(this.config.TOPIC_PREFIX).map((name) => ({
-          type: ConfigResourceTypes.TOPIC,
-          name,
-          configNames: ['cleanup.policy'],
-        })),
-      });
+      const describe = () =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: registryTopicNames(this.config.TOPIC_PREFIX).map((name) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configNames: ['cleanup.policy'],
+          })),
+        });
+      // A topic created a moment ago may be refused for a while (UNKNOWN_TOPIC_OR_PARTITION, retriable).
+      let described: Awaited<ReturnType<typeof describe>> | undefined;
+      for (let attempt = 1; !described; attempt++) {
+        try {
+          described = await describe();
+        } catch (error) {
+          if (!(error as { retriable?: boolean }).retriable || attempt >= 20 || this.stopped) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
       for (const resource of described.resources) {
         const policy = resource.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue ?? '';
         if (!policy.split(',').includes('compact'))

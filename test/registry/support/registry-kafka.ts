@@ -54,15 +54,28 @@ export class RegistryTopics {
     }
   }
 
-  /** The cleanup.policy of each topic, as the broker has it. */
+  /**
+   * The cleanup.policy of each topic, as the broker has it. A topic created a moment ago may be refused
+   * by DescribeConfigs for a while (UNKNOWN_TOPIC_OR_PARTITION, retriable) although it has its leaders:
+   * retried for up to 15 s; any other error fails at once.
+   */
   async cleanupPolicies(names: string[]): Promise<Record<string, string>> {
     const admin = this.s.kafka.admin();
     await admin.connect();
     try {
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
-      });
+      const describe = () =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+        });
+      const { resources } = await eventually(
+        () =>
+          describe().catch((error: { retriable?: boolean }) => {
+            if (!error.retriable) throw error;
+            return undefined;
+          }),
+        { what: `DescribeConfigs of ${names.join(', ')}`, timeoutMs: 15000, intervalMs: 200 },
+      );
       return Object.fromEntries(
         resources.map((r) => [
           r.resourceName,
