@@ -210,6 +210,48 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
 
   // A path parameter over the router's maxParamLength (100) is refused before Nest: still 400 in the
   // SPEC §6 shape (Fastify's frameworkErrors, libs/observability/src/bootstrap.ts).
+  // Issue 14: a NUL byte in a staff request body was answered 500 (Postgres stores none, SQLSTATE 22021).
+  it('a NUL byte in any query parameter, path parameter or body field → 400 naming the field, before any handler', async () => {
+    const token = admin();
+    const NUL = 'a\u0000b';
+    const problems: string[] = [];
+    const expectField = (label: string, a: Awaited<ReturnType<typeof call>>, field: string) => {
+      problems.push(...problemsWith(label, a, [400]));
+      const fields = (a.body?.error?.details ?? []).map((d: { field: string }) => d.field);
+      if (a.status === 400 && !fields.includes(field))
+        problems.push(`${label}: details name ${fields.join(', ') || 'no field'}`);
+    };
+    for (const e of STAFF_ENDPOINTS.filter((x) => x.query)) {
+      for (const q of e.query!) {
+        const a = await call(staff.url, 'GET', `${e.path}?${new URLSearchParams({ [q]: NUL })}`, { bearer: token });
+        expectField(`GET ${e.path}?${q}`, a, q);
+      }
+    }
+    for (const e of STAFF_ENDPOINTS.filter((x) => x.body)) {
+      for (const leaf of leafPaths(e.body)) {
+        const a = await call(staff.url, 'POST', e.path, {
+          bearer: token,
+          body: JSON.stringify(withLeaf(e.body!, leaf, NUL)),
+        });
+        expectField(`POST ${e.path} ${leaf}`, a, leaf);
+      }
+    }
+    const plate = await call(staff.url, 'GET', `/v1/vehicles/1/${encodeURIComponent('浙\u0000E12345')}`, {
+      bearer: token,
+    });
+    expectField('GET /v1/vehicles/1/{plate with NUL}', plate, 'plate');
+    const gateAnswer = await call(
+      gate.url,
+      'GET',
+      `/v1/gate/decision?plate=${encodeURIComponent('浙\u0000E12345')}&plateColor=1`,
+      {
+        bearer: stationKey,
+      },
+    );
+    expectField('GET /v1/gate/decision?plate={NUL}', gateAnswer, 'plate');
+    expect(problems).toEqual([]);
+  });
+
   it('staff: a 10 KB path parameter → 400/413 in the SPEC error shape', async () => {
     const problems: string[] = [];
     for (const template of ['/v1/listings/{}', '/v1/vehicles/1/{}', '/v1/vehicles/{}/浙E12345']) {

@@ -63,9 +63,47 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/**
+ * The paths of the strings (and object keys) of a parsed request part that hold a NUL byte (U+0000):
+ * no text column stores one (Postgres refuses it, SQLSTATE 22021), so the request is refused at the
+ * edge, naming the field, before any handler or query sees it. Paths as the validation errors name them.
+ */
+export function nulBytePaths(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulBytePaths(v, path ? `${path}.${i}` : String(i)));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, v]) => {
+      const p = path ? `${path}.${key}` : key;
+      return [...(key.includes('\u0000') ? [p] : []), ...nulBytePaths(v, p)];
+    });
+  }
+  return [];
+}
+
+/** A NUL byte anywhere in the body, the query or a path parameter: 400 naming each field. */
+function refuseNulBytes(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type === 'custom') return;
+  const paths = nulBytePaths(value);
+  if (paths.length === 0) return;
+  throw new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'VALIDATION_FAILED',
+    'The request is not valid',
+    paths.map((p) => ({ field: p || metadata.data || metadata.type, message: 'must not contain a NUL byte (U+0000)' })),
+  );
+}
+
+/** The ValidationPipe, after the NUL-byte check every request part goes through. */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    refuseNulBytes(value, metadata);
+    return super.transform(value, metadata);
+  }
+}
+
 /** class-validator at the HTTP edge: unknown fields refused, one reason per field, 400 with details. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -143,6 +181,28 @@ export class HttpErrorFilter implements ExceptionFilter {
         },
       };
     }
+    // A value Postgres cannot store (SQLSTATE class 22, data exception: a byte sequence, a number out
+    // of range) is the request's fault, not the server's; the edge checks name the field before this.
+    const sqlState = postgresState(exception);
+    if (sqlState?.startsWith('22')) {
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'A value of the request cannot be stored',
+            details: [{ field: '(request)', message: `data exception (SQLSTATE ${sqlState})` }],
+          },
+        },
+      };
+    }
     return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } } };
   }
+}
+
+/** The SQLSTATE of a Postgres error (pg's, or TypeORM's QueryFailedError around it); undefined otherwise. */
+function postgresState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
