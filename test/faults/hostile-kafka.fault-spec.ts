@@ -162,6 +162,66 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
     const produced = ends.reduce((a, e) => a + Number(e.high), 0);
     expect(stored.size + dlq.length).toBe(produced);
   });
+
+  // Issue 14: one record on gate.decisions.v1 with "at":"2025" and a NUL byte in the plate stopped ingest
+  // (the insert failed for its content, the batch was retried forever, and kafkajs fetched nothing else).
+  it('dead-letters hostile gate decisions with their reasons, and a weighing sent after them is stored within 5 s', async () => {
+    const decision = (id: string, patch: Record<string, unknown>) => ({
+      decisionId: id,
+      stationId: '330500001',
+      plate: '浙E71234',
+      plateColor: 1,
+      decision: 'TURN_BACK',
+      reasons: ['DISHONESTY_LIST'],
+      at: new Date().toISOString(),
+      ...patch,
+    });
+    const hostile = [
+      decision('gd-hostile-1', { at: '2025', plate: '浙\u0000E12345' }),
+      decision('gd-hostile-2', { at: '2026-02-30T10:00:00+08:00' }),
+      decision('gd-hostile-3', { reasons: ['DROP TABLE turn_backs'] }),
+      decision('x'.repeat(65), {}),
+    ];
+    const valid = decision('gd-valid-1', {});
+    await producer.send({
+      topic: s.topics.gateDecisions,
+      acks: -1,
+      messages: [...hostile, valid].map((d) => ({ key: String(d.plate), value: JSON.stringify(d) })),
+    });
+    const after = violationEvent({
+      eventId: 'gd-after-1',
+      plate: '浙E71999',
+      measuredAt: new Date(now.getTime() - DAY),
+    });
+    await producer.send({
+      topic: s.topics.weighingEvents,
+      acks: -1,
+      messages: [{ key: after.key, value: after.value }],
+    });
+    await eventually(
+      async () => (await s.query(`SELECT 1 FROM weighings WHERE event_id = 'gd-after-1'`)).length === 1,
+      { timeoutMs: 5000, what: 'the weighing sent after the hostile gate decisions' },
+    );
+    await s.waitUntilConsumed(30000, s.topics.gateDecisions);
+    expect(await s.query(`SELECT decision_id, plate FROM turn_backs WHERE decision_id LIKE 'gd-%'`)).toEqual([
+      { decision_id: 'gd-valid-1', plate: '浙E71234' },
+    ]);
+    const letters = await readWholeTopic(s.kafka, s.topics.gateDecisionsDlq);
+    const byId = new Map(
+      letters.map((l) => [
+        (JSON.parse(l.value!.toString('utf8')) as { decisionId: string }).decisionId,
+        {
+          code: header(l.headers, 'error-code'),
+          fields: (JSON.parse(header(l.headers, 'error-detail')!) as { field: string }[]).map((d) => d.field),
+        },
+      ]),
+    );
+    expect(byId.get('gd-hostile-1')).toEqual({ code: 'VALIDATION_FAILED', fields: ['plate', 'at'] });
+    expect(byId.get('gd-hostile-2')).toEqual({ code: 'VALIDATION_FAILED', fields: ['at'] });
+    expect(byId.get('gd-hostile-3')).toEqual({ code: 'VALIDATION_FAILED', fields: ['reasons'] });
+    expect(byId.get('x'.repeat(65))).toEqual({ code: 'VALIDATION_FAILED', fields: ['decisionId'] });
+    expect(letters).toHaveLength(hostile.length);
+  });
 });
 
 describe('faults: dead letters at and over the DLQ topic limit (SPEC §3, docs/operations.md "Failure handling")', () => {

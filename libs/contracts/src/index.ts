@@ -9,6 +9,7 @@ export * from './weighing-events-v1/parse-weigh-event';
 export * from './credit-listing-events-v1/listing-event';
 export * from './credit-notices-v1/notice-message';
 export * from './gate-decisions-v1/gate-decision-event';
+export * from './gate-decisions-v1/parse-gate-decision';
 export * from './gate-api/gate-decision-query.dto';
 export * from './staff-api';
 export * from './gate-api/gate-decision-query-fast-check';

@@ -1,61 +1,62 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isPlateColorCode, vehicleKey } from '@oc/domain';
+import { AppConfig } from '@oc/config';
+import { parseGateDecision, topics, type TurnBackRecord } from '@oc/contracts';
+import { vehicleKey } from '@oc/domain';
+import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { DatabaseConnection } from '@oc/persistence';
-import type { KafkaBatch } from '@oc/messaging';
+import { IngestProducer, isPoison } from '../weighing-ingest.service';
 
-interface TurnBackRow {
-  decisionId: string;
-  stationId: string;
-  laneId: string | null;
-  plate: string;
-  plateColor: number;
-  reasons: string[];
-  at: string;
-}
-
-function parseDecision(value: Buffer | null): TurnBackRow | null {
-  try {
-    const d = JSON.parse(value?.toString('utf8') ?? '') as Record<string, unknown>;
-    const ok =
-      typeof d.decisionId === 'string' &&
-      d.decisionId.length <= 64 &&
-      typeof d.stationId === 'string' &&
-      typeof d.plate === 'string' &&
-      isPlateColorCode(d.plateColor) &&
-      d.decision === 'TURN_BACK' &&
-      Array.isArray(d.reasons) &&
-      d.reasons.every((r) => typeof r === 'string') &&
-      typeof d.at === 'string' &&
-      !Number.isNaN(Date.parse(d.at));
-    if (!ok) return null;
-    return {
-      decisionId: d.decisionId as string,
-      stationId: d.stationId as string,
-      laneId: typeof d.laneId === 'string' ? d.laneId : null,
-      plate: d.plate as string,
-      plateColor: d.plateColor as number,
-      reasons: d.reasons as string[],
-      at: d.at as string,
-    };
-  } catch {
-    return null;
-  }
-}
-
-/** Stores the gate's TURN_BACKs (劝返记录) from `gate.decisions.v1`, idempotent on decisionId. */
+/**
+ * Stores the gate's TURN_BACKs (劝返记录) from `gate.decisions.v1`, idempotent on decisionId. Like every
+ * consumed topic (SPEC §3): a record that fails its shape, or that Postgres refuses for what it contains,
+ * goes unchanged to `gate.decisions.v1.dlq` with the reasons; only outages are retried, so one bad record
+ * never holds the partition (nor, through kafkajs' fetch loop, the weighings behind it).
+ */
 @Injectable()
 export class TurnBackRecordService {
   private readonly logger = new Logger('TurnBackRecords');
-  constructor(private readonly db: DatabaseConnection) {}
+  private readonly dlqTopic: string;
+
+  constructor(
+    config: AppConfig,
+    private readonly db: DatabaseConnection,
+    private readonly kafka: IngestProducer,
+  ) {
+    this.dlqTopic = topics(config.TOPIC_PREFIX).gateDecisionsDlq;
+  }
 
   async recordBatch(batch: KafkaBatch): Promise<number> {
-    const rows: TurnBackRow[] = [];
+    const failedAt = new Date();
+    const deadLetter = deadLettersOf(batch);
+    const dead: DeadLetter[] = [];
+    const rows: { record: TurnBackRecord; message: KafkaBatch['messages'][number] }[] = [];
     for (const message of batch.messages) {
-      const row = parseDecision(message.value);
-      // Our own gate produces this topic; a malformed record is a bug to see in the logs, not data to keep.
-      if (row) rows.push(row);
-      else this.logger.warn(`skipped a malformed gate decision at ${batch.topic}/${batch.partition}/${message.offset}`);
+      const parsed = parseGateDecision(message.value);
+      if (!parsed.ok) dead.push(deadLetter(message, parsed.code, parsed.details));
+      else if (parsed.record) rows.push({ record: parsed.record, message });
     }
+    let stored = 0;
+    try {
+      stored = await this.insert(rows.map((r) => r.record));
+    } catch (error) {
+      if (!isPoison(error)) throw error;
+      this.logger.warn(`gate decisions refused for their content (${(error as Error).message}); storing one by one`);
+      for (const r of rows) {
+        try {
+          stored += await this.insert([r.record]);
+        } catch (single) {
+          if (!isPoison(single)) throw single;
+          dead.push(
+            deadLetter(r.message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
+          );
+        }
+      }
+    }
+    await publishDeadLetters(this.kafka.producer, this.dlqTopic, dead, failedAt);
+    return stored;
+  }
+
+  private async insert(rows: TurnBackRecord[]): Promise<number> {
     if (rows.length === 0) return 0;
     const ds = await this.db.ready();
     await ds.query(
@@ -70,9 +71,9 @@ export class TurnBackRecordService {
         rows.map((r) => r.laneId),
         rows.map((r) => r.plate),
         rows.map((r) => r.plateColor),
-        rows.map((r) => vehicleKey(r.plateColor as Parameters<typeof vehicleKey>[0], r.plate)),
+        rows.map((r) => vehicleKey(r.plateColor, r.plate)),
         rows.map((r) => r.reasons.join(',')),
-        rows.map((r) => r.at),
+        rows.map((r) => r.at.toISOString()),
       ],
     );
     return rows.length;
