@@ -191,19 +191,15 @@ export class CreditRecountService {
       }
     }
     await this.outbox.add(manager, outbox);
-    // §4.9: a vehicle listing that took effect or was revoked changes its company's grounds. The
-    // registrations of the vehicles listed here at once were just read: their operators are known.
-    const grounds = plans.filter((p) => p.events.some((e) => e.type === 'LISTED' || e.type === 'REVOKED'));
+    // §4.9: a vehicle listing that took effect or was revoked changes its company's grounds. A vehicle
+    // listed here at once whose registration was just read and not found has no company to queue.
     const createdKeys = new Set(created.map((c) => c.vehicleKey));
-    await this.companies.queueCompanies(
-      manager,
-      grounds
-        .filter((p) => createdKeys.has(p.vehicleKey))
-        .map((p) => registrations.get(p.vehicleKey)?.party.operatorId ?? null),
-    );
     await this.companies.queueCompaniesOfVehicles(
       manager,
-      grounds.filter((p) => !createdKeys.has(p.vehicleKey)).map((p) => p.vehicleKey),
+      plans
+        .filter((p) => p.events.some((e) => e.type === 'LISTED' || e.type === 'REVOKED'))
+        .map((p) => p.vehicleKey)
+        .filter((key) => !createdKeys.has(key) || registrations.has(key)),
     );
     await this.audit.append(manager, [
       ...(options.causeAudit ?? []),
