@@ -1,7 +1,15 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '@oc/config';
 import { topics, Topics } from '@oc/contracts';
-import { ensureTopics, topicConfigs } from '@oc/messaging';
+import {
+  ensureTopics,
+  kafkaConnectionConfig,
+  kafkaLoginEnv,
+  LOCAL_KAFKA_PRINCIPALS_FILE,
+  readKafkaPrincipals,
+  topicConfigs,
+} from '@oc/messaging';
 import {
   AuditLogRepository,
   createDataSource,
@@ -18,6 +26,11 @@ import { isRunning, NodeProcess, stopProcess } from './processes';
 /** Where the shared services are. The benchmark never starts or stops them. */
 export interface Services {
   kafkaBrokers: string;
+  /**
+   * KAFKA_SASL_USERNAME/PASSWORD every process of the benchmark logs in with: the broker's admin (super
+   * user) from its principals file, unless the environment names a login (docs/benchmarks.md).
+   */
+  kafkaLogin: Record<string, string>;
   /** A database on the server where bench databases are created (maintenance connection). */
   postgresUrl: string;
   redisUrl: string;
@@ -26,13 +39,22 @@ export interface Services {
 export function servicesFromEnv(env: NodeJS.ProcessEnv = process.env): Services {
   return {
     kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    kafkaLogin:
+      env.KAFKA_SASL_USERNAME !== undefined
+        ? { KAFKA_SASL_USERNAME: env.KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: env.KAFKA_SASL_PASSWORD ?? '' }
+        : kafkaLoginEnv(readKafkaPrincipals(env.KAFKA_PRINCIPALS_FILE ?? LOCAL_KAFKA_PRINCIPALS_FILE), 'admin'),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
   };
 }
 
 export function createKafkaClient(services: Services, clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  return new Kafka({ clientId, logLevel: logLevel.NOTHING, ...benchKafkaConnection(services) });
+}
+
+/** Brokers and login of the benchmark's own Kafka clients (workers get the same through their env). */
+export function benchKafkaConnection(services: Services) {
+  return kafkaConnectionConfig(loadConfig({ KAFKA_BROKERS: services.kafkaBrokers, ...services.kafkaLogin }));
 }
 
 function withDatabase(url: string, database: string): string {
@@ -81,6 +103,7 @@ export class World {
   appEnv(extra: Record<string, string> = {}): Record<string, string> {
     return {
       KAFKA_BROKERS: this.services.kafkaBrokers,
+      ...this.services.kafkaLogin,
       DATABASE_URL: this.databaseUrl,
       REDIS_URL: this.services.redisUrl,
       REDIS_KEY_PREFIX: this.redisKeyPrefix,

@@ -917,6 +917,7 @@ function startBackground(
     spawnNode(`${name}-traffic`, ENTRY.backgroundTraffic, {
       env: {
         KAFKA_BROKERS: ctx.services.kafkaBrokers,
+        ...ctx.services.kafkaLogin,
         TRAFFIC_TOPIC: world.names.weighingEvents,
         TRAFFIC_RATE: String(params.rate),
         TRAFFIC_VEHICLES: String(params.fleet),

@@ -368,6 +368,7 @@ async function runCeiling(
     spawnNode(name, ENTRY.ceilingConsumer, {
       env: {
         KAFKA_BROKERS: ctx.services.kafkaBrokers,
+        ...ctx.services.kafkaLogin,
         CEILING_TOPIC: world.names.weighingEvents,
         CEILING_GROUP_ID: groupId,
         CEILING_CONCURRENCY: String(params.partitions),
