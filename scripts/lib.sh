@@ -75,6 +75,9 @@ start_kafka() {
   KAFKA_PORT="$port" bash infra/kafka/kafka.sh start
   KAFKA_STARTED_HERE=1
 }
+# The local broker's principals (infra/kafka/dev-principals.properties, published: this machine only).
+KAFKA_DEV_PRINCIPALS="infra/kafka/dev-principals.properties"
+kafka_password() { sed -n "s/^$1=//p" "${KAFKA_PRINCIPALS_FILE:-$KAFKA_DEV_PRINCIPALS}" | head -n 1; }
 stop_kafka_if_started() {
   if [ "$KAFKA_STARTED_HERE" = 1 ]; then say "Kafka: stopping the broker started here"; bash infra/kafka/kafka.sh stop || true; fi
 }

@@ -20,6 +20,7 @@ trap cleanup INT TERM EXIT
 # UP_RUN_DIR: where logs and tokens go (.run); UP_SKIP_BUILD=1 runs what dist/ holds (the e2e test of this
 # script uses both, beside a suite that is already built).
 RUN_DIR="${UP_RUN_DIR:-.run}"
+mkdir -p "$RUN_DIR"
 install_dependencies
 ensure_postgres
 ensure_redis
@@ -28,10 +29,19 @@ start_kafka
 say "migrating"
 node bin/overload-credit.js migrate
 
+# Kafka is authenticated (docs/kafka.md): unless KAFKA_SASL_USERNAME names someone else, this script's own
+# commands (ACLs, topics, simulated stations and registries) run as the local broker's admin, and
+# start-apps.js logs each app in as its own principal from the same file.
+if [ -z "${KAFKA_SASL_USERNAME:-}" ]; then
+  export KAFKA_PRINCIPALS_FILE="${KAFKA_PRINCIPALS_FILE:-$KAFKA_DEV_PRINCIPALS}"
+  export KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$(kafka_password admin)"
+fi
+say "granting the Kafka ACLs of each principal"
+node bin/overload-credit.js kafka:acls >"$RUN_DIR/kafka-acls.txt"
+
 # A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
 export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
 
-mkdir -p "$RUN_DIR"
 say "starting ingest, gate-api and staff-api (logs: $RUN_DIR/apps.log)"
 node scripts/start-apps.js >>"$RUN_DIR"/apps.log 2>&1 &
 PIDS+=($!)

@@ -3,17 +3,27 @@
 # Docker: the jars come from Maven Central through infra/kafka/pom.xml, the JVM is the machine's
 # Java 17. See docs/kafka.md.
 #
+# Authenticated by default: the client listener speaks SASL/SCRAM-SHA-512 with the principals of
+# dev-principals.properties (created when the storage is formatted), the StandardAuthorizer refuses
+# whatever an ACL does not allow, and only `admin` is a super user. The ACLs of the service's topics
+# are granted by `overload-credit kafka:acls` (docs/kafka.md). KAFKA_AUTH=none is the development
+# flag for an open PLAINTEXT listener without authorisation (its own data directory).
+#
 #   infra/kafka/kafka.sh start    reuse a broker answering on KAFKA_HOST:KAFKA_PORT, else start one
 #   infra/kafka/kafka.sh stop     stop the broker this script started (SIGTERM, then SIGKILL)
 #   infra/kafka/kafka.sh status   exit 0 if a broker answers on KAFKA_HOST:KAFKA_PORT, else 1
 #   infra/kafka/kafka.sh reset    stop + delete its data (a clean slate)
 #   infra/kafka/kafka.sh logs     print the tail of its log
+#   infra/kafka/kafka.sh user NAME PASSWORD   create a SCRAM-SHA-512 principal or set its password
 #
 # Environment (all optional):
 #   KAFKA_VERSION          3.9 (default: 3.9.2) | 4 (4.x default below) | a full X.Y.Z (3.9.x or 4.x)
 #   KAFKA_PORT             client listener port (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener port (default KAFKA_PORT + 1)
 #   KAFKA_HOST             listen/advertised address (default 127.0.0.1)
+#   KAFKA_AUTH             sasl (default) | none (open PLAINTEXT listener: development only)
+#   KAFKA_PRINCIPALS_FILE  name=password lines of the principals to create at format time
+#                          (default: dev-principals.properties beside this script)
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 90)
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL (default 30)
 #   KAFKA_HEAP_OPTS        default "-Xms128m -Xmx512m"
@@ -38,6 +48,8 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 MVN="${MVN:-mvn}"
+AUTH="${KAFKA_AUTH:-sasl}"
+PRINCIPALS_FILE="${KAFKA_PRINCIPALS_FILE:-$SCRIPT_DIR/dev-principals.properties}"
 if [[ -n "${JAVA:-}" ]]; then JAVA_BIN="$JAVA"
 elif [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]]; then JAVA_BIN="$JAVA_HOME/bin/java"
 else JAVA_BIN=java
@@ -48,6 +60,7 @@ die() { printf 'kafka: ERROR: %s\n' "$*" >&2; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ && "$CONTROLLER_PORT" =~ ^[0-9]+$ ]] || die "KAFKA_PORT/KAFKA_CONTROLLER_PORT must be numbers"
 [[ "$PORT" != "$CONTROLLER_PORT" ]] || die "KAFKA_CONTROLLER_PORT must differ from KAFKA_PORT"
+[[ "$AUTH" == sasl || "$AUTH" == none ]] || die "KAFKA_AUTH='$AUTH': use sasl (the default) or none"
 [[ "$START_TIMEOUT" =~ ^[0-9]+$ && "$STOP_TIMEOUT" =~ ^[0-9]+$ ]] || die "KAFKA_START_TIMEOUT/KAFKA_STOP_TIMEOUT must be whole seconds"
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +83,11 @@ readonly VERSION_DIR="$WORK_ROOT/$VERSION"
 readonly LIBS_DIR="$VERSION_DIR/libs"
 readonly LIBS_DONE="$LIBS_DIR/.complete"
 readonly LOG_DIR="$VERSION_DIR/logs"
-readonly DATA_DIR="$VERSION_DIR/data/$PORT"
+# An open broker and an authenticated one never share a data directory: the SCRAM credentials are
+# written into the metadata log when the storage is formatted.
+if [[ "$AUTH" == sasl ]]; then readonly DATA_DIR="$VERSION_DIR/data/$PORT-sasl"
+else readonly DATA_DIR="$VERSION_DIR/data/$PORT"
+fi
 readonly CONF_DIR="$VERSION_DIR/conf/$PORT"
 readonly RUN_DIR="$VERSION_DIR/run"
 readonly PID_FILE="$RUN_DIR/kafka-$PORT.pid"
@@ -84,7 +101,7 @@ readonly SERVER_PROPS="$CONF_DIR/server.properties"
 # request (supported by 3.9 and 4.x) and succeeds only when the answer carries our correlation id
 # and lists at least one broker, i.e. the broker is up, unfenced and serving requests.
 #   returns 0: a Kafka broker answers; 1: nothing listens; 2: something listens but no good answer
-kafka_probe() {
+plaintext_probe() {
   local host="$1" port="$2" out
   # 20-byte request: api_key=3 (Metadata), api_version=4, correlation_id=0x4b41 ("KA"),
   # client_id="probe", topics=null (-1), allow_auto_topic_creation=false.
@@ -101,6 +118,23 @@ kafka_probe() {
   local brokers=$(( (b[12] << 24) | (b[13] << 16) | (b[14] << 8) | b[15] ))
   (( brokers >= 1 && brokers < 1000 )) || return 2
   return 0
+}
+
+# The password of a principal in PRINCIPALS_FILE (name=password lines, # comments).
+principal_password() {
+  [[ -r "$PRINCIPALS_FILE" ]] || die "KAFKA_PRINCIPALS_FILE $PRINCIPALS_FILE is not readable"
+  local value
+  value="$(sed -n "s/^$1=//p" "$PRINCIPALS_FILE" | head -n 1)"
+  [[ -n "$value" ]] || die "$PRINCIPALS_FILE has no password for the principal '$1'"
+  printf '%s' "$value"
+}
+
+# The same answer as plaintext_probe, for an authenticated listener: probe.js logs in as admin with
+# SCRAM-SHA-512 first (3: the broker refused the credentials).
+kafka_probe() {
+  if [[ "$AUTH" == none ]]; then plaintext_probe "$@"; return; fi
+  command -v node >/dev/null 2>&1 || die "node is needed to probe an authenticated broker (infra/kafka/probe.js)"
+  node "$SCRIPT_DIR/probe.js" "$1" "$2" admin "$(principal_password admin)"
 }
 
 port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null; }
@@ -172,6 +206,40 @@ cluster_id() {
   echo "$id"
 }
 
+# The listeners: SASL/SCRAM-SHA-512 for clients and between brokers, SASL/PLAIN for the controller
+# (KRaft cannot check SCRAM there: the credentials live in the metadata it serves), every request
+# authorised by the StandardAuthorizer with `admin` the only super user; or, with KAFKA_AUTH=none,
+# PLAINTEXT everywhere and no authoriser.
+listener_config() {
+  if [[ "$AUTH" == none ]]; then
+    cat <<EOF
+# KAFKA_AUTH=none: an open listener, development only.
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+EOF
+    return
+  fi
+  local admin
+  admin="$(principal_password admin)"
+  cat <<EOF
+listeners=CLIENT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=CLIENT://$HOST:$PORT
+inter.broker.listener.name=CLIENT
+listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
+EOF
+}
+
 write_config() {
   mkdir -p "$CONF_DIR" "$DATA_DIR" "$LOG_DIR"
   cat >"$SERVER_PROPS" <<EOF
@@ -180,12 +248,9 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$DATA_DIR
+$(listener_config)
 
 # One node: every internal topic has a single replica.
 offsets.topic.replication.factor=1
@@ -273,7 +338,17 @@ format_storage() {
   local cid out
   cid="$(cluster_id)"
   jvm_args
-  if ! out="$("$JAVA_BIN" -Xmx256m "${JVM_ARGS[@]}" -cp "$LIBS_DIR/*" kafka.tools.StorageTool format -t "$cid" -c "$SERVER_PROPS" --ignore-formatted 2>&1)"; then
+  # SASL: every principal of PRINCIPALS_FILE gets its SCRAM-SHA-512 credential in the bootstrap
+  # metadata, so that the broker (admin) and the apps can log in from the first start.
+  local -a scram=()
+  if [[ "$AUTH" == sasl ]]; then
+    local name
+    while IFS= read -r name; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$name,password=$(principal_password "$name")]")
+    done < <(sed -n 's/^\([A-Za-z0-9._-]*\)=.*/\1/p' "$PRINCIPALS_FILE")
+    [[ ${#scram[@]} -gt 0 ]] || die "$PRINCIPALS_FILE names no principal"
+  fi
+  if ! out="$("$JAVA_BIN" -Xmx256m "${JVM_ARGS[@]}" -cp "$LIBS_DIR/*" kafka.tools.StorageTool format -t "$cid" -c "$SERVER_PROPS" --ignore-formatted "${scram[@]}" 2>&1)"; then
     printf '%s\n' "$out" >&2
     die "formatting the KRaft storage in $DATA_DIR failed"
   fi
@@ -322,7 +397,10 @@ cmd_start() {
       sleep 1
       if kafka_probe "$HOST" "$PORT"; then log "reusing the Kafka broker on $HOST:$PORT"; return 0; fi
     done
-    die "$HOST:$PORT is taken by something that does not answer as a Kafka broker; free it or set KAFKA_PORT"
+    if [[ "$AUTH" == sasl ]] && plaintext_probe "$HOST" "$PORT"; then
+      die "an open (PLAINTEXT) Kafka broker answers on $HOST:$PORT, not an authenticated one: stop it (KAFKA_AUTH=none $0 stop), or run with KAFKA_AUTH=none"
+    fi
+    die "$HOST:$PORT is taken by something that does not answer as a Kafka broker with our credentials; free it or set KAFKA_PORT"
   fi
   if port_open "$HOST" "$CONTROLLER_PORT"; then
     die "controller port $HOST:$CONTROLLER_PORT is taken; free it or set KAFKA_CONTROLLER_PORT"
@@ -401,6 +479,32 @@ cmd_reset() {
   log "deleted the data of Kafka $VERSION on port $PORT (${DATA_DIR#"$SCRIPT_DIR"/})"
 }
 
+# Creates a SCRAM-SHA-512 principal on the running broker, or replaces its password (rotation): the
+# broker's own ConfigCommand as admin. Connections already authenticated keep working until they
+# reconnect; new ones need the new password (docs/kafka.md).
+cmd_user() {
+  local name="${1:-}" password="${2:-}"
+  [[ "$AUTH" == sasl ]] || die "KAFKA_AUTH=none: an open broker has no principals"
+  [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "usage: $0 user NAME PASSWORD (NAME: letters, digits, '.', '_', '-')"
+  [[ ${#password} -ge 12 ]] || die "the password of '$name' must have at least 12 characters"
+  [[ "$password" != *[,\]\"=]* ]] || die "the password of '$name' must not contain ',', ']', '\"' or '='"
+  resolve_jars
+  local client="$RUN_DIR/admin-client.properties" class=kafka.admin.ConfigCommand
+  [[ "$MAJOR" == 4 ]] && class=org.apache.kafka.tools.ConfigCommand
+  mkdir -p "$RUN_DIR"
+  (umask 077 && cat >"$client" <<EOF
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(principal_password admin)";
+EOF
+  )
+  jvm_args
+  "$JAVA_BIN" -Xmx256m "${JVM_ARGS[@]}" -cp "$LIBS_DIR/*" "$class" --bootstrap-server "$HOST:$PORT" \
+    --command-config "$client" --alter --entity-type users --entity-name "$name" \
+    --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]"
+  log "principal '$name' has its SCRAM-SHA-512 password on $HOST:$PORT"
+}
+
 cmd_logs() {
   if [[ -f "$SERVER_LOG" ]]; then tail -n "${1:-100}" "$SERVER_LOG"; else echo "no log yet: $SERVER_LOG"; fi
 }
@@ -411,5 +515,6 @@ case "${1:-}" in
   status) cmd_status ;;
   reset) cmd_reset ;;
   logs) shift; cmd_logs "$@" ;;
-  *) echo "usage: $0 start|stop|status|reset|logs [n]   (env: KAFKA_VERSION, KAFKA_PORT, ... see header)" >&2; exit 2 ;;
+  user) shift; cmd_user "$@" ;;
+  *) echo "usage: $0 start|stop|status|reset|logs [n]|user NAME PASSWORD   (env: KAFKA_VERSION, KAFKA_PORT, ... see header)" >&2; exit 2 ;;
 esac

@@ -1,12 +1,12 @@
 import { createConnection } from 'node:net';
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { ensureTopics } from '@oc/messaging';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { DEV_KAFKA_PRINCIPALS, ensureTopics, grantKafkaAcls, kafkaAcls } from '@oc/messaging';
 import { violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { replayDifferences } from '../harness/credit-snapshot';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, KAFKA_ADMIN, testServices } from '../harness/services';
 import { assertCacheMatchesDatabase } from './support/cache-consistency';
 import { readWholeTopic } from './support/ingest-invariants';
 import { freeBrokerPort, kafkaScript } from './support/kafka-broker';
@@ -67,12 +67,11 @@ describe('faults: Kafka broker restart during ingestion and gate-decision publis
     if (started.code !== 0) throw new Error(`test broker on ${port} did not start:\n${started.output}`);
     brokerStarted = true;
     s = await Scenario.create('brokerrestart');
-    kafka = new Kafka({
-      clientId: 'fault-broker-restart',
+    kafka = testServices().kafka('fault-broker-restart', KAFKA_ADMIN, {
       brokers: [`127.0.0.1:${port}`],
-      logLevel: logLevel.NOTHING,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     });
+    await grantKafkaAcls(kafka, kafkaAcls(s.topicPrefix, `${s.topicPrefix}ingest`, DEV_KAFKA_PRINCIPALS));
     await ensureTopics(kafka, Object.values(s.topics), 6);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
     await producer.connect();

@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually } from './services';
+import { DEV_KAFKA_PRINCIPALS } from '@oc/messaging';
+import { eventually, KAFKA_ADMIN, testServices } from './services';
 
 export type AppName = 'ingest' | 'gate-api' | 'staff-api';
 const PORT_VARIABLE: Record<AppName, string> = {
@@ -38,11 +39,23 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts a built app (npm run build) as its own process and waits until /health/live answers. */
+/** Each app logs in to Kafka as its own principal, under the ACLs of libs/messaging/src/kafka-acls.ts. */
+const KAFKA_PRINCIPAL: Record<AppName, string> = {
+  ingest: DEV_KAFKA_PRINCIPALS.ingest,
+  'gate-api': DEV_KAFKA_PRINCIPALS.gateApi,
+  'staff-api': 'staff-api',
+};
+
+/**
+ * Starts a built app (npm run build) as its own process and waits until /health/live answers. An env
+ * logged in as the harness's admin (services.env()) is switched to the app's own principal; a test
+ * that names another principal keeps it.
+ */
 export async function startApp(name: AppName, env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
+  const login = env.KAFKA_SASL_USERNAME === KAFKA_ADMIN ? testServices().kafkaLogin(KAFKA_PRINCIPAL[name]) : {};
   const child = spawn(process.execPath, [appEntry(name)], {
-    env: { PATH: process.env.PATH ?? '', ...env, [PORT_VARIABLE[name]]: String(port) },
+    env: { PATH: process.env.PATH ?? '', ...env, ...login, [PORT_VARIABLE[name]]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { dropDatabase } from '@oc/persistence';
-import { RUN_ENV } from './services';
+import { RUN_ENV, testServices } from './services';
 import { runState } from './run-state';
 
 /** Removes what this run created: its database, its topics, its Redis keys; stops its containers. */
@@ -26,16 +26,33 @@ export default async function globalTeardown(): Promise<void> {
     redis.disconnect();
   }
 
-  const admin = new Kafka({
-    clientId: 'overload-credit-test-teardown',
-    brokers: env[RUN_ENV.kafkaBrokers]!.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = testServices().kafka('overload-credit-test-teardown').admin();
   try {
     await admin.connect();
     const prefix = env[RUN_ENV.topicPrefix]!;
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (topics.length) await admin.deleteTopics({ topics, timeout: 15000 });
+    if (env[RUN_ENV.kafkaPrincipalsFile]) {
+      // The ACLs granted for this run's prefixes (global setup, Scenario.create), so that they do not pile up.
+      const any = {
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ANY,
+      };
+      const { resources } = await admin.describeAcls(any);
+      const ours = resources.filter((r) => r.resourceName.startsWith(prefix));
+      if (ours.length) {
+        await admin.deleteAcls({
+          filters: ours.map((r) => ({
+            ...any,
+            resourceType: r.resourceType,
+            resourceName: r.resourceName,
+            resourcePatternType: r.resourcePatternType,
+          })),
+        });
+      }
+    }
   } catch (e) {
     errors.push(`kafka: ${(e as Error).message}`);
   } finally {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, SASLOptions } from 'kafkajs';
 
 /** Each returns undefined when the service answers, or the reason it does not. */
 export async function probePostgres(databaseUrl: string): Promise<string | undefined> {
@@ -37,10 +37,11 @@ export async function probeRedis(redisUrl: string): Promise<string | undefined> 
   }
 }
 
-export async function probeKafka(brokers: string): Promise<string | undefined> {
+export async function probeKafka(brokers: string, sasl?: SASLOptions): Promise<string | undefined> {
   const admin = new Kafka({
     clientId: 'overload-credit-test-probe',
     brokers: brokers.split(','),
+    ...(sasl ? { sasl } : {}),
     connectionTimeout: 3000,
     retry: { retries: 1 },
     logLevel: logLevel.NOTHING,

@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
-import { Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics, topics } from '@oc/contracts';
-import { ensureTopics, topicConfigs } from '@oc/messaging';
+import { DEV_KAFKA_PRINCIPALS, ensureTopics, grantKafkaAcls, kafkaAcls, topicConfigs } from '@oc/messaging';
 import { dropDatabase, migrate } from '@oc/persistence';
 import { AppName, startApp, RunningApp } from './app-process';
 import { eventually, testServices } from './services';
@@ -30,11 +30,7 @@ export class Scenario {
     this.topicPrefix = `${s.topicPrefix}${name}.`;
     this.redisKeyPrefix = `${s.redisKeyPrefix}${name}:`;
     this.topics = topics(this.topicPrefix);
-    this.kafka = new Kafka({
-      clientId: `test-${name}`,
-      brokers: s.kafkaBrokers.split(','),
-      logLevel: logLevel.NOTHING,
-    });
+    this.kafka = s.kafka(`test-${name}`);
     this.pg = new Client({ connectionString: this.databaseUrl });
     this.redis = new Redis(s.redisUrl);
   }
@@ -48,6 +44,13 @@ export class Scenario {
     await migrate(scenario.databaseUrl);
     await scenario.pg.connect();
     await registerStations((sql, params) => scenario.pg.query(sql, params), options.stations ?? TEST_STATIONS);
+    // The broker's ACLs for this world's topics and ingest group: its apps run as their own principals.
+    if (testServices().kafkaPrincipalsFile) {
+      await grantKafkaAcls(
+        scenario.kafka,
+        kafkaAcls(scenario.topicPrefix, `${scenario.topicPrefix}ingest`, DEV_KAFKA_PRINCIPALS),
+      );
+    }
     return scenario;
   }
 

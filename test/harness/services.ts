@@ -1,4 +1,9 @@
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { AppConfig, loadConfig } from '@oc/config';
+import { kafkaConnectionConfig, kafkaLoginEnv, readKafkaPrincipals } from '@oc/messaging';
+
+/** The broker's super user: the harness's own clients, the CLI and the tools run as it (docs/kafka.md). */
+export const KAFKA_ADMIN = 'admin';
 
 /**
  * The services and isolation names of this test run, as the global setup prepared them: its own
@@ -9,11 +14,17 @@ export interface TestServices {
   databaseUrl: string;
   redisUrl: string;
   kafkaBrokers: string;
+  /** The principals file of the broker (infra/kafka/dev-principals.properties), or '' for an open broker. */
+  kafkaPrincipalsFile: string;
   topicPrefix: string;
   redisKeyPrefix: string;
   /** A URL for another database on the same server (tests that need a database of their own). */
   databaseUrlFor(database: string): string;
-  /** The environment an app of this run is started with, plus overrides. */
+  /** KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD of a principal of the broker ({} when it is open). */
+  kafkaLogin(principal?: string): Record<string, string>;
+  /** A kafkajs client of this run's broker, logged in as `principal` (the admin by default). */
+  kafka(clientId: string, principal?: string, options?: Partial<KafkaConfig>): Kafka;
+  /** The environment an app of this run is started with (logged in to Kafka as the admin), plus overrides. */
   env(overrides?: Record<string, string>): Record<string, string>;
   /** The validated configuration for this run, plus overrides. */
   config(overrides?: Record<string, string>): AppConfig;
@@ -24,6 +35,7 @@ export const RUN_ENV = {
   databaseUrl: 'OC_TEST_DATABASE_URL',
   redisUrl: 'OC_TEST_REDIS_URL',
   kafkaBrokers: 'OC_TEST_KAFKA_BROKERS',
+  kafkaPrincipalsFile: 'OC_TEST_KAFKA_PRINCIPALS_FILE',
   topicPrefix: 'OC_TEST_TOPIC_PREFIX',
   redisKeyPrefix: 'OC_TEST_REDIS_KEY_PREFIX',
 } as const;
@@ -43,9 +55,15 @@ export function testServices(): TestServices {
   const databaseUrl = read(RUN_ENV.databaseUrl);
   const redisUrl = read(RUN_ENV.redisUrl);
   const kafkaBrokers = read(RUN_ENV.kafkaBrokers);
+  // '' (an open broker, started by testcontainers) is a value here, not a missing one.
+  const kafkaPrincipalsFile = process.env[RUN_ENV.kafkaPrincipalsFile] ?? read(RUN_ENV.kafkaPrincipalsFile);
+  const principals = kafkaPrincipalsFile ? readKafkaPrincipals(kafkaPrincipalsFile) : undefined;
+  const kafkaLogin = (principal = KAFKA_ADMIN): Record<string, string> =>
+    principals ? kafkaLoginEnv(principals, principal) : {};
   const topicPrefix = read(RUN_ENV.topicPrefix);
   const redisKeyPrefix = read(RUN_ENV.redisKeyPrefix);
   const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    ...kafkaLogin(),
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     KAFKA_BROKERS: kafkaBrokers,
@@ -63,8 +81,17 @@ export function testServices(): TestServices {
     databaseUrl,
     redisUrl,
     kafkaBrokers,
+    kafkaPrincipalsFile,
     topicPrefix,
     redisKeyPrefix,
+    kafkaLogin,
+    kafka: (clientId, principal, options = {}) =>
+      new Kafka({
+        clientId,
+        logLevel: logLevel.NOTHING,
+        ...kafkaConnectionConfig(loadConfig({ KAFKA_BROKERS: kafkaBrokers, ...kafkaLogin(principal) })),
+        ...options,
+      }),
     databaseUrlFor: (database) => {
       const url = new URL(databaseUrl);
       url.pathname = `/${database}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../harness/app-process';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, testServices } from '../harness/services';
 
 /**
  * The README's run command (`npm run up` = scripts/up.sh) against this run's services: it must leave the
@@ -37,6 +37,10 @@ describe('npm run up (scripts/up.sh)', () => {
       }),
     };
     delete env.NOTICE_PERIOD_WORKING_DAYS;
+    // As a newcomer runs it: no Kafka login given, so the script logs in with the broker's principals file.
+    delete env.KAFKA_SASL_USERNAME;
+    delete env.KAFKA_SASL_PASSWORD;
+    env.KAFKA_PRINCIPALS_FILE = testServices().kafkaPrincipalsFile;
     up = spawn('bash', ['scripts/up.sh'], {
       env,
       detached: true,

@@ -1,11 +1,21 @@
 import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { Argument, Command, InvalidArgumentError } from 'commander';
+import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
-import { createKafka, ensureTopics, replayDeadLetters, replayGroupId, topicConfigs } from '@oc/messaging';
+import {
+  createKafka,
+  DEV_KAFKA_PRINCIPALS,
+  ensureTopics,
+  grantKafkaAcls,
+  kafkaAcls,
+  replayDeadLetters,
+  replayGroupId,
+  topicConfigs,
+} from '@oc/messaging';
 import {
   AuditLogRepository,
   createDataSource,
@@ -168,6 +178,56 @@ export function buildCli(): Command {
       );
       progress.done(`${replayed} replayed${options.code ? ` (${options.code})` : ''}`);
     });
+
+  const principalName = (value: string, previous: string[] = []): string[] => {
+    if (!/^[A-Za-z0-9._-]+$/.test(value)) {
+      throw new InvalidArgumentError(`principal '${value}' may contain only letters, digits, ".", "_" and "-"`);
+    }
+    return [...previous, value];
+  };
+  program
+    .command('kafka:acls')
+    .description(
+      "grant the broker's ACLs for this TOPIC_PREFIX: each principal only its own topics (docs/kafka.md); needs an admin principal",
+    )
+    .option('--ingest <principal>', 'the principal of ingest', DEV_KAFKA_PRINCIPALS.ingest)
+    .option('--gate <principal>', 'the principal of gate-api', DEV_KAFKA_PRINCIPALS.gateApi)
+    .option('--station <principal>', 'a station system (repeatable; default: station)', principalName)
+    .option('--registry <principal>', 'a registry feeder (repeatable; default: registry)', principalName)
+    .option(
+      '--notice-channel <principal>',
+      'a notification channel (repeatable; default: notice-channel)',
+      principalName,
+    )
+    .option('--dry-run', 'print the ACLs without granting them')
+    .action(
+      async (options: {
+        ingest: string;
+        gate: string;
+        station?: string[];
+        registry?: string[];
+        noticeChannel?: string[];
+        dryRun?: boolean;
+      }) => {
+        const config = loadConfigOrExit();
+        const acls = kafkaAcls(config.TOPIC_PREFIX, config.KAFKA_GROUP_ID, {
+          ingest: principalName(options.ingest)[0]!,
+          gateApi: principalName(options.gate)[0]!,
+          stations: options.station ?? DEV_KAFKA_PRINCIPALS.stations,
+          registryFeeders: options.registry ?? DEV_KAFKA_PRINCIPALS.registryFeeders,
+          noticeChannels: options.noticeChannel ?? DEV_KAFKA_PRINCIPALS.noticeChannels,
+        });
+        for (const acl of acls) {
+          process.stdout.write(
+            `${acl.principal} ${AclOperationTypes[acl.operation]} ${AclResourceTypes[acl.resourceType]}:${acl.resourceName}` +
+              `${acl.resourcePatternType === ResourcePatternTypes.PREFIXED ? '*' : ''}\n`,
+          );
+        }
+        if (options.dryRun) return;
+        await grantKafkaAcls(createKafka(config, 'acls'), acls);
+        process.stdout.write(`${acls.length} ACLs granted on ${config.KAFKA_BROKERS}\n`);
+      },
+    );
 
   const stationKeys = (db: DatabaseConnection) => {
     const audit = new AuditLogRepository(db);

@@ -24,6 +24,17 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['a:1,,b:2', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
   ],
   KAFKA_GROUP_ID: [['   ', 'KAFKA_GROUP_ID must not be empty']],
+  KAFKA_SASL_USERNAME: [
+    ['ingest', 'KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_USERNAME'],
+    [
+      'in gest',
+      'KAFKA_SASL_USERNAME may contain only letters, digits, ".", "_" and "-"',
+      'KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_USERNAME',
+    ],
+  ],
+  KAFKA_SASL_PASSWORD: [['secret', 'KAFKA_SASL_USERNAME must be set with KAFKA_SASL_PASSWORD']],
+  KAFKA_SASL_MECHANISM: [['plain', 'KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256']],
+  KAFKA_SSL: [['yes', 'KAFKA_SSL must be true or false']],
   TOPIC_PREFIX: [['tests/', 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"']],
   DATABASE_URL: [['mysql://x', 'DATABASE_URL must be a postgres:// URL']],
   REDIS_URL: [['http://127.0.0.1:6379', 'REDIS_URL must be a redis:// URL']],
@@ -119,6 +130,8 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       KAFKA_BROKERS: 'localhost:9092',
       KAFKA_GROUP_ID: 'overload-credit-ingest',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SSL: false,
       TOPIC_PREFIX: '',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/overload_credit',
       REDIS_URL: 'redis://127.0.0.1:6379/0',

@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -80,6 +81,35 @@ export class AppConfig {
   // Blank counts as empty: an empty value already means "unset" (the default), so only blanks reach here.
   @Matches(/\S/, { message: 'KAFKA_GROUP_ID must not be empty' })
   KAFKA_GROUP_ID = 'overload-credit-ingest';
+
+  /**
+   * The principal this process logs in to Kafka as, with SASL/SCRAM (docs/kafka.md, docs/security.md):
+   * each app has its own, and the broker's ACLs let it touch only its own topics. Unset: no
+   * authentication, which only an open development broker (KAFKA_AUTH=none) accepts.
+   */
+  @ValidateIf((c: AppConfig) => c.KAFKA_SASL_USERNAME !== undefined || c.KAFKA_SASL_PASSWORD !== undefined)
+  @IsString({ message: 'KAFKA_SASL_USERNAME must be set with KAFKA_SASL_PASSWORD' })
+  @ValidateBy({
+    name: 'principalName',
+    validator: {
+      // Only a string is checked here: a missing name is IsString's to report.
+      validate: (value: unknown) => typeof value !== 'string' || /^[A-Za-z0-9._-]+$/.test(value),
+      defaultMessage: () => 'KAFKA_SASL_USERNAME may contain only letters, digits, ".", "_" and "-"',
+    },
+  })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((c: AppConfig) => c.KAFKA_SASL_USERNAME !== undefined)
+  @IsString({ message: 'KAFKA_SASL_PASSWORD must be set with KAFKA_SASL_USERNAME' })
+  KAFKA_SASL_PASSWORD?: string;
+
+  @IsIn(['scram-sha-512', 'scram-sha-256'], {
+    message: 'KAFKA_SASL_MECHANISM must be one of scram-sha-512, scram-sha-256',
+  })
+  KAFKA_SASL_MECHANISM: 'scram-sha-512' | 'scram-sha-256' = 'scram-sha-512';
+
+  /** TLS to the brokers: required wherever the network between the apps and Kafka is not the machine's own. */
+  @Bool() KAFKA_SSL = false;
 
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"' })
@@ -190,6 +220,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   'KAFKA_BROKERS',
   'KAFKA_GROUP_ID',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SSL',
   'TOPIC_PREFIX',
   'DATABASE_URL',
   'REDIS_URL',

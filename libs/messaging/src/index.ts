@@ -5,3 +5,5 @@ export * from './dead-letter.publisher';
 export * from './outbox-relay';
 export * from './dead-letter-replay';
 export * from './gate-decision.publisher';
+export * from './kafka-acls';
+export * from './kafka-principals-file';

@@ -1,12 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { topics } from '@oc/contracts';
 import { testServices } from '../../../test/harness/services';
 import { ensureTopics, topicConfigs } from './topic-admin';
 
 describe('ensureTopics (real Kafka)', () => {
   const services = testServices();
-  const client = (id: string) =>
-    new Kafka({ clientId: id, brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const client = (id: string) => services.kafka(id);
 
   // Two ingests of one deployment start together: both create the product's topics, one of them is
   // told TOPIC_ALREADY_EXISTS. Each must return only when the topics can be subscribed to; before this,

@@ -1,4 +1,4 @@
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { KafkaMessage } from 'kafkajs';
 import { REGISTRY_KINDS, topics, validateRegistryRecord, type RegistryKind } from '@oc/contracts';
 import { ensureTopics } from '@oc/messaging';
 import { eventually, testServices } from '../../../test/harness/services';
@@ -7,11 +7,7 @@ import { runSimulation, type SimulationOptions } from './simulation-runner';
 
 describe('runSimulation (real Kafka)', () => {
   const services = testServices();
-  const kafka = new Kafka({
-    clientId: 'sim-it',
-    brokers: services.kafkaBrokers.split(','),
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = services.kafka('sim-it');
   let world = 0;
   /** A fresh set of topics per test, with the product's names under a prefix of its own. */
   const freshTopics = async () => {

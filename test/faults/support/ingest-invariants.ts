@@ -1,4 +1,3 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { SimulatedMessage } from '@oc/simulation';
 import { AuditLogRepository, createDataSource, DatabaseConnection } from '@oc/persistence';
 import { replayDifferences } from '../../harness/credit-snapshot';
@@ -19,11 +18,7 @@ export interface FactStore {
 export async function readWholeTopic(
   topic: string,
   timeoutMs = 60000,
-  kafka = new Kafka({
-    clientId: 'faults-reader',
-    brokers: testServices().kafkaBrokers.split(','),
-    logLevel: logLevel.NOTHING,
-  }),
+  kafka = testServices().kafka('faults-reader'),
 ): Promise<{ value: string }[]> {
   const admin = kafka.admin();
   await admin.connect();

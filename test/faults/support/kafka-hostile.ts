@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Kafka, KafkaMessage } from 'kafkajs';
 import { violationEvent } from '@oc/simulation';
 
 /** What a hostile message must become: certainly a dead letter naming `field`, or either outcome. */
@@ -283,8 +283,4 @@ export async function readWholeTopic(kafka: Kafka, topic: string, timeoutMs = 60
   } finally {
     await consumer.disconnect();
   }
-}
-
-export function quietKafka(clientId: string, brokers: string[]): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
