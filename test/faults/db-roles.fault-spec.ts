@@ -69,6 +69,9 @@ describe('database roles: the apps connect as roles that cannot rewrite the audi
        WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'S')`,
     );
     expect(owners).toEqual([{ owner: 'overload_owner' }]);
+    expect(
+      await s.query(`SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'public'`),
+    ).toEqual([{ owner: 'overload_owner' }]);
   });
 
   it('with the app role: audit_log takes INSERT and SELECT; UPDATE, DELETE, TRUNCATE and switching its triggers off fail', async () => {

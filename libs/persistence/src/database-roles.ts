@@ -49,9 +49,12 @@ export function createRoleStatement(name: string): string {
   return `CREATE ROLE ${name} ${ROLE_ATTRIBUTES}`;
 }
 
-/** Per database, by an administrator, before the migrations: the owner may create in the schema, nobody else. */
+/**
+ * Per database, by an administrator, before the migrations: the schema is the owner's, and only the roles
+ * it grants may use it (Postgres lets PUBLIC use it, and before version 15 create in it, by default).
+ */
 export function schemaStatements(roles: DatabaseRoles): string[] {
-  return [`GRANT USAGE, CREATE ON SCHEMA public TO ${roles.owner}`, `REVOKE CREATE ON SCHEMA public FROM PUBLIC`];
+  return [`ALTER SCHEMA public OWNER TO ${roles.owner}`, `REVOKE ALL ON SCHEMA public FROM PUBLIC`];
 }
 
 /**
