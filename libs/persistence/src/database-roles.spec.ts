@@ -10,7 +10,6 @@ import {
 } from './database-roles';
 
 // pg's own SCRAM client (what the apps log in with), played against a server that knows only the verifier.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sasl = require('pg/lib/crypto/sasl') as {
   startSession(mechanisms: string[]): { clientNonce: string; response: string };
   continueSession(session: object, password: string, serverData: string): Promise<void>;
