@@ -34,6 +34,9 @@ export async function startContainers(missing: {
     const pg = await new PostgreSqlContainer('postgres:16-alpine')
       .withUsername('postgres')
       .withPassword('postgres')
+      // Trust, like the local server the tests otherwise use: the apps connect as the app and gate roles
+      // that migrate creates without passwords (docs/operations.md "Database roles").
+      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
       .start();
     started.containers.push(pg);
     started.databaseUrl = `postgres://postgres:postgres@${pg.getHost()}:${pg.getPort()}/overload_credit`;

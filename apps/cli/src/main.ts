@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Argument, Command, InvalidArgumentError } from 'commander';
 import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
-import { AppConfig, loadConfigOrExit } from '@oc/config';
+import { AppConfig, databaseUrlFor, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
 import {
@@ -21,6 +21,7 @@ import {
   createDataSource,
   DatabaseConnection,
   migrate,
+  migrateOptionsFrom,
   OutboxRepository,
   RegistryRepository,
   StationRepository,
@@ -50,7 +51,8 @@ interface SimulateOptions {
 /** Runs `work` with a database connection that is closed afterwards, whatever happens. */
 async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection) => Promise<T>): Promise<T> {
   const db = new DatabaseConnection(
-    createDataSource({ databaseUrl: config.DATABASE_URL, applicationName: 'cli', poolSize: 2 }),
+    // The app role (docs/operations.md): an operator's command writes what the apps write, no more.
+    createDataSource({ databaseUrl: databaseUrlFor(config, 'app'), applicationName: 'cli', poolSize: 2 }),
   );
   try {
     return await work(db);
@@ -67,10 +69,10 @@ export function buildCli(): Command {
 
   program
     .command('migrate')
-    .description('create the database if missing and apply pending migrations')
+    .description('create the database and the roles if missing, apply pending migrations as the owner, grant the roles')
     .action(async () => {
       const config = loadConfigOrExit();
-      const applied = await migrate(config.DATABASE_URL);
+      const applied = await migrate(config.DATABASE_URL, migrateOptionsFrom(config));
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     });
 

@@ -18,7 +18,15 @@ export class GateApiModule {
       module: GateApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot('gate-api', 2),
+        // The read-only gate role (docs/operations.md). This pool serves readiness only; the decisions'
+        // fallback has its own, bounded by GATE_DB_TIMEOUT_MS (GateReadStore).
+        DatabaseModule.forRoot('gate-api', {
+          role: 'gate',
+          poolSize: 2,
+          connectionTimeoutMs: 1_000,
+          statementTimeoutMs: 1_000,
+          idleInTransactionTimeoutMs: 5_000,
+        }),
         RedisModule.forRoot({ failFast: true, commandTimeoutMs: redisTimeout, autoPipelining: true }),
         KafkaModule.forRoot('gate-api', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),

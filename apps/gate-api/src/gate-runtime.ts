@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { TurnBackCache } from '@oc/cache';
-import { AppConfig } from '@oc/config';
+import { AppConfig, databaseUrlFor } from '@oc/config';
 import { topics } from '@oc/contracts';
 import { GateDecisionService, StationAuthenticator } from '@oc/credit';
 import { GateDecisionPublisher, KafkaConnection } from '@oc/messaging';
@@ -35,7 +35,7 @@ export class GateRuntime implements OnApplicationShutdown {
       help: 'TURN_BACK decisions not published to gate.decisions.v1 because the buffer was full (Kafka away)',
       registers: [metrics],
     });
-    this.store = new GateReadStore(config.DATABASE_URL, config.GATE_DB_TIMEOUT_MS);
+    this.store = new GateReadStore(databaseUrlFor(config, 'gate'), config.GATE_DB_TIMEOUT_MS);
     void this.store.warm();
     this.publisher = new GateDecisionPublisher(
       kafka.kafka,

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, BeforeApplicationShutdown } 
 import { ConfigResourceTypes, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { TurnBackCache } from '@oc/cache';
-import { AppConfig } from '@oc/config';
+import { AppConfig, databaseUrlFor } from '@oc/config';
 import { registryTopicNames, topics } from '@oc/contracts';
 import { CacheRebuildService, IngestProducer, CreditSchedulerService } from '@oc/credit';
 import { ensureTopics, KafkaConnection, OutboxRelay, topicConfigs } from '@oc/messaging';
@@ -69,7 +69,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
       if (rebuilt) this.logger.info({ vehicles: rebuilt.written }, 'turn-back cache rebuilt');
     });
     this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, {
-      databaseUrl: this.config.DATABASE_URL,
+      databaseUrl: databaseUrlFor(this.config, 'app'),
     });
     this.relay.start();
     this.scheduleExpiry();

@@ -38,7 +38,13 @@ export class IngestModule {
       module: IngestModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot('ingest'),
+        // The app role (docs/operations.md). A background worker: it may wait for a connection while
+        // Postgres restarts; a transaction left idle would hold its locks against the next batch.
+        DatabaseModule.forRoot('ingest', {
+          role: 'app',
+          connectionTimeoutMs: 10_000,
+          idleInTransactionTimeoutMs: 60_000,
+        }),
         RedisModule.forRoot(),
         KafkaModule.forRoot('ingest', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),

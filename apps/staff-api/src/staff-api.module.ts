@@ -17,7 +17,14 @@ export class StaffApiModule {
       module: StaffApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot('staff-api'),
+        // The app role (docs/operations.md); a statement over STAFF_STATEMENT_TIMEOUT_MS is cancelled and
+        // its request answers 503 QUERY_TIMEOUT, so a deep page never holds a connection for long.
+        DatabaseModule.forRoot('staff-api', {
+          role: 'app',
+          connectionTimeoutMs: 5_000,
+          statementTimeoutMs: config.STAFF_STATEMENT_TIMEOUT_MS,
+          idleInTransactionTimeoutMs: 30_000,
+        }),
         RedisModule.forRoot(),
         KafkaModule.forRoot('staff-api', logger),
         ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),

@@ -3,12 +3,15 @@ import {
   AppConfig,
   CONFIG_KEYS,
   ConfigError,
+  databaseUrlFor,
   gateRedisBudgetMs,
   loadConfig,
   loadConfigOrExit,
   type ConfigKey,
 } from './app-config';
 
+const ROLE_RULE =
+  'must be a lower-case SQL name (letters, digits, "_", not starting with a digit or "pg_", at most 63)';
 const int = (min: number, max?: number) =>
   max === undefined ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
 
@@ -37,6 +40,37 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
   KAFKA_SSL: [['yes', 'KAFKA_SSL must be true or false']],
   TOPIC_PREFIX: [['tests/', 'TOPIC_PREFIX may contain only letters, digits, ".", "_" and "-"']],
   DATABASE_URL: [['mysql://x', 'DATABASE_URL must be a postgres:// URL']],
+  DB_OWNER_ROLE: [
+    ['Owner', `DB_OWNER_ROLE ${ROLE_RULE}`],
+    ['pg_owner', `DB_OWNER_ROLE ${ROLE_RULE}`],
+    ['a"; DROP', `DB_OWNER_ROLE ${ROLE_RULE}`],
+    ['overload_app', 'DB_APP_ROLE must differ from DB_OWNER_ROLE (overload_app)'],
+  ],
+  DB_APP_ROLE: [
+    ['1app', `DB_APP_ROLE ${ROLE_RULE}`],
+    ['overload_owner', 'DB_APP_ROLE must differ from DB_OWNER_ROLE (overload_owner)'],
+  ],
+  DB_GATE_ROLE: [
+    ['x'.repeat(64), `DB_GATE_ROLE ${ROLE_RULE}`],
+    ['overload_app', 'DB_GATE_ROLE must differ from DB_APP_ROLE (overload_app)'],
+  ],
+  APP_DATABASE_URL: [
+    ['mysql://overload_app@x/oc', 'APP_DATABASE_URL must be a postgres:// URL'],
+    [
+      'postgres://postgres@127.0.0.1:5432/overload_credit',
+      'APP_DATABASE_URL must connect as DB_APP_ROLE (overload_app), not as postgres',
+    ],
+  ],
+  GATE_DATABASE_URL: [
+    [
+      'postgres://overload_app:pw@127.0.0.1:5432/overload_credit',
+      'GATE_DATABASE_URL must connect as DB_GATE_ROLE (overload_gate), not as overload_app',
+    ],
+  ],
+  STAFF_STATEMENT_TIMEOUT_MS: [
+    ['99', `STAFF_STATEMENT_TIMEOUT_MS ${int(100, 600000)}`],
+    ['10s', `STAFF_STATEMENT_TIMEOUT_MS ${int(100, 600000)}`],
+  ],
   REDIS_URL: [['http://127.0.0.1:6379', 'REDIS_URL must be a redis:// URL']],
   REDIS_KEY_PREFIX: [['oc key', 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"']],
   GATE_PORT: [
@@ -134,6 +168,10 @@ describe('loadConfig', () => {
       KAFKA_SSL: false,
       TOPIC_PREFIX: '',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/overload_credit',
+      DB_OWNER_ROLE: 'overload_owner',
+      DB_APP_ROLE: 'overload_app',
+      DB_GATE_ROLE: 'overload_gate',
+      STAFF_STATEMENT_TIMEOUT_MS: 10000,
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       REDIS_KEY_PREFIX: 'oc:',
       GATE_PORT: 3001,
@@ -212,6 +250,19 @@ describe('loadConfig', () => {
     expect(problemsFor({ GATE_DEADLINE_MS: 'soon', GATE_DB_TIMEOUT_MS: '200' })).toEqual([
       `GATE_DEADLINE_MS ${int(1, 60000)}`,
     ]);
+  });
+
+  it('gives each app its database URL: its own when set, else DATABASE_URL as its role without the password', () => {
+    const derived = loadConfig({ DATABASE_URL: 'postgres://admin:secret@db.example:6432/oc?sslmode=require' });
+    expect(databaseUrlFor(derived, 'app')).toBe('postgres://overload_app@db.example:6432/oc?sslmode=require');
+    expect(databaseUrlFor(derived, 'gate')).toBe('postgres://overload_gate@db.example:6432/oc?sslmode=require');
+    const own = loadConfig({
+      DB_APP_ROLE: 'oc_app',
+      APP_DATABASE_URL: 'postgres://oc_app:pw@pgbouncer:6432/oc',
+      GATE_DATABASE_URL: 'postgres://overload_gate:pw2@replica:5432/oc',
+    });
+    expect(databaseUrlFor(own, 'app')).toBe('postgres://oc_app:pw@pgbouncer:6432/oc');
+    expect(databaseUrlFor(own, 'gate')).toBe('postgres://overload_gate:pw2@replica:5432/oc');
   });
 
   it('reports every bad variable at once', () => {

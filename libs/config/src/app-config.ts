@@ -65,6 +65,46 @@ const LeavesOf = (other: string, reserveMs: number, reserveFor: string): Propert
       },
     },
   });
+/** A role name `migrate` can write unquoted in SQL: lower-case letters, digits and "_", 63 bytes at most. */
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const ROLE_NAME = /^(?!pg_)[a-z_][a-z0-9_]{0,62}$/;
+const ROLE_NAME_RULE = (key: string): string =>
+  `${key} must be a lower-case SQL name (letters, digits, "_", not starting with a digit or "pg_", at most 63)`;
+/** Each role its own: an app role that is the owner would own the audit log it must not rewrite. */
+const DifferentFrom = (...others: string[]): PropertyDecorator =>
+  ValidateBy({
+    name: 'differentFrom',
+    constraints: others,
+    validator: {
+      validate: (value: unknown, args) => others.every((o) => (args?.object as Record<string, unknown>)[o] !== value),
+      defaultMessage: (args) =>
+        `${args?.property} must differ from ${others.filter((o) => (args?.object as Record<string, unknown>)[o] === args?.value).join(' and ')} (${String(args?.value)})`,
+    },
+  });
+/**
+ * The URL's user is the role named by `roleKey`: the grants `migrate` makes are the role's, not the URL's.
+ * Checked only on a postgres:// URL (otherwise its own rule reports it).
+ */
+const ConnectsAs = (roleKey: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'connectsAs',
+    constraints: [roleKey],
+    validator: {
+      validate: (value: unknown, args) =>
+        typeof value !== 'string' ||
+        !POSTGRES_URL.test(value) ||
+        urlUser(value) === (args?.object as Record<string, unknown>)[roleKey],
+      defaultMessage: (args) =>
+        `${args?.property} must connect as ${roleKey} (${String((args?.object as Record<string, unknown>)[roleKey])}), not as ${String(urlUser(String(args?.value)))}`,
+    },
+  });
+function urlUser(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
 
@@ -118,6 +158,33 @@ export class AppConfig {
   @IsString()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/overload_credit';
+
+  /**
+   * The three database roles `migrate` creates and grants (docs/operations.md): the owner of the schema
+   * (migrations only), the apps' role (no UPDATE/DELETE on audit_log, no DDL) and the gate's read-only role.
+   */
+  @Matches(ROLE_NAME, { message: ROLE_NAME_RULE('DB_OWNER_ROLE') }) DB_OWNER_ROLE = 'overload_owner';
+  @Matches(ROLE_NAME, { message: ROLE_NAME_RULE('DB_APP_ROLE') })
+  @DifferentFrom('DB_OWNER_ROLE')
+  DB_APP_ROLE = 'overload_app';
+  @Matches(ROLE_NAME, { message: ROLE_NAME_RULE('DB_GATE_ROLE') })
+  @DifferentFrom('DB_OWNER_ROLE', 'DB_APP_ROLE')
+  DB_GATE_ROLE = 'overload_gate';
+
+  /** Ingest, staff-api and the CLI; unset: DATABASE_URL with DB_APP_ROLE as its user and no password. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'APP_DATABASE_URL must be a postgres:// URL' })
+  @ConnectsAs('DB_APP_ROLE')
+  APP_DATABASE_URL?: string;
+
+  /** gate-api; unset: DATABASE_URL with DB_GATE_ROLE as its user and no password. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'GATE_DATABASE_URL must be a postgres:// URL' })
+  @ConnectsAs('DB_GATE_ROLE')
+  GATE_DATABASE_URL?: string;
+
+  /** Postgres cancels a staff-api statement running longer than this; the request answers 503 QUERY_TIMEOUT. */
+  @Int(100, 600000) STAFF_STATEMENT_TIMEOUT_MS = 10000;
 
   @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
@@ -226,6 +293,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'KAFKA_SSL',
   'TOPIC_PREFIX',
   'DATABASE_URL',
+  'DB_OWNER_ROLE',
+  'DB_APP_ROLE',
+  'DB_GATE_ROLE',
+  'APP_DATABASE_URL',
+  'GATE_DATABASE_URL',
+  'STAFF_STATEMENT_TIMEOUT_MS',
   'REDIS_URL',
   'REDIS_KEY_PREFIX',
   'GATE_PORT',
@@ -253,6 +326,22 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'KAFKA_TOPIC_PARTITIONS',
   'LOG_LEVEL',
 ];
+
+export type DatabaseRole = 'app' | 'gate';
+
+/**
+ * The URL an app connects with: its own (APP_DATABASE_URL, GATE_DATABASE_URL), else DATABASE_URL with
+ * the role as its user and no password (local trust authentication; docs/operations.md). DATABASE_URL
+ * itself is the owner's, for `migrate` only.
+ */
+export function databaseUrlFor(config: AppConfig, role: DatabaseRole): string {
+  const own = role === 'app' ? config.APP_DATABASE_URL : config.GATE_DATABASE_URL;
+  if (own) return own;
+  const url = new URL(config.DATABASE_URL);
+  url.username = role === 'app' ? config.DB_APP_ROLE : config.DB_GATE_ROLE;
+  url.password = '';
+  return url.toString();
+}
 
 /** Loads the configuration or stops the process with a message that names each bad variable. */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {

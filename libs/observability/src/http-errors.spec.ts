@@ -1,4 +1,5 @@
 import { IsString } from 'class-validator';
+import { Logger } from '@nestjs/common';
 import { ApiError, createValidationPipe, HttpErrorFilter, nulBytePaths } from './http-errors';
 
 class Body {
@@ -69,5 +70,31 @@ describe('HttpErrorFilter: a value Postgres cannot store', () => {
     expect(answer(Object.assign(new Error('out of range'), { code: '22003' })).status).toBe(400);
     expect(answer(Object.assign(new Error('deadlock'), { code: '40P01' })).status).toBe(500);
     expect(answer(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).status).toBe(500);
+  });
+});
+
+describe('HttpErrorFilter: a statement Postgres cancelled (statement_timeout)', () => {
+  it('is 503 QUERY_TIMEOUT in the SPEC §6 shape, not 500', () => {
+    let sent: { status?: number; body?: unknown } = {};
+    const reply = { status: (status: number) => ({ send: (body: unknown) => (sent = { status, body }) }) };
+    const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => reply }) };
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+      driverError: { code: '57014' },
+    });
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      new HttpErrorFilter().catch(cancelled, host as never);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(sent).toEqual({
+      status: 503,
+      body: {
+        error: {
+          code: 'QUERY_TIMEOUT',
+          message: 'The database did not finish the query in time; try again later or narrow the query',
+        },
+      },
+    });
   });
 });

@@ -196,9 +196,24 @@ export class HttpErrorFilter implements ExceptionFilter {
         },
       };
     }
+    // A statement Postgres cancelled (SQLSTATE 57014: query_canceled, e.g. staff-api's statement_timeout):
+    // the server ran out of time, not the request out of rules; the client may retry later or narrower.
+    if (sqlState === QUERY_CANCELED) {
+      return {
+        status: 503,
+        body: {
+          error: {
+            code: 'QUERY_TIMEOUT',
+            message: 'The database did not finish the query in time; try again later or narrow the query',
+          },
+        },
+      };
+    }
     return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } } };
   }
 }
+
+const QUERY_CANCELED = '57014';
 
 /** The SQLSTATE of a Postgres error (pg's, or TypeORM's QueryFailedError around it); undefined otherwise. */
 function postgresState(error: unknown): string | undefined {

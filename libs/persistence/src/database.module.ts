@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@oc/config';
+import { AppConfig, databaseUrlFor, type DatabaseRole } from '@oc/config';
 import { HealthProbe } from '@oc/observability';
 import { createDataSource } from './data-source';
 
@@ -55,10 +55,19 @@ export class PostgresProbe extends HealthProbe {
   }
 }
 
+/** How an app connects: as which role (docs/operations.md), with which pool and timeouts. */
+export interface DatabaseModuleOptions {
+  role: DatabaseRole;
+  poolSize?: number;
+  connectionTimeoutMs: number;
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+}
+
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(applicationName: string, poolSize = 10): DynamicModule {
+  static forRoot(applicationName: string, options: DatabaseModuleOptions): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
@@ -67,7 +76,14 @@ export class DatabaseModule {
           inject: [AppConfig],
           useFactory: (config: AppConfig) => {
             const connection = new DatabaseConnection(
-              createDataSource({ databaseUrl: config.DATABASE_URL, applicationName, poolSize }),
+              createDataSource({
+                databaseUrl: databaseUrlFor(config, options.role),
+                applicationName,
+                poolSize: options.poolSize ?? 10,
+                connectionTimeoutMs: options.connectionTimeoutMs,
+                statementTimeoutMs: options.statementTimeoutMs,
+                idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs,
+              }),
             );
             connection.connectInBackground();
             return connection;

@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './database-admin';
+export * from './database-roles';
 export * from './migrations';
 export * from './database.module';
 export * from './audit/audit-log.repository';
