@@ -163,6 +163,69 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
     expect(stored.size + dlq.length).toBe(produced);
   });
 
+  // A repeated eventId with other content was dropped silently (the insert's ON CONFLICT DO NOTHING).
+  it('dead-letters a repeated eventId with other content DUPLICATE_CONFLICT, in one batch, across batches and a restart; the same content stays a no-op', async () => {
+    const original = violationEvent({ eventId: 'dup-1', plate: '浙E72001', measuredAt: new Date(now.getTime() - DAY) });
+    const other = (overKg: number, plate = '浙E72001') =>
+      violationEvent({ eventId: 'dup-1', plate, overKg, measuredAt: new Date(now.getTime() - DAY) });
+    const send = async (messages: { id: string; m: { key: string; value: string } }[]) =>
+      producer.send({
+        topic: s.topics.weighingEvents,
+        acks: -1,
+        messages: messages.map(({ id, m }) => ({ key: m.key, value: m.value, headers: { 'x-test-id': id } })),
+      });
+    // One request, one key: consecutive offsets of one partition, the original first.
+    await send([
+      { id: 'dup-original', m: original },
+      { id: 'dup-conflict-same-batch', m: other(5000) },
+      { id: 'dup-same-same-batch', m: original },
+    ]);
+    await s.waitUntilConsumed(30000);
+    // Later batches, another key (so another partition, most likely) for one of the conflicts.
+    await send([
+      { id: 'dup-conflict-later', m: other(2500, '浙E72002') },
+      { id: 'dup-same-later', m: original },
+    ]);
+    await s.waitUntilConsumed(30000);
+    await s.ingest!.stop();
+    await s.startIngest();
+    await send([
+      { id: 'dup-conflict-after-restart', m: other(3000) },
+      { id: 'dup-same-after-restart', m: original },
+    ]);
+    await s.waitUntilConsumed(60000);
+
+    expect(await s.query(`SELECT gross_weight_kg, plate FROM weighings WHERE event_id = 'dup-1'`)).toEqual([
+      { gross_weight_kg: (JSON.parse(original.value) as { grossWeightKg: number }).grossWeightKg, plate: '浙E72001' },
+    ]);
+    expect(await s.query(`SELECT count(*)::int AS n FROM violations WHERE event_id = 'dup-1'`)).toEqual([{ n: 1 }]);
+    const letters = (await readWholeTopic(s.kafka, s.topics.weighingEventsDlq))
+      .filter((l) => header(l.headers, 'x-test-id')?.startsWith('dup-'))
+      .map((l) => ({
+        id: header(l.headers, 'x-test-id'),
+        code: header(l.headers, 'error-code'),
+        details: JSON.parse(header(l.headers, 'error-detail') ?? 'null') as { field: string; message: string }[],
+        original: header(l.headers, 'original-topic'),
+      }))
+      .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    expect(letters.map(({ id, code, original: topic }) => ({ id, code, topic }))).toEqual(
+      ['dup-conflict-after-restart', 'dup-conflict-later', 'dup-conflict-same-batch'].map((id) => ({
+        id,
+        code: 'DUPLICATE_CONFLICT',
+        topic: s.topics.weighingEvents,
+      })),
+    );
+    for (const l of letters) {
+      expect(l.details.map((d) => d.field)).toEqual(['eventId']);
+      expect(l.details[0]!.message).toMatch(
+        /already stored with other content \(differs in .*grossWeightKg; the stored event came from .* offset \d+\)/,
+      );
+    }
+    expect(letters.find((l) => l.id === 'dup-conflict-later')!.details[0]!.message).toContain(
+      'differs in plate, grossWeightKg;',
+    );
+  });
+
   // Issue 14: one record on gate.decisions.v1 with "at":"2025" and a NUL byte in the plate stopped ingest
   // (the insert failed for its content, the batch was retried forever, and kafkajs fetched nothing else).
   it('dead-letters hostile gate decisions with their reasons, and a weighing sent after them is stored within 5 s', async () => {

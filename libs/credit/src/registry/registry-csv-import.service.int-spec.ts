@@ -168,7 +168,7 @@ describe('RegistryCsvImportService (real Postgres)', () => {
     const ds = await db.ready();
     const measuredAt = new Date('2026-11-02T10:00:00+08:00');
     await ds.transaction(async (m) => {
-      const created = await new WeighingRepository().insertBatch(m, [
+      const { violations: created } = await new WeighingRepository().storeBatch(m, [
         {
           eventId: 'csv-permit-1',
           source: 'WEIGH_STATION',
