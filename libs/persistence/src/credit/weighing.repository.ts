@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { admitRepeatedEvents } from '@oc/domain';
 import {
   weighEventContentDifferences,
   weighEventContentHash,
@@ -70,6 +71,12 @@ interface StoredContent {
   content: WeighEventContent;
   from: DuplicateConflict['storedFrom'];
 }
+
+/** Equal hashes; where a row has none (written before the column existed), field by field. */
+const sameContent = (a: StoredContent, b: StoredContent): boolean =>
+  a.hash !== null && b.hash !== null
+    ? a.hash === b.hash
+    : weighEventContentDifferences(a.content, b.content).length === 0;
 
 @Injectable()
 export class WeighingRepository {
@@ -181,32 +188,24 @@ export class WeighingRepository {
     // another instance) committed while the insert above waited for it.
     const stored =
       skipped.size > 0 ? await this.storedContents(manager, [...skipped]) : new Map<string, StoredContent>();
+    for (const id of skipped) {
+      // Weighings are never deleted; a skipped eventId without a row is a race to retry, not content.
+      if (!stored.has(id)) throw new Error(`weighing ${id} was skipped as stored but is not there`);
+    }
+    const arrivals: StoredContent[] = rows.map((row, i) => ({
+      hash: hashes[i]!,
+      content: row,
+      from: { topic: row.kafkaTopic, partition: row.kafkaPartition, offset: row.kafkaOffset },
+    }));
     const conflicts: DuplicateConflict[] = [];
-    rows.forEach((row, i) => {
-      let reference: StoredContent | undefined;
-      if (skipped.has(row.eventId)) {
-        reference = stored.get(row.eventId);
-        // Weighings are never deleted; a skipped eventId without a row is an outage-like race: retried.
-        if (!reference) throw new Error(`weighing ${row.eventId} was skipped as stored but is not there`);
-      } else {
-        const first = firstOf.get(row.eventId)!;
-        if (first === i) return;
-        const f = rows[first]!;
-        reference = {
-          hash: hashes[first]!,
-          content: f,
-          from: { topic: f.kafkaTopic, partition: f.kafkaPartition, offset: f.kafkaOffset },
-        };
-      }
-      if (reference.hash === hashes[i]) return;
-      // No stored hash (a row written before the column existed and not backfilled): field by field.
-      const differences = weighEventContentDifferences(reference.content, row);
-      if (reference.hash === null && differences.length === 0) return;
+    admitRepeatedEvents(arrivals, stored, (a) => a.content.eventId, sameContent).forEach((admission, i) => {
+      if (admission.kind !== 'CONFLICT') return;
+      const differences = weighEventContentDifferences(admission.with.content, rows[i]!);
       conflicts.push({
         index: i,
-        eventId: row.eventId,
+        eventId: rows[i]!.eventId,
         differences: differences.length > 0 ? differences : ['(content)'],
-        storedFrom: reference.from,
+        storedFrom: admission.with.from,
       });
     });
     return { violations, conflicts };
