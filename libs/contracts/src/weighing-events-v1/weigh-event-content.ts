@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * What a producer said about one weighing, after normalisation (SPEC §3, docs/rules.md "Repeated
@@ -54,6 +54,11 @@ const VERSION = 'weigh-event-content-v1;';
 /** One value: its UTF-8 length, a colon and the text; `~` for none. Unambiguous without escaping. */
 const item = (text: string | null | undefined): string =>
   text === null || text === undefined ? '~' : `${Buffer.byteLength(text, 'utf8')}:${text}`;
+/** A number or a boolean: ASCII, so its length is its UTF-8 length (ingest hashes every event). */
+const scalar = (value: number | boolean): string => {
+  const text = String(value);
+  return `${text.length}:${text}`;
+};
 
 /**
  * The canonical text of the content: each field in WEIGH_EVENT_CONTENT_FIELDS order as `<bytes>:<text>`
@@ -74,22 +79,25 @@ export function canonicalWeighEventContent(e: WeighEventContent): string {
     item(e.source) +
     item(e.stationId) +
     item(e.laneId) +
-    item(String(e.measuredAt.getTime())) +
+    scalar(e.measuredAt.getTime()) +
     item(e.plate) +
-    item(String(e.plateColor)) +
-    item(String(e.axles)) +
-    item(String(e.combination)) +
-    item(String(e.singleDriveAxle)) +
-    item(String(e.grossWeightKg)) +
+    scalar(e.plateColor) +
+    scalar(e.axles) +
+    scalar(e.combination) +
+    scalar(e.singleDriveAxle) +
+    scalar(e.grossWeightKg) +
     item(e.cargo) +
     item(e.permitNo) +
     evidence
   );
 }
 
-/** SHA-256 (hex) of the canonical content: equal for a redelivery, different for any other fact. */
+/**
+ * SHA-256 (hex) of the canonical content: equal for a redelivery, different for any other fact. Stored
+ * as its 32 bytes (`weighings.content_hash bytea`).
+ */
 export function weighEventContentHash(e: WeighEventContent): string {
-  return createHash('sha256').update(canonicalWeighEventContent(e), 'utf8').digest('hex');
+  return hash('sha256', canonicalWeighEventContent(e), 'hex');
 }
 
 /** The content fields in which two events differ (for the reason of a DUPLICATE_CONFLICT). */

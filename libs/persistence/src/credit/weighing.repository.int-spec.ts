@@ -166,7 +166,7 @@ describe('WeighingRepository.storeBatch: repeated eventIds (real Postgres, SPEC 
     await store(rows);
     const ids = rows.map((r) => r.eventId);
     const stored = await query<{ event_id: string; content_hash: string }>(
-      `SELECT event_id, content_hash FROM weighings WHERE event_id = ANY($1) ORDER BY event_id`,
+      `SELECT event_id, encode(content_hash, 'hex') AS content_hash FROM weighings WHERE event_id = ANY($1) ORDER BY event_id`,
       [ids],
     );
     expect(stored).toEqual(rows.map((r) => ({ event_id: r.eventId, content_hash: weighEventContentHash(r) })));
@@ -181,7 +181,10 @@ describe('WeighingRepository.storeBatch: repeated eventIds (real Postgres, SPEC 
       await runner.release();
     }
     expect(
-      await query(`SELECT event_id, content_hash FROM weighings WHERE event_id = ANY($1) ORDER BY event_id`, [ids]),
+      await query(
+        `SELECT event_id, encode(content_hash, 'hex') AS content_hash FROM weighings WHERE event_id = ANY($1) ORDER BY event_id`,
+        [ids],
+      ),
     ).toEqual(stored);
   });
 });

@@ -105,7 +105,7 @@ export class WeighingRepository {
            $1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::smallint[], $8::text[],
            $9::smallint[], $10::boolean[], $11::boolean[], $12::integer[], $13::text[], $14::text[], $15::jsonb[],
            $16::text[], $17::integer[], $18::integer[], $19::integer[], $20::text[], $21::integer[], $22::bigint[], $23::text[],
-           $24::text[])
+           $24::bytea[])
          AS t(event_id, source, station_id, lane_id, measured_at, plate, plate_color, vehicle_key, axles, combination,
               single_drive_axle, gross_weight_kg, cargo, permit_no, evidence, classification, limit_kg, over_kg,
               suggested_fine_yuan, kafka_topic, kafka_partition, kafka_offset, permit_check, content_hash)
@@ -155,7 +155,7 @@ export class WeighingRepository {
         col((w) => w.kafkaPartition),
         col((w) => w.kafkaOffset),
         col((w) => w.permitCheck),
-        uniqueHashes,
+        uniqueHashes.map((h) => `\\x${h}`),
       ],
     )) as {
       skipped: boolean;
@@ -220,7 +220,7 @@ export class WeighingRepository {
       [eventIds],
     )) as {
       event_id: string;
-      content_hash: string | null;
+      content_hash: Buffer | null;
       source: string;
       station_id: string;
       lane_id: string | null;
@@ -242,7 +242,7 @@ export class WeighingRepository {
       rows.map((r) => [
         r.event_id,
         {
-          hash: r.content_hash,
+          hash: r.content_hash?.toString('hex') ?? null,
           content: {
             eventId: r.event_id,
             source: r.source,
