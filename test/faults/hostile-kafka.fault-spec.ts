@@ -3,6 +3,7 @@ import { ensureTopics } from '@oc/messaging';
 import { violationEvent } from '@oc/simulation';
 import { Scenario } from '../harness/scenario';
 import { eventually } from '../harness/services';
+import { personIdNo } from '../registry/support/registry-kafka';
 import { hostileCases, HostileCase, paddedEvent, readWholeTopic } from './support/kafka-hostile';
 
 /**
@@ -163,6 +164,69 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
     expect(stored.size + dlq.length).toBe(produced);
   });
 
+  // A repeated eventId with other content was dropped silently (the insert's ON CONFLICT DO NOTHING).
+  it('dead-letters a repeated eventId with other content DUPLICATE_CONFLICT, in one batch, across batches and a restart; the same content stays a no-op', async () => {
+    const original = violationEvent({ eventId: 'dup-1', plate: '浙E72001', measuredAt: new Date(now.getTime() - DAY) });
+    const other = (overKg: number, plate = '浙E72001') =>
+      violationEvent({ eventId: 'dup-1', plate, overKg, measuredAt: new Date(now.getTime() - DAY) });
+    const send = async (messages: { id: string; m: { key: string; value: string } }[]) =>
+      producer.send({
+        topic: s.topics.weighingEvents,
+        acks: -1,
+        messages: messages.map(({ id, m }) => ({ key: m.key, value: m.value, headers: { 'x-test-id': id } })),
+      });
+    // One request, one key: consecutive offsets of one partition, the original first.
+    await send([
+      { id: 'dup-original', m: original },
+      { id: 'dup-conflict-same-batch', m: other(5000) },
+      { id: 'dup-same-same-batch', m: original },
+    ]);
+    await s.waitUntilConsumed(30000);
+    // Later batches, another key (so another partition, most likely) for one of the conflicts.
+    await send([
+      { id: 'dup-conflict-later', m: other(2500, '浙E72002') },
+      { id: 'dup-same-later', m: original },
+    ]);
+    await s.waitUntilConsumed(30000);
+    await s.ingest!.stop();
+    await s.startIngest();
+    await send([
+      { id: 'dup-conflict-after-restart', m: other(3000) },
+      { id: 'dup-same-after-restart', m: original },
+    ]);
+    await s.waitUntilConsumed(60000);
+
+    expect(await s.query(`SELECT gross_weight_kg, plate FROM weighings WHERE event_id = 'dup-1'`)).toEqual([
+      { gross_weight_kg: (JSON.parse(original.value) as { grossWeightKg: number }).grossWeightKg, plate: '浙E72001' },
+    ]);
+    expect(await s.query(`SELECT count(*)::int AS n FROM violations WHERE event_id = 'dup-1'`)).toEqual([{ n: 1 }]);
+    const letters = (await readWholeTopic(s.kafka, s.topics.weighingEventsDlq))
+      .filter((l) => header(l.headers, 'x-test-id')?.startsWith('dup-'))
+      .map((l) => ({
+        id: header(l.headers, 'x-test-id'),
+        code: header(l.headers, 'error-code'),
+        details: JSON.parse(header(l.headers, 'error-detail') ?? 'null') as { field: string; message: string }[],
+        original: header(l.headers, 'original-topic'),
+      }))
+      .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    expect(letters.map(({ id, code, original: topic }) => ({ id, code, topic }))).toEqual(
+      ['dup-conflict-after-restart', 'dup-conflict-later', 'dup-conflict-same-batch'].map((id) => ({
+        id,
+        code: 'DUPLICATE_CONFLICT',
+        topic: s.topics.weighingEvents,
+      })),
+    );
+    for (const l of letters) {
+      expect(l.details.map((d) => d.field)).toEqual(['eventId']);
+      expect(l.details[0]!.message).toMatch(
+        /already stored with other content \(differs in .*grossWeightKg; the stored event came from .* offset \d+\)/,
+      );
+    }
+    expect(letters.find((l) => l.id === 'dup-conflict-later')!.details[0]!.message).toContain(
+      'differs in plate, grossWeightKg;',
+    );
+  });
+
   // Issue 14: one record on gate.decisions.v1 with "at":"2025" and a NUL byte in the plate stopped ingest
   // (the insert failed for its content, the batch was retried forever, and kafkajs fetched nothing else).
   it('dead-letters hostile gate decisions with their reasons, and a weighing sent after them is stored within 5 s', async () => {
@@ -221,6 +285,237 @@ describe('faults: hostile Kafka input (seeded fast-check payloads interleaved wi
     expect(byId.get('gd-hostile-3')).toEqual({ code: 'VALIDATION_FAILED', fields: ['reasons'] });
     expect(byId.get('x'.repeat(65))).toEqual({ code: 'VALIDATION_FAILED', fields: ['decisionId'] });
     expect(letters).toHaveLength(hostile.length);
+  });
+});
+
+/**
+ * The registry topics and the notice receipts, like gate.decisions.v1: a record with a NUL byte, a time
+ * "2025", an impossible date or a 10 KB string is dead-lettered to `<topic>.dlq` naming the field, and a
+ * valid record sent after it is stored within 5 s (SPEC §3: no consumed topic can stall ingest).
+ */
+describe('faults: hostile registry and notice-receipt records (SPEC §3, §4.9, §4.10)', () => {
+  let s: Scenario;
+  let producer: Producer;
+  const now = new Date();
+  const TEN_KB = 'x'.repeat(10 * 1024);
+
+  beforeAll(async () => {
+    s = await Scenario.create('hostileregistry');
+    await ensureTopics(s.kafka, Object.values(s.topics), 6);
+    producer = s.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await producer.connect();
+    await s.startIngest();
+  });
+  afterAll(async () => {
+    await producer?.disconnect().catch(() => undefined);
+    await s?.close();
+  });
+
+  interface Hostile {
+    id: string;
+    key: string | null;
+    value: Record<string, unknown> | null;
+    /** The field the letter must name (or a field under it: `owner.name`). */
+    field: string;
+  }
+
+  /**
+   * Sends the hostile records and then a valid one in one request, waits at most 5 s for the valid one
+   * to be stored, and checks that each hostile record has exactly one letter naming its field.
+   */
+  async function hostileThenValid(
+    topic: string,
+    dlqTopic: string,
+    hostile: Hostile[],
+    valid: { key: string; value: Record<string, unknown> },
+    isStored: () => Promise<boolean>,
+  ): Promise<void> {
+    const encode = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        ...hostile.map((h) => ({ key: h.key, value: encode(h.value), headers: { 'x-test-id': h.id } })),
+        { key: valid.key, value: encode(valid.value), headers: { 'x-test-id': 'valid' } },
+      ],
+    });
+    await eventually(async () => (await isStored()) || undefined, {
+      timeoutMs: 5000,
+      what: `the valid record sent after the hostile ones on ${topic}`,
+    });
+    await s.waitUntilConsumed(30000, topic);
+    const letters = await readWholeTopic(s.kafka, dlqTopic);
+    const problems: string[] = [];
+    for (const h of hostile) {
+      const mine = letters.filter((l) => header(l.headers, 'x-test-id') === h.id);
+      if (mine.length !== 1) {
+        problems.push(`${h.id}: ${mine.length} letters`);
+        continue;
+      }
+      const details = JSON.parse(header(mine[0]!.headers, 'error-detail') ?? '[]') as { field: string }[];
+      const fields = details.map((d) => d.field);
+      if (!fields.some((f) => f === h.field || f.startsWith(`${h.field}.`)))
+        problems.push(`${h.id}: ${header(mine[0]!.headers, 'error-code')} names ${fields.join(', ')}, not ${h.field}`);
+    }
+    expect(letters.filter((l) => header(l.headers, 'x-test-id') === 'valid')).toEqual([]);
+    expect(problems).toEqual([]);
+  }
+
+  it('registry.stations.v1', async () => {
+    const station = (id: string, patch: Record<string, unknown> = {}) => ({
+      stationId: id,
+      name: '湖州测试站',
+      divisionCode: id.slice(0, 6),
+      kind: 'TOLL_ENTRY',
+      ...patch,
+    });
+    await hostileThenValid(
+      s.topics.registryStations,
+      s.topics.registryStationsDlq,
+      [
+        { id: 'st-nul', key: '330500901', value: station('330500901', { name: '湖州\u0000东' }), field: 'name' },
+        { id: 'st-2025', key: '330500902', value: station('330500902', { activeFrom: '2025' }), field: 'activeFrom' },
+        {
+          id: 'st-feb30',
+          key: '330500903',
+          value: station('330500903', { activeTo: '2026-02-30T00:00:00+08:00' }),
+          field: 'activeTo',
+        },
+        { id: 'st-10kb', key: '330500904', value: station('330500904', { name: TEN_KB }), field: 'name' },
+        { id: 'st-key-nul', key: '330500\u0000905', value: null, field: '(key)' },
+      ],
+      { key: '330500909', value: station('330500909') },
+      async () => (await s.query(`SELECT 1 FROM stations WHERE station_id = '330500909'`)).length === 1,
+    );
+  });
+
+  it('registry.vehicles.v1', async () => {
+    const vehicle = (plate: string, patch: Record<string, unknown> = {}, owner: Record<string, unknown> = {}) => ({
+      plate,
+      plateColor: 1,
+      owner: { name: '李四', type: 'PERSON', idNo: personIdNo(73), ...owner },
+      registrationRegion: '330502',
+      ...patch,
+    });
+    await hostileThenValid(
+      s.topics.registryVehicles,
+      s.topics.registryVehiclesDlq,
+      [
+        {
+          id: 'veh-nul',
+          key: '1:浙E73101',
+          value: vehicle('浙E73101', {}, { name: '坏\u0000名' }),
+          field: 'owner.name',
+        },
+        {
+          id: 'veh-2025',
+          key: '1:浙E73102',
+          value: vehicle('浙E73102', { certIssuedAt: '2025' }),
+          field: 'certIssuedAt',
+        },
+        {
+          id: 'veh-feb30',
+          key: '1:浙E73103',
+          value: vehicle('浙E73103', { certIssuedAt: '2026-02-30T10:00:00+08:00' }),
+          field: 'certIssuedAt',
+        },
+        {
+          id: 'veh-10kb',
+          key: '1:浙E73104',
+          value: vehicle('浙E73104', { transportCertNo: TEN_KB }),
+          field: 'transportCertNo',
+        },
+        {
+          id: 'veh-ctl',
+          key: '1:浙E73105',
+          value: vehicle('浙E73105', {}, { name: '李\u001b[2J四' }),
+          field: 'owner.name',
+        },
+      ],
+      { key: '1:浙E73109', value: vehicle('浙E73109') },
+      async () => (await s.query(`SELECT 1 FROM registry_vehicles WHERE vehicle_key = '1:浙E73109'`)).length === 1,
+    );
+  });
+
+  it('registry.permits.v1', async () => {
+    const permit = (permitNo: string, patch: Record<string, unknown> = {}) => ({
+      permitNo,
+      plate: '浙E73201',
+      plateColor: 1,
+      validFrom: '2026-10-01T00:00:00+08:00',
+      validTo: '2026-12-31T23:59:59+08:00',
+      maxGrossWeightKg: 55000,
+      status: 'ISSUED',
+      ...patch,
+    });
+    await hostileThenValid(
+      s.topics.registryPermits,
+      s.topics.registryPermitsDlq,
+      [
+        {
+          id: 'per-nul',
+          key: 'P-HK-1',
+          value: permit('P-HK-1', { stationIds: ['3305\u000000001'] }),
+          field: 'stationIds',
+        },
+        { id: 'per-2025', key: 'P-HK-2', value: permit('P-HK-2', { validFrom: '2025' }), field: 'validFrom' },
+        {
+          id: 'per-feb30',
+          key: 'P-HK-3',
+          value: permit('P-HK-3', { validTo: '2026-02-30T23:59:59+08:00' }),
+          field: 'validTo',
+        },
+        { id: 'per-10kb', key: TEN_KB, value: permit(TEN_KB), field: 'permitNo' },
+        { id: 'per-key-nul', key: 'P-HK-\u00005', value: null, field: '(key)' },
+      ],
+      { key: 'P-HK-9', value: permit('P-HK-9') },
+      async () => (await s.query(`SELECT 1 FROM registry_permits WHERE permit_no = 'P-HK-9'`)).length === 1,
+    );
+  });
+
+  it('credit.notice-receipts.v1', async () => {
+    // Three trips of a vehicle: a PENDING listing with its notice (SPEC §4.4), for a valid receipt to serve.
+    const plate = '浙E73301';
+    await s.produce(
+      [40, 20, 5].map((days, i) =>
+        violationEvent({ eventId: `rc-trip-${i}`, plate, measuredAt: new Date(now.getTime() - days * DAY) }),
+      ),
+    );
+    const noticeId = await eventually(
+      async () =>
+        (
+          await s.query<{ id: string }>(
+            `SELECT n.id FROM notices n JOIN listings l ON l.id = n.listing_id WHERE l.vehicle_key = $1`,
+            [`1:${plate}`],
+          )
+        )[0]?.id,
+      { timeoutMs: 30000, what: `the notice of ${plate}` },
+    );
+    const receipt = (patch: Record<string, unknown> = {}) => ({
+      receiptId: 'sms-hk-1',
+      noticeId,
+      channel: 'SMS',
+      deliveredAt: new Date().toISOString(),
+      ...patch,
+    });
+    await hostileThenValid(
+      s.topics.noticeReceipts,
+      s.topics.noticeReceiptsDlq,
+      [
+        { id: 'rc-nul', key: noticeId, value: receipt({ receiptId: 'sms\u0000hk' }), field: 'receiptId' },
+        { id: 'rc-2025', key: noticeId, value: receipt({ deliveredAt: '2025' }), field: 'deliveredAt' },
+        {
+          id: 'rc-feb30',
+          key: noticeId,
+          value: receipt({ deliveredAt: '2026-02-30T15:30:00+08:00' }),
+          field: 'deliveredAt',
+        },
+        { id: 'rc-10kb', key: noticeId, value: receipt({ receiptId: TEN_KB }), field: 'receiptId' },
+      ],
+      { key: noticeId, value: receipt() },
+      async () =>
+        (await s.query(`SELECT 1 FROM notices WHERE id = $1 AND receipt_id = 'sms-hk-1'`, [noticeId])).length === 1,
+    );
   });
 });
 

@@ -63,7 +63,7 @@ export async function storeViolations(
   const batches = options.together ? [weighings] : weighings.map((w) => [w]);
   for (const batch of batches) {
     await ds.transaction(async (m) => {
-      const created = await new WeighingRepository().insertBatch(m, batch);
+      const { violations: created } = await new WeighingRepository().storeBatch(m, batch);
       await recount.recount(m, [key], {
         now: new Date(batch[batch.length - 1]!.measuredAt.getTime() + after),
         actor: 'system',

@@ -98,7 +98,7 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
       permit,
       forged,
       unknown,
-      violationEvent({ eventId: 'w-1', plate, measuredAt: at(40) }), // same eventId, other content: ignored
+      violationEvent({ eventId: 'w-1', plate, measuredAt: at(40) }), // same eventId, other content: dead-lettered DUPLICATE_CONFLICT, w-1 stays
     ]);
     await s.waitUntilConsumed();
     const weighings = await s.query<{ event_id: string; classification: string; permit_check: string | null }>(
@@ -154,7 +154,13 @@ describe('ingest: weighings → violations → trips → listings → turn-back 
     );
     expect(stored.map((r) => r.event_id)).toEqual(['d-1', 'd-2']);
 
-    const dead = await s.readTopic(s.topics.weighingEventsDlq, 2);
+    // These two and the first test's DUPLICATE_CONFLICT.
+    const dead = await s.readTopic(s.topics.weighingEventsDlq, 3);
+    expect(dead.map((m) => m.headers!['error-code']!.toString()).sort()).toEqual([
+      'BAD_JSON',
+      'DUPLICATE_CONFLICT',
+      'SCHEMA_INVALID',
+    ]);
     const byValue = new Map(dead.map((m) => [m.value!.toString(), m]));
     const broken = byValue.get('{"eventId": "d-broken", ')!;
     expect(broken.headers!['error-code']!.toString()).toBe('BAD_JSON');

@@ -163,8 +163,9 @@ describe('registry topics: validated, dead-lettered, stored with history (real K
   );
 
   it('dead-letters a record the database refuses for its content (PROCESSING_FAILED) and stores the others of its batch', async () => {
-    // Postgres text cannot hold U+0000: the record passes its shape and fails in the database.
-    const poison = msg('1:浙E80051', vehicle('浙E80051', '坏\u0000名', 51));
+    // Year 0000 is a real ISO 8601 date and passes the record's shape, but Postgres has no year 0
+    // (SQLSTATE 22008): the record fails in the database. (A NUL byte is refused by the shape now.)
+    const poison = msg('1:浙E80051', vehicle('浙E80051', '王二', 51, { certIssuedAt: '0000-01-01T00:00:00Z' }));
     await registry.produce(s.topics.registryVehicles, [
       msg('1:浙E80050', vehicle('浙E80050', '陈一', 50)),
       poison,

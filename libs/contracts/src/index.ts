@@ -14,3 +14,5 @@ export * from './gate-api/gate-decision-query.dto';
 export * from './staff-api';
 export * from './gate-api/gate-decision-query-fast-check';
 export * from './credit-notice-receipts-v1/notice-receipt';
+export * from './weighing-events-v1/weigh-event-content';
+export * from './weighing-events-v1/dead-letter-codes';

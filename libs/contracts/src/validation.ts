@@ -40,3 +40,33 @@ export function parseDateTimeWithOffset(text: string): Date | null {
   const value = new Date(text);
   return Number.isNaN(value.getTime()) ? null : value;
 }
+
+/** C0 control characters and DEL: no record field means one, and Postgres text cannot store U+0000. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** The reason a key or a single text has a control character, or null. */
+export function controlCharacterProblem(field: string, text: string): FieldError | null {
+  return CONTROL_CHARACTER.test(text)
+    ? { field, message: `${field} must not contain control characters (U+0000-U+001F, U+007F)` }
+    : null;
+}
+
+/**
+ * Every string anywhere in a parsed record that holds a control character, by its dotted path
+ * (`owner.name`, `stationIds.0`). Checked before the shape, so a NUL byte is refused naming its field
+ * instead of failing in the database as the record's whole (SPEC §3, docs/security.md).
+ */
+export function controlCharacterProblems(value: unknown, path = ''): FieldError[] {
+  if (typeof value === 'string') {
+    const problem = controlCharacterProblem(path || '(message)', value);
+    return problem ? [problem] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacterProblems(v, path ? `${path}.${i}` : `${i}`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => {
+      const field = path ? `${path}.${k}` : k;
+      const inName = controlCharacterProblem(`${field} (the field name)`, k);
+      return [...(inName ? [inName] : []), ...controlCharacterProblems(v, field)];
+    });
+  return [];
+}

@@ -3,6 +3,7 @@ export * from './credit-recount.service';
 export * from './permit-reclassification.service';
 export * from './credit-scheduler.service';
 export * from './weighing-ingest.service';
+export * from './poison-batch';
 export * from './gate';
 export * from './violation-actions.service';
 export * from './staff/staff-token';

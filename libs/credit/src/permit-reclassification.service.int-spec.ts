@@ -86,7 +86,7 @@ describe('PermitReclassificationService (real Postgres): a permit record after i
   async function store(rows: NewWeighing[]): Promise<void> {
     const ds = await db.ready();
     await ds.transaction(async (m) => {
-      const created = await new WeighingRepository().insertBatch(m, rows);
+      const { violations: created } = await new WeighingRepository().storeBatch(m, rows);
       await recount.recount(
         m,
         created.map((c) => c.vehicleKey),

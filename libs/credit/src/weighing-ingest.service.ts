@@ -1,19 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KafkaMessage, Producer } from 'kafkajs';
 import { AppConfig, overlimitRulesFrom } from '@oc/config';
-import { parseWeighEvent, topics, WeighEvent } from '@oc/contracts';
+import { parseWeighEvent, topics, WeighEvent, type WeighingDeadLetterCode } from '@oc/contracts';
 import {
   classifyWeighing,
   hasPermitNo,
-  isDomainError,
   stationActiveAt,
   type OverlimitRules,
   type PermitRecord,
   type StationActivity,
 } from '@oc/domain';
 import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
-import { DatabaseConnection, lockPermits, NewWeighing, RegistryLookups, WeighingRepository } from '@oc/persistence';
+import {
+  DatabaseConnection,
+  lockPermits,
+  NewWeighing,
+  RegistryLookups,
+  WeighingRepository,
+  type DuplicateConflict,
+} from '@oc/persistence';
 import { CreditRecountService } from './credit-recount.service';
+import { deadLetterProcessingFailed, storeIsolatingPoison } from './poison-batch';
 
 /** The producer ingest shares between dead letters and the outbox relay. */
 export abstract class IngestProducer {
@@ -74,29 +81,18 @@ export class WeighingIngestService {
       else accepted.push(item);
     }
 
+    // A batch the rules or the database refuse for its content is stored message by message, and the
+    // messages that fail so are dead-lettered (poison-batch.ts): none holds its partition.
+    const outcomes = await storeIsolatingPoison(
+      accepted,
+      (items) => this.store(items, batch, receivedAt),
+      deadLetterProcessingFailed(batch, dead),
+      this.logger,
+    );
     let violations = 0;
-    try {
-      const outcome = await this.store(accepted, batch, receivedAt);
-      violations = outcome.violations;
-      for (const f of outcome.failed) dead.push(deadLetter(f.message, 'PROCESSING_FAILED', f.details));
-    } catch (error) {
-      if (!isPoison(error)) throw error;
-      // A message the rules cannot process must not hold its partition: store the others one by one
-      // and dead-letter the ones that fail for what they contain.
-      this.logger.warn(`batch failed on its content (${(error as Error).message}); storing message by message`);
-      violations = 0;
-      for (const item of accepted) {
-        try {
-          const outcome = await this.store([item], batch, receivedAt);
-          violations += outcome.violations;
-          for (const f of outcome.failed) dead.push(deadLetter(f.message, 'PROCESSING_FAILED', f.details));
-        } catch (single) {
-          if (!isPoison(single)) throw single;
-          dead.push(
-            deadLetter(item.message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
-          );
-        }
-      }
+    for (const outcome of outcomes) {
+      violations += outcome.violations;
+      for (const f of outcome.failed) dead.push(deadLetter(f.message, f.code, f.details));
     }
     await publishDeadLetters(this.kafka.producer, this.dlqTopic, dead, receivedAt);
     return { stored: batch.messages.length - dead.length, deadLettered: dead.length, violations };
@@ -111,7 +107,7 @@ export class WeighingIngestService {
     items: Received[],
     batch: KafkaBatch,
     now: Date,
-  ): Promise<{ violations: number; failed: { message: KafkaMessage; details: DeadLetter['details'] }[] }> {
+  ): Promise<{ violations: number; failed: Refused[] }> {
     if (items.length === 0) return { violations: 0, failed: [] };
     const ds = await this.db.ready();
     return ds.transaction(async (manager) => {
@@ -122,17 +118,27 @@ export class WeighingIngestService {
         permits = await this.lookups.permits(manager, permitNos);
       }
       const valid: NewWeighing[] = [];
-      const failed: { message: KafkaMessage; details: DeadLetter['details'] }[] = [];
+      const messages: KafkaMessage[] = [];
+      const failed: Refused[] = [];
       for (const { event, message } of items) {
         try {
           valid.push(this.classify(event, batch, message, permits));
+          messages.push(message);
         } catch (error) {
           // Classification is a pure function of the message and its permit: whatever it throws is
           // about this message, which must not hold its partition.
-          failed.push({ message, details: [{ field: '(message)', message: (error as Error).message }] });
+          failed.push({
+            message,
+            code: 'PROCESSING_FAILED',
+            details: [{ field: '(message)', message: (error as Error).message }],
+          });
         }
       }
-      const created = await this.weighings.insertBatch(manager, valid);
+      const { violations: created, conflicts } = await this.weighings.storeBatch(manager, valid);
+      // SPEC §3: a repeat with other content is dead-lettered and the stored one stays; whichever of
+      // two came first (the lower offset, or the first committed) is the stored one (docs/rules.md).
+      for (const c of conflicts)
+        failed.push({ message: messages[c.index]!, code: 'DUPLICATE_CONFLICT', details: [conflictDetail(c)] });
       if (created.length > 0) {
         await this.recount.recount(
           manager,
@@ -201,6 +207,25 @@ interface Received {
   message: KafkaMessage;
 }
 
+interface Refused {
+  message: KafkaMessage;
+  code: WeighingDeadLetterCode;
+  details: DeadLetter['details'];
+}
+
+/** The reason of a DUPLICATE_CONFLICT: the fields that differ and where the stored event came from. */
+function conflictDetail(c: DuplicateConflict): DeadLetter['details'][number] {
+  const from = c.storedFrom;
+  const where =
+    from.topic === null
+      ? 'stored by other means'
+      : `from ${from.topic} partition ${from.partition} offset ${from.offset}`;
+  return {
+    field: 'eventId',
+    message: `eventId ${c.eventId} is already stored with other content (differs in ${c.differences.join(', ')}; the stored event came ${where}); the stored event stays`,
+  };
+}
+
 const NO_PERMITS: ReadonlyMap<string, PermitRecord> = new Map();
 
 /** Why a weighing's station may not report (null when it may): unregistered, or not active then. */
@@ -209,16 +234,4 @@ function stationProblem(station: StationActivity | undefined, event: WeighEvent)
   if (stationActiveAt(station, event.measuredAt)) return null;
   const bound = (d: Date | null) => d?.toISOString() ?? '…';
   return `station ${event.stationId} was not active at measuredAt (active ${bound(station.activeFrom)} to ${bound(station.activeTo)})`;
-}
-
-/**
- * Errors caused by what a message contains (so retrying cannot help) as opposed to an outage.
- * Postgres data exceptions (22xxx) and integrity violations (23xxx), domain errors, and programming
- * errors that the data triggered; everything else (connections, deadlocks, Kafka) is retried.
- */
-export function isPoison(error: unknown): boolean {
-  if (isDomainError(error)) return true;
-  if (error instanceof TypeError || error instanceof RangeError) return true;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^2[23]/.test(code);
 }

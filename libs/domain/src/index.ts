@@ -10,6 +10,7 @@ export * from './overlimit/suggested-fine';
 export * from './overlimit/classify-weighing';
 export * from './credit/credit-rules';
 export * from './credit/trips';
+export * from './credit/repeated-events';
 export * from './credit/derive-credit';
 export * from './credit/listing-state-machine';
 export * from './credit/reconcile-listings';

@@ -36,6 +36,16 @@ describe('parseNoticeReceipt (credit.notice-receipts.v1)', () => {
     ['a notice id that is no UUID', json({ ...receipt, noticeId: 'N-1' }), 'SCHEMA_INVALID', 'noticeId'],
     ['an unknown field', json({ ...receipt, extra: 1 }), 'SCHEMA_INVALID', 'extra'],
     ['oversized', Buffer.alloc(20_000, 0x20), 'TOO_LARGE', '(message)'],
+    // A NUL byte failed in the database, dead-lettered naming noticeId; other control characters were stored.
+    ['a NUL byte in the receipt id', json({ ...receipt, receiptId: 'sms\u0000-1' }), 'SCHEMA_INVALID', 'receiptId'],
+    [
+      'a control character in the receipt id',
+      json({ ...receipt, receiptId: 'sms\r\n1' }),
+      'SCHEMA_INVALID',
+      'receiptId',
+    ],
+    ['a 10 KB receipt id', json({ ...receipt, receiptId: 'x'.repeat(10_240) }), 'SCHEMA_INVALID', 'receiptId'],
+    ['a bare year', json({ ...receipt, deliveredAt: '2025' }), 'SCHEMA_INVALID', 'deliveredAt'],
   ])('refuses %s, naming the field', (_case, value, code, field) => {
     const result = parseNoticeReceipt(Buffer.from(NOTICE), value as Buffer | null);
     expect(result).toMatchObject({ ok: false, code });

@@ -1,6 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, validateSync } from 'class-validator';
-import { FieldError, flattenValidationErrors, parseDateTimeWithOffset, STRICT_VALIDATION } from '../validation';
+import {
+  controlCharacterProblem,
+  controlCharacterProblems,
+  FieldError,
+  flattenValidationErrors,
+  parseDateTimeWithOffset,
+  STRICT_VALIDATION,
+} from '../validation';
 
 /** How the notification channel delivered a notice (SPEC §4.10). */
 export const RECEIPT_CHANNELS = ['SMS', 'POST', 'EMAIL', 'APP'] as const;
@@ -60,12 +67,16 @@ export function parseNoticeReceipt(key: Buffer | null, value: Buffer | null): No
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return fail('SCHEMA_INVALID', '(message)', 'value must be a JSON object');
+  const control = controlCharacterProblems(raw);
+  if (control.length > 0) return { ok: false, code: 'SCHEMA_INVALID', details: control };
   const dto = plainToInstance(NoticeReceiptV1Dto, raw);
   const details = flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
   if (details.length > 0) return { ok: false, code: 'SCHEMA_INVALID', details };
   const deliveredAt = parseDateTimeWithOffset(dto.deliveredAt);
   if (!deliveredAt) return fail('SCHEMA_INVALID', 'deliveredAt', 'deliveredAt is not a real date-time');
   const keyText = key?.toString('utf8');
+  const keyControl = keyText === undefined ? null : controlCharacterProblem('(key)', keyText);
+  if (keyControl) return { ok: false, code: 'KEY_MISMATCH', details: [keyControl] };
   if (keyText !== undefined && keyText !== dto.noticeId)
     return fail('KEY_MISMATCH', '(key)', `the message key must be the noticeId "${dto.noticeId}", got "${keyText}"`);
   return { ok: true, receipt: { receiptId: dto.receiptId, noticeId: dto.noticeId, channel: dto.channel, deliveredAt } };

@@ -397,6 +397,23 @@ describe('parseRegistryMessage / validateRegistryRecord (SPEC §4.9)', () => {
     });
   });
 
+  // A NUL byte failed in the database as PROCESSING_FAILED naming no field; other control characters
+  // were stored (docs/security.md).
+  describe('control characters (a NUL byte included) are refused, naming the field', () => {
+    it.each<[RegistryKind, object, string]>([
+      ['stations', { ...station, name: '德清\u0000北' }, 'name'],
+      ['stations', { ...station, name: '德清\t北' }, 'name'],
+      ['vehicles', { ...personVehicle, owner: { ...personVehicle.owner, name: '张\u001b[2J三' } }, 'owner.name'],
+      ['vehicles', { ...personVehicle, transportCertNo: '浙交\u007f运' }, 'transportCertNo'],
+      ['permits', { ...permit, stationIds: ['330521001', '33052\u00001002'] }, 'stationIds.1'],
+      ['permits', { ...permit, 'status\u0000': 'ISSUED' }, 'status\u0000 (the field name)'],
+    ])('%s: %s', (kind, record, field) => {
+      const result = validateRegistryRecord(kind, record);
+      expect(result).toMatchObject({ ok: false, code: 'SCHEMA_INVALID' });
+      expect(fieldsOf(result)).toContain(field);
+    });
+  });
+
   describe('tombstones (null value): the key deleted', () => {
     it.each<[RegistryKind, string, string]>([
       ['stations', '330521001', '330521001'],
@@ -422,6 +439,9 @@ describe('parseRegistryMessage / validateRegistryRecord (SPEC §4.9)', () => {
       ['permits', ''],
       ['permits', null],
       ['permits', 'P'.repeat(65)],
+      ['stations', '330521\u0000001'],
+      ['permits', 'ZJ-DJ\u0000-1'],
+      ['permits', 'ZJ-DJ\n-1'],
     ])('%s with the key %p is refused, naming the key', (kind, key) => {
       expect(message(kind, key, null)).toEqual({
         ok: false,

@@ -11,7 +11,14 @@ import {
   type PermitRecord,
 } from '@oc/domain';
 import { TOPIC } from '../topics';
-import { FieldError, flattenValidationErrors, parseDateTimeWithOffset, STRICT_VALIDATION } from '../validation';
+import {
+  controlCharacterProblem,
+  controlCharacterProblems,
+  FieldError,
+  flattenValidationErrors,
+  parseDateTimeWithOffset,
+  STRICT_VALIDATION,
+} from '../validation';
 import { WeighingSource } from '../weighing-events-v1/weigh-event.dto';
 import { OwnerType, PermitRecordV1Dto, StationRecordV1Dto, VehicleRecordV1Dto } from './registry-records.dto';
 
@@ -124,6 +131,8 @@ export function validateRegistryRecord<K extends RegistryKind>(
 ): RegistryParseResult<K> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return fail('SCHEMA_INVALID', '(message)', 'value must be a JSON object');
+  const control = controlCharacterProblems(raw);
+  if (control.length > 0) return { ok: false, code: 'SCHEMA_INVALID', details: control };
   const dto = plainToInstance(DTO[kind] as new () => object, raw);
   const details = flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
   if (details.length > 0) return { ok: false, code: 'SCHEMA_INVALID', details };
@@ -148,6 +157,8 @@ export function recordKey<K extends RegistryKind>(kind: K, record: RegistryRecor
 /** A key as given (a vehicle key's plate normalised), or the reason it is not one. */
 export function normalizeRegistryKey(kind: RegistryKind, key: string): string | FieldError {
   const bad = (message: string): FieldError => ({ field: '(key)', message });
+  const control = controlCharacterProblem('(key)', key);
+  if (control) return control;
   if (kind === 'vehicles') {
     const identity = parseVehicleKey(key);
     if (!identity) return bad('the key must be "<plateColorCode>:<plate>"');

@@ -4,7 +4,8 @@ import { parseNoticeReceipt, topics, type Topics } from '@oc/contracts';
 import { DomainError } from '@oc/domain';
 import { DatabaseConnection } from '@oc/persistence';
 import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
-import { IngestProducer, isPoison } from '../weighing-ingest.service';
+import { isPoison } from '../poison-batch';
+import { IngestProducer } from '../weighing-ingest.service';
 import { NoticeServiceService } from './notice-service.service';
 
 export interface NoticeReceiptBatchOutcome {

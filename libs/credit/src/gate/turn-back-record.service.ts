@@ -4,7 +4,8 @@ import { parseGateDecision, topics, type TurnBackRecord } from '@oc/contracts';
 import { vehicleKey } from '@oc/domain';
 import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { DatabaseConnection } from '@oc/persistence';
-import { IngestProducer, isPoison } from '../weighing-ingest.service';
+import { deadLetterProcessingFailed, storeIsolatingPoison } from '../poison-batch';
+import { IngestProducer } from '../weighing-ingest.service';
 
 /**
  * Stores the gate's TURN_BACKs (劝返记录) from `gate.decisions.v1`, idempotent on decisionId. Like every
@@ -35,25 +36,14 @@ export class TurnBackRecordService {
       if (!parsed.ok) dead.push(deadLetter(message, parsed.code, parsed.details));
       else if (parsed.record) rows.push({ record: parsed.record, message });
     }
-    let stored = 0;
-    try {
-      stored = await this.insert(rows.map((r) => r.record));
-    } catch (error) {
-      if (!isPoison(error)) throw error;
-      this.logger.warn(`gate decisions refused for their content (${(error as Error).message}); storing one by one`);
-      for (const r of rows) {
-        try {
-          stored += await this.insert([r.record]);
-        } catch (single) {
-          if (!isPoison(single)) throw single;
-          dead.push(
-            deadLetter(r.message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
-          );
-        }
-      }
-    }
+    const stored = await storeIsolatingPoison(
+      rows,
+      (items) => this.insert(items.map((r) => r.record)),
+      deadLetterProcessingFailed(batch, dead),
+      this.logger,
+    );
     await publishDeadLetters(this.kafka.producer, this.dlqTopic, dead, failedAt);
-    return stored;
+    return stored.reduce((a, n) => a + n, 0);
   }
 
   private async insert(rows: TurnBackRecord[]): Promise<number> {

@@ -124,14 +124,20 @@ describe('RegistryCsvImportService (real Postgres)', () => {
         [
           VEHICLES_HEADER,
           `浙E70201,1,褚一,PERSON,${personId(21)},,,,,330502`,
-          `浙E70202,1,卫\u0000二,PERSON,${personId(22)},,,,,330502`, // Postgres text cannot hold U+0000
+          // Year 0000 passes the row's shape; Postgres has no year 0 (SQLSTATE 22008).
+          `浙E70202,1,卫二,PERSON,${personId(22)},,,,0000-01-01T00:00:00Z,330502`,
           `浙E70203,1,蒋三,PERSON,${personId(23)},,,,,330502`,
+          // A NUL byte (which no text column stores) is refused by the row's shape, naming the column.
+          `浙E70204,1,沈\u0000四,PERSON,${personId(24)},,,,,330502`,
         ].join('\n'),
       ),
       actor: 'cli:tester',
     });
-    expect(report).toMatchObject({ created: 2, refusedRows: 1 });
-    expect(report.refused).toEqual([expect.objectContaining({ line: 3, code: 'PROCESSING_FAILED', field: '(row)' })]);
+    expect(report).toMatchObject({ created: 2, refusedRows: 2 });
+    expect(report.refused).toEqual([
+      expect.objectContaining({ line: 3, code: 'PROCESSING_FAILED', field: '(row)' }),
+      expect.objectContaining({ line: 5, code: 'SCHEMA_INVALID', field: 'ownerName' }),
+    ]);
     expect(await query(`SELECT vehicle_key FROM registry_vehicles WHERE plate LIKE '浙E702%' ORDER BY 1`)).toEqual([
       { vehicle_key: '1:浙E70201' },
       { vehicle_key: '1:浙E70203' },
@@ -168,7 +174,7 @@ describe('RegistryCsvImportService (real Postgres)', () => {
     const ds = await db.ready();
     const measuredAt = new Date('2026-11-02T10:00:00+08:00');
     await ds.transaction(async (m) => {
-      const created = await new WeighingRepository().insertBatch(m, [
+      const { violations: created } = await new WeighingRepository().storeBatch(m, [
         {
           eventId: 'csv-permit-1',
           source: 'WEIGH_STATION',

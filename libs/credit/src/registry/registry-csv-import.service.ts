@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RegistryChange, RegistryKind, validateRegistryRecord } from '@oc/contracts';
 import { RegistryApplyResult } from '@oc/persistence';
-import { isPoison } from '../weighing-ingest.service';
+import { storeIsolatingPoison } from '../poison-batch';
 import { readCsvBatches } from './csv-reader';
 import { csvColumns, csvField, csvRecord, csvRowKey, CSV_HEADER } from './registry-csv';
 import { RegistryUpdateService } from './registry-update.service';
@@ -82,6 +82,8 @@ const YIELD_EVERY_ROWS = 200;
  */
 @Injectable()
 export class RegistryCsvImportService {
+  private readonly logger = new Logger('RegistryCsvImport');
+
   constructor(private readonly registry: RegistryUpdateService) {}
 
   async import(kind: RegistryKind, options: RegistryImportOptions): Promise<RegistryImportReport> {
@@ -185,30 +187,20 @@ export class RegistryCsvImportService {
       report.unchanged += r.unchanged;
     };
     const source = { source: 'csv' as const, actor };
-    try {
-      add(
-        await this.registry.apply(
-          items.map((i) => i.change),
+    // A row the database cannot take must not stop the import: the others one by one (poison-batch.ts).
+    const results = await storeIsolatingPoison(
+      items,
+      (rows) =>
+        this.registry.apply(
+          rows.map((i) => i.change),
           source,
         ),
-      );
-    } catch (error) {
-      if (!isPoison(error)) throw error;
-      // A row the database cannot take must not stop the import: the others one by one.
-      for (const item of items) {
-        try {
-          add(await this.registry.apply([item.change], source));
-        } catch (single) {
-          if (!isPoison(single)) throw single;
-          report.refusedRows++;
-          report.refused.push({
-            line: item.line,
-            code: 'PROCESSING_FAILED',
-            field: '(row)',
-            message: (single as Error).message,
-          });
-        }
-      }
-    }
+      (item, error) => {
+        report.refusedRows++;
+        report.refused.push({ line: item.line, code: 'PROCESSING_FAILED', field: '(row)', message: error.message });
+      },
+      this.logger,
+    );
+    results.forEach(add);
   }
 }

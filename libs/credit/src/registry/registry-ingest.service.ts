@@ -4,7 +4,8 @@ import { AppConfig } from '@oc/config';
 import { parseRegistryMessage, RegistryChange, RegistryKind, Topics, topics } from '@oc/contracts';
 import { DeadLetter, deadLettersOf, KafkaBatch, publishDeadLetters } from '@oc/messaging';
 import { RegistryApplyResult } from '@oc/persistence';
-import { IngestProducer, isPoison } from '../weighing-ingest.service';
+import { deadLetterProcessingFailed, storeIsolatingPoison } from '../poison-batch';
+import { IngestProducer } from '../weighing-ingest.service';
 import { RegistryUpdateService } from './registry-update.service';
 
 export interface RegistryBatchOutcome extends Omit<RegistryApplyResult, 'permitNos'> {
@@ -71,25 +72,14 @@ export class RegistryIngestService {
       outcome.unchanged += r.unchanged;
       outcome.superseded += r.superseded;
     };
-    try {
-      add(await this.store(received, batch, receivedAt));
-    } catch (error) {
-      if (!isPoison(error)) throw error;
-      // A record the database or the reclassification cannot take must not hold its partition: store
-      // the others one by one, in offset order (so the latest record of a key still wins), and
-      // dead-letter the ones that fail for what they contain.
-      this.logger.warn(`registry batch failed on its content (${(error as Error).message}); storing one by one`);
-      for (const item of received) {
-        try {
-          add(await this.store([item], batch, receivedAt));
-        } catch (single) {
-          if (!isPoison(single)) throw single;
-          dead.push(
-            deadLetter(item.message, 'PROCESSING_FAILED', [{ field: '(message)', message: (single as Error).message }]),
-          );
-        }
-      }
-    }
+    // In offset order, so that the latest record of a key still wins when the batch is stored one by one.
+    const results = await storeIsolatingPoison(
+      received,
+      (items) => this.store(items, batch, receivedAt),
+      deadLetterProcessingFailed(batch, dead),
+      this.logger,
+    );
+    results.forEach(add);
     await publishDeadLetters(this.kafka.producer, this.names[DLQ_TOPIC[kind]], dead, receivedAt);
     outcome.deadLettered = dead.length;
     return outcome;
