@@ -14,3 +14,4 @@ export * from './gate-api/gate-decision-query.dto';
 export * from './staff-api';
 export * from './gate-api/gate-decision-query-fast-check';
 export * from './credit-notice-receipts-v1/notice-receipt';
+export * from './audit-anchors-v1/audit-anchor';

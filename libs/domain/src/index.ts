@@ -17,6 +17,8 @@ export * from './credit/credit-repair';
 export * from './gate/gate-decision';
 export * from './registry/permit-check';
 export * from './audit/audit-hash';
+export * from './audit/audit-seal';
+export * from './audit/audit-verification';
 export * from './region/huzhou-regions';
 export * from './registry/id-numbers';
 export * from './registry/station-activity';

@@ -5,3 +5,4 @@ export * from './dead-letter.publisher';
 export * from './outbox-relay';
 export * from './dead-letter-replay';
 export * from './gate-decision.publisher';
+export * from './audit-anchor-reader';

@@ -14,7 +14,7 @@ import {
   OutboxRepository,
 } from '@oc/persistence';
 import { companyIdNo } from '../../../../test/registry/support/registry-kafka';
-import { testServices } from '../../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../../test/harness/services';
 import { storeViolations } from '../../../../test/harness/stored-violations';
 import { CreditRecountService } from '../credit-recount.service';
 import { CreditSchedulerService } from '../credit-scheduler.service';
@@ -46,7 +46,7 @@ describe('company listings (real Postgres)', () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'company-it', poolSize: 4 }));
     const credit = new CreditRepository();
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     recount = new CreditRecountService(config, credit, audit, new OutboxRepository());
     const companies = new CompanyCreditService(config, credit, audit, new OutboxRepository());
     notices = new NoticeServiceService(db, credit, recount, companies);

@@ -5,6 +5,7 @@ import { CreateRegistries1764400000000 } from './1764400000000-CreateRegistries'
 import { AddExemptedViolationAuditIndex1764486400000 } from './1764486400000-AddExemptedViolationAuditIndex';
 import { AddDueProcess1764662400000 } from './1764662400000-AddDueProcess';
 import { AddCompanyListings1764748800000 } from './1764748800000-AddCompanyListings';
+import { AddAuditSeal1764921600000 } from './1764921600000-AddAuditSeal';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddExemptedViolationAuditIndex1764486400000,
   AddDueProcess1764662400000,
   AddCompanyListings1764748800000,
+  AddAuditSeal1764921600000,
 ];
