@@ -13,7 +13,7 @@ import { generateTraffic, violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, testAuditKeys } from '../harness/services';
 import {
   classificationOf,
   publicationDueBy,
@@ -505,7 +505,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     const revokeStarted = Date.now();
     try {
       const credit = new CreditRepository();
-      const audit = new AuditLogRepository(db);
+      const audit = new AuditLogRepository(db, testAuditKeys());
       const actions = new ViolationActionsService(
         db,
         credit,

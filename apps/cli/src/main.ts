@@ -2,11 +2,26 @@ import 'reflect-metadata';
 import { userInfo } from 'node:os';
 import { Argument, Command, InvalidArgumentError } from 'commander';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
-import { AppConfig, loadConfigOrExit } from '@oc/config';
+import { AppConfig, auditHmacSecretsOrExit, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
-import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
-import { createKafka, ensureTopics, replayDeadLetters, replayGroupId, topicConfigs } from '@oc/messaging';
 import {
+  AuditVerificationService,
+  CacheRebuildService,
+  issueStaffToken,
+  STAFF_ROLES,
+  StaffRole,
+  StationKeyService,
+} from '@oc/credit';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaConnection,
+  replayDeadLetters,
+  replayGroupId,
+  topicConfigs,
+} from '@oc/messaging';
+import {
+  AuditKeys,
   AuditLogRepository,
   createDataSource,
   DatabaseConnection,
@@ -48,6 +63,19 @@ async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection)
     await db.onApplicationShutdown();
   }
 }
+
+/**
+ * The audit keys of a command that writes or verifies audit entries (SPEC §4.7): without AUDIT_HMAC_KEY
+ * outside NODE_ENV=development or test, the command stops before it does anything.
+ */
+function auditKeys(config: AppConfig): AuditKeys {
+  if (auditHmacSecretsOrExit(config).development)
+    process.stderr.write('warning: AUDIT_HMAC_KEY is not set: sealing with the published development key\n');
+  return AuditKeys.fromConfig(config);
+}
+
+/** Exit code of audit:verify when the chain is intact but anchors are missing for a while (docs/operations.md). */
+export const AUDIT_ANCHOR_GAPS_EXIT_CODE = 3;
 
 /** Operator commands (SPEC §8). Each command is one call into a library; nothing here decides. */
 export function buildCli(): Command {
@@ -169,8 +197,8 @@ export function buildCli(): Command {
       progress.done(`${replayed} replayed${options.code ? ` (${options.code})` : ''}`);
     });
 
-  const stationKeys = (db: DatabaseConnection) => {
-    const audit = new AuditLogRepository(db);
+  const stationKeys = (config: AppConfig, db: DatabaseConnection) => {
+    const audit = new AuditLogRepository(db, auditKeys(config));
     return new StationKeyService(
       db,
       new StationRepository(),
@@ -193,7 +221,8 @@ export function buildCli(): Command {
     .option('--report <file>', 'also write every refused (and superseded) row to this file as CSV')
     .action(async (kind: RegistryKind, file: string, options: { report?: string }) => {
       const config = loadConfigOrExit();
-      const report = await withDatabase(config, (db) => importRegistryCsv(config, db, kind, file, operator));
+      const keys = auditKeys(config);
+      const report = await withDatabase(config, (db) => importRegistryCsv(config, db, keys, kind, file, operator));
       process.stdout.write(formatImportReport(file, report));
       if (options.report) {
         await writeImportReport(options.report, report);
@@ -212,7 +241,7 @@ export function buildCli(): Command {
     .action(async (stationId: string, options: { name?: string }) => {
       const config = loadConfigOrExit();
       const issued = await withDatabase(config, (db) =>
-        stationKeys(db).issue(stationId, options.name ?? null, operator),
+        stationKeys(config, db).issue(stationId, options.name ?? null, operator),
       );
       process.stdout.write(`${issued.key}\n`);
       if (issued.registered)
@@ -232,7 +261,7 @@ export function buildCli(): Command {
     .description("revoke a station's key (effective at the gate within 30 s)")
     .action(async (stationId: string) => {
       const config = loadConfigOrExit();
-      const revoked = await withDatabase(config, (db) => stationKeys(db).revoke(stationId, operator));
+      const revoked = await withDatabase(config, (db) => stationKeys(config, db).revoke(stationId, operator));
       if (!revoked) throw new Error(`station ${stationId} has no active key`);
       process.stdout.write(`station ${stationId}: key revoked\n`);
     });
@@ -260,18 +289,38 @@ export function buildCli(): Command {
 
   program
     .command('audit:verify')
-    .description('walk the audit hash chain (执法全过程记录) and name the first broken entry')
+    .description(
+      'walk the audit log (执法全过程记录) against its HMACs and the anchors of audit.anchors.v1; names the first ' +
+        `broken, missing or rewritten entry. Exit 0: intact; 1: broken; ${AUDIT_ANCHOR_GAPS_EXIT_CODE}: intact, ` +
+        'but entries were written while no anchor was made',
+    )
     .action(async () => {
       const config = loadConfigOrExit();
-      const result = await withDatabase(config, (db) => new AuditLogRepository(db).verify());
+      const keys = auditKeys(config);
+      const kafka = new KafkaConnection(createKafka(config, 'audit-verify'), config.KAFKA_BROKERS);
+      const result = await withDatabase(config, (db) =>
+        new AuditVerificationService(config, kafka, new AuditLogRepository(db, keys)).verify(),
+      );
       process.stdout.write(`${JSON.stringify(result)}\n`);
       // runCli turns a thrown error into exit code 1.
       if (!result.ok) {
+        const broken = result.firstBroken!;
         throw new Error(
-          `audit chain broken at seq ${result.firstBroken?.seq}: ${result.firstBroken?.reason} (${result.entries} entries intact before it)`,
+          `audit log broken at seq ${broken.seq} (${broken.code}): ${broken.reason} (${result.entries} entries intact before it)`,
         );
       }
-      process.stderr.write(`audit chain intact: ${result.entries} entries\n`);
+      const sealed = result.entries - result.unsealedEntries;
+      process.stderr.write(
+        `audit log intact: ${result.entries} entries (${sealed} sealed, ${result.unsealedEntries} from before the seal), ` +
+          `${result.anchors.valid} anchors, the latest at seq ${result.anchors.latest?.seq ?? '-'}` +
+          (result.anchors.invalid ? `; ${result.anchors.invalid} records on the anchor topic are not anchors` : '') +
+          '\n',
+      );
+      for (const gap of result.anchorGaps)
+        process.stderr.write(
+          `no anchor from ${gap.after ?? 'the start'} to ${gap.before ?? 'now'} while entries ${gap.firstSeq}..${gap.lastSeq} were written\n`,
+        );
+      if (result.anchorGaps.length) process.exitCode = AUDIT_ANCHOR_GAPS_EXIT_CODE;
     });
 
   return program;
