@@ -18,6 +18,7 @@ export * from './gate/gate-decision';
 export * from './registry/permit-check';
 export * from './audit/audit-hash';
 export * from './audit/audit-seal';
+export * from './audit/audit-verification-result';
 export * from './audit/audit-verification';
 export * from './region/huzhou-regions';
 export * from './registry/id-numbers';

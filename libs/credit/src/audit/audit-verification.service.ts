@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@oc/config';
 import { topics } from '@oc/contracts';
-import type { AuditVerification } from '@oc/domain';
+import type { AuditVerification, CachedAuditVerification } from '@oc/domain';
 import { KafkaConnection, readAuditAnchors } from '@oc/messaging';
 import { AuditLogRepository } from '@oc/persistence';
 
@@ -29,9 +29,6 @@ export class AuditVerificationService {
     return { ...result, anchors: { ...result.anchors, invalid: result.anchors.invalid + read.malformed } };
   }
 }
-
-/** A verification as the staff API answers it: the state of the log and the anchors as of `computedAt`. */
-export type CachedAuditVerification = AuditVerification & { computedAt: string };
 
 /**
  * /audit/verification reads the whole log: it is answered from the last result while that is younger

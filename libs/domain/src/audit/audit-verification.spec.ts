@@ -10,7 +10,8 @@ import {
   type AuditAnchor,
   type AuditKeyring,
 } from './audit-seal';
-import { AuditChainEntry, AuditChainVerifier, AuditVerification } from './audit-verification';
+import { AuditChainEntry, AuditChainVerifier } from './audit-verification';
+import type { AuditVerification } from './audit-verification-result';
 
 const KEY = 'k'.repeat(16) + 'current-key-0123456789';
 const OTHER = 'o'.repeat(16) + 'attacker-key-012345678';

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueryDto } from '@oc/contracts';
-import { AuditVerificationCache, type CachedAuditVerification } from '@oc/credit';
+import { AuditVerificationCache } from '@oc/credit';
+import type { CachedAuditVerification } from '@oc/domain';
 import { ApiError } from '@oc/observability';
 import { StaffQueryRepository, type AuditEntryView, type Page } from '@oc/persistence';
 import { Roles } from '../../auth/staff-auth.guard';
