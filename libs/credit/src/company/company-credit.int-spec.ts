@@ -244,11 +244,13 @@ describe('the company-listings migration on a database built by the previous ver
   afterAll(() => dropDatabase(url));
 
   it('keeps every vehicle notice and objection, and refuses a notice that names no one', async () => {
+    // The release before the company listings: every migration before theirs (later ones follow them).
+    const at = MIGRATIONS.findIndex((m) => m.name === 'AddCompanyListings1764748800000');
     await ensureDatabase(url);
     const previous = new DataSource({
       type: 'postgres',
       url,
-      migrations: MIGRATIONS.slice(0, -1),
+      migrations: MIGRATIONS.slice(0, at),
       migrationsTableName: 'schema_migrations',
     });
     await previous.initialize();
@@ -270,7 +272,7 @@ describe('the company-listings migration on a database built by the previous ver
     );
     await previous.destroy();
 
-    expect(await migrate(url)).toEqual(['AddCompanyListings1764748800000']);
+    expect(await migrate(url)).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
     const check = new DataSource({ type: 'postgres', url });
     await check.initialize();
     try {
