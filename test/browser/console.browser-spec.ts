@@ -566,7 +566,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     expect((await listingOf(REVIEWING)).status).toBe('LISTED');
   });
 
-  it('draws the dashboard: figures of the API, daily charts, regions, and the audit chain verified', async () => {
+  it('draws the dashboard: figures of the API, daily charts, regions, and (for ADMIN only) the audit log verified', async () => {
     const page = await signIn(token.legalB);
     await page.getByRole('link', { name: '统计', exact: true }).click();
     const figures = page.getByTestId('figures');
