@@ -42,6 +42,14 @@ node bin/overload-credit.js kafka:acls >"$RUN_DIR/kafka-acls.txt"
 # A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
 export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
 
+mkdir -p "$RUN_DIR"
+# The audit key (docs/operations.md "Audit key and anchors"): made once per run directory and kept, so the
+# log sealed by one run still verifies in the next; set AUDIT_HMAC_KEY to use your own.
+if [ -z "${AUDIT_HMAC_KEY:-}" ]; then
+  [ -s "$RUN_DIR/audit-hmac.key" ] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(36).toString('base64url'))" >"$RUN_DIR/audit-hmac.key")
+  AUDIT_HMAC_KEY="$(cat "$RUN_DIR/audit-hmac.key")"
+fi
+export AUDIT_HMAC_KEY
 say "starting ingest, gate-api and staff-api (logs: $RUN_DIR/apps.log)"
 node scripts/start-apps.js >>"$RUN_DIR"/apps.log 2>&1 &
 PIDS+=($!)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@oc/config';
@@ -10,7 +11,9 @@ import {
   readKafkaPrincipals,
   topicConfigs,
 } from '@oc/messaging';
+import { auditKeyring } from '@oc/domain';
 import {
+  AuditKeys,
   AuditLogRepository,
   createDataSource,
   DatabaseConnection,
@@ -74,6 +77,8 @@ export class World {
   readonly topicPrefix: string;
   readonly redisKeyPrefix: string;
   readonly names: Topics;
+  /** This world's audit key (SPEC §4.7): the apps and the set-up seal with it. */
+  readonly auditHmacKey = randomBytes(32).toString('base64url');
   private readonly groups = new Set<string>();
   private readonly processes = new Set<NodeProcess>();
   private databaseCreated = false;
@@ -113,6 +118,7 @@ export class World {
       // effect at the third trip (SPEC §4.4 allows NOTICE_PERIOD_WORKING_DAYS=0; freshness is measured
       // from the third trip there, docs/benchmarks.md).
       NOTICE_PERIOD_WORKING_DAYS: '0',
+      AUDIT_HMAC_KEY: this.auditHmacKey,
       ...extra,
     };
   }
@@ -130,7 +136,10 @@ export class World {
     try {
       const ds = await db.ready();
       await ds.transaction((manager) =>
-        new RegistryRepository(new AuditLogRepository(db), new OutboxRepository()).apply(
+        new RegistryRepository(
+          new AuditLogRepository(db, new AuditKeys(auditKeyring(this.auditHmacKey))),
+          new OutboxRepository(),
+        ).apply(
           manager,
           SIMULATED_STATIONS.map((record) => ({ kind: 'stations' as const, key: record.stationId, record })),
           { source: 'cli', actor: 'bench' },

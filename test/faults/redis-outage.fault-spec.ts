@@ -16,7 +16,7 @@ import { runCli } from '../harness/cli';
 import { replayDifferences } from '../harness/credit-snapshot';
 import { OwnRedis } from '../harness/redis-server';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, testAuditKeys } from '../harness/services';
 import { assertCacheMatchesDatabase } from './support/cache-consistency';
 
 const DAY = 86_400_000;
@@ -107,7 +107,7 @@ describe('Redis outage (test-owned redis-server): fallback, reconciliation, a re
     // Credit repair (信用修复) approved while Redis is down, through the same services as the staff API.
     const config = loadConfig(s.env({ REDIS_URL: redis.url }));
     const credit = new CreditRepository();
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     const outbox = new OutboxRepository();
     const recount = new CreditRecountService(config, credit, audit, outbox);
     const workflow = new StaffWorkflowRepository();

@@ -13,7 +13,7 @@ import { violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, testAuditKeys } from '../harness/services';
 
 const DAY = 86_400_000;
 const t0 = new Date(Date.now() - 100 * DAY);
@@ -253,7 +253,7 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     const redis = new RedisConnection(config.REDIS_URL, config.REDIS_KEY_PREFIX);
     try {
       const credit = new CreditRepository();
-      const audit = new AuditLogRepository(db);
+      const audit = new AuditLogRepository(db, testAuditKeys());
       const actions = new ViolationActionsService(
         db,
         credit,

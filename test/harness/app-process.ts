@@ -43,7 +43,7 @@ export interface RunningApp {
 const KAFKA_PRINCIPAL: Record<AppName, string> = {
   ingest: DEV_KAFKA_PRINCIPALS.ingest,
   'gate-api': DEV_KAFKA_PRINCIPALS.gateApi,
-  'staff-api': 'staff-api',
+  'staff-api': DEV_KAFKA_PRINCIPALS.staffApi,
 };
 
 /**

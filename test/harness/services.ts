@@ -4,6 +4,15 @@ import { kafkaConnectionConfig, kafkaLoginEnv, readKafkaPrincipals } from '@oc/m
 
 /** The broker's super user: the harness's own clients, the CLI and the tools run as it (docs/kafka.md). */
 export const KAFKA_ADMIN = 'admin';
+import { auditKeyring } from '@oc/domain';
+import { AuditKeys } from '@oc/persistence';
+
+/**
+ * The audit HMAC key of every test run (SPEC §4.7): the apps and the CLI get it in their environment,
+ * tests that read or write the log directly seal and verify with the same key (testAuditKeys).
+ */
+export const TEST_AUDIT_HMAC_KEY = 'test-run-audit-hmac-key-0123456789abcdef';
+export const testAuditKeys = (): AuditKeys => new AuditKeys(auditKeyring(TEST_AUDIT_HMAC_KEY));
 
 /**
  * The services and isolation names of this test run, as the global setup prepared them: its own
@@ -74,6 +83,7 @@ export function testServices(): TestServices {
     // The suites of counting, the gate and faults run a deployment where listings take effect at once
     // (SPEC §4.4 allows it); the due-process suites set the notice period they test.
     NOTICE_PERIOD_WORKING_DAYS: '0',
+    AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
     ...overrides,
   });
   return {

@@ -1,5 +1,5 @@
 import { AppConfig, loadConfig } from '@oc/config';
-import { CreditRecountService, ViolationActionsService } from '@oc/credit';
+import { CreditRecountService, issueStaffToken, ViolationActionsService } from '@oc/credit';
 import {
   AuditLogRepository,
   createDataSource,
@@ -13,7 +13,7 @@ import { generateTraffic, violationEvent } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { runCli } from '../harness/cli';
 import { Scenario } from '../harness/scenario';
-import { eventually } from '../harness/services';
+import { eventually, testAuditKeys } from '../harness/services';
 import {
   classificationOf,
   publicationDueBy,
@@ -81,6 +81,17 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response JSON, read loosely
     return { status: res.status, headers: res.headers, body: (await res.json()) as ApiBody & Record<string, any> };
   };
+  /** /audit/verification is ADMIN-only and answered from a cached walk: asked until it has seen `until`. */
+  const verification = (until: (body: Record<string, unknown>) => boolean) =>
+    eventually(
+      async () => {
+        const v = await get('/v1/audit/verification', {
+          token: issueStaffToken(SECRET, { sub: 'admin-q', roles: ['ADMIN'] }, 600),
+        });
+        return v.status === 200 && until(v.body) ? v : undefined;
+      },
+      { what: 'a verification that has seen the change', timeoutMs: 30000, intervalMs: 250 },
+    );
   const expect400 = async (path: string, field: string) => {
     const res = await get(path);
     expect({ path, status: res.status }).toEqual({ path, status: 400 });
@@ -91,7 +102,8 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
   beforeAll(async () => {
     s = await Scenario.create('staffq');
     await s.startIngest();
-    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET });
+    // A verification at most a second old: the tests below change the log and ask again.
+    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET, AUDIT_VERIFICATION_CACHE_SECONDS: '1' });
     const issued = await runCli(
       ['token:issue', '--sub', 'officer-q', '--roles', 'OFFICER'],
       s.env({ STAFF_JWT_SECRET: SECRET }),
@@ -371,11 +383,12 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
       { what: 'the company candidate of the listed truck', timeoutMs: 30000 },
     );
     const [{ n }] = await s.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
-    const verification = await get('/v1/audit/verification');
-    expect(verification.body).toEqual({ ok: true, entries: n });
+    expect((await get('/v1/audit/verification')).status).toBe(403); // an OFFICER's token
+    const verified = await verification((body) => body.entries === n);
+    expect(verified.body).toMatchObject({ ok: true, entries: n, unsealedEntries: 0 });
     const cli = await runCli(['audit:verify'], s.env());
     expect(cli.code).toBe(0);
-    expect(JSON.parse(cli.stdout)).toEqual({ ok: true, entries: n });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, entries: n, unsealedEntries: 0 });
   });
 
   it("shows a PUBLISHED listing in the public postings with the registry's party, never an applicant's, and nothing unpublished", async () => {
@@ -505,7 +518,7 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     const revokeStarted = Date.now();
     try {
       const credit = new CreditRepository();
-      const audit = new AuditLogRepository(db);
+      const audit = new AuditLogRepository(db, testAuditKeys());
       const actions = new ViolationActionsService(
         db,
         credit,
@@ -701,9 +714,8 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     await s.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
     await s.query(`UPDATE audit_log SET reason = 'rewritten' WHERE seq = $1`, [seq]);
     await s.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
-    const verification = await get('/v1/audit/verification');
-    expect(verification.status).toBe(200);
-    expect(verification.body).toMatchObject({ ok: false, firstBroken: { seq: String(seq) } });
+    const broken = await verification((body) => body.ok === false);
+    expect(broken.body).toMatchObject({ ok: false, firstBroken: { seq: String(seq), code: 'HASH_MISMATCH' } });
     const cli = await runCli(['audit:verify'], s.env());
     expect(cli.code).toBe(1);
     expect(cli.stdout + cli.stderr).toContain(String(seq));

@@ -3,20 +3,29 @@ import { userInfo } from 'node:os';
 import { Argument, Command, InvalidArgumentError } from 'commander';
 import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
-import { AppConfig, databaseUrlFor, loadConfigOrExit } from '@oc/config';
+import { AppConfig, auditHmacSecretsOrExit, databaseUrlFor, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
-import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
+import {
+  AuditVerificationService,
+  CacheRebuildService,
+  issueStaffToken,
+  STAFF_ROLES,
+  StaffRole,
+  StationKeyService,
+} from '@oc/credit';
 import {
   createKafka,
   DEV_KAFKA_PRINCIPALS,
   ensureTopics,
   grantKafkaAcls,
+  KafkaConnection,
   kafkaAcls,
   replayDeadLetters,
   replayGroupId,
   topicConfigs,
 } from '@oc/messaging';
 import {
+  AuditKeys,
   AuditLogRepository,
   createDataSource,
   DatabaseConnection,
@@ -60,6 +69,19 @@ async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection)
     await db.onApplicationShutdown();
   }
 }
+
+/**
+ * The audit keys of a command that writes or verifies audit entries (SPEC §4.7): without AUDIT_HMAC_KEY
+ * outside NODE_ENV=development or test, the command stops before it does anything.
+ */
+function auditKeys(config: AppConfig): AuditKeys {
+  if (auditHmacSecretsOrExit(config).development)
+    process.stderr.write('warning: AUDIT_HMAC_KEY is not set: sealing with the published development key\n');
+  return AuditKeys.fromConfig(config);
+}
+
+/** Exit code of audit:verify when the chain is intact but anchors are missing for a while (docs/operations.md). */
+export const AUDIT_ANCHOR_GAPS_EXIT_CODE = 3;
 
 /** Operator commands (SPEC §8). Each command is one call into a library; nothing here decides. */
 export function buildCli(): Command {
@@ -194,6 +216,7 @@ export function buildCli(): Command {
     )
     .option('--ingest <principal>', 'the principal of ingest', DEV_KAFKA_PRINCIPALS.ingest)
     .option('--gate <principal>', 'the principal of gate-api', DEV_KAFKA_PRINCIPALS.gateApi)
+    .option('--staff <principal>', 'the principal of staff-api', DEV_KAFKA_PRINCIPALS.staffApi)
     .option('--station <principal>', 'a station system (repeatable; default: station)', principalName)
     .option('--registry <principal>', 'a registry feeder (repeatable; default: registry)', principalName)
     .option(
@@ -206,6 +229,7 @@ export function buildCli(): Command {
       async (options: {
         ingest: string;
         gate: string;
+        staff: string;
         station?: string[];
         registry?: string[];
         noticeChannel?: string[];
@@ -215,6 +239,7 @@ export function buildCli(): Command {
         const acls = kafkaAcls(config.TOPIC_PREFIX, config.KAFKA_GROUP_ID, {
           ingest: principalName(options.ingest)[0]!,
           gateApi: principalName(options.gate)[0]!,
+          staffApi: principalName(options.staff)[0]!,
           stations: options.station ?? DEV_KAFKA_PRINCIPALS.stations,
           registryFeeders: options.registry ?? DEV_KAFKA_PRINCIPALS.registryFeeders,
           noticeChannels: options.noticeChannel ?? DEV_KAFKA_PRINCIPALS.noticeChannels,
@@ -231,8 +256,8 @@ export function buildCli(): Command {
       },
     );
 
-  const stationKeys = (db: DatabaseConnection) => {
-    const audit = new AuditLogRepository(db);
+  const stationKeys = (config: AppConfig, db: DatabaseConnection) => {
+    const audit = new AuditLogRepository(db, auditKeys(config));
     return new StationKeyService(
       db,
       new StationRepository(),
@@ -255,7 +280,8 @@ export function buildCli(): Command {
     .option('--report <file>', 'also write every refused (and superseded) row to this file as CSV')
     .action(async (kind: RegistryKind, file: string, options: { report?: string }) => {
       const config = loadConfigOrExit();
-      const report = await withDatabase(config, (db) => importRegistryCsv(config, db, kind, file, operator));
+      const keys = auditKeys(config);
+      const report = await withDatabase(config, (db) => importRegistryCsv(config, db, keys, kind, file, operator));
       process.stdout.write(formatImportReport(file, report));
       if (options.report) {
         await writeImportReport(options.report, report);
@@ -274,7 +300,7 @@ export function buildCli(): Command {
     .action(async (stationId: string, options: { name?: string }) => {
       const config = loadConfigOrExit();
       const issued = await withDatabase(config, (db) =>
-        stationKeys(db).issue(stationId, options.name ?? null, operator),
+        stationKeys(config, db).issue(stationId, options.name ?? null, operator),
       );
       process.stdout.write(`${issued.key}\n`);
       if (issued.registered)
@@ -294,7 +320,7 @@ export function buildCli(): Command {
     .description("revoke a station's key (effective at the gate within 30 s)")
     .action(async (stationId: string) => {
       const config = loadConfigOrExit();
-      const revoked = await withDatabase(config, (db) => stationKeys(db).revoke(stationId, operator));
+      const revoked = await withDatabase(config, (db) => stationKeys(config, db).revoke(stationId, operator));
       if (!revoked) throw new Error(`station ${stationId} has no active key`);
       process.stdout.write(`station ${stationId}: key revoked\n`);
     });
@@ -322,18 +348,38 @@ export function buildCli(): Command {
 
   program
     .command('audit:verify')
-    .description('walk the audit hash chain (执法全过程记录) and name the first broken entry')
+    .description(
+      'walk the audit log (执法全过程记录) against its HMACs and the anchors of audit.anchors.v1; names the first ' +
+        `broken, missing or rewritten entry. Exit 0: intact; 1: broken; ${AUDIT_ANCHOR_GAPS_EXIT_CODE}: intact, ` +
+        'but entries were written while no anchor was made',
+    )
     .action(async () => {
       const config = loadConfigOrExit();
-      const result = await withDatabase(config, (db) => new AuditLogRepository(db).verify());
+      const keys = auditKeys(config);
+      const kafka = new KafkaConnection(createKafka(config, 'audit-verify'), config);
+      const result = await withDatabase(config, (db) =>
+        new AuditVerificationService(config, kafka, new AuditLogRepository(db, keys)).verify(),
+      );
       process.stdout.write(`${JSON.stringify(result)}\n`);
       // runCli turns a thrown error into exit code 1.
       if (!result.ok) {
+        const broken = result.firstBroken!;
         throw new Error(
-          `audit chain broken at seq ${result.firstBroken?.seq}: ${result.firstBroken?.reason} (${result.entries} entries intact before it)`,
+          `audit log broken at seq ${broken.seq} (${broken.code}): ${broken.reason} (${result.entries} entries intact before it)`,
         );
       }
-      process.stderr.write(`audit chain intact: ${result.entries} entries\n`);
+      const sealed = result.entries - result.unsealedEntries;
+      process.stderr.write(
+        `audit log intact: ${result.entries} entries (${sealed} sealed, ${result.unsealedEntries} from before the seal), ` +
+          `${result.anchors.valid} anchors, the latest at seq ${result.anchors.latest?.seq ?? '-'}` +
+          (result.anchors.invalid ? `; ${result.anchors.invalid} records on the anchor topic are not anchors` : '') +
+          '\n',
+      );
+      for (const gap of result.anchorGaps)
+        process.stderr.write(
+          `no anchor from ${gap.after ?? 'the start'} to ${gap.before ?? 'now'} while entries ${gap.firstSeq}..${gap.lastSeq} were written\n`,
+        );
+      if (result.anchorGaps.length) process.exitCode = AUDIT_ANCHOR_GAPS_EXIT_CODE;
     });
 
   return program;

@@ -11,6 +11,7 @@ import {
   RegistryUpdateService,
 } from '@oc/credit';
 import {
+  AuditKeys,
   AuditLogRepository,
   CreditRepository,
   DatabaseConnection,
@@ -33,6 +34,7 @@ const PROGRESS_EVERY_ROWS = 10_000;
 export async function importRegistryCsv(
   config: AppConfig,
   db: DatabaseConnection,
+  keys: AuditKeys,
   kind: RegistryKind,
   file: string,
   actor: string,
@@ -40,7 +42,7 @@ export async function importRegistryCsv(
   await access(file).catch(() => {
     throw new Error(`cannot read ${file}`);
   });
-  const audit = new AuditLogRepository(db);
+  const audit = new AuditLogRepository(db, keys);
   const outbox = new OutboxRepository();
   const recount = new CreditRecountService(config, new CreditRepository(), audit, outbox);
   const update = new RegistryUpdateService(

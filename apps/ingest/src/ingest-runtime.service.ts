@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TurnBackCache } from '@oc/cache';
 import { AppConfig, databaseUrlFor } from '@oc/config';
 import { registryTopicNames, topics } from '@oc/contracts';
-import { CacheRebuildService, IngestProducer, CreditSchedulerService } from '@oc/credit';
+import { AuditAnchorService, CacheRebuildService, IngestProducer, CreditSchedulerService } from '@oc/credit';
 import { ensureTopics, KafkaConnection, OutboxRelay, topicConfigs } from '@oc/messaging';
 import { DatabaseConnection, OutboxRepository } from '@oc/persistence';
 
@@ -27,6 +27,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   private relay?: OutboxRelay;
   private expiryTimer?: NodeJS.Timeout;
   private cacheTimer?: NodeJS.Timeout;
+  private anchorTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -37,6 +38,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     private readonly cache: TurnBackCache,
     private readonly rebuild: CacheRebuildService,
     private readonly scheduler: CreditSchedulerService,
+    private readonly anchors: AuditAnchorService,
     @Inject(INGEST_LOGGER) private readonly logger: Logger,
   ) {
     super();
@@ -74,6 +76,25 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     this.relay.start();
     this.scheduleExpiry();
     this.watchCache();
+    this.scheduleAnchors();
+  }
+
+  /**
+   * SPEC §4.7: the audit chain head, anchored once per AUDIT_ANCHOR_INTERVAL_MS slot. Looking twice per
+   * interval means a late timer never skips a slot; a slot another instance anchored is left alone.
+   */
+  private scheduleAnchors(): void {
+    const every = Math.max(500, Math.floor(this.config.AUDIT_ANCHOR_INTERVAL_MS / 2));
+    const run = async (): Promise<void> => {
+      try {
+        const anchor = await this.anchors.anchor(new Date());
+        if (anchor) this.logger.debug({ seq: anchor.seq, slot: anchor.slot }, 'audit chain head anchored');
+      } catch (error) {
+        this.logger.warn({ err: error }, 'could not anchor the audit chain head; trying again');
+      }
+      if (!this.stopped) this.anchorTimer = setTimeout(() => void run(), every);
+    };
+    void run();
   }
 
   /**
@@ -167,6 +188,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     this.stopped = true;
     clearTimeout(this.expiryTimer);
     clearTimeout(this.cacheTimer);
+    clearTimeout(this.anchorTimer);
     await this.relay?.stop();
   }
 

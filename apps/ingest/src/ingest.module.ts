@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { RedisModule, RedisProbe, TurnBackCache } from '@oc/cache';
 import { AppConfig, ConfigModule } from '@oc/config';
 import {
+  AuditAnchorService,
   CacheRebuildService,
   CreditRecountService,
   IngestProducer,
@@ -18,6 +19,7 @@ import {
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import {
+  AuditKeys,
   AuditLogRepository,
   CreditRepository,
   DatabaseModule,
@@ -54,7 +56,9 @@ export class IngestModule {
         { provide: INGEST_LOGGER, useValue: logger },
         WeighingRepository,
         CreditRepository,
+        { provide: AuditKeys, useValue: AuditKeys.fromConfig(config) },
         AuditLogRepository,
+        AuditAnchorService,
         OutboxRepository,
         TurnBackCache,
         CreditRecountService,

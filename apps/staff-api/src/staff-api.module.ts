@@ -2,10 +2,23 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@oc/config';
 import { RedisModule, RedisProbe } from '@oc/cache';
-import { CreditRecountService, staffTokenKey, ViolationActionsService } from '@oc/credit';
+import {
+  AuditVerificationCache,
+  AuditVerificationService,
+  CreditRecountService,
+  staffTokenKey,
+  ViolationActionsService,
+} from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
-import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe } from '@oc/persistence';
+import {
+  AuditKeys,
+  AuditLogRepository,
+  CreditRepository,
+  DatabaseModule,
+  OutboxRepository,
+  PostgresProbe,
+} from '@oc/persistence';
 import { StaffAuthGuard, StaffTokenKeyProvider } from './auth/staff-auth.guard';
 import { QUERY_CONTROLLERS, QUERY_PROVIDERS } from './controllers/query.controllers';
 import { WORKFLOW_CONTROLLERS, WORKFLOW_PROVIDERS } from './controllers/workflow.controllers';
@@ -34,7 +47,15 @@ export class StaffApiModule {
         { provide: StaffTokenKeyProvider, useValue: { key: staffTokenKey(config) } },
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         CreditRepository,
+        { provide: AuditKeys, useValue: AuditKeys.fromConfig(config) },
         AuditLogRepository,
+        AuditVerificationService,
+        {
+          provide: AuditVerificationCache,
+          inject: [AuditVerificationService],
+          useFactory: (verification: AuditVerificationService) =>
+            new AuditVerificationCache(() => verification.verify(), config.AUDIT_VERIFICATION_CACHE_SECONDS * 1000),
+        },
         OutboxRepository,
         CreditRecountService,
         ViolationActionsService,

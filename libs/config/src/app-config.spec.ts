@@ -1,6 +1,8 @@
 import { getMetadataStorage } from 'class-validator';
 import {
   AppConfig,
+  AUDIT_HMAC_DEVELOPMENT_KEY,
+  auditHmacSecrets,
   CONFIG_KEYS,
   ConfigError,
   databaseUrlFor,
@@ -20,7 +22,9 @@ const int = (min: number, max?: number) =>
  * variable and its rule. A Record over ConfigKey, so a new variable without a row does not compile, and
  * the metadata test below fails if a declared rule has no row.
  */
+const AUDIT_KEY = 'at least 32 characters without whitespace or commas (e.g. openssl rand -base64 48)';
 const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoReported: string[]][]> = {
+  NODE_ENV: [['prod', 'NODE_ENV must be production, development or test']],
   KAFKA_BROKERS: [
     ['a b', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
     ['localhost', 'KAFKA_BROKERS must be a comma-separated list of host:port'],
@@ -150,6 +154,21 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
     ['1001', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
   ],
+  AUDIT_HMAC_KEY: [
+    ['x'.repeat(31), `AUDIT_HMAC_KEY must be ${AUDIT_KEY}`],
+    [`${'x'.repeat(20)} ${'y'.repeat(20)}`, `AUDIT_HMAC_KEY must be ${AUDIT_KEY}`],
+    [`${'x'.repeat(20)},${'y'.repeat(20)}`, `AUDIT_HMAC_KEY must be ${AUDIT_KEY}`],
+    [
+      AUDIT_HMAC_DEVELOPMENT_KEY,
+      'AUDIT_HMAC_KEY must not be the published development key outside NODE_ENV=development or test',
+    ],
+  ],
+  AUDIT_HMAC_RETIRED_KEYS: [
+    [`${'x'.repeat(32)},short`, `AUDIT_HMAC_RETIRED_KEYS must be a comma-separated list of keys of ${AUDIT_KEY}`],
+    [`${'x'.repeat(32)},`, `AUDIT_HMAC_RETIRED_KEYS must be a comma-separated list of keys of ${AUDIT_KEY}`],
+  ],
+  AUDIT_ANCHOR_INTERVAL_MS: [['999', `AUDIT_ANCHOR_INTERVAL_MS ${int(1000, 3_600_000)}`]],
+  AUDIT_VERIFICATION_CACHE_SECONDS: [['0', `AUDIT_VERIFICATION_CACHE_SECONDS ${int(1, 86_400)}`]],
   LOG_LEVEL: [['loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']],
 };
 
@@ -162,6 +181,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     // Every variable (toEqual: a new default not listed here fails); the JWT keys have none.
     expect(c).toEqual({
+      NODE_ENV: 'production',
       KAFKA_BROKERS: 'localhost:9092',
       KAFKA_GROUP_ID: 'overload-credit-ingest',
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
@@ -195,7 +215,45 @@ describe('loadConfig', () => {
       GATE_DEADLINE_MS: 100,
       GATE_DB_TIMEOUT_MS: 50,
       KAFKA_TOPIC_PARTITIONS: 6,
+      AUDIT_ANCHOR_INTERVAL_MS: 60_000,
+      AUDIT_VERIFICATION_CACHE_SECONDS: 60,
       LOG_LEVEL: 'info',
+    });
+  });
+
+  describe('the audit HMAC key (SPEC §4.7)', () => {
+    const key = 'k'.repeat(40);
+    it('is required outside NODE_ENV=development or test, with a message that says how to make one', () => {
+      expect(() => auditHmacSecrets(loadConfig({}))).toThrow(
+        new ConfigError([
+          `AUDIT_HMAC_KEY must be set (NODE_ENV=production): audit entries are sealed with it (${AUDIT_KEY}); ` +
+            'only NODE_ENV=development or test fall back to the published development key',
+        ]),
+      );
+    });
+    it('falls back to the published development key under development and test, and says so', () => {
+      for (const NODE_ENV of ['development', 'test'])
+        expect(auditHmacSecrets(loadConfig({ NODE_ENV }))).toEqual({
+          current: AUDIT_HMAC_DEVELOPMENT_KEY,
+          retired: [],
+          development: true,
+        });
+      expect(loadConfig({ NODE_ENV: 'test', AUDIT_HMAC_KEY: AUDIT_HMAC_DEVELOPMENT_KEY }).AUDIT_HMAC_KEY).toBe(
+        AUDIT_HMAC_DEVELOPMENT_KEY,
+      );
+    });
+    it('takes the key and the retired keys as given', () => {
+      const retired = `${'r'.repeat(32)},${'s'.repeat(48)}`;
+      expect(auditHmacSecrets(loadConfig({ AUDIT_HMAC_KEY: key, AUDIT_HMAC_RETIRED_KEYS: retired }))).toEqual({
+        current: key,
+        retired: ['r'.repeat(32), 's'.repeat(48)],
+        development: false,
+      });
+    });
+    it('refuses the published key among the retired ones outside development', () => {
+      expect(problemsFor({ AUDIT_HMAC_KEY: key, AUDIT_HMAC_RETIRED_KEYS: AUDIT_HMAC_DEVELOPMENT_KEY })).toEqual([
+        'AUDIT_HMAC_RETIRED_KEYS must not be the published development key outside NODE_ENV=development or test',
+      ]);
     });
   });
 

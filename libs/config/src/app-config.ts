@@ -105,6 +105,37 @@ function urlUser(url: string): string | undefined {
     return undefined;
   }
 }
+/**
+ * The audit key published in this repository (docs/operations.md): it seals the entries of a laptop or a
+ * test run, where the chain protects nothing; anywhere else it would let anyone reseal a rewritten chain.
+ */
+export const AUDIT_HMAC_DEVELOPMENT_KEY = 'development-only-audit-hmac-key-not-secret';
+const DEVELOPMENT_ENVIRONMENTS: readonly string[] = ['development', 'test'];
+const AUDIT_KEY_RULE = `at least 32 characters without whitespace or commas (e.g. openssl rand -base64 48)`;
+/** An audit HMAC secret (or a comma-separated list of them): long enough, listable, not the published one. */
+const AuditSecrets = (list: boolean): PropertyDecorator =>
+  ValidateBy({
+    name: 'auditSecrets',
+    validator: {
+      validate: (value: unknown, args) => {
+        if (typeof value !== 'string') return false;
+        const secrets = list ? value.split(',') : [value];
+        const development = DEVELOPMENT_ENVIRONMENTS.includes(String((args?.object as AppConfig).NODE_ENV));
+        return secrets.every(
+          (s) => s.length >= 32 && /^[^\s,]+$/.test(s) && (development || s !== AUDIT_HMAC_DEVELOPMENT_KEY),
+        );
+      },
+      defaultMessage: (args) => {
+        const value = String(args?.value);
+        const secrets = list ? value.split(',') : [value];
+        if (secrets.includes(AUDIT_HMAC_DEVELOPMENT_KEY) && secrets.every((s) => s.length >= 32 && /^[^\s,]+$/.test(s)))
+          return `${args?.property} must not be the published development key outside NODE_ENV=development or test`;
+        return list
+          ? `${args?.property} must be a comma-separated list of keys of ${AUDIT_KEY_RULE}`
+          : `${args?.property} must be ${AUDIT_KEY_RULE}`;
+      },
+    },
+  });
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
 
@@ -113,6 +144,10 @@ const Bool = (): PropertyDecorator =>
  * apps, CLI, tests and benchmarks receive an AppConfig.
  */
 export class AppConfig {
+  /** production unless said otherwise: development conveniences (published keys) need it said. */
+  @IsIn(['production', 'development', 'test'], { message: 'NODE_ENV must be production, development or test' })
+  NODE_ENV: 'production' | 'development' | 'test' = 'production';
+
   @IsString()
   @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
   KAFKA_BROKERS = 'localhost:9092';
@@ -248,6 +283,23 @@ export class AppConfig {
   GATE_DB_TIMEOUT_MS = 50;
   @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
 
+  /**
+   * SPEC §4.7: seals every audit entry and anchor (HMAC-SHA256); the database never holds it. Required by
+   * every process that writes or verifies audit entries, except under NODE_ENV=development or test, which
+   * fall back to AUDIT_HMAC_DEVELOPMENT_KEY (docs/operations.md).
+   */
+  @IsOptional()
+  @AuditSecrets(false)
+  AUDIT_HMAC_KEY?: string;
+  /** Earlier AUDIT_HMAC_KEYs, comma-separated: entries sealed with them still verify, none is sealed anew. */
+  @IsOptional()
+  @AuditSecrets(true)
+  AUDIT_HMAC_RETIRED_KEYS?: string;
+  /** How often the chain head is anchored to audit.anchors.v1 (SPEC §4.7: every minute). */
+  @Int(1000, 3_600_000) AUDIT_ANCHOR_INTERVAL_MS = 60_000;
+  /** The staff API answers /audit/verification from a result at most this old (a walk reads the whole log). */
+  @Int(1, 86_400) AUDIT_VERIFICATION_CACHE_SECONDS = 60;
+
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 }
@@ -285,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Every variable name the service reads, in SPEC §7 order. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
+  'NODE_ENV',
   'KAFKA_BROKERS',
   'KAFKA_GROUP_ID',
   'KAFKA_SASL_USERNAME',
@@ -324,6 +377,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'GATE_DEADLINE_MS',
   'GATE_DB_TIMEOUT_MS',
   'KAFKA_TOPIC_PARTITIONS',
+  'AUDIT_HMAC_KEY',
+  'AUDIT_HMAC_RETIRED_KEYS',
+  'AUDIT_ANCHOR_INTERVAL_MS',
+  'AUDIT_VERIFICATION_CACHE_SECONDS',
   'LOG_LEVEL',
 ];
 
@@ -341,6 +398,43 @@ export function databaseUrlFor(config: AppConfig, role: DatabaseRole): string {
   url.username = role === 'app' ? config.DB_APP_ROLE : config.DB_GATE_ROLE;
   url.password = '';
   return url.toString();
+}
+
+/** The audit HMAC secrets a process seals and verifies with (SPEC §4.7). */
+export interface AuditHmacSecrets {
+  current: string;
+  retired: string[];
+  /** True when the published development key stands in for a missing AUDIT_HMAC_KEY. */
+  development: boolean;
+}
+
+/**
+ * AUDIT_HMAC_KEY and the retired keys; throws a ConfigError when the key is missing outside
+ * NODE_ENV=development or test (a process that writes or verifies audit entries calls it at start).
+ */
+export function auditHmacSecrets(config: AppConfig): AuditHmacSecrets {
+  const retired = config.AUDIT_HMAC_RETIRED_KEYS ? config.AUDIT_HMAC_RETIRED_KEYS.split(',') : [];
+  if (config.AUDIT_HMAC_KEY) return { current: config.AUDIT_HMAC_KEY, retired, development: false };
+  if (DEVELOPMENT_ENVIRONMENTS.includes(config.NODE_ENV)) {
+    return { current: AUDIT_HMAC_DEVELOPMENT_KEY, retired, development: true };
+  }
+  throw new ConfigError([
+    `AUDIT_HMAC_KEY must be set (NODE_ENV=${config.NODE_ENV}): audit entries are sealed with it (${AUDIT_KEY_RULE}); ` +
+      'only NODE_ENV=development or test fall back to the published development key',
+  ]);
+}
+
+/** auditHmacSecrets, or stops the process with its message (like loadConfigOrExit). */
+export function auditHmacSecretsOrExit(config: AppConfig): AuditHmacSecrets {
+  try {
+    return auditHmacSecrets(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
 }
 
 /** Loads the configuration or stops the process with a message that names each bad variable. */

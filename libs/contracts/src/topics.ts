@@ -20,6 +20,8 @@ export const TOPIC = {
   // SPEC §4.9: company listings (道路运输企业), keyed by operatorId: their steps and their notices.
   companyListingEvents: 'credit.company-listing-events.v1',
   companyNotices: 'credit.company-notices.v1',
+  // SPEC §4.7: the audit chain head, sealed, every AUDIT_ANCHOR_INTERVAL_MS (kept, never compacted).
+  auditAnchors: 'audit.anchors.v1',
 } as const;
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 

@@ -44,7 +44,7 @@ import {
   violationEvent,
   type SimulatedMessage,
 } from '@oc/simulation';
-import { testServices } from '../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../test/harness/services';
 import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
 import { CreditSchedulerService } from './credit-scheduler.service';
@@ -144,7 +144,7 @@ async function buildWorld(url: string, noticeDays: number): Promise<World> {
     createDataSource({ databaseUrl: url, applicationName: 'read-models-it', poolSize: 4 }),
   );
   const credit = new CreditRepository();
-  const audit = new AuditLogRepository(db);
+  const audit = new AuditLogRepository(db, testAuditKeys());
   const outbox = new OutboxRepository();
   const recount = new CreditRecountService(config, credit, audit, outbox);
   let deadLettered = 0;

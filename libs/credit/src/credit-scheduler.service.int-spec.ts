@@ -8,7 +8,7 @@ import {
   migrate,
   OutboxRepository,
 } from '@oc/persistence';
-import { testServices } from '../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../test/harness/services';
 import { storeViolations } from '../../../test/harness/stored-violations';
 import { CompanyCreditService } from './company/company-credit.service';
 import { CreditRecountService } from './credit-recount.service';
@@ -25,7 +25,7 @@ describe('CreditSchedulerService (real Postgres)', () => {
   beforeAll(async () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'expiry-it', poolSize: 4 }));
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' });
     recount = new CreditRecountService(config, new CreditRepository(), audit, new OutboxRepository());
     companies = new CompanyCreditService(config, new CreditRepository(), audit, new OutboxRepository());

@@ -12,3 +12,5 @@ export * from './staff/dashboard';
 export * from './registry';
 export * from './due-process';
 export * from './company';
+export * from './audit/audit-anchor.service';
+export * from './audit/audit-verification.service';

@@ -14,7 +14,7 @@ import {
   StaffQueryRepository,
   WeighingRepository,
 } from '@oc/persistence';
-import { testServices } from '../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../test/harness/services';
 import { CreditRecountService } from './credit-recount.service';
 import { PermitReclassificationService } from './permit-reclassification.service';
 
@@ -71,7 +71,7 @@ describe('PermitReclassificationService (real Postgres): a permit record after i
   beforeAll(async () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'permits-it', poolSize: 4 }));
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     recount = new CreditRecountService(config, new CreditRepository(), audit, new OutboxRepository());
     reclassification = new PermitReclassificationService(config, recount, audit);
   });

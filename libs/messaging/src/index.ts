@@ -7,3 +7,4 @@ export * from './dead-letter-replay';
 export * from './gate-decision.publisher';
 export * from './kafka-acls';
 export * from './kafka-principals-file';
+export * from './audit-anchor-reader';

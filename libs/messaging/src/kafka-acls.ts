@@ -18,6 +18,8 @@ export interface KafkaPrincipals {
   ingest: string;
   /** gate-api: produces gate.decisions.v1 only. */
   gateApi: string;
+  /** staff-api: reads the audit anchors to verify the chain (SPEC §4.7), nothing else. */
+  staffApi: string;
   /** Station systems (one principal per system): produce weighing.events.v1 only. */
   stations: readonly string[];
   /** Registry feeders: produce the registry topics only. */
@@ -30,6 +32,7 @@ export interface KafkaPrincipals {
 export const DEV_KAFKA_PRINCIPALS: KafkaPrincipals = {
   ingest: 'ingest',
   gateApi: 'gate-api',
+  staffApi: 'staff-api',
   stations: ['station'],
   registryFeeders: ['registry'],
   noticeChannels: ['notice-channel'],
@@ -84,6 +87,11 @@ export function kafkaAcls(prefix: string, ingestGroup: string, principals: Kafka
   }
   acls.push(allow(principals.ingest, G, ingestGroup, AclOperationTypes.READ));
   acls.push(allow(principals.gateApi, T, topic('gateDecisions'), AclOperationTypes.WRITE));
+  // Verification reads audit.anchors.v1 from the start with a throw-away group of its own
+  // (libs/messaging/src/audit-anchor-reader.ts: `<KAFKA_GROUP_ID>.audit-verify.<random>`).
+  const verifyGroups = `${ingestGroup}.audit-verify.`;
+  acls.push(allow(principals.staffApi, T, topic('auditAnchors'), AclOperationTypes.READ));
+  acls.push(allow(principals.staffApi, G, verifyGroups, AclOperationTypes.READ, ResourcePatternTypes.PREFIXED));
   for (const station of principals.stations) {
     acls.push(allow(station, T, topic('weighingEvents'), AclOperationTypes.WRITE));
   }

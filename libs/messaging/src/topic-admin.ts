@@ -2,6 +2,8 @@ import { Admin, Kafka } from 'kafkajs';
 import { registryTopicNames, topics } from '@oc/contracts';
 import { DLQ_TOPIC_CONFIG } from './dead-letter.publisher';
 
+export const AUDIT_ANCHOR_TOPIC_CONFIG: Record<string, string> = { 'cleanup.policy': 'delete', 'retention.ms': '-1' };
+
 /**
  * Creates the topics that are missing (SPEC §5: ingest never relies on broker auto-creation).
  * Existing topics are left as they are, whatever their partition count.
@@ -70,12 +72,16 @@ async function untilLed(admin: Admin, names: string[], timeoutMs = 30_000): Prom
  * The configuration of the product's topics (ingest creates them; the CLI and tests that produce first do too): every dead-letter topic with room for any original
  * message plus its headers, the registry topics compacted (SPEC §4.9: the latest record per key, a
  * tombstone deletes; a new consumer group still reads every registration). A dead-letter topic is
- * never compacted: two bad records under one key are two letters.
+ * never compacted: two bad records under one key are two letters. The audit anchors are kept, neither
+ * compacted (compaction would keep only the latest anchor of their one key, and a gap in them is what
+ * verification reports) nor deleted by age (an anchor proves the chain up to its entry for as long as
+ * it exists; docs/operations.md "Audit anchors").
  */
 export function topicConfigs(prefix: string): Record<string, Record<string, string>> {
   const names = topics(prefix);
   const configs: Record<string, Record<string, string>> = {};
   for (const [name, topic] of Object.entries(names)) if (name.endsWith('Dlq')) configs[topic] = DLQ_TOPIC_CONFIG;
   for (const topic of registryTopicNames(prefix)) configs[topic] = { 'cleanup.policy': 'compact' };
+  configs[names.auditAnchors] = AUDIT_ANCHOR_TOPIC_CONFIG;
   return configs;
 }

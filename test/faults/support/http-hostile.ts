@@ -102,7 +102,7 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
   { method: 'GET', path: '/v1/stats/daily', query: ['from', 'to', 'region'] },
   { method: 'GET', path: '/v1/stats/regions', query: ['from', 'to'] },
   { method: 'GET', path: '/v1/audit', query: ['entityType', 'entityId', 'page', 'pageSize'] },
-  { method: 'GET', path: '/v1/audit/verification' },
+  { method: 'GET', path: '/v1/audit/verification', roles: ['ADMIN'] },
   { method: 'GET', path: '/v1/registry/vehicles/1/浙E12345' },
   { method: 'GET', path: '/v1/registry/permits/浙交超证000001', query: ['page', 'pageSize'] },
   { method: 'GET', path: '/v1/registry/stations', query: ['region', 'kind', 'page', 'pageSize'] },

@@ -2,7 +2,7 @@ import { SimulatedMessage } from '@oc/simulation';
 import { AuditLogRepository, createDataSource, DatabaseConnection } from '@oc/persistence';
 import { replayDifferences } from '../../harness/credit-snapshot';
 import { Scenario } from '../../harness/scenario';
-import { eventually, testServices } from '../../harness/services';
+import { eventually, testAuditKeys, testServices } from '../../harness/services';
 import { assertCacheMatchesDatabase, CacheTarget } from './cache-consistency';
 
 /** Where the scenario's facts live: the scenario's own database, or a test-owned cluster's. */
@@ -132,7 +132,7 @@ export async function assertIngestInvariants(
 export async function verifyAuditChain(databaseUrl: string): Promise<unknown> {
   const db = new DatabaseConnection(createDataSource({ databaseUrl, applicationName: 'faults', poolSize: 2 }));
   try {
-    return await new AuditLogRepository(db).verify();
+    return await new AuditLogRepository(db, testAuditKeys()).verify();
   } finally {
     if (db.dataSource.isInitialized) await db.dataSource.destroy();
   }

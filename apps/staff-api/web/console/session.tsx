@@ -14,6 +14,8 @@ const ACTION_ROLES = {
   decideObjection: ['LEGAL_REVIEWER'],
   requestRepair: ['OFFICER'],
   reviewRepair: ['REPAIR_REVIEWER'],
+  // GET /v1/audit/verification: ADMIN only (docs/security.md).
+  verifyAudit: [],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type StaffAction = keyof typeof ACTION_ROLES;

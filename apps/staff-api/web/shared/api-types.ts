@@ -59,9 +59,5 @@ export type { CompanyNoticeDocument, CompanyNoticeVehicle, CompanyParty, Company
 
 export type StaffRole = 'OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN';
 
-/** GET /v1/audit/verification */
-export interface AuditVerification {
-  ok: boolean;
-  entries: number;
-  firstBroken?: { seq: string; reason: string };
-}
+/** GET /v1/audit/verification (ADMIN only) */
+export type { CachedAuditVerification as AuditVerification } from '../../../../libs/domain/src/audit/audit-verification-result';

@@ -14,7 +14,7 @@ import {
   OutboxRepository,
 } from '@oc/persistence';
 import { companyIdNo } from '../../../../test/registry/support/registry-kafka';
-import { testServices } from '../../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../../test/harness/services';
 import { storeViolations } from '../../../../test/harness/stored-violations';
 import { CreditRecountService } from '../credit-recount.service';
 import { CreditSchedulerService } from '../credit-scheduler.service';
@@ -46,7 +46,7 @@ describe('company listings (real Postgres)', () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'company-it', poolSize: 4 }));
     const credit = new CreditRepository();
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     recount = new CreditRecountService(config, credit, audit, new OutboxRepository());
     const companies = new CompanyCreditService(config, credit, audit, new OutboxRepository());
     notices = new NoticeServiceService(db, credit, recount, companies);
@@ -244,11 +244,13 @@ describe('the company-listings migration on a database built by the previous ver
   afterAll(() => dropDatabase(url));
 
   it('keeps every vehicle notice and objection, and refuses a notice that names no one', async () => {
+    // The release before the company listings: every migration before theirs (later ones follow them).
+    const at = MIGRATIONS.findIndex((m) => m.name === 'AddCompanyListings1764748800000');
     await ensureDatabase(url);
     const previous = new DataSource({
       type: 'postgres',
       url,
-      migrations: MIGRATIONS.slice(0, -1),
+      migrations: MIGRATIONS.slice(0, at),
       migrationsTableName: 'schema_migrations',
     });
     await previous.initialize();
@@ -270,7 +272,7 @@ describe('the company-listings migration on a database built by the previous ver
     );
     await previous.destroy();
 
-    expect(await migrate(url)).toEqual(['AddCompanyListings1764748800000']);
+    expect(await migrate(url)).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
     const check = new DataSource({ type: 'postgres', url });
     await check.initialize();
     try {

@@ -14,7 +14,7 @@ import {
   RevocationRepository,
   StaffQueryRepository,
 } from '@oc/persistence';
-import { testServices } from '../../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../../test/harness/services';
 import { storeViolations } from '../../../../test/harness/stored-violations';
 import { CompanyCreditService } from '../company/company-credit.service';
 import { CreditRecountService } from '../credit-recount.service';
@@ -45,8 +45,18 @@ describe('due process (real Postgres)', () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'due-it', poolSize: 4 }));
     const credit = new CreditRepository();
-    recount = new CreditRecountService(config, credit, new AuditLogRepository(db), new OutboxRepository());
-    const companies = new CompanyCreditService(config, credit, new AuditLogRepository(db), new OutboxRepository());
+    recount = new CreditRecountService(
+      config,
+      credit,
+      new AuditLogRepository(db, testAuditKeys()),
+      new OutboxRepository(),
+    );
+    const companies = new CompanyCreditService(
+      config,
+      credit,
+      new AuditLogRepository(db, testAuditKeys()),
+      new OutboxRepository(),
+    );
     notices = new NoticeServiceService(db, credit, recount, companies);
     objections = new ObjectionService(config, db, credit, recount);
     scheduler = new CreditSchedulerService(db, recount, companies);

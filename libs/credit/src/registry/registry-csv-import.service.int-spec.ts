@@ -11,7 +11,7 @@ import {
   RegistryRepository,
   WeighingRepository,
 } from '@oc/persistence';
-import { testServices } from '../../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../../test/harness/services';
 import { CreditRecountService } from '../credit-recount.service';
 import { PermitReclassificationService } from '../permit-reclassification.service';
 import { CsvHeaderError, RegistryCsvImportService } from './registry-csv-import.service';
@@ -34,7 +34,7 @@ describe('RegistryCsvImportService (real Postgres)', () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'csv-import-it', poolSize: 4 }));
     const config = loadConfig({ TOPIC_PREFIX: 'it.', NOTICE_PERIOD_WORKING_DAYS: '0' });
-    const audit = new AuditLogRepository(db);
+    const audit = new AuditLogRepository(db, testAuditKeys());
     const outbox = new OutboxRepository();
     recount = new CreditRecountService(config, new CreditRepository(), audit, outbox);
     importer = new RegistryCsvImportService(
@@ -231,7 +231,7 @@ describe('RegistryCsvImportService (real Postgres)', () => {
     // The exemption is on the record (the permit's creation is in registry_history), the chain intact.
     const actions = await query<{ action: string }>(`SELECT action FROM audit_log ORDER BY seq`);
     expect(actions.map((a) => a.action)).toContain('VIOLATION_EXEMPTED');
-    expect((await new AuditLogRepository(db).verify()).ok).toBe(true);
+    expect((await new AuditLogRepository(db, testAuditKeys()).verify()).ok).toBe(true);
     const [outbox] = await query<{ payload: { permit: { permitNo: string } } }>(
       `SELECT payload FROM outbox WHERE message_key = '浙交超证CSV-1' AND topic IS NULL`,
     );

@@ -6,6 +6,7 @@ import { AddExemptedViolationAuditIndex1764486400000 } from './1764486400000-Add
 import { AddDueProcess1764662400000 } from './1764662400000-AddDueProcess';
 import { AddCompanyListings1764748800000 } from './1764748800000-AddCompanyListings';
 import { AddWeighingContentHash1764838800000 } from './1764838800000-AddWeighingContentHash';
+import { AddAuditSeal1764921600000 } from './1764921600000-AddAuditSeal';
 
 /** Every migration in order. Listed explicitly so that the built code and Jest find the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddDueProcess1764662400000,
   AddCompanyListings1764748800000,
   AddWeighingContentHash1764838800000,
+  AddAuditSeal1764921600000,
 ];

@@ -1,6 +1,6 @@
 import { RegistryChange, RegistryKind, validateRegistryRecord } from '@oc/contracts';
 import { citizenIdCheckChar, creditCodeCheckChar } from '@oc/domain';
-import { testServices } from '../../../../test/harness/services';
+import { testAuditKeys, testServices } from '../../../../test/harness/services';
 import { AuditLogRepository, AuditRow } from '../audit/audit-log.repository';
 import { createDataSource } from '../data-source';
 import { dropDatabase, migrate } from '../database-admin';
@@ -60,7 +60,7 @@ describe('RegistryRepository (real Postgres)', () => {
   beforeAll(async () => {
     await migrate(url);
     db = new DatabaseConnection(createDataSource({ databaseUrl: url, applicationName: 'registry-it', poolSize: 4 }));
-    repo = new RegistryRepository(new AuditLogRepository(db), new OutboxRepository());
+    repo = new RegistryRepository(new AuditLogRepository(db, testAuditKeys()), new OutboxRepository());
   });
   afterAll(async () => {
     await db.onApplicationShutdown();
@@ -168,7 +168,7 @@ describe('RegistryRepository (real Postgres)', () => {
       before: { vehicleKey: key, owner: { name: '李四', type: 'PERSON', idNo: personId(2), phone: '0572-2345678' } },
       after: { vehicleKey: key, owner: { name: '王五', type: 'PERSON', idNo: personId(3), phone: null } },
     });
-    expect((await new AuditLogRepository(db).verify()).ok).toBe(true);
+    expect((await new AuditLogRepository(db, testAuditKeys()).verify()).ok).toBe(true);
   });
 
   it('lets the latest record of a key win within one batch', async () => {

@@ -1,13 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueryDto } from '@oc/contracts';
-import {
-  AuditLogRepository,
-  StaffQueryRepository,
-  type AuditEntryView,
-  type AuditVerification,
-  type Page,
-} from '@oc/persistence';
+import { AuditVerificationCache } from '@oc/credit';
+import type { CachedAuditVerification } from '@oc/domain';
+import { ApiError } from '@oc/observability';
+import { StaffQueryRepository, type AuditEntryView, type Page } from '@oc/persistence';
+import { Roles } from '../../auth/staff-auth.guard';
 import { pageRequest } from './page-request';
 
 @ApiTags('staff: audit')
@@ -16,7 +14,7 @@ import { pageRequest } from './page-request';
 export class AuditController {
   constructor(
     private readonly queries: StaffQueryRepository,
-    private readonly audit: AuditLogRepository,
+    private readonly verifications: AuditVerificationCache,
   ) {}
 
   @Get()
@@ -26,10 +24,28 @@ export class AuditController {
     return this.queries.findAudit({ entityType: q.entityType, entityId: q.entityId }, pageRequest(q));
   }
 
+  // ADMIN only: the answer says how the log can be attacked and walks all of it (docs/security.md).
   @Get('verification')
-  @ApiOperation({ summary: 'Walk the hash chain; names the first broken entry' })
-  @ApiOkResponse({ description: '{ok, entries, firstBroken?: {seq, reason}}' })
-  verification(): Promise<AuditVerification> {
-    return this.audit.verify();
+  @Roles('ADMIN')
+  @ApiOperation({
+    summary:
+      'Walk the chain against its HMACs and the anchors of audit.anchors.v1; names the first broken, missing or ' +
+      'rewritten entry. ADMIN only; answered from a result at most AUDIT_VERIFICATION_CACHE_SECONDS old',
+  })
+  @ApiOkResponse({
+    description:
+      '{ok, entries, firstBroken?: {seq, code, reason}, unsealedEntries, anchors: {valid, invalid, latest}, ' +
+      'anchorGaps: [{after, before, firstSeq, lastSeq}], computedAt}',
+  })
+  async verification(): Promise<CachedAuditVerification> {
+    try {
+      return await this.verifications.get();
+    } catch (error) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'AUDIT_VERIFICATION_UNAVAILABLE',
+        `The audit log could not be verified now: ${(error as Error).message}`,
+      );
+    }
   }
 }

@@ -23,7 +23,7 @@ const COLORS = { weighings: '#9fb3c8', violations: '#c62828', turnBacks: '#0b5ca
  * Nothing is computed here that the API does not define: the browser only draws.
  */
 export default function DashboardPage() {
-  const { api } = useSession();
+  const { api, can } = useSession();
   const [days, setDays] = useState(30);
   const [region, setRegion] = useState(HUZHOU_TOTAL.code);
   // Whole Asia/Shanghai days: today and the days before it.
@@ -35,7 +35,7 @@ export default function DashboardPage() {
   const stats = useAsync(() => api.get<StatsView>('/v1/stats', { ...period, region }), [period, region]);
   const daily = useAsync(() => api.get<DailyStatsView>('/v1/stats/daily', { ...period, region }), [period, region]);
   const regions = useAsync(() => api.get<RegionStatsView>('/v1/stats/regions', period), [period]);
-  const audit = useAsync(() => api.get<AuditVerification>('/v1/audit/verification'), []);
+  const mayVerify = can('verifyAudit');
 
   return (
     <section className="dashboard">
@@ -85,25 +85,7 @@ export default function DashboardPage() {
         {regions.data ? <RegionFigures regions={regions.data} /> : <Loading what="分区域数据" />}
       </div>
 
-      <div className="panel" data-testid="audit-verification">
-        <h2>执法全过程记录校验</h2>
-        <ErrorAlert error={audit.error} />
-        {!audit.data && !audit.error && <Loading what="校验结果" />}
-        {audit.data &&
-          (audit.data.ok ? (
-            <p className="alert success">
-              哈希链完整：共 {formatNumber(audit.data.entries)} 条记录，逐条校验通过，未发现篡改。
-            </p>
-          ) : (
-            <p className="alert error">
-              哈希链断裂：第 {audit.data.firstBroken?.seq} 条记录校验失败（{audit.data.firstBroken?.reason}），此前{' '}
-              {formatNumber(audit.data.entries)} 条完好。请立即上报。
-            </p>
-          ))}
-        <button className="secondary" onClick={audit.reload} disabled={audit.loading}>
-          重新校验
-        </button>
-      </div>
+      {mayVerify && <AuditPanel />}
     </section>
   );
 }
@@ -230,6 +212,49 @@ function RegionFigures({ regions }: { regions: RegionStatsView }) {
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** 执法全过程记录校验 (SPEC §4.7), for ADMIN: the chain, its HMACs and the anchors, as of computedAt. */
+function AuditPanel() {
+  const { api } = useSession();
+  const audit = useAsync(() => api.get<AuditVerification>('/v1/audit/verification'), []);
+  const data = audit.data;
+  return (
+    <div className="panel" data-testid="audit-verification">
+      <h2>执法全过程记录校验</h2>
+      <ErrorAlert error={audit.error} />
+      {!data && !audit.error && <Loading what="校验结果" />}
+      {data &&
+        (data.ok ? (
+          <p className="alert success">
+            哈希链完整：共 {formatNumber(data.entries)} 条记录，逐条校验哈希与签名（HMAC）通过，与{' '}
+            {formatNumber(data.anchors.valid)} 个外部锚点一致，未发现篡改。
+          </p>
+        ) : (
+          <p className="alert error">
+            哈希链断裂：第 {data.firstBroken?.seq} 条记录校验失败（{data.firstBroken?.code}：{data.firstBroken?.reason}
+            ），此前 {formatNumber(data.entries)} 条完好。请立即上报。
+          </p>
+        ))}
+      {data && data.anchorGaps.length > 0 && (
+        <p className="alert error">
+          锚点缺失：{data.anchorGaps.length} 段时间内写入了记录却未发布锚点（第{' '}
+          {data.anchorGaps.map((g) => `${g.firstSeq}–${g.lastSeq}`).join('、')} 条），请核查 ingest 运行情况。
+        </p>
+      )}
+      {data && data.unsealedEntries > 0 && (
+        <p className="muted small">其中 {formatNumber(data.unsealedEntries)} 条为启用签名前的记录，仅校验哈希链。</p>
+      )}
+      {data && (
+        <p className="muted small">
+          校验时间：{formatDateTime(data.computedAt)}（服务端定期重新校验，此为最近一次结果）
+        </p>
+      )}
+      <button className="secondary" onClick={audit.reload} disabled={audit.loading}>
+        重新校验
+      </button>
     </div>
   );
 }
