@@ -29,7 +29,9 @@ export class GateApiModule {
         }),
         RedisModule.forRoot({ failFast: true, commandTimeoutMs: redisTimeout, autoPipelining: true }),
         KafkaModule.forRoot('gate-api', logger),
-        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
+        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe], {
+          healthDetailsFrom: config.HEALTH_DETAILS_FROM,
+        }),
       ],
       controllers: [GateDecisionController],
       providers: [

@@ -13,6 +13,11 @@ async function main(): Promise<void> {
     port: config.GATE_PORT,
     logger,
     bodyLimit: 16 * 1024,
+    // A lane controller sends one query string and keeps its connection (docs/security.md).
+    requestTimeoutMs: config.GATE_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 25_000,
+    trustedProxies: config.TRUSTED_PROXIES,
     fastValidators: new Map([[GateDecisionQueryDto, fastGateDecisionQuery]]),
     beforeListen: (a) => void serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)'),
   });

@@ -49,7 +49,9 @@ export class IngestModule {
         }),
         RedisModule.forRoot(),
         KafkaModule.forRoot('ingest', logger),
-        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
+        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe], {
+          healthDetailsFrom: config.HEALTH_DETAILS_FROM,
+        }),
       ],
       controllers: [WeighingEventsController, RegistryEventsController, NoticeReceiptsController],
       providers: [

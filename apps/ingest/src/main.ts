@@ -17,6 +17,10 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
     module: IngestModule.register(config, logger),
     port: config.INGEST_PORT,
     logger,
+    // Health and metrics only.
+    requestTimeoutMs: 10_000,
+    connectionTimeoutMs: 60_000,
+    trustedProxies: config.TRUSTED_PROXIES,
   });
   exitOnFatal(logger, () => app);
   await app.get(IngestRuntime).prepare();

@@ -19,6 +19,11 @@ async function main(): Promise<void> {
     port: config.STAFF_PORT,
     logger,
     bodyLimit: 256 * 1024,
+    // Idle longer than any answer takes (STAFF_STATEMENT_TIMEOUT_MS bounds the queries).
+    requestTimeoutMs: config.STAFF_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
+    trustedProxies: config.TRUSTED_PROXIES,
     beforeListen: async (a) => {
       serveOpenApi(
         a,

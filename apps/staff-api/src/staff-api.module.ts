@@ -40,7 +40,9 @@ export class StaffApiModule {
         }),
         RedisModule.forRoot(),
         KafkaModule.forRoot('staff-api', logger),
-        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe]),
+        ObservabilityModule.forRoot([PostgresProbe, RedisProbe, KafkaProbe], {
+          healthDetailsFrom: config.HEALTH_DETAILS_FROM,
+        }),
       ],
       controllers: [...WORKFLOW_CONTROLLERS, ...QUERY_CONTROLLERS],
       providers: [

@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@oc/config';
 import { HealthProbe } from '@oc/observability';
@@ -21,7 +28,7 @@ export interface RedisOptions {
  * deadline; otherwise commands wait in the offline queue for the reconnection.
  */
 @Injectable()
-export class RedisConnection implements OnApplicationShutdown {
+export class RedisConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly client: Redis;
   constructor(
     readonly url: string,
@@ -43,6 +50,41 @@ export class RedisConnection implements OnApplicationShutdown {
   key(...parts: string[]): string {
     return this.keyPrefix + parts.join(':');
   }
+
+  /**
+   * Why this Redis may drop the cache's keys, or undefined when it cannot: with a memory limit and any
+   * policy but `noeviction`, Redis deletes keys under pressure, and a turn-back entry deleted reads as
+   * "never listed" — a listed truck let through (docs/operations.md). The entries carry a TTL (their
+   * tombstones expire), so the volatile-* policies evict them too. Read from INFO, which managed
+   * services keep even where CONFIG is disabled.
+   */
+  async evictionRisk(): Promise<string | undefined> {
+    const info = await this.client.info('memory');
+    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+    const maxmemory = Number(field('maxmemory') ?? '0');
+    const policy = field('maxmemory_policy') ?? 'noeviction';
+    if (maxmemory === 0 || policy === 'noeviction') return undefined;
+    return `Redis evicts keys (maxmemory ${maxmemory} bytes, maxmemory-policy ${policy}): the turn-back cache needs maxmemory-policy noeviction (or no maxmemory)`;
+  }
+  /**
+   * Refuses to start on an evicting Redis. A Redis that is away at start is checked by the readiness
+   * probe once it answers (the gate must start without Redis: it falls back to Postgres).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    // The gate's client fails fast while connecting (no offline queue): wait for it to be ready first.
+    const ready =
+      this.client.status === 'ready' ||
+      (await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2000).unref();
+        this.client.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      }));
+    const risk = ready ? await this.evictionRisk().catch(() => undefined) : undefined;
+    if (risk) throw new Error(`${risk}; refusing to start`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.client.disconnect();
   }
@@ -57,6 +99,8 @@ export class RedisProbe extends HealthProbe {
   async check(): Promise<void> {
     const pong = await this.redis.client.ping();
     if (pong !== 'PONG') throw new Error(`unexpected PING answer ${pong}`);
+    const risk = await this.redis.evictionRisk();
+    if (risk) throw new Error(risk);
   }
 }
 

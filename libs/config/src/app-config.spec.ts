@@ -75,6 +75,20 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['99', `STAFF_STATEMENT_TIMEOUT_MS ${int(100, 600000)}`],
     ['10s', `STAFF_STATEMENT_TIMEOUT_MS ${int(100, 600000)}`],
   ],
+  GATE_REQUEST_TIMEOUT_MS: [['99', `GATE_REQUEST_TIMEOUT_MS ${int(100, 60000)}`]],
+  STAFF_REQUEST_TIMEOUT_MS: [['999', `STAFF_REQUEST_TIMEOUT_MS ${int(1000, 600000)}`]],
+  TRUSTED_PROXIES: [
+    [
+      '*',
+      'TRUSTED_PROXIES must be a comma-separated list of loopback, linklocal, uniquelocal, none, IP addresses or CIDRs',
+    ],
+  ],
+  HEALTH_DETAILS_FROM: [
+    [
+      'everyone',
+      'HEALTH_DETAILS_FROM must be a comma-separated list of loopback, linklocal, uniquelocal, none, IP addresses or CIDRs',
+    ],
+  ],
   REDIS_URL: [['http://127.0.0.1:6379', 'REDIS_URL must be a redis:// URL']],
   REDIS_KEY_PREFIX: [['oc key', 'REDIS_KEY_PREFIX may contain only letters, digits, ":", ".", "_" and "-"']],
   GATE_PORT: [
@@ -192,6 +206,10 @@ describe('loadConfig', () => {
       DB_APP_ROLE: 'overload_app',
       DB_GATE_ROLE: 'overload_gate',
       STAFF_STATEMENT_TIMEOUT_MS: 10000,
+      GATE_REQUEST_TIMEOUT_MS: 2000,
+      STAFF_REQUEST_TIMEOUT_MS: 30000,
+      TRUSTED_PROXIES: 'loopback',
+      HEALTH_DETAILS_FROM: 'loopback',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       REDIS_KEY_PREFIX: 'oc:',
       GATE_PORT: 3001,

@@ -18,6 +18,12 @@ import {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `loopback`, `linklocal`, `uniquelocal`, `none`, an IPv4/IPv6 address or CIDR; comma-separated. */
+const ADDRESS_ITEM = String.raw`(loopback|linklocal|uniquelocal|none|[0-9.]+(\/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/\d{1,3})?)`;
+const ADDRESS_LIST = new RegExp(`^${ADDRESS_ITEM}(,${ADDRESS_ITEM})*$`);
+const ADDRESS_LIST_MESSAGE = (name: string) =>
+  `${name} must be a comma-separated list of loopback, linklocal, uniquelocal, none, IP addresses or CIDRs`;
+
 /** Environment values arrive as strings; integers must be written as integers, nothing else. */
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -221,6 +227,26 @@ export class AppConfig {
   /** Postgres cancels a staff-api statement running longer than this; the request answers 503 QUERY_TIMEOUT. */
   @Int(100, 600000) STAFF_STATEMENT_TIMEOUT_MS = 10000;
 
+  /**
+   * How long a client may take to send a whole request (headers and body) before the socket is closed
+   * (docs/security.md): a slow sender holds no socket for long. The gate's is far shorter: a lane
+   * controller sends a query string, and its own deadline is GATE_DEADLINE_MS.
+   */
+  @Int(100, 60000) GATE_REQUEST_TIMEOUT_MS = 2000;
+  @Int(1000, 600000) STAFF_REQUEST_TIMEOUT_MS = 30000;
+
+  /**
+   * The addresses whose X-Forwarded-For is believed (reverse proxies): `loopback`, `linklocal`,
+   * `uniquelocal` or IPs and CIDRs, comma-separated; `none` believes no proxy. The public rate limit
+   * counts the client address this yields.
+   */
+  @Matches(ADDRESS_LIST, { message: ADDRESS_LIST_MESSAGE('TRUSTED_PROXIES') })
+  TRUSTED_PROXIES = 'loopback';
+
+  /** Who sees the details of /health/ready (which dependency is down, and its error): the same forms. */
+  @Matches(ADDRESS_LIST, { message: ADDRESS_LIST_MESSAGE('HEALTH_DETAILS_FROM') })
+  HEALTH_DETAILS_FROM = 'loopback';
+
   @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379/0';
@@ -352,6 +378,10 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'APP_DATABASE_URL',
   'GATE_DATABASE_URL',
   'STAFF_STATEMENT_TIMEOUT_MS',
+  'GATE_REQUEST_TIMEOUT_MS',
+  'STAFF_REQUEST_TIMEOUT_MS',
+  'TRUSTED_PROXIES',
+  'HEALTH_DETAILS_FROM',
   'REDIS_URL',
   'REDIS_KEY_PREFIX',
   'GATE_PORT',

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { createValidationPipe, FastPathValidationPipe, FastValidator, HttpErrorFilter } from './http-errors';
 import { PinoNestLogger } from './logger';
+import { addressMatcher } from './addresses';
 
 export interface HttpAppOptions {
   name: string;
@@ -16,6 +17,15 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Runs after the app is set up and before it listens (e.g. to register the OpenAPI route). */
   beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
+  /**
+   * Socket bounds (docs/security.md): the whole request must arrive within `requestTimeoutMs`; a socket
+   * idle for `connectionTimeoutMs` is closed, and a kept-alive one after `keepAliveTimeoutMs`.
+   */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For is believed (default loopback). */
+  trustedProxies?: string;
   /** Fast validators of hot routes' DTOs, by DTO class (see FastPathValidationPipe). */
   fastValidators?: ReadonlyMap<unknown, FastValidator>;
 }
@@ -27,11 +37,17 @@ export interface HttpAppOptions {
 export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module,
-    // X-Forwarded-For is believed only from a reverse proxy on this host (loopback), so a client cannot
-    // spoof its address around the public rate limit.
+    // X-Forwarded-For is believed only from TRUSTED_PROXIES (default: a reverse proxy on this host), so
+    // a client cannot spoof its address around the public rate limit.
     new FastifyAdapter({
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      trustProxy: 'loopback',
+      trustProxy: trustedProxy(options.trustedProxies ?? 'loopback'),
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 120_000,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      // Node checks the request timeout of open connections every 30 s by default: far too coarse for
+      // the gate's 2 s (node:http connectionsCheckingInterval).
+      http: { connectionsCheckingInterval: Math.max(100, Math.min(1000, (options.requestTimeoutMs ?? 30_000) / 4)) },
       // Errors the router raises before Nest sees the request (a path parameter over 100 characters,
       // a malformed URL) get the SPEC §6 error shape too, as 400s: they are invalid input.
       frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => {
@@ -55,6 +71,12 @@ export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFas
   await app.listen(options.port, options.host ?? '0.0.0.0');
   options.logger.info({ port: options.port }, `${options.name} listening`);
   return app;
+}
+
+/** Fastify's trustProxy as a function of the hop's address (node:net BlockList, libs/observability/src/addresses.ts). */
+function trustedProxy(list: string): (address: string, hop: number) => boolean {
+  const trusted = addressMatcher(list);
+  return (address) => trusted(address);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, HttpStatus, Inject, Injectable, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** A dependency whose reachability decides readiness (Postgres, Redis, Kafka). */
 export abstract class HealthProbe {
@@ -9,6 +9,8 @@ export abstract class HealthProbe {
 }
 
 export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
+/** `(ip) => boolean`: the addresses that see readiness details (HEALTH_DETAILS_FROM). */
+export const HEALTH_DETAILS_FROM = Symbol('HEALTH_DETAILS_FROM');
 const PROBE_TIMEOUT_MS = 2000;
 
 export interface ReadinessReport {
@@ -40,7 +42,10 @@ export class HealthService {
 
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthService) {}
+  constructor(
+    private readonly health: HealthService,
+    @Inject(HEALTH_DETAILS_FROM) private readonly detailsFor: (ip: string) => boolean,
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {
@@ -48,8 +53,16 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(@Res() reply: FastifyReply): Promise<void> {
+  async ready(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const report = await this.health.readiness();
+    // Which dependency is down, and its error (hosts, ports, versions), only for the operators'
+    // addresses; a load balancer elsewhere needs the status code alone (docs/security.md).
+    if (!this.detailsFor(request.ip)) {
+      if (report.status === 'ok') await reply.status(HttpStatus.OK).send({ status: 'ok' });
+      else
+        await reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({ error: { code: 'NOT_READY', message: 'Not ready' } });
+      return;
+    }
     if (report.status === 'ok') {
       await reply.status(HttpStatus.OK).send(report);
       return;

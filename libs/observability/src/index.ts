@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './observability.module';
 export * from './http-errors';
 export * from './openapi';
+export * from './addresses';

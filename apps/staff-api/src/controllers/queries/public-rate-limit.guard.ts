@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '@oc/observability';
+import { ApiError, clientLimitKey } from '@oc/observability';
 
 /** §4.8: the public API is rate-limited per client address. */
 export const PUBLIC_REQUESTS_PER_MINUTE = 60;
@@ -22,19 +22,25 @@ export class TokenBucketLimiter {
   constructor(
     private readonly capacity: number,
     perMs: number,
+    private readonly maxClients = MAX_TRACKED_CLIENTS,
   ) {
     this.refillPerMs = capacity / perMs;
   }
 
-  /** Takes a token; returns 0 when allowed, else the seconds until one is available. */
+  /**
+   * Takes a token; returns 0 when allowed, else the seconds until one is available. O(1): the map is
+   * kept in order of last use (a touched bucket moves to the end), so when it is full the bucket
+   * dropped is the one idle longest, the first, without scanning — a flood of new addresses costs
+   * the same per request as one client.
+   */
   take(key: string, nowMs: number): number {
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedMs: nowMs };
     bucket.tokens = Math.min(this.capacity, bucket.tokens + (nowMs - bucket.updatedMs) * this.refillPerMs);
     bucket.updatedMs = nowMs;
-    if (!this.buckets.has(key)) {
-      if (this.buckets.size >= MAX_TRACKED_CLIENTS) this.evictFull(nowMs);
-      this.buckets.set(key, bucket);
+    if (!this.buckets.delete(key) && this.buckets.size >= this.maxClients) {
+      this.buckets.delete(this.buckets.keys().next().value!);
     }
+    this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
@@ -42,11 +48,8 @@ export class TokenBucketLimiter {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000));
   }
 
-  /** A bucket that has refilled completely is the same as no bucket: forget it. */
-  private evictFull(nowMs: number): void {
-    for (const [key, b] of this.buckets) {
-      if (b.tokens + (nowMs - b.updatedMs) * this.refillPerMs >= this.capacity) this.buckets.delete(key);
-    }
+  get tracked(): number {
+    return this.buckets.size;
   }
 }
 
@@ -57,7 +60,8 @@ export class PublicRateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const retryAfter = this.limiter.take(request.ip, Date.now());
+    // request.ip: the client behind the TRUSTED_PROXIES only; IPv6 counted by its /64.
+    const retryAfter = this.limiter.take(clientLimitKey(request.ip), Date.now());
     if (retryAfter === 0) return true;
     void http.getResponse<FastifyReply>().header('Retry-After', String(retryAfter));
     throw new ApiError(

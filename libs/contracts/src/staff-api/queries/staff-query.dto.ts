@@ -33,6 +33,25 @@ import { WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE = 1_000_000;
+/**
+ * Offset paging reads and drops every row before the page: the rows a request may reach are bounded
+ * (issue 14; issue 16 replaces offsets with keyset paging). Deeper: narrow the filters (from/to).
+ */
+export const MAX_PAGED_ROWS = 10_000;
+const WithinPagedRows = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'withinPagedRows',
+    validator: {
+      validate: (page: unknown, args) => {
+        const size = (args?.object as { pageSize?: unknown }).pageSize ?? DEFAULT_PAGE_SIZE;
+        return (
+          !Number.isInteger(page) || !Number.isInteger(size) || (page as number) * (size as number) <= MAX_PAGED_ROWS
+        );
+      },
+      defaultMessage: () =>
+        `page × pageSize must be at most ${MAX_PAGED_ROWS}: narrow the filters (e.g. from/to) to reach older rows`,
+    },
+  });
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value;
@@ -87,6 +106,7 @@ const IsInstant = (): PropertyDecorator =>
 export class PageQueryDto {
   @IsOptional()
   @Transform(toInt)
+  @WithinPagedRows()
   @Max(MAX_PAGE, { message: `page must be at most ${MAX_PAGE}` })
   @Min(1, { message: 'page must be >= 1' })
   @IsInt({ message: 'page must be an integer >= 1' })
