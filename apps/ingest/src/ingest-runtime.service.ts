@@ -72,6 +72,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
     });
     this.relay = new OutboxRelay(this.db, this.outbox, this.cache, this.producer, this.logger, {
       databaseUrl: databaseUrlFor(this.config, 'app'),
+      retentionHours: this.config.OUTBOX_RETENTION_HOURS,
     });
     this.relay.start();
     this.scheduleExpiry();

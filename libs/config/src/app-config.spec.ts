@@ -76,6 +76,7 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['10s', `STAFF_STATEMENT_TIMEOUT_MS ${int(100, 600000)}`],
   ],
   GATE_REQUEST_TIMEOUT_MS: [['99', `GATE_REQUEST_TIMEOUT_MS ${int(100, 60000)}`]],
+  OUTBOX_RETENTION_HOURS: [['0', `OUTBOX_RETENTION_HOURS ${int(1, 8760)}`]],
   STAFF_REQUEST_TIMEOUT_MS: [['999', `STAFF_REQUEST_TIMEOUT_MS ${int(1000, 600000)}`]],
   TRUSTED_PROXIES: [
     [
@@ -207,6 +208,7 @@ describe('loadConfig', () => {
       DB_GATE_ROLE: 'overload_gate',
       STAFF_STATEMENT_TIMEOUT_MS: 10000,
       GATE_REQUEST_TIMEOUT_MS: 2000,
+      OUTBOX_RETENTION_HOURS: 24,
       STAFF_REQUEST_TIMEOUT_MS: 30000,
       TRUSTED_PROXIES: 'loopback',
       HEALTH_DETAILS_FROM: 'loopback',

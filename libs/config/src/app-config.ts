@@ -233,6 +233,8 @@ export class AppConfig {
    * controller sends a query string, and its own deadline is GATE_DEADLINE_MS.
    */
   @Int(100, 60000) GATE_REQUEST_TIMEOUT_MS = 2000;
+  /** Published outbox rows are deleted this long after publication (docs/operations.md). */
+  @Int(1, 8760) OUTBOX_RETENTION_HOURS = 24;
   @Int(1000, 600000) STAFF_REQUEST_TIMEOUT_MS = 30000;
 
   /**
@@ -379,6 +381,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'GATE_DATABASE_URL',
   'STAFF_STATEMENT_TIMEOUT_MS',
   'GATE_REQUEST_TIMEOUT_MS',
+  'OUTBOX_RETENTION_HOURS',
   'STAFF_REQUEST_TIMEOUT_MS',
   'TRUSTED_PROXIES',
   'HEALTH_DETAILS_FROM',

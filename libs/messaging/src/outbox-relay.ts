@@ -9,6 +9,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (e.g. the LISTEN connection is being re-established). */
   pollMs?: number;
+  /** Published rows older than this are pruned (OUTBOX_RETENTION_HOURS); unset: kept. */
+  retentionHours?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private loop?: Promise<void>;
   private leader = false;
+  private prunedAt = 0;
 
   constructor(
     private readonly db: DatabaseConnection,
@@ -79,7 +82,10 @@ export class OutboxRelay {
         }
         const relayed = await this.relayOnce();
         failures = 0;
-        if (relayed === 0) await this.sleep(this.options.pollMs ?? 500);
+        if (relayed === 0) {
+          await this.pruneWhenDue();
+          await this.sleep(this.options.pollMs ?? 500);
+        }
       } catch (error) {
         failures += 1;
         this.logger.warn({ err: error, failures }, 'outbox relay failed; retrying');
@@ -87,6 +93,16 @@ export class OutboxRelay {
         await this.sleep(Math.min(100 * 2 ** failures, 5000));
       }
     }
+  }
+
+  /** At most once a minute, when idle, as the leader: one batch of published rows past their retention. */
+  private async pruneWhenDue(): Promise<void> {
+    const hours = this.options.retentionHours;
+    if (hours === undefined || Date.now() - this.prunedAt < 60_000) return;
+    this.prunedAt = Date.now();
+    const ds = await this.db.ready();
+    const pruned = await this.outbox.prunePublished(ds.manager, hours);
+    if (pruned > 0) this.logger.info({ pruned, retentionHours: hours }, 'published outbox rows pruned');
   }
 
   private async relayOnce(): Promise<number> {

@@ -38,6 +38,24 @@ export class OutboxRepository {
     return rows.map((r) => ({ id: String(r.id), topic: r.topic, key: r.message_key, payload: r.payload }));
   }
 
+  /**
+   * Deletes up to `limit` rows published more than `retentionHours` ago, oldest first; returns how many.
+   * A published row has done its work (Kafka holds the event, Redis the entry): kept a while for the
+   * operator's eyes, then pruned so that the table stays the size of its backlog (docs/operations.md).
+   * The oldest ids come first on the primary key, so a batch touches only what it deletes.
+   */
+  async prunePublished(manager: EntityManager, retentionHours: number, limit = 5000): Promise<number> {
+    const rows = (await manager.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox
+          WHERE published_at IS NOT NULL AND published_at < now() - make_interval(hours => $1)
+          ORDER BY id LIMIT $2)
+       RETURNING id`,
+      [retentionHours, limit],
+    )) as [unknown[], number] | unknown[];
+    return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+  }
+
   async markPublished(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length) await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
   }
