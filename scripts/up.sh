@@ -29,7 +29,11 @@ say "migrating"
 node bin/overload-credit.js migrate
 
 # A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
-export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
+# The apps accept this published value only with NODE_ENV=development (SPEC §4.8, docs/security.md).
+if [ -z "${STAFF_JWT_SECRET:-}" ]; then
+  export STAFF_JWT_SECRET=development-only-secret-change-me-please
+  export NODE_ENV="${NODE_ENV:-development}"
+fi
 
 mkdir -p "$RUN_DIR"
 say "starting ingest, gate-api and staff-api (logs: $RUN_DIR/apps.log)"

@@ -4,7 +4,7 @@ import { Argument, Command, InvalidArgumentError } from 'commander';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
-import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
+import { CacheRebuildService, STAFF_ROLES, StaffTokenIssuer, staffTokenRules, StationKeyService } from '@oc/credit';
 import { createKafka, ensureTopics, replayDeadLetters, replayGroupId, topicConfigs } from '@oc/messaging';
 import {
   AuditLogRepository,
@@ -239,23 +239,38 @@ export function buildCli(): Command {
 
   program
     .command('token:issue')
-    .description('issue a development staff token (HS256 with STAFF_JWT_SECRET)')
-    .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a')
+    .description(
+      'issue a development staff token (HS256 with STAFF_JWT_SECRET), at most STAFF_TOKEN_MAX_HOURS long; ' +
+        'the issue is written to the audit log (subject, roles, lifetime, token id — never the token)',
+    )
+    .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a (not system, cli:* or a station id)')
     .requiredOption('--roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
     .option('--name <name>', 'display name')
-    .option('--ttl <seconds>', 'lifetime in seconds', integer('--ttl', 1), 8 * 3600)
-    .action((options: { sub: string; roles: string; name?: string; ttl: number }) => {
+    .option(
+      '--ttl <seconds>',
+      'lifetime in seconds (default 8 hours, at most STAFF_TOKEN_MAX_HOURS)',
+      integer('--ttl', 1),
+    )
+    .action(async (options: { sub: string; roles: string; name?: string; ttl?: number }) => {
       const config = loadConfigOrExit();
       if (!config.STAFF_JWT_SECRET) throw new Error('STAFF_JWT_SECRET must be set to issue development tokens');
-      const roles = options.roles.split(',').map((r) => r.trim().toUpperCase());
-      const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
-      if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')} (allowed: ${STAFF_ROLES.join(', ')})`);
-      const token = issueStaffToken(
-        config.STAFF_JWT_SECRET,
-        { sub: options.sub, roles: roles as StaffRole[], ...(options.name ? { name: options.name } : {}) },
-        options.ttl,
+      const secret = config.STAFF_JWT_SECRET;
+      const ttlSeconds = options.ttl ?? Math.min(8 * 3600, config.STAFF_TOKEN_MAX_HOURS * 3600);
+      const issued = await withDatabase(config, (db) =>
+        new StaffTokenIssuer(db, new AuditLogRepository(db), secret, staffTokenRules(config)).issue(
+          {
+            sub: options.sub,
+            roles: options.roles.split(','),
+            ...(options.name ? { name: options.name } : {}),
+            ttlSeconds,
+          },
+          operator,
+        ),
       );
-      process.stdout.write(`${token}\n`);
+      process.stdout.write(`${issued.token}\n`);
+      process.stderr.write(
+        `token ${issued.tokenId} for ${options.sub}: valid until ${issued.expiresAt.toISOString()}; audited\n`,
+      );
     });
 
   program

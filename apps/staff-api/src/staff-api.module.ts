@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@oc/config';
 import { RedisModule, RedisProbe } from '@oc/cache';
-import { CreditRecountService, staffTokenKey, ViolationActionsService } from '@oc/credit';
+import { CreditRecountService, staffTokenKey, staffTokenRules, ViolationActionsService } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe } from '@oc/persistence';
@@ -24,7 +24,10 @@ export class StaffApiModule {
       ],
       controllers: [...WORKFLOW_CONTROLLERS, ...QUERY_CONTROLLERS],
       providers: [
-        { provide: StaffTokenKeyProvider, useValue: { key: staffTokenKey(config) } },
+        {
+          provide: StaffTokenKeyProvider,
+          useValue: { key: staffTokenKey(config), rules: staffTokenRules(config) },
+        },
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         CreditRepository,
         AuditLogRepository,
