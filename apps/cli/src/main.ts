@@ -49,6 +49,22 @@ async function withDatabase<T>(config: AppConfig, work: (db: DatabaseConnection)
   }
 }
 
+/**
+ * When the gates follow a key change (docs/operations.md, Gate): at once through NOTIFY, at the latest
+ * after one reload period; the period is the gates' GATE_KEY_REFRESH_SECONDS, which this process reads
+ * from its own environment.
+ */
+function gateDelay(config: AppConfig, verb: 'accept' | 'refuse'): string {
+  const outage =
+    verb === 'accept'
+      ? 'a gate that cannot reach Postgres answers it as GATE_FAILURE_MODE says until it can'
+      : 'a gate that cannot reach Postgres keeps accepting it for up to 1 h';
+  return (
+    `Every gate-api ${verb}s it within a second (notified at commit), at the latest after ` +
+    `GATE_KEY_REFRESH_SECONDS=${config.GATE_KEY_REFRESH_SECONDS} s; ${outage}.`
+  );
+}
+
 /** Operator commands (SPEC §8). Each command is one call into a library; nothing here decides. */
 export function buildCli(): Command {
   const program = new Command('overload-credit')
@@ -224,17 +240,23 @@ export function buildCli(): Command {
         process.stderr.write(
           `station ${stationId}: already registered; --name is ignored (its name is the station registry's)\n`,
         );
-      process.stderr.write(`station ${stationId}: key issued; it is shown only now and stored hashed\n`);
+      process.stderr.write(
+        `station ${stationId}: key issued; it is shown only now and stored hashed. ${gateDelay(config, 'accept')}\n`,
+      );
     });
 
   program
     .command('station:revoke <stationId>')
-    .description("revoke a station's key (effective at the gate within 30 s)")
+    .description(
+      "revoke a station's key: every gate-api refuses it at once (it is notified), at the latest after " +
+        'GATE_KEY_REFRESH_SECONDS (10); a gate that cannot reach Postgres keeps the keys it had for up to an hour',
+    )
     .action(async (stationId: string) => {
       const config = loadConfigOrExit();
       const revoked = await withDatabase(config, (db) => stationKeys(db).revoke(stationId, operator));
       if (!revoked) throw new Error(`station ${stationId} has no active key`);
       process.stdout.write(`station ${stationId}: key revoked\n`);
+      process.stderr.write(`station ${stationId}: ${gateDelay(config, 'refuse')}\n`);
     });
 
   program

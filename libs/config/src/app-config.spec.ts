@@ -127,6 +127,11 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
       'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=86, GATE_DEADLINE_MS=100)',
     ],
   ],
+  GATE_AUTH_FAILURES_PER_MINUTE: [['0', `GATE_AUTH_FAILURES_PER_MINUTE ${int(1, 1_000_000)}`]],
+  GATE_KEY_REFRESH_SECONDS: [
+    ['0', `GATE_KEY_REFRESH_SECONDS ${int(1, 3600)}`],
+    ['3601', `GATE_KEY_REFRESH_SECONDS ${int(1, 3600)}`],
+  ],
   KAFKA_TOPIC_PARTITIONS: [
     ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
     ['1001', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
@@ -170,6 +175,8 @@ describe('loadConfig', () => {
       GATE_FAILURE_MODE: 'open',
       GATE_DEADLINE_MS: 100,
       GATE_DB_TIMEOUT_MS: 50,
+      GATE_AUTH_FAILURES_PER_MINUTE: 20,
+      GATE_KEY_REFRESH_SECONDS: 10,
       KAFKA_TOPIC_PARTITIONS: 6,
       LOG_LEVEL: 'info',
     });

@@ -212,6 +212,10 @@ export class AppConfig {
     `${GATE_REDIS_MIN_MS} for Redis, ${GATE_ANSWER_MARGIN_MS} for the answer`,
   )
   GATE_DB_TIMEOUT_MS = 50;
+  /** Failed station keys (malformed, wrong, unverifiable) one address may send a minute before 429 (SPEC §4.8). */
+  @Int(1, 1_000_000) GATE_AUTH_FAILURES_PER_MINUTE = 20;
+  /** Each gate reloads the active station keys this often (and on every change it is notified of). */
+  @Int(1, 3600) GATE_KEY_REFRESH_SECONDS = 10;
   @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -283,6 +287,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'GATE_FAILURE_MODE',
   'GATE_DEADLINE_MS',
   'GATE_DB_TIMEOUT_MS',
+  'GATE_AUTH_FAILURES_PER_MINUTE',
+  'GATE_KEY_REFRESH_SECONDS',
   'KAFKA_TOPIC_PARTITIONS',
   'LOG_LEVEL',
 ];
