@@ -40,7 +40,13 @@ say "granting the Kafka ACLs of each principal"
 node bin/overload-credit.js kafka:acls >"$RUN_DIR/kafka-acls.txt"
 
 # A development-only staff secret so that token:issue works out of the box; set your own outside a laptop.
-export STAFF_JWT_SECRET="${STAFF_JWT_SECRET:-development-only-secret-change-me-please}"
+# The apps accept this published value only with NODE_ENV=development (SPEC §4.8, docs/security.md).
+if [ -z "${STAFF_JWT_SECRET:-}" ]; then
+  [ -z "${NODE_ENV:-}" ] || [ "$NODE_ENV" = development ] ||
+    say "NODE_ENV=$NODE_ENV replaced by development: this run signs staff tokens with the published secret (set STAFF_JWT_SECRET to keep it)"
+  export STAFF_JWT_SECRET=development-only-secret-change-me-please
+  export NODE_ENV=development
+fi
 
 mkdir -p "$RUN_DIR"
 # The audit key (docs/operations.md "Audit key and anchors"): made once per run directory and kept, so the

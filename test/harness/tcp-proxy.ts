@@ -16,6 +16,11 @@ interface Trigger {
   action: () => void;
 }
 
+interface Counter {
+  text: Buffer;
+  count: number;
+}
+
 /**
  * A loopback TCP proxy the test controls, to make a shared service (Postgres, Redis) unreachable or
  * slow for one app without touching the service:
@@ -33,6 +38,7 @@ export class TcpProxy {
   private readonly links = new Set<Link>();
   private swallowedBytes = 0;
   private readonly triggers: Trigger[] = [];
+  private readonly counters: Counter[] = [];
 
   private constructor(
     readonly port: number,
@@ -58,6 +64,17 @@ export class TcpProxy {
    */
   whenClientSends(text: string, action: () => void): void {
     this.triggers.push({ text: Buffer.from(text), action });
+  }
+
+  /**
+   * Counts how often clients send `text` from now on (each occurrence, also when split over two
+   * chunks): e.g. the statements of one query that reached the service, since node-postgres sends a
+   * statement's text with each execution.
+   */
+  countClientSends(text: string): () => number {
+    const counter: Counter = { text: Buffer.from(text), count: 0 };
+    this.counters.push(counter);
+    return () => counter.count;
   }
 
   /** Forwards again (after `cut()` or `blackhole()`), resetting the connections that lost bytes. */
@@ -106,7 +123,7 @@ export class TcpProxy {
   /** Copies `from` to `to` while forwarding (with back-pressure); swallows what arrives while blackholed. */
   private relay(link: Link, from: Socket, to: Socket | undefined, fromClient: boolean): void {
     from.on('data', (chunk: Buffer) => {
-      if (fromClient && this.triggers.length > 0) this.fire(link, chunk);
+      if (fromClient && (this.triggers.length > 0 || this.counters.length > 0)) this.fire(link, chunk);
       if (this.mode === 'blackhole' || !to || link.broken) {
         link.broken = true;
         if (fromClient) this.swallowedBytes += chunk.length;
@@ -126,7 +143,12 @@ export class TcpProxy {
       this.triggers.splice(this.triggers.indexOf(trigger), 1);
       trigger.action();
     }
-    const keep = Math.max(0, ...this.triggers.map((t) => t.text.length - 1));
+    for (const counter of this.counters) {
+      // Only occurrences that end in this chunk: those wholly in the tail were counted with it.
+      for (let at = seen.indexOf(counter.text); at >= 0; at = seen.indexOf(counter.text, at + 1))
+        if (at + counter.text.length > link.tail.length) counter.count += 1;
+    }
+    const keep = Math.max(0, ...[...this.triggers, ...this.counters].map((t) => t.text.length - 1));
     link.tail = seen.subarray(seen.length - Math.min(keep, seen.length));
   }
 

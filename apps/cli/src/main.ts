@@ -8,9 +8,9 @@ import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import {
   AuditVerificationService,
   CacheRebuildService,
-  issueStaffToken,
   STAFF_ROLES,
-  StaffRole,
+  StaffTokenIssuer,
+  staffTokenRules,
   StationKeyService,
 } from '@oc/credit';
 import {
@@ -82,6 +82,22 @@ function auditKeys(config: AppConfig): AuditKeys {
 
 /** Exit code of audit:verify when the chain is intact but anchors are missing for a while (docs/operations.md). */
 export const AUDIT_ANCHOR_GAPS_EXIT_CODE = 3;
+
+/**
+ * When the gates follow a key change (docs/operations.md, Gate): at once through NOTIFY, at the latest
+ * after one reload period; the period is the gates' GATE_KEY_REFRESH_SECONDS, which this process reads
+ * from its own environment.
+ */
+function gateDelay(config: AppConfig, verb: 'accept' | 'refuse'): string {
+  const outage =
+    verb === 'accept'
+      ? 'a gate that cannot reach Postgres answers it as GATE_FAILURE_MODE says until it can'
+      : 'a gate that cannot reach Postgres keeps accepting it for up to 1 h';
+  return (
+    `Every gate-api ${verb}s it within a second (notified at commit), at the latest after ` +
+    `GATE_KEY_REFRESH_SECONDS=${config.GATE_KEY_REFRESH_SECONDS} s; ${outage}.`
+  );
+}
 
 /** Operator commands (SPEC §8). Each command is one call into a library; nothing here decides. */
 export function buildCli(): Command {
@@ -312,38 +328,59 @@ export function buildCli(): Command {
         process.stderr.write(
           `station ${stationId}: already registered; --name is ignored (its name is the station registry's)\n`,
         );
-      process.stderr.write(`station ${stationId}: key issued; it is shown only now and stored hashed\n`);
+      process.stderr.write(
+        `station ${stationId}: key issued; it is shown only now and stored hashed. ${gateDelay(config, 'accept')}\n`,
+      );
     });
 
   program
     .command('station:revoke <stationId>')
-    .description("revoke a station's key (effective at the gate within 30 s)")
+    .description(
+      "revoke a station's key: every gate-api refuses it at once (it is notified), at the latest after " +
+        'GATE_KEY_REFRESH_SECONDS (10); a gate that cannot reach Postgres keeps the keys it had for up to an hour',
+    )
     .action(async (stationId: string) => {
       const config = loadConfigOrExit();
       const revoked = await withDatabase(config, (db) => stationKeys(config, db).revoke(stationId, operator));
       if (!revoked) throw new Error(`station ${stationId} has no active key`);
       process.stdout.write(`station ${stationId}: key revoked\n`);
+      process.stderr.write(`station ${stationId}: ${gateDelay(config, 'refuse')}\n`);
     });
 
   program
     .command('token:issue')
-    .description('issue a development staff token (HS256 with STAFF_JWT_SECRET)')
-    .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a')
+    .description(
+      'issue a development staff token (HS256 with STAFF_JWT_SECRET), at most STAFF_TOKEN_MAX_HOURS long; ' +
+        'the issue is written to the audit log (subject, roles, lifetime, token id — never the token)',
+    )
+    .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a (not system, cli:* or a station id)')
     .requiredOption('--roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
     .option('--name <name>', 'display name')
-    .option('--ttl <seconds>', 'lifetime in seconds', integer('--ttl', 1), 8 * 3600)
-    .action((options: { sub: string; roles: string; name?: string; ttl: number }) => {
+    .option(
+      '--ttl <seconds>',
+      'lifetime in seconds (default 8 hours, at most STAFF_TOKEN_MAX_HOURS)',
+      integer('--ttl', 1),
+    )
+    .action(async (options: { sub: string; roles: string; name?: string; ttl?: number }) => {
       const config = loadConfigOrExit();
       if (!config.STAFF_JWT_SECRET) throw new Error('STAFF_JWT_SECRET must be set to issue development tokens');
-      const roles = options.roles.split(',').map((r) => r.trim().toUpperCase());
-      const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
-      if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')} (allowed: ${STAFF_ROLES.join(', ')})`);
-      const token = issueStaffToken(
-        config.STAFF_JWT_SECRET,
-        { sub: options.sub, roles: roles as StaffRole[], ...(options.name ? { name: options.name } : {}) },
-        options.ttl,
+      const secret = config.STAFF_JWT_SECRET;
+      const ttlSeconds = options.ttl ?? Math.min(8 * 3600, config.STAFF_TOKEN_MAX_HOURS * 3600);
+      const issued = await withDatabase(config, (db) =>
+        new StaffTokenIssuer(db, new AuditLogRepository(db, auditKeys(config)), secret, staffTokenRules(config)).issue(
+          {
+            sub: options.sub,
+            roles: options.roles.split(','),
+            ...(options.name ? { name: options.name } : {}),
+            ttlSeconds,
+          },
+          operator,
+        ),
       );
-      process.stdout.write(`${token}\n`);
+      process.stdout.write(`${issued.token}\n`);
+      process.stderr.write(
+        `token ${issued.tokenId} for ${options.sub}: valid until ${issued.expiresAt.toISOString()}; audited\n`,
+      );
     });
 
   program

@@ -29,7 +29,7 @@ export class GateDecisionController {
   @applyDecorators(...GATE_DECISION_QUERY_PARAMETERS.map((p) => ApiQuery({ ...p, schema: p.schema as SchemaObject })))
   async decision(@Query() query: GateDecisionQueryDto, @Req() request: StationRequest): Promise<GateDecisionResponse> {
     try {
-      return await this.gate.decide(query, { stationId: request.stationId!, laneId: query.laneId });
+      return await this.gate.decide(query, { stationId: request.stationId ?? null, laneId: query.laneId });
     } catch (error) {
       if (error instanceof GateQueryError) {
         throw new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is not valid', [

@@ -1,17 +1,18 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { TurnBackCache } from '@oc/cache';
 import { AppConfig, databaseUrlFor } from '@oc/config';
 import { topics } from '@oc/contracts';
-import { GateDecisionService, StationAuthenticator } from '@oc/credit';
+import { GateDecisionService, StationAuthenticator, type StationAuthResult } from '@oc/credit';
 import { GateDecisionPublisher, KafkaConnection } from '@oc/messaging';
 import { MetricsRegistry } from '@oc/observability';
-import { GateReadStore } from '@oc/persistence';
+import { GateReadStore, StationKeyStore } from '@oc/persistence';
 
 /** Builds the gate's collaborators once and closes them at shutdown. */
 @Injectable()
 export class GateRuntime implements OnApplicationShutdown {
   readonly store: GateReadStore;
+  readonly keys: StationKeyStore;
   readonly publisher: GateDecisionPublisher;
   readonly decisions: GateDecisionService;
   readonly authenticator: StationAuthenticator;
@@ -45,7 +46,21 @@ export class GateRuntime implements OnApplicationShutdown {
       (n) => dropped.inc(n),
     );
     this.publisher.start();
-    this.authenticator = new StationAuthenticator(this.store);
+    this.keys = new StationKeyStore(databaseUrlFor(config, 'gate'), config.GATE_DB_TIMEOUT_MS);
+    this.authenticator = new StationAuthenticator(
+      this.keys,
+      { refreshMs: config.GATE_KEY_REFRESH_SECONDS * 1000, failuresPerMinute: config.GATE_AUTH_FAILURES_PER_MINUTE },
+      stationAuthMetrics(metrics),
+    );
+    const authenticator = this.authenticator;
+    new Gauge({
+      name: 'gate_station_keys_loaded',
+      help: 'Active station keys this gate holds (loaded at start, reloaded on change and every GATE_KEY_REFRESH_SECONDS)',
+      registers: [metrics],
+      collect() {
+        this.set(authenticator.loaded.keys);
+      },
+    });
     this.decisions = new GateDecisionService(
       cache,
       this.store,
@@ -67,7 +82,22 @@ export class GateRuntime implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.authenticator.stop();
     await this.publisher.stop();
     await this.store.close();
+    await this.keys.close();
   }
+}
+
+/** `gate_station_auth_total{result}`, one counter child per result bound once: no label work per request. */
+function stationAuthMetrics(metrics: MetricsRegistry): (result: StationAuthResult) => void {
+  const counter = new Counter({
+    name: 'gate_station_auth_total',
+    help: 'Station key checks by result: cache (valid, loaded), lookup (valid, read from Postgres), malformed, wrong, throttled (429), unverifiable (GATE_FAILURE_MODE answered)',
+    labelNames: ['result'],
+    registers: [metrics],
+  });
+  const results: StationAuthResult[] = ['cache', 'lookup', 'malformed', 'wrong', 'throttled', 'unverifiable'];
+  const children = new Map(results.map((r) => [r, counter.labels({ result: r })]));
+  return (result) => children.get(result)!.inc();
 }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@oc/config';
 import { fastGateDecisionQuery, GateDecisionQueryDto } from '@oc/contracts';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { GateApiModule } from './gate-api.module';
+import { GateRuntime } from './gate-runtime';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -19,7 +20,18 @@ async function main(): Promise<void> {
     keepAliveTimeoutMs: 25_000,
     trustedProxies: config.TRUSTED_PROXIES,
     fastValidators: new Map([[GateDecisionQueryDto, fastGateDecisionQuery]]),
-    beforeListen: (a) => void serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)'),
+    beforeListen: async (a) => {
+      serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)');
+      // Every active station key before the first lane asks (docs/operations.md, Gate); with Postgres
+      // away the gate listens anyway and keys that cannot be checked get GATE_FAILURE_MODE's answer.
+      // A hanging Postgres holds the start for 2 s at most.
+      const loaded = await Promise.race([
+        a.get(GateRuntime).authenticator.start(),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+      ]);
+      if (!loaded)
+        logger.warn('station keys could not be loaded from Postgres yet; retrying every GATE_KEY_REFRESH_SECONDS');
+    },
   });
   exitOnFatal(logger, () => app);
 }

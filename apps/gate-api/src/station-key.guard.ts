@@ -1,32 +1,59 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { StationAuthenticator } from '@oc/credit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StationAuthenticator, type StationAuthOutcome } from '@oc/credit';
 import { ApiError } from '@oc/observability';
 
-export type StationRequest = FastifyRequest & { stationId?: string };
+/** `stationId` null: the key could not be checked; the decision is GATE_FAILURE_MODE's. */
+export type StationRequest = FastifyRequest & { stationId?: string | null };
 
-/** `Authorization: Bearer <station key>` (SPEC §4.8); the station id rides on the request. */
+/**
+ * `Authorization: Bearer <station key>` (SPEC §4.8); the station id rides on the request. A known key
+ * is answered synchronously (no promise on the hot path); see StationAuthenticator for the rest.
+ */
 @Injectable()
 export class StationKeyGuard implements CanActivate {
   constructor(private readonly authenticator: StationAuthenticator) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<StationRequest>();
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<StationRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match)
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Authorization: Bearer <station key> is required');
-    const stationId = await this.authenticator.authenticate(match[1]!);
-    if (stationId === undefined) {
-      throw new ApiError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'AUTH_UNAVAILABLE',
-        'The station key cannot be checked right now',
-      );
+    const outcome = this.authenticator.check(match[1]!, request.ip);
+    if (typeof outcome === 'string') {
+      request.stationId = outcome;
+      return true;
     }
-    if (stationId === null)
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Unknown or revoked station key');
-    request.stationId = stationId;
+    if (outcome instanceof Promise) return outcome.then((o) => admit(o, request, http.getResponse<FastifyReply>()));
+    return admit(outcome, request, http.getResponse<FastifyReply>());
+  }
+}
+
+function admit(outcome: StationAuthOutcome, request: StationRequest, reply: FastifyReply): boolean {
+  if (typeof outcome === 'string') {
+    request.stationId = outcome;
     return true;
+  }
+  switch (outcome.refused) {
+    case 'UNVERIFIABLE':
+      request.stationId = null;
+      return true;
+    case 'THROTTLED':
+      void reply.header('Retry-After', String(outcome.retryAfterSeconds ?? 60));
+      throw new ApiError(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'TOO_MANY_REQUESTS',
+        'Too many failed station keys from this address; retry later',
+      );
+    case 'MALFORMED':
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'UNAUTHORIZED',
+        'The station key is not of the issued format (ocst_ and 32 characters)',
+      );
+    case 'WRONG':
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Unknown or revoked station key');
   }
 }

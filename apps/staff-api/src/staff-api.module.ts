@@ -7,6 +7,7 @@ import {
   AuditVerificationService,
   CreditRecountService,
   staffTokenKey,
+  staffTokenRules,
   ViolationActionsService,
 } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
@@ -46,7 +47,10 @@ export class StaffApiModule {
       ],
       controllers: [...WORKFLOW_CONTROLLERS, ...QUERY_CONTROLLERS],
       providers: [
-        { provide: StaffTokenKeyProvider, useValue: { key: staffTokenKey(config) } },
+        {
+          provide: StaffTokenKeyProvider,
+          useValue: { key: staffTokenKey(config), rules: staffTokenRules(config) },
+        },
         { provide: APP_GUARD, useClass: StaffAuthGuard },
         CreditRepository,
         { provide: AuditKeys, useValue: AuditKeys.fromConfig(config) },

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { getMetadataStorage } from 'class-validator';
 import {
   AppConfig,
@@ -9,11 +10,21 @@ import {
   gateRedisBudgetMs,
   loadConfig,
   loadConfigOrExit,
+  PUBLISHED_DEVELOPMENT_SECRET,
   type ConfigKey,
 } from './app-config';
 
 const ROLE_RULE =
   'must be a lower-case SQL name (letters, digits, "_", not starting with a digit or "pg_", at most 63)';
+const pem = (key: { export(o: { type: 'spki'; format: 'pem' }): string | Buffer }): string =>
+  key.export({ type: 'spki', format: 'pem' }).toString();
+const EC_PUBLIC_KEY = pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+const SHORT_RSA_PUBLIC_KEY = pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+const RSA_PUBLIC_KEY = pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+const RSA_RULE = 'STAFF_JWT_PUBLIC_KEY must be an RSA public key of at least 2048 bits (RS256)';
+const PUBLISHED_RULE =
+  'STAFF_JWT_SECRET is the development secret published in README.md; it is accepted only with NODE_ENV=development (set a secret of your own)';
+
 const int = (min: number, max?: number) =>
   max === undefined ? `must be an integer >= ${min}` : `must be an integer from ${min} to ${max}`;
 
@@ -99,8 +110,22 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
   ],
   STAFF_PORT: [['70000', `STAFF_PORT ${int(1, 65535)}`]],
   INGEST_PORT: [['-1', `INGEST_PORT ${int(1, 65535)}`]],
-  STAFF_JWT_SECRET: [['x'.repeat(31), 'STAFF_JWT_SECRET must be at least 32 characters']],
-  STAFF_JWT_PUBLIC_KEY: [['ssh-rsa AAAA', 'STAFF_JWT_PUBLIC_KEY must be a PEM public key']],
+  STAFF_JWT_SECRET: [
+    ['x'.repeat(31), 'STAFF_JWT_SECRET must be at least 32 characters'],
+    [PUBLISHED_DEVELOPMENT_SECRET, PUBLISHED_RULE],
+  ],
+  STAFF_JWT_PUBLIC_KEY: [
+    ['ssh-rsa AAAA', 'STAFF_JWT_PUBLIC_KEY must be a PEM public key'],
+    // RS256 with an EC or a short RSA key: refused at boot, not at the first token.
+    [EC_PUBLIC_KEY, RSA_RULE],
+    [SHORT_RSA_PUBLIC_KEY, RSA_RULE],
+  ],
+  STAFF_TOKEN_MAX_HOURS: [
+    ['0', `STAFF_TOKEN_MAX_HOURS ${int(1, 168)}`],
+    ['169', `STAFF_TOKEN_MAX_HOURS ${int(1, 168)}`],
+  ],
+  STAFF_JWT_ISSUER: [['  ', 'STAFF_JWT_ISSUER must not be blank or start or end with spaces']],
+  STAFF_JWT_AUDIENCE: [[' staff-api', 'STAFF_JWT_AUDIENCE must not be blank or start or end with spaces']],
   LISTING_THRESHOLD: [
     ['0', `LISTING_THRESHOLD ${int(1)}`],
     ['2.5', `LISTING_THRESHOLD ${int(1)}`],
@@ -165,6 +190,11 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
       'GATE_DB_TIMEOUT_MS must leave 15 ms of GATE_DEADLINE_MS (5 for Redis, 10 for the answer) (GATE_DB_TIMEOUT_MS=86, GATE_DEADLINE_MS=100)',
     ],
   ],
+  GATE_AUTH_FAILURES_PER_MINUTE: [['0', `GATE_AUTH_FAILURES_PER_MINUTE ${int(1, 1_000_000)}`]],
+  GATE_KEY_REFRESH_SECONDS: [
+    ['0', `GATE_KEY_REFRESH_SECONDS ${int(1, 3600)}`],
+    ['3601', `GATE_KEY_REFRESH_SECONDS ${int(1, 3600)}`],
+  ],
   KAFKA_TOPIC_PARTITIONS: [
     ['0', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
     ['1001', `KAFKA_TOPIC_PARTITIONS ${int(1, 1000)}`],
@@ -217,6 +247,7 @@ describe('loadConfig', () => {
       GATE_PORT: 3001,
       STAFF_PORT: 3002,
       INGEST_PORT: 3003,
+      STAFF_TOKEN_MAX_HOURS: 12,
       LISTING_THRESHOLD: 3,
       COUNT_WINDOW_DAYS: 365,
       WARNING_BAND_KG: 1000,
@@ -234,6 +265,8 @@ describe('loadConfig', () => {
       GATE_FAILURE_MODE: 'open',
       GATE_DEADLINE_MS: 100,
       GATE_DB_TIMEOUT_MS: 50,
+      GATE_AUTH_FAILURES_PER_MINUTE: 20,
+      GATE_KEY_REFRESH_SECONDS: 10,
       KAFKA_TOPIC_PARTITIONS: 6,
       AUDIT_ANCHOR_INTERVAL_MS: 60_000,
       AUDIT_VERIFICATION_CACHE_SECONDS: 60,
@@ -341,6 +374,22 @@ describe('loadConfig', () => {
     });
     expect(databaseUrlFor(own, 'app')).toBe('postgres://oc_app:pw@pgbouncer:6432/oc');
     expect(databaseUrlFor(own, 'gate')).toBe('postgres://overload_gate:pw2@replica:5432/oc');
+  });
+
+  it('accepts the published development secret only with NODE_ENV=development (SPEC §4.8)', () => {
+    expect(problemsFor({ STAFF_JWT_SECRET: PUBLISHED_DEVELOPMENT_SECRET, NODE_ENV: 'development' })).toEqual([]);
+    for (const NODE_ENV of ['production', 'test'])
+      expect(problemsFor({ STAFF_JWT_SECRET: PUBLISHED_DEVELOPMENT_SECRET, NODE_ENV })).toEqual([PUBLISHED_RULE]);
+    expect(problemsFor({ STAFF_JWT_SECRET: 'a-secret-of-our-own-0123456789abcdef', NODE_ENV: 'production' })).toEqual(
+      [],
+    );
+  });
+
+  it('accepts a 2048-bit RSA public key, and refuses it beside an HS256 secret', () => {
+    expect(problemsFor({ STAFF_JWT_PUBLIC_KEY: RSA_PUBLIC_KEY })).toEqual([]);
+    expect(
+      problemsFor({ STAFF_JWT_PUBLIC_KEY: RSA_PUBLIC_KEY, STAFF_JWT_SECRET: 'a-secret-of-our-own-0123456789abcdef' }),
+    ).toEqual(['STAFF_JWT_PUBLIC_KEY and STAFF_JWT_SECRET exclude each other: set one (RS256 or HS256), not both']);
   });
 
   it('reports every bad variable at once', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createPublicKey } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -142,6 +143,52 @@ const AuditSecrets = (list: boolean): PropertyDecorator =>
       },
     },
   });
+/**
+ * The staff-token secret that README.md, scripts/up.sh and docker/compose.yaml publish so that a laptop
+ * works out of the box (SPEC §4.8): everyone can read it, so it signs nothing outside NODE_ENV=development.
+ */
+export const PUBLISHED_DEVELOPMENT_SECRET = 'development-only-secret-change-me-please';
+const NotPublishedSecret = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'notPublishedSecret',
+    validator: {
+      validate: (value: unknown, args) =>
+        value !== PUBLISHED_DEVELOPMENT_SECRET || (args?.object as AppConfig).NODE_ENV === 'development',
+      defaultMessage: () =>
+        'STAFF_JWT_SECRET is the development secret published in README.md; it is accepted only with ' +
+        'NODE_ENV=development (set a secret of your own)',
+    },
+  });
+/** RS256 needs an RSA key (no algorithm confusion: SPEC §4.8); a PEM of another kind is refused at boot. */
+const RsaPublicKey = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'rsaPublicKey',
+    validator: {
+      validate: (value: unknown) => {
+        // Not a PEM at all: the Matches rule reports it.
+        if (typeof value !== 'string' || !value.includes('-----BEGIN PUBLIC KEY-----')) return true;
+        try {
+          const key = createPublicKey(value);
+          return key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'STAFF_JWT_PUBLIC_KEY must be an RSA public key of at least 2048 bits (RS256)',
+    },
+  });
+const ExcludesSecret = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'excludesSecret',
+    validator: {
+      validate: (_value: unknown, args) => !(args?.object as AppConfig).STAFF_JWT_SECRET,
+      defaultMessage: () =>
+        'STAFF_JWT_PUBLIC_KEY and STAFF_JWT_SECRET exclude each other: set one (RS256 or HS256), not both',
+    },
+  });
+const NotBlank = (name: string): PropertyDecorator =>
+  apply(IsString(), Matches(/^\S(.*\S)?$/, { message: `${name} must not be blank or start or end with spaces` }));
+
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
 
@@ -267,12 +314,22 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'STAFF_JWT_SECRET must be at least 32 characters' })
+  @NotPublishedSecret()
   STAFF_JWT_SECRET?: string;
 
   @IsOptional()
   @IsString()
   @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'STAFF_JWT_PUBLIC_KEY must be a PEM public key' })
+  @RsaPublicKey()
+  @ExcludesSecret()
   STAFF_JWT_PUBLIC_KEY?: string;
+
+  /** A staff token's `exp` is at most this many hours after its `iat` (SPEC §4.8); token:issue caps at it. */
+  @Int(1, 168) STAFF_TOKEN_MAX_HOURS = 12;
+  /** When set, a staff token's `iss` must equal it (the identity provider's issuer). */
+  @IsOptional() @NotBlank('STAFF_JWT_ISSUER') STAFF_JWT_ISSUER?: string;
+  /** When set, a staff token's `aud` must be or contain it. */
+  @IsOptional() @NotBlank('STAFF_JWT_AUDIENCE') STAFF_JWT_AUDIENCE?: string;
 
   @Int(1) LISTING_THRESHOLD = 3;
   @Int(1) COUNT_WINDOW_DAYS = 365;
@@ -309,6 +366,10 @@ export class AppConfig {
     `${GATE_REDIS_MIN_MS} for Redis, ${GATE_ANSWER_MARGIN_MS} for the answer`,
   )
   GATE_DB_TIMEOUT_MS = 50;
+  /** Failed station keys (malformed, wrong, unverifiable) one address may send a minute before 429 (SPEC §4.8). */
+  @Int(1, 1_000_000) GATE_AUTH_FAILURES_PER_MINUTE = 20;
+  /** Each gate reloads the active station keys this often (and on every change it is notified of). */
+  @Int(1, 3600) GATE_KEY_REFRESH_SECONDS = 10;
   @Int(1, 1000) KAFKA_TOPIC_PARTITIONS = 6;
 
   /**
@@ -392,6 +453,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'INGEST_PORT',
   'STAFF_JWT_SECRET',
   'STAFF_JWT_PUBLIC_KEY',
+  'STAFF_TOKEN_MAX_HOURS',
+  'STAFF_JWT_ISSUER',
+  'STAFF_JWT_AUDIENCE',
   'LISTING_THRESHOLD',
   'COUNT_WINDOW_DAYS',
   'WARNING_BAND_KG',
@@ -409,6 +473,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'GATE_FAILURE_MODE',
   'GATE_DEADLINE_MS',
   'GATE_DB_TIMEOUT_MS',
+  'GATE_AUTH_FAILURES_PER_MINUTE',
+  'GATE_KEY_REFRESH_SECONDS',
   'KAFKA_TOPIC_PARTITIONS',
   'AUDIT_HMAC_KEY',
   'AUDIT_HMAC_RETIRED_KEYS',

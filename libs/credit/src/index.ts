@@ -7,6 +7,7 @@ export * from './poison-batch';
 export * from './gate';
 export * from './violation-actions.service';
 export * from './staff/staff-token';
+export * from './staff/staff-token-issuer.service';
 export * from './staff/workflow';
 export * from './staff/dashboard';
 export * from './registry';

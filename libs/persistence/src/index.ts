@@ -11,6 +11,7 @@ export * from './credit/notice.repository';
 export * from './credit/company-credit.repository';
 export * from './stations/station.repository';
 export * from './gate/gate-read.store';
+export * from './gate/station-key.store';
 export * from './staff';
 export * from './registry/permit-locks';
 export * from './registry/registry-lookups';

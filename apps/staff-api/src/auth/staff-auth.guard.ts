@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { StaffPrincipal, StaffRole, StaffTokenKey, TokenError, verifyStaffToken } from '@oc/credit';
+import { StaffPrincipal, StaffRole, StaffTokenKey, StaffTokenRules, TokenError, verifyStaffToken } from '@oc/credit';
 import { ApiError } from '@oc/observability';
 
 export type StaffRequest = FastifyRequest & { staff?: StaffPrincipal };
@@ -17,6 +17,7 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 
 export abstract class StaffTokenKeyProvider {
   abstract readonly key: StaffTokenKey | null;
+  abstract readonly rules: StaffTokenRules;
 }
 
 /** Staff JWT (SPEC §4.8): 401 without a valid token, 403 without a role the endpoint allows. */
@@ -43,7 +44,7 @@ export class StaffAuthGuard implements CanActivate {
         'Staff tokens are not configured (STAFF_JWT_SECRET or STAFF_JWT_PUBLIC_KEY)',
       );
     try {
-      request.staff = verifyStaffToken(match[1]!, this.keys.key);
+      request.staff = verifyStaffToken(match[1]!, this.keys.key, this.keys.rules);
     } catch (error) {
       if (error instanceof TokenError) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', error.message);
       throw error;

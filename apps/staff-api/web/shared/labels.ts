@@ -194,6 +194,7 @@ type OtherAuditAction =
   | 'STATION_KEY_ISSUED'
   | 'STATION_KEY_REISSUED'
   | 'STATION_KEY_REVOKED'
+  | 'STAFF_TOKEN_ISSUED'
   | 'REGISTRY_STATION_CHANGED'
   | 'REGISTRY_STATION_DELETED'
   | 'REGISTRY_VEHICLE_CHANGED'
@@ -248,6 +249,7 @@ export const AUDIT_ACTION_NAMES: Record<CreditAuditAction | OtherAuditAction, st
   STATION_KEY_ISSUED: '签发站点密钥',
   STATION_KEY_REISSUED: '重新签发站点密钥',
   STATION_KEY_REVOKED: '吊销站点密钥',
+  STAFF_TOKEN_ISSUED: '签发工作人员令牌',
   REGISTRY_STATION_CHANGED: '站点登记变更',
   REGISTRY_STATION_DELETED: '站点登记注销',
   REGISTRY_VEHICLE_CHANGED: '车辆登记变更（运政）',
@@ -267,6 +269,7 @@ export const ENTITY_TYPE_NAMES: Record<string, string> = {
   objection: '异议',
   violation_revocation: '撤销申请',
   company_listing: '企业失信名单',
+  staff: '工作人员',
 };
 
 /** An audit action in words; an action of a later version than this page shows its code. */

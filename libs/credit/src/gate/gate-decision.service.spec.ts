@@ -191,4 +191,30 @@ describe('GateDecisionService: permits (SPEC §4.6 rule 1, §4.9)', () => {
       await service('closed').decide(overlimit({ permitNo: undefined, cargo: 'EMPTY' }), { stationId: STATION }),
     ).toMatchObject({ decision: 'TURN_BACK', reasons: ['OVERLIMIT'], source: 'fail-closed' });
   });
+
+  it('a key that could not be checked (stationId null): the failure mode answers, nothing is read or recorded', async () => {
+    stores.cacheAnswer = {
+      current: true,
+      listing: { id: 'l-1', status: 'LISTED', listedAt: new Date().toISOString(), violationCount: 3 },
+      permit: null,
+    };
+    const laden = { plate: '浙E72001', plateColor: '1', cargo: 'LADEN' } as GateDecisionQueryDto;
+    expect(await service('open').decide(laden, { stationId: null })).toMatchObject({
+      decision: 'ALLOW',
+      reasons: [],
+      listing: null,
+      source: 'fail-open',
+    });
+    expect(await service('closed').decide(laden, { stationId: null })).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['FAIL_CLOSED'],
+      source: 'fail-closed',
+    });
+    expect(await service('open').decide(overlimit({ permitNo: undefined }), { stationId: null })).toMatchObject({
+      decision: 'TURN_BACK',
+      reasons: ['OVERLIMIT'],
+    });
+    expect(stores.calls).toEqual([]);
+    expect(offered).toEqual([]); // no station to record the turn-backs of
+  });
 });

@@ -27,8 +27,13 @@ export interface GateRules {
 }
 
 export interface GateDecisionContext {
-  /** The station whose key authenticated the request: the station a routed permit must name. */
-  stationId: string;
+  /**
+   * The station whose key authenticated the request: the station a routed permit must name. Null when
+   * the key could not be checked (Postgres away and the key not among those loaded): the answer is then
+   * GATE_FAILURE_MODE's, with nothing read for the vehicle and no turn-back record, since nobody knows
+   * who asks.
+   */
+  stationId: string | null;
   laneId?: string;
 }
 
@@ -82,7 +87,11 @@ export class GateDecisionService {
     // A permit only matters against a reading (rule 1); without one the lookup is the listing's alone.
     const permitNo = hasAxles && hasPermitNo(query.permitNo) ? query.permitNo : undefined;
     const lookup: Lookup | LookupWithPermit =
-      permitNo === undefined ? await this.lookup(key) : await this.lookupWithPermit(key, permitNo);
+      context.stationId === null
+        ? { source: this.failureSource(), listing: null, permit: undefined }
+        : permitNo === undefined
+          ? await this.lookup(key)
+          : await this.lookupWithPermit(key, permitNo);
 
     const now = Date.now();
     const turnsBack = (l: CachedListing | null): boolean =>
@@ -135,7 +144,7 @@ export class GateDecisionService {
       source: lookup.source,
       decidedAt: decidedAt.toISOString(),
     };
-    if (decision === 'TURN_BACK') {
+    if (decision === 'TURN_BACK' && context.stationId !== null) {
       this.publisher.offer({
         decisionId: randomUUID(),
         stationId: context.stationId,

@@ -1,8 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditLogRepository, DatabaseConnection, RegistryRepository, StationRepository } from '@oc/persistence';
+import type { EntityManager } from 'typeorm';
+import {
+  AuditLogRepository,
+  DatabaseConnection,
+  RegistryRepository,
+  STATION_KEYS_CHANNEL,
+  StationRepository,
+} from '@oc/persistence';
 
 export const hashStationKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+
+/** The issued format: `ocst_` and 24 random bytes in base64url (32 characters). */
+const STATION_KEY_FORMAT = /^ocst_[A-Za-z0-9_-]{32}$/;
+export const isStationKeyFormat = (key: string): boolean => key.length === 37 && STATION_KEY_FORMAT.test(key);
+const newStationKey = (): string => `ocst_${randomBytes(24).toString('base64url')}`;
 
 /** A station id: a 6-digit administrative division code, then at most 26 more characters. */
 const STATION_ID = /^\d{6}[A-Za-z0-9._-]{0,26}$/;
@@ -32,7 +44,7 @@ export class StationKeyService {
     if (!STATION_ID.test(stationId)) {
       throw new Error('stationId must start with a 6-digit administrative division code (at most 32 characters)');
     }
-    const key = `ocst_${randomBytes(24).toString('base64url')}`;
+    const key = newStationKey();
     const ds = await this.db.ready();
     return ds.transaction(async (m) => {
       const registered = await this.registry.registerStation(m, { stationId, name }, { source: 'cli', actor, now });
@@ -50,6 +62,7 @@ export class StationKeyService {
           reason: null,
         },
       ]);
+      await notifyGates(m);
       return { key, registered };
     });
   }
@@ -71,7 +84,11 @@ export class StationKeyService {
           reason: null,
         },
       ]);
+      await notifyGates(m);
       return true;
     });
   }
 }
+
+/** Delivered at commit: every gate-api LISTENing reloads its keys at once (StationKeyStore). */
+const notifyGates = (m: EntityManager): Promise<unknown> => m.query(`SELECT pg_notify($1, '')`, [STATION_KEYS_CHANNEL]);

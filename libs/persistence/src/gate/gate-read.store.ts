@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import type { PermitRecord } from '@oc/domain';
 
 export interface ActiveListingRow {
@@ -8,12 +8,28 @@ export interface ActiveListingRow {
   violationCount: number;
 }
 
+const WARM_CONNECTIONS = 2;
+const ACTIVE_LISTING_SQL = `SELECT id, status, listed_at, violation_count FROM listings
+  WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1`;
+const ACTIVE_LISTING_AND_PERMIT_SQL = `SELECT l.id, l.status, l.listed_at, l.violation_count,
+              p.permit_no, p.vehicle_key AS permit_vehicle_key, p.valid_from, p.valid_to, p.max_gross_weight_kg,
+              p.axles, p.station_ids, p.status AS permit_status
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT id, status, listed_at, violation_count FROM listings
+         WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1
+       ) AS l ON true
+       LEFT JOIN registry_permits p ON p.permit_no = $2`;
+
 /**
- * The gate's own small pool for its fallback read. Every query is bounded by `timeoutMs` (connection
- * included), so a slow or unreachable Postgres costs the gate at most that much.
+ * The gate's own small pool for its fallback read (station keys have theirs: StationKeyStore). Every
+ * query is bounded by `timeoutMs` (connection included), so a slow or unreachable Postgres costs the
+ * gate at most that much.
  */
 export class GateReadStore {
   private readonly pool: Pool;
+  private warming?: Promise<void>;
+  private readonly keepWarm: NodeJS.Timeout;
 
   constructor(
     databaseUrl: string,
@@ -22,21 +38,25 @@ export class GateReadStore {
     this.pool = new Pool({
       connectionString: databaseUrl,
       max: 8,
+      // The warmed connections stay open while Redis answers everything: a Redis failure must not pay
+      // for a new connection inside GATE_DB_TIMEOUT_MS.
+      min: WARM_CONNECTIONS,
       connectionTimeoutMillis: Math.max(timeoutMs, 1),
       query_timeout: timeoutMs,
       statement_timeout: timeoutMs,
       application_name: 'overload-credit:gate',
     });
     this.pool.on('error', () => undefined); // idle client errors: the next query reports them
+    // A query that failed or timed out takes its connection with it (pg-pool): open it again ahead of
+    // the next fallback rather than inside it.
+    this.keepWarm = setInterval(() => {
+      if (this.pool.totalCount < WARM_CONNECTIONS) void this.warm();
+    }, 5000).unref();
   }
 
   /** The vehicle's active listing, or null; rejects after the timeout. */
   async findActiveListing(vehicleKey: string): Promise<ActiveListingRow | null> {
-    const query = this.pool.query(
-      `SELECT id, status, listed_at, violation_count FROM listings
-       WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1`,
-      [vehicleKey],
-    );
+    const query = this.pool.query(ACTIVE_LISTING_SQL, [vehicleKey]);
     const rows = (await bounded(query, this.timeoutMs, 'Postgres')).rows as {
       id: string;
       status: 'LISTED' | 'PUBLISHED';
@@ -57,18 +77,7 @@ export class GateReadStore {
     vehicleKey: string,
     permitNo: string,
   ): Promise<{ listing: ActiveListingRow | null; permit: PermitRecord | null }> {
-    const query = this.pool.query(
-      `SELECT l.id, l.status, l.listed_at, l.violation_count,
-              p.permit_no, p.vehicle_key AS permit_vehicle_key, p.valid_from, p.valid_to, p.max_gross_weight_kg,
-              p.axles, p.station_ids, p.status AS permit_status
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (
-         SELECT id, status, listed_at, violation_count FROM listings
-         WHERE vehicle_key = $1 AND status IN ('LISTED','PUBLISHED') LIMIT 1
-       ) AS l ON true
-       LEFT JOIN registry_permits p ON p.permit_no = $2`,
-      [vehicleKey, permitNo],
-    );
+    const query = this.pool.query(ACTIVE_LISTING_AND_PERMIT_SQL, [vehicleKey, permitNo]);
     const [row] = (await bounded(query, this.timeoutMs, 'Postgres')).rows as {
       id: string | null;
       status: 'LISTED' | 'PUBLISHED' | null;
@@ -104,20 +113,40 @@ export class GateReadStore {
     };
   }
 
-  async findActiveStation(keyHash: string): Promise<string | null> {
-    const query = this.pool.query(`SELECT station_id FROM stations WHERE key_hash = $1 AND revoked_at IS NULL`, [
-      keyHash,
-    ]);
-    const rows = (await bounded(query, this.timeoutMs, 'Postgres')).rows as { station_id: string }[];
-    return rows[0]?.station_id ?? null;
+  /**
+   * Opens the pool's connections ahead of the first requests and runs the fallback's statements once on
+   * each, so that the first fallback after a Redis failure pays neither for a connection nor for a
+   * fresh backend's first reads of the catalog. A connection may take longer to open than the
+   * fallback's timeout on a busy host: warming tries again for up to 5 s.
+   */
+  warm(): Promise<void> {
+    this.warming ??= this.openWarm().finally(() => (this.warming = undefined));
+    return this.warming;
   }
 
-  /** Opens a few connections ahead of the first requests, so they do not pay for the connection. */
-  async warm(connections = 2): Promise<void> {
-    await Promise.all(Array.from({ length: connections }, () => this.pool.query('SELECT 1').catch(() => undefined)));
+  private async openWarm(): Promise<void> {
+    const until = Date.now() + 5000;
+    const clients: PoolClient[] = [];
+    while (clients.length < WARM_CONNECTIONS && Date.now() < until) {
+      const client = await this.pool.connect().catch(() => undefined);
+      if (client) clients.push(client);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await Promise.all(
+      clients.map(async (client) => {
+        try {
+          await client.query(ACTIVE_LISTING_SQL, ['']);
+          await client.query(ACTIVE_LISTING_AND_PERMIT_SQL, ['', '']);
+          client.release();
+        } catch (error) {
+          client.release(error as Error); // a cold first fallback is all that is lost
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
+    clearInterval(this.keepWarm);
     await this.pool.end().catch(() => undefined);
   }
 }
