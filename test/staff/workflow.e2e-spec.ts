@@ -270,7 +270,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         party: {
           ownerName: '张三',
           ownerType: 'PERSON',
-          ownerIdNo: OWNER_ID_NO,
+          // SPEC §4.8: an officer reads a person's id number masked (docs/rules.md "Personal data").
+          ownerIdNo: '330521********1231',
           operatorId: null,
           transportCertNo: '浙交运管湖字330521000456号',
           registrationRegion: '330521',

@@ -5,7 +5,14 @@ import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafka
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, databaseUrlFor, loadConfigOrExit } from '@oc/config';
 import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
-import { CacheRebuildService, issueStaffToken, STAFF_ROLES, StaffRole, StationKeyService } from '@oc/credit';
+import {
+  CacheRebuildService,
+  issueStaffToken,
+  parseRegionsOption,
+  STAFF_ROLES,
+  StaffRole,
+  StationKeyService,
+} from '@oc/credit';
 import {
   createKafka,
   DEV_KAFKA_PRINCIPALS,
@@ -305,16 +312,27 @@ export function buildCli(): Command {
     .requiredOption('--sub <sub>', 'the staff member, e.g. officer-a')
     .requiredOption('--roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
     .option('--name <name>', 'display name')
+    .option(
+      '--regions <prefixes>',
+      'jurisdiction, comma-separated division-code prefixes (e.g. 330521,330522); omitted: the whole city, for city-level staff only',
+    )
     .option('--ttl <seconds>', 'lifetime in seconds', integer('--ttl', 1), 8 * 3600)
-    .action((options: { sub: string; roles: string; name?: string; ttl: number }) => {
+    .action((options: { sub: string; roles: string; name?: string; regions?: string; ttl: number }) => {
       const config = loadConfigOrExit();
       if (!config.STAFF_JWT_SECRET) throw new Error('STAFF_JWT_SECRET must be set to issue development tokens');
       const roles = options.roles.split(',').map((r) => r.trim().toUpperCase());
       const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
       if (unknown.length) throw new Error(`unknown roles: ${unknown.join(', ')} (allowed: ${STAFF_ROLES.join(', ')})`);
+      const regions = options.regions === undefined ? undefined : parseRegionsOption(options.regions);
+      if (!regions) process.stderr.write('token without regions: the whole city (SPEC §4.8, city-level staff only)\n');
       const token = issueStaffToken(
         config.STAFF_JWT_SECRET,
-        { sub: options.sub, roles: roles as StaffRole[], ...(options.name ? { name: options.name } : {}) },
+        {
+          sub: options.sub,
+          roles: roles as StaffRole[],
+          ...(options.name ? { name: options.name } : {}),
+          ...(regions ? { regions } : {}),
+        },
         options.ttl,
       );
       process.stdout.write(`${token}\n`);

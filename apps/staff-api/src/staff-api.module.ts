@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@oc/config';
 import { RedisModule, RedisProbe } from '@oc/cache';
-import { CreditRecountService, staffTokenKey, ViolationActionsService } from '@oc/credit';
+import { CreditRecountService, PersonalDataAccessService, staffTokenKey, ViolationActionsService } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import { AuditLogRepository, CreditRepository, DatabaseModule, OutboxRepository, PostgresProbe } from '@oc/persistence';
+import { PersonalDataInterceptor } from './auth/personal-data.interceptor';
 import { StaffAuthGuard, StaffTokenKeyProvider } from './auth/staff-auth.guard';
 import { QUERY_CONTROLLERS, QUERY_PROVIDERS } from './controllers/query.controllers';
 import { WORKFLOW_CONTROLLERS, WORKFLOW_PROVIDERS } from './controllers/workflow.controllers';
@@ -33,6 +34,8 @@ export class StaffApiModule {
       providers: [
         { provide: StaffTokenKeyProvider, useValue: { key: staffTokenKey(config) } },
         { provide: APP_GUARD, useClass: StaffAuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: PersonalDataInterceptor },
+        PersonalDataAccessService,
         CreditRepository,
         AuditLogRepository,
         OutboxRepository,

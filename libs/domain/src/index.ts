@@ -19,6 +19,8 @@ export * from './gate/gate-decision';
 export * from './registry/permit-check';
 export * from './audit/audit-hash';
 export * from './region/huzhou-regions';
+export * from './region/jurisdiction';
+export * from './access/personal-data';
 export * from './registry/id-numbers';
 export * from './registry/station-activity';
 export * from './credit/credit-statuses';
