@@ -398,7 +398,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       '类型',
       '自然人',
       '证件号码',
-      OWNER_ID_NO,
+      OWNER_ID_NO_MASKED,
       '道路运输证',
       '浙交运管湖字330521000111号',
     ]) {
