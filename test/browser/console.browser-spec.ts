@@ -24,6 +24,8 @@ const REVIEWING = '浙E70003';
 const REVOKE = '浙E70004';
 /** PUBLISH is registered to a natural person (运政登记); the others are not registered. */
 const OWNER_ID_NO = '330521199001011235';
+/** What an officer's console shows of it (SPEC §4.8, docs/rules.md "Personal data"). */
+const OWNER_ID_NO_MASKED = '330521********1235';
 /** REVIEWING's second weighing carries a permit number the registry never issued. */
 const FORGED_PERMIT = '浙交超证0000404';
 
@@ -213,9 +215,11 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       .fill('《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第四十三条');
     // The party is the registry's as of the listing, shown in full to staff, not typed in.
     expect(await officer.getByTestId('party').innerText()).toMatch(
-      new RegExp(`张三（自然人）[\\s\\S]*${OWNER_ID_NO}[\\s\\S]*浙交运管湖字330521000111号[\\s\\S]*车籍地 330521`),
+      new RegExp(
+        `张三（自然人）[\\s\\S]*${OWNER_ID_NO_MASKED.replaceAll('*', '\\*')}[\\s\\S]*浙交运管湖字330521000111号[\\s\\S]*车籍地 330521`,
+      ),
     );
-    expect(await proposal.innerText()).toContain(`当事人：张三（自然人，${OWNER_ID_NO}）`);
+    expect(await proposal.innerText()).toContain(`当事人：张三（自然人，${OWNER_ID_NO_MASKED}）`);
     await screenshot(officer, '03-listing-proposal');
     await proposal.getByRole('button', { name: '提请公示' }).click();
     expect(await confirmDialog(officer)).toContain('湖交超决〔2026〕8号');
@@ -395,7 +399,7 @@ describe('staff console and public postings (Chromium, running apps)', () => {
       '类型',
       '自然人',
       '证件号码',
-      OWNER_ID_NO,
+      OWNER_ID_NO_MASKED,
       '道路运输证',
       '浙交运管湖字330521000111号',
     ]) {

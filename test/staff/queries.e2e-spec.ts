@@ -191,6 +191,8 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect(me.body).toEqual({
       sub: 'officer-q',
       roles: ['OFFICER'],
+      // No --regions: the whole city (SPEC §4.8).
+      regions: null,
       expiresAt: new Date(claims.exp * 1000).toISOString(),
     });
     expect((await get('/v1/me', { token: null })).status).toBe(401);
@@ -283,7 +285,8 @@ describe('staff-api queries and public postings (running apps, real Kafka, Postg
     expect(listed.body.registration).toEqual({
       plate: '浙E50003',
       plateColor: 1,
-      owner: { name: COMPANY.ownerName, type: 'COMPANY', idNo: COMPANY.ownerIdNo, phone: '0572-5550003' },
+      // A company's credit code is public; its phone is masked for an officer (SPEC §4.8).
+      owner: { name: COMPANY.ownerName, type: 'COMPANY', idNo: COMPANY.ownerIdNo, phone: '057*-***0003' },
       operatorId: COMPANY.operatorId,
       transportCertNo: COMPANY.transportCertNo,
       certIssuedAt: null,

@@ -267,7 +267,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         party: {
           ownerName: '张三',
           ownerType: 'PERSON',
-          ownerIdNo: OWNER_ID_NO,
+          // SPEC §4.8: an officer reads a person's id number masked (docs/rules.md "Personal data").
+          ownerIdNo: '330521********1231',
           operatorId: null,
           transportCertNo: '浙交运管湖字330521000456号',
           registrationRegion: '330521',
@@ -398,7 +399,8 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
         status: 'PENDING',
         submittedBy: 'officer-a',
         commitment: true,
-        applicant: repairRequest.applicant,
+        // SPEC §4.8: the officer reads the applicant's contact masked (docs/rules.md "Personal data").
+        applicant: { ...repairRequest.applicant, contact: '057*-***0000' },
       },
     });
     const repairId = submitted.body.id as string;
@@ -542,7 +544,7 @@ describe('staff-api workflow: publication, case processing, credit repair, revoc
     });
     expect(proposed).toMatchObject({
       status: 200,
-      body: { party: { ownerName: '欧阳娜娜', ownerType: 'PERSON', ownerIdNo: '330522198505124569' } },
+      body: { party: { ownerName: '欧阳娜娜', ownerType: 'PERSON', ownerIdNo: '330522********4569' } },
     });
     const approved = await call('POST', `/v1/listings/${listing.id}/publication-review`, token.legalB, {
       approve: true,

@@ -8,6 +8,7 @@ import { REGISTRY_KINDS, RegistryKind, topics } from '@oc/contracts';
 import {
   AuditVerificationService,
   CacheRebuildService,
+  parseRegionsOption,
   STAFF_ROLES,
   StaffTokenIssuer,
   staffTokenRules,
@@ -357,21 +358,28 @@ export function buildCli(): Command {
     .requiredOption('--roles <roles>', `comma-separated: ${STAFF_ROLES.join(', ')}`)
     .option('--name <name>', 'display name')
     .option(
+      '--regions <prefixes>',
+      'jurisdiction, comma-separated division-code prefixes (e.g. 330521,330522); omitted: the whole city, for city-level staff only',
+    )
+    .option(
       '--ttl <seconds>',
       'lifetime in seconds (default 8 hours, at most STAFF_TOKEN_MAX_HOURS)',
       integer('--ttl', 1),
     )
-    .action(async (options: { sub: string; roles: string; name?: string; ttl?: number }) => {
+    .action(async (options: { sub: string; roles: string; name?: string; regions?: string; ttl?: number }) => {
       const config = loadConfigOrExit();
       if (!config.STAFF_JWT_SECRET) throw new Error('STAFF_JWT_SECRET must be set to issue development tokens');
       const secret = config.STAFF_JWT_SECRET;
       const ttlSeconds = options.ttl ?? Math.min(8 * 3600, config.STAFF_TOKEN_MAX_HOURS * 3600);
+      const regions = options.regions === undefined ? undefined : parseRegionsOption(options.regions);
+      if (!regions) process.stderr.write('token without regions: the whole city (SPEC §4.8, city-level staff only)\n');
       const issued = await withDatabase(config, (db) =>
         new StaffTokenIssuer(db, new AuditLogRepository(db, auditKeys(config)), secret, staffTokenRules(config)).issue(
           {
             sub: options.sub,
             roles: options.roles.split(','),
             ...(options.name ? { name: options.name } : {}),
+            ...(regions ? { regions } : {}),
             ttlSeconds,
           },
           operator,

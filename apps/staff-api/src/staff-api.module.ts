@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@oc/config';
 import { RedisModule, RedisProbe } from '@oc/cache';
 import {
   AuditVerificationCache,
   AuditVerificationService,
   CreditRecountService,
+  PersonalDataAccessService,
   staffTokenKey,
   staffTokenRules,
   ViolationActionsService,
@@ -20,6 +21,7 @@ import {
   OutboxRepository,
   PostgresProbe,
 } from '@oc/persistence';
+import { PersonalDataInterceptor } from './auth/personal-data.interceptor';
 import { StaffAuthGuard, StaffTokenKeyProvider } from './auth/staff-auth.guard';
 import { QUERY_CONTROLLERS, QUERY_PROVIDERS } from './controllers/query.controllers';
 import { WORKFLOW_CONTROLLERS, WORKFLOW_PROVIDERS } from './controllers/workflow.controllers';
@@ -52,6 +54,8 @@ export class StaffApiModule {
           useValue: { key: staffTokenKey(config), rules: staffTokenRules(config) },
         },
         { provide: APP_GUARD, useClass: StaffAuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: PersonalDataInterceptor },
+        PersonalDataAccessService,
         CreditRepository,
         { provide: AuditKeys, useValue: AuditKeys.fromConfig(config) },
         AuditLogRepository,

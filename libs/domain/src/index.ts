@@ -22,6 +22,8 @@ export * from './audit/audit-seal';
 export * from './audit/audit-verification-result';
 export * from './audit/audit-verification';
 export * from './region/huzhou-regions';
+export * from './region/jurisdiction';
+export * from './access/personal-data';
 export * from './registry/id-numbers';
 export * from './registry/station-activity';
 export * from './credit/credit-statuses';

@@ -21,6 +21,7 @@ const STATUS_BY_DOMAIN_CODE: Record<DomainErrorCode, { status: number; code: str
   [DomainErrorCode.TWO_PERSON_RULE]: { status: 403, code: 'TWO_PERSON_RULE' },
   [DomainErrorCode.REPAIR_REFUSED]: { status: 409, code: 'REPAIR_REFUSED' },
   [DomainErrorCode.NOT_FOUND]: { status: 404, code: 'NOT_FOUND' },
+  [DomainErrorCode.OUT_OF_JURISDICTION]: { status: 403, code: 'OUT_OF_JURISDICTION' },
 };
 
 export interface FieldError {

@@ -3,6 +3,7 @@ import {
   CompanyCreditService,
   CompanyListingActionsService,
   CreditRepairService,
+  JurisdictionService,
   ListingPublicationService,
   NoticeServiceService,
   ObjectionService,
@@ -11,6 +12,7 @@ import {
 import {
   CompanyListingReadRepository,
   DueProcessReadRepository,
+  JurisdictionRepository,
   RevocationRepository,
   StaffWorkflowRepository,
 } from '@oc/persistence';
@@ -40,4 +42,6 @@ export const WORKFLOW_PROVIDERS: Provider[] = [
   CompanyCreditService,
   CompanyListingActionsService,
   CompanyListingReadRepository,
+  JurisdictionRepository,
+  JurisdictionService,
 ];

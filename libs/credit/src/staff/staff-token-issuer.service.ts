@@ -13,6 +13,8 @@ export interface StaffTokenRequest {
   sub: string;
   roles: string[];
   name?: string;
+  /** The jurisdiction (SPEC §4.8, docs/rules.md "Jurisdiction"); omitted: the whole city. */
+  regions?: string[];
   /** Lifetime in seconds; at most STAFF_TOKEN_MAX_HOURS × 3600. */
   ttlSeconds: number;
 }
@@ -58,6 +60,7 @@ export class StaffTokenIssuer {
       sub: request.sub,
       roles: roles as StaffRole[],
       ...(request.name ? { name: request.name } : {}),
+      ...(request.regions ? { regions: request.regions } : {}),
       ...(this.rules.issuer ? { iss: this.rules.issuer } : {}),
       ...(this.rules.audience ? { aud: this.rules.audience } : {}),
       jti: tokenId,
@@ -76,6 +79,7 @@ export class StaffTokenIssuer {
             tokenId,
             roles,
             ...(request.name ? { name: request.name } : {}),
+            regions: request.regions ?? 'city',
             issuedAt: new Date(issuedAt * 1000).toISOString(),
             expiresAt: expiresAt.toISOString(),
             lifetimeSeconds: request.ttlSeconds,

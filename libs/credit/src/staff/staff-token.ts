@@ -1,4 +1,6 @@
 import { createHmac, createPublicKey, createVerify, KeyObject, timingSafeEqual } from 'node:crypto';
+import type { StaffRegions } from '@oc/domain';
+import { RegionsClaimError, staffTokenRegions } from './staff-regions';
 
 export const STAFF_ROLES = ['OFFICER', 'LEGAL_REVIEWER', 'REPAIR_REVIEWER', 'ADMIN'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -8,6 +10,8 @@ export interface StaffPrincipal {
   roles: StaffRole[];
   name?: string;
   exp: number;
+  /** Division-code prefixes of the staff member's jurisdiction; null = the whole city (SPEC §4.8). */
+  regions: StaffRegions;
 }
 
 export class TokenError extends Error {}
@@ -140,10 +144,17 @@ export function verifyStaffToken(
   ) {
     throw new TokenError(`token roles must be a non-empty subset of ${STAFF_ROLES.join(', ')}`);
   }
+  let regions: StaffRegions;
+  try {
+    regions = staffTokenRegions(payload.regions);
+  } catch (error) {
+    throw error instanceof RegionsClaimError ? new TokenError(error.message) : error;
+  }
   return {
     sub: payload.sub,
     roles: roles as StaffRole[],
     exp,
+    regions,
     ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
   };
 }
@@ -154,7 +165,15 @@ export function verifyStaffToken(
  */
 export function issueStaffToken(
   secret: string,
-  claims: { sub: string; roles: StaffRole[]; name?: string; iss?: string; aud?: string; jti?: string },
+  claims: {
+    sub: string;
+    roles: StaffRole[];
+    name?: string;
+    iss?: string;
+    aud?: string;
+    jti?: string;
+    regions?: string[];
+  },
   ttlSeconds: number,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): string {

@@ -13,6 +13,8 @@ export enum DomainErrorCode {
   REPAIR_REFUSED = 'REPAIR_REFUSED',
   /** The entity an action names does not exist. */
   NOT_FOUND = 'NOT_FOUND',
+  /** A staff action on a case outside the regions of the staff member's token (管辖, SPEC §4.8). */
+  OUT_OF_JURISDICTION = 'OUT_OF_JURISDICTION',
 }
 
 export interface DomainErrorDetail {

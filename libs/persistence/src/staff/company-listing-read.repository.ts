@@ -13,8 +13,11 @@ import {
   type PostingEndReason,
   type PostingStatus,
   type PublicationProposal,
+  regionLikePatterns,
+  type StaffRegions,
 } from '@oc/domain';
 import { DatabaseConnection } from '../database.module';
+import { REGION_SQL } from './jurisdiction.repository';
 import { iso, SqlFilter } from './sql-filter';
 import type { CompanyListingView, Page, PageRequest } from './staff-read-models';
 
@@ -30,11 +33,15 @@ export class CompanyListingReadRepository {
   ) {}
 
   async list(
-    filter: { status?: ListingStatus; operatorId?: string },
+    filter: { status?: ListingStatus; operatorId?: string; regions?: StaffRegions },
     page: PageRequest,
     now: Date,
   ): Promise<Page<CompanyListingView>> {
-    const f = new SqlFilter().when(filter.status, 'c.status = $?').when(filter.operatorId, 'c.operator_id = $?');
+    const f = new SqlFilter()
+      .when(filter.status, 'c.status = $?')
+      .when(filter.operatorId, 'c.operator_id = $?')
+      // SPEC §4.8: a company listing belongs to the regions of its vehicles' listings.
+      .when(regionLikePatterns(filter.regions ?? null), REGION_SQL.listings('c.vehicle_listing_ids'));
     const limit = f.page(page);
     const ds = await this.db.ready();
     const rows = (await ds.query(

@@ -3,15 +3,18 @@ import {
   DomainError,
   DomainErrorCode,
   parseVehicleKey,
+  regionLikePatterns,
   type NoticeStatus,
   type ObjectionStatus,
   type ReviewStatus,
+  type StaffRegions,
   type ViolationStatus,
 } from '@oc/domain';
 import type { RevocationRecord } from '../due-process/revocation.repository';
 import { RevocationRepository } from '../due-process/revocation.repository';
 import { toObjection, type ObjectionRecord } from '../due-process/objection.repository';
 import { DatabaseConnection } from '../database.module';
+import { REGION_SQL } from './jurisdiction.repository';
 import { iso } from './sql-filter';
 import type { NoticeView, ObjectionView, Page, PageRequest, RevocationView } from './staff-read-models';
 
@@ -82,17 +85,23 @@ export class DueProcessReadRepository {
 
   constructor(private readonly db: DatabaseConnection) {}
 
-  async notices(status: NoticeStatus | undefined, page: PageRequest): Promise<Page<NoticeView>> {
+  async notices(
+    status: NoticeStatus | undefined,
+    page: PageRequest,
+    regions: StaffRegions = null,
+  ): Promise<Page<NoticeView>> {
     const ds = await this.db.ready();
+    // SPEC §4.8: the caller's regions' notices only ($2 null: the whole city).
+    const where = `WHERE n.listing_id IS NOT NULL AND ($1::text IS NULL OR n.status = $1)
+        AND ($2::text[] IS NULL OR ${REGION_SQL.listing('n.listing_id').replace('$?', '$2')})`;
+    const params = [status ?? null, regionLikePatterns(regions) ?? null];
     const rows = (await ds.query(
       `SELECT n.*, l.status AS listing_status FROM notices n JOIN listings l ON l.id = n.listing_id
-        WHERE ($1::text IS NULL OR n.status = $1) ORDER BY n.issued_at DESC, n.id LIMIT $2 OFFSET $3`,
-      [status ?? null, page.pageSize, (page.page - 1) * page.pageSize],
+        ${where} ORDER BY n.issued_at DESC, n.id LIMIT $3 OFFSET $4`,
+      [...params, page.pageSize, (page.page - 1) * page.pageSize],
     )) as Row[];
     // Vehicle notices (the join); a company's are read with its company listing.
-    const [count] = (await ds.query(`SELECT count(*) AS n FROM notices WHERE listing_id IS NOT NULL AND ($1::text IS NULL OR status = $1)`, [
-      status ?? null,
-    ])) as { n: string }[];
+    const [count] = (await ds.query(`SELECT count(*) AS n FROM notices n ${where}`, params)) as { n: string }[];
     return { items: rows.map(toNoticeView), page: page.page, pageSize: page.pageSize, total: Number(count!.n) };
   }
 
@@ -108,7 +117,7 @@ export class DueProcessReadRepository {
 
   /** The objections queue: pending ones oldest due first; `overdue` as the flag computes it. */
   async objections(
-    filter: { status?: ObjectionStatus; overdue?: boolean; listingId?: string },
+    filter: { status?: ObjectionStatus; overdue?: boolean; listingId?: string; regions?: StaffRegions },
     page: PageRequest,
     now: Date,
   ): Promise<Page<ObjectionView>> {
@@ -116,11 +125,18 @@ export class DueProcessReadRepository {
     // Vehicle objections; a company's are read with its company listing (company-credit-read.repository.ts).
     const where = `WHERE vehicle_key IS NOT NULL AND ($1::text IS NULL OR status = $1)
         AND ($2::boolean IS NULL OR (status = 'PENDING' AND due_by IS NOT NULL AND due_by <= $3) = $2)
-        AND ($4::uuid IS NULL OR listing_id = $4)`;
-    const params = [filter.status ?? null, filter.overdue ?? null, now.toISOString(), filter.listingId ?? null];
+        AND ($4::uuid IS NULL OR listing_id = $4)
+        AND ($5::text[] IS NULL OR ${REGION_SQL.objection('objections').replace('$?', '$5')})`;
+    const params = [
+      filter.status ?? null,
+      filter.overdue ?? null,
+      now.toISOString(),
+      filter.listingId ?? null,
+      regionLikePatterns(filter.regions ?? null) ?? null,
+    ];
     const rows = (await ds.query(
       `SELECT * FROM objections ${where}
-        ORDER BY (status = 'PENDING') DESC, due_by NULLS LAST, received_at, id LIMIT $5 OFFSET $6`,
+        ORDER BY (status = 'PENDING') DESC, due_by NULLS LAST, received_at, id LIMIT $6 OFFSET $7`,
       [...params, page.pageSize, (page.page - 1) * page.pageSize],
     )) as Row[];
     const [count] = (await ds.query(`SELECT count(*) AS n FROM objections ${where}`, params)) as { n: string }[];

@@ -9,3 +9,4 @@ export * from './staff-workflow.repository';
 export * from './registry-read.repository';
 export * from './due-process-read.repository';
 export * from './company-listing-read.repository';
+export * from './jurisdiction.repository';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@oc/config';
-import { DomainError, DomainErrorCode, type PlateColorCode } from '@oc/domain';
+import { DomainError, DomainErrorCode, type PlateColorCode, regionLikePatterns, type StaffRegions } from '@oc/domain';
 import { type AuditRow, toAuditEntry } from '../audit/audit-log.repository';
 import { DatabaseConnection } from '../database.module';
+import { REGION_SQL } from './jurisdiction.repository';
 import { overdueEffectiveBefore } from './publication-deadline';
 import { iso, SqlFilter, vehicleKeysFor } from './sql-filter';
 import {
@@ -35,21 +36,26 @@ export interface VehicleFilter {
   plateColor?: PlateColorCode;
 }
 
-export interface WeighingFilter extends VehicleFilter {
+/** The lists show the work of the caller's regions (SPEC §4.8); absent or null: the whole city. */
+export interface RegionFilter {
+  regions?: StaffRegions;
+}
+
+export interface WeighingFilter extends VehicleFilter, RegionFilter {
   classification?: WeighingClassification;
   stationId?: string;
   from?: Date;
   to?: Date;
 }
 
-export interface ViolationFilter extends VehicleFilter {
+export interface ViolationFilter extends VehicleFilter, RegionFilter {
   status?: ViolationStatus;
   stationId?: string;
   from?: Date;
   to?: Date;
 }
 
-export interface ListingFilter {
+export interface ListingFilter extends RegionFilter {
   status?: ListingStatus;
   overdue?: boolean;
   plate?: string;
@@ -78,7 +84,8 @@ export class StaffQueryRepository {
       .when(filter.classification, 'w.classification = $?')
       .when(filter.stationId, 'w.station_id = $?')
       .when(iso(filter.from), 'w.measured_at >= $?')
-      .when(iso(filter.to), 'w.measured_at < $?');
+      .when(iso(filter.to), 'w.measured_at < $?')
+      .when(regionLikePatterns(filter.regions ?? null), REGION_SQL.station('w'));
     const limit = f.page(page);
     const rows = await this.query<WeighingRow>(
       `SELECT w.id, w.event_id, w.source, w.station_id, w.lane_id, w.measured_at, w.received_at, w.plate, w.plate_color,
@@ -104,7 +111,8 @@ export class StaffQueryRepository {
       .when(filter.status, 'v.status = $?')
       .when(filter.stationId, 'v.station_id = $?')
       .when(iso(filter.from), 'v.measured_at >= $?')
-      .when(iso(filter.to), 'v.measured_at < $?');
+      .when(iso(filter.to), 'v.measured_at < $?')
+      .when(regionLikePatterns(filter.regions ?? null), REGION_SQL.station('v'));
     const limit = f.page(page);
     const rows = await this.query<ViolationRow>(
       `SELECT ${VIOLATION_COLUMNS} FROM violations v ${f.where}
@@ -133,7 +141,8 @@ export class StaffQueryRepository {
       .when(
         filter.overdue === false ? cutoff : undefined,
         `NOT (l.status = 'LISTED' AND l.published_at IS NULL AND l.effective_at <= $?)`,
-      );
+      )
+      .when(regionLikePatterns(filter.regions ?? null), REGION_SQL.listing('l.id'));
     const oldestFirst = filter.status === 'LISTED' || filter.overdue === true;
     const limit = f.page(page);
     const rows = await this.query<ListingRow>(
@@ -182,8 +191,13 @@ export class StaffQueryRepository {
   }
 
   /** Credit-repair requests, oldest first (the review queue). */
-  async findCreditRepairs(filter: { status?: CreditRepairStatus }, page: PageRequest): Promise<Page<CreditRepairView>> {
-    const f = new SqlFilter().when(filter.status, 'r.status = $?');
+  async findCreditRepairs(
+    filter: { status?: CreditRepairStatus } & RegionFilter,
+    page: PageRequest,
+  ): Promise<Page<CreditRepairView>> {
+    const f = new SqlFilter()
+      .when(filter.status, 'r.status = $?')
+      .when(regionLikePatterns(filter.regions ?? null), REGION_SQL.listing('r.listing_id'));
     const limit = f.page(page);
     const rows = await this.query<CreditRepairRow>(
       `SELECT r.*, l.plate, l.plate_color FROM credit_repairs r JOIN listings l ON l.id = r.listing_id ${f.where}

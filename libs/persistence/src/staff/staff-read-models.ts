@@ -8,6 +8,8 @@ export interface StaffIdentityView {
   sub: string;
   name?: string;
   roles: ('OFFICER' | 'LEGAL_REVIEWER' | 'REPAIR_REVIEWER' | 'ADMIN')[];
+  /** Division-code prefixes of the staff member's jurisdiction (SPEC §4.8); null: the whole city. */
+  regions: readonly string[] | null;
   /** When the token stops working (its `exp`). */
   expiresAt: string;
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditRepairsQueryDto, ListingIdParamsDto, ListingsQueryDto } from '@oc/contracts';
-import { CreditRepairService } from '@oc/credit';
+import { CreditRepairService, type StaffPrincipal } from '@oc/credit';
+import { CurrentStaff } from '../../auth/current-staff.decorator';
 import {
   StaffQueryRepository,
   type CreditRepairView,
@@ -33,9 +34,9 @@ export class ListingsController {
   @ApiOkResponse({
     description: `{items, page, pageSize, total}; each with publicationDueBy, overdue and ${PARTY}`,
   })
-  listings(@Query() q: ListingsQueryDto): Promise<Page<ListingView>> {
+  listings(@Query() q: ListingsQueryDto, @CurrentStaff() staff: StaffPrincipal): Promise<Page<ListingView>> {
     return this.queries.findListings(
-      { status: q.status, overdue: q.overdue, plate: q.plate, proposed: q.proposed },
+      { status: q.status, overdue: q.overdue, plate: q.plate, proposed: q.proposed, regions: staff.regions },
       pageRequest(q),
       new Date(),
     );
@@ -60,8 +61,11 @@ export class ListingsController {
   @Get('credit-repairs')
   @ApiOperation({ summary: 'Credit-repair requests (信用修复), oldest first' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
-  creditRepairs(@Query() q: CreditRepairsQueryDto): Promise<Page<CreditRepairView>> {
-    return this.queries.findCreditRepairs({ status: q.status }, pageRequest(q));
+  creditRepairs(
+    @Query() q: CreditRepairsQueryDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<Page<CreditRepairView>> {
+    return this.queries.findCreditRepairs({ status: q.status, regions: staff.regions }, pageRequest(q));
   }
 
   @Get('credit-repairs/:id')

@@ -11,12 +11,15 @@ import { CurrentStaff } from '../../auth/current-staff.decorator';
 export class MeController {
   @Get()
   @ApiOperation({ summary: 'The staff member of the token: sub, name, roles and expiry (401 when invalid)' })
-  @ApiOkResponse({ description: '{sub, name?, roles, expiresAt}' })
+  @ApiOkResponse({
+    description: '{sub, name?, roles, regions (division-code prefixes; null: the whole city), expiresAt}',
+  })
   me(@CurrentStaff() staff: StaffPrincipal): StaffIdentityView {
     return {
       sub: staff.sub,
       ...(staff.name ? { name: staff.name } : {}),
       roles: staff.roles,
+      regions: staff.regions,
       expiresAt: new Date(staff.exp * 1000).toISOString(),
     };
   }

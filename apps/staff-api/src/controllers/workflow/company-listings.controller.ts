@@ -8,7 +8,12 @@ import {
   PublicationProposalDto,
   ReviewDecisionDto,
 } from '@oc/contracts';
-import { CompanyListingActionsService, NoticeServiceService, type StaffPrincipal } from '@oc/credit';
+import {
+  CompanyListingActionsService,
+  JurisdictionService,
+  NoticeServiceService,
+  type StaffPrincipal,
+} from '@oc/credit';
 import { DomainError, DomainErrorCode } from '@oc/domain';
 import { CompanyListingReadRepository, type CompanyListingView, type Page } from '@oc/persistence';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
@@ -29,13 +34,18 @@ export class CompanyListingsController {
     private readonly reads: CompanyListingReadRepository,
     private readonly actions: CompanyListingActionsService,
     private readonly service: NoticeServiceService,
+    private readonly jurisdiction: JurisdictionService,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'Company listings, newest first' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
-  list(@Query() q: CompanyListingsQueryDto): Promise<Page<CompanyListingView>> {
-    return this.reads.list({ status: q.status, operatorId: q.operatorId }, pageRequest(q), new Date());
+  list(@Query() q: CompanyListingsQueryDto, @CurrentStaff() staff: StaffPrincipal): Promise<Page<CompanyListingView>> {
+    return this.reads.list(
+      { status: q.status, operatorId: q.operatorId, regions: staff.regions },
+      pageRequest(q),
+      new Date(),
+    );
   }
 
   @Get(':id')
@@ -54,6 +64,7 @@ export class CompanyListingsController {
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CompanyListingView> {
     const listing = await this.reads.one(id, new Date());
+    await this.jurisdiction.assertMayAct(staff, { type: 'company_listing', id });
     if (!listing.notice) {
       throw new DomainError(DomainErrorCode.INVALID_TRANSITION, 'the company listing has no notice', [
         { field: 'notice', message: 'none issued' },
@@ -72,6 +83,7 @@ export class CompanyListingsController {
     @Body() body: CompanyObjectionDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CompanyListingView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'company_listing', id });
     const now = new Date();
     await this.actions.recordObjection(
       id,
@@ -92,6 +104,7 @@ export class CompanyListingsController {
     @Body() body: ObjectionReviewDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CompanyListingView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'company_listing', id });
     const now = new Date();
     await this.actions.decideObjection(id, objectionId, body, staff.sub, now);
     return this.reads.one(id, now);
@@ -106,6 +119,7 @@ export class CompanyListingsController {
     @Body() body: PublicationProposalDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CompanyListingView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'company_listing', id });
     const now = new Date();
     await this.actions.proposePublication(id, body, staff.sub, now);
     return this.reads.one(id, now);
@@ -120,6 +134,7 @@ export class CompanyListingsController {
     @Body() body: ReviewDecisionDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CompanyListingView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'company_listing', id });
     const now = new Date();
     await this.actions.reviewPublication(id, body, staff.sub, now);
     return this.reads.one(id, now);

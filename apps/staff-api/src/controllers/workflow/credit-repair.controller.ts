@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditRepairRequestDto, ReviewDecisionDto } from '@oc/contracts';
 import type { CreditRepairView } from '@oc/persistence';
-import { CreditRepairService, type StaffPrincipal } from '@oc/credit';
+import { CreditRepairService, JurisdictionService, type StaffPrincipal } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';
 import { idParam } from './id-param.pipe';
@@ -11,14 +11,21 @@ import { idParam } from './id-param.pipe';
 @ApiBearerAuth()
 @Controller('v1/credit-repairs')
 export class CreditRepairController {
-  constructor(private readonly repairs: CreditRepairService) {}
+  constructor(
+    private readonly repairs: CreditRepairService,
+    private readonly jurisdiction: JurisdictionService,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('OFFICER')
   @ApiOperation({ summary: 'Request credit repair (信用修复); 409 REPAIR_REFUSED lists every unmet condition' })
   @ApiCreatedResponse({ description: 'the PENDING request' })
-  request(@Body() body: CreditRepairRequestDto, @CurrentStaff() staff: StaffPrincipal): Promise<CreditRepairView> {
+  async request(
+    @Body() body: CreditRepairRequestDto,
+    @CurrentStaff() staff: StaffPrincipal,
+  ): Promise<CreditRepairView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'listing', id: body.listingId });
     return this.repairs.request(body, staff.sub);
   }
 
@@ -29,11 +36,12 @@ export class CreditRepairController {
     summary: 'Approve (→ listing REPAIRED, turn-back off) or reject, by someone other than the submitter',
   })
   @ApiOkResponse({ description: 'the request after the decision' })
-  review(
+  async review(
     @Param('id', idParam()) id: string,
     @Body() body: ReviewDecisionDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<CreditRepairView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'credit_repair', id });
     return this.repairs.review(id, body, staff.sub);
   }
 }

@@ -8,7 +8,7 @@ import {
   ObjectionsQueryDto,
   RevocationsQueryDto,
 } from '@oc/contracts';
-import { NoticeServiceService, ObjectionService, type StaffPrincipal } from '@oc/credit';
+import { JurisdictionService, NoticeServiceService, ObjectionService, type StaffPrincipal } from '@oc/credit';
 import {
   DueProcessReadRepository,
   type NoticeView,
@@ -30,13 +30,14 @@ export class DueProcessController {
     private readonly reads: DueProcessReadRepository,
     private readonly service: NoticeServiceService,
     private readonly objections: ObjectionService,
+    private readonly jurisdiction: JurisdictionService,
   ) {}
 
   @Get('notices')
   @ApiOperation({ summary: 'Notices (告知书), newest first' })
   @ApiOkResponse({ description: '{items, page, pageSize, total}' })
-  notices(@Query() q: NoticesQueryDto): Promise<Page<NoticeView>> {
-    return this.reads.notices(q.status, pageRequest(q));
+  notices(@Query() q: NoticesQueryDto, @CurrentStaff() staff: StaffPrincipal): Promise<Page<NoticeView>> {
+    return this.reads.notices(q.status, pageRequest(q), staff.regions);
   }
 
   @Get('notices/:id')
@@ -56,6 +57,7 @@ export class DueProcessController {
   ): Promise<NoticeView> {
     // A vehicle's notice (a company's is served through its company listing): 404 before anything is written.
     await this.reads.notice(id);
+    await this.jurisdiction.assertMayAct(staff, { type: 'notice', id });
     await this.service.record(id, { method: body.method, servedAt: new Date(body.servedAt) }, staff.sub);
     return this.reads.notice(id);
   }
@@ -67,6 +69,10 @@ export class DueProcessController {
     summary: 'Record an objection (异议) against a weighing, violation, listing or posting; you handle it',
   })
   async record(@Body() body: ObjectionDto, @CurrentStaff() staff: StaffPrincipal): Promise<ObjectionView> {
+    await this.jurisdiction.assertMayAct(staff, {
+      type: body.target.type === 'POSTING' ? 'listing' : (body.target.type.toLowerCase() as 'weighing'),
+      id: body.target.id,
+    });
     const now = new Date();
     const objection = await this.objections.record(
       { ...body, receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined },
@@ -78,9 +84,9 @@ export class DueProcessController {
 
   @Get('objections')
   @ApiOperation({ summary: 'The objections queue: pending first, by due date; overdue ones flagged' })
-  objectionsQueue(@Query() q: ObjectionsQueryDto): Promise<Page<ObjectionView>> {
+  objectionsQueue(@Query() q: ObjectionsQueryDto, @CurrentStaff() staff: StaffPrincipal): Promise<Page<ObjectionView>> {
     return this.reads.objections(
-      { status: q.status, overdue: q.overdue, listingId: q.listingId },
+      { status: q.status, overdue: q.overdue, listingId: q.listingId, regions: staff.regions },
       pageRequest(q),
       new Date(),
     );
@@ -100,6 +106,7 @@ export class DueProcessController {
     @Body() body: ObjectionReviewDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ObjectionView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'objection', id });
     const now = new Date();
     await this.objections.review(id, body, staff.sub, now);
     return this.reads.objection(id, now);

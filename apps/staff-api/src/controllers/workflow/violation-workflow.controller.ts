@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProcessViolationDto, ReviewDecisionDto, RevokeViolationDto } from '@oc/contracts';
 import type { RevocationView, ViolationView } from '@oc/persistence';
-import { type StaffPrincipal, ViolationWorkflowService } from '@oc/credit';
+import { JurisdictionService, type StaffPrincipal, ViolationWorkflowService } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';
 import { idParam } from './id-param.pipe';
@@ -11,18 +11,22 @@ import { idParam } from './id-param.pipe';
 @ApiBearerAuth()
 @Controller('v1/violations')
 export class ViolationWorkflowController {
-  constructor(private readonly violations: ViolationWorkflowService) {}
+  constructor(
+    private readonly violations: ViolationWorkflowService,
+    private readonly jurisdiction: JurisdictionService,
+  ) {}
 
   @Post(':id/processing')
   @HttpCode(200)
   @Roles('OFFICER')
   @ApiOperation({ summary: 'Record case processing (已处理): case number, fine, date → PROCESSED' })
   @ApiOkResponse({ description: 'the violation as it now is' })
-  process(
+  async process(
     @Param('id', idParam()) id: string,
     @Body() body: ProcessViolationDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ViolationView> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'violation', id });
     return this.violations.process(id, body, staff.sub);
   }
 
@@ -31,11 +35,12 @@ export class ViolationWorkflowController {
   @Roles('OFFICER')
   @ApiOperation({ summary: 'Propose revoking a violation with the reason; nothing changes until approved' })
   @ApiOkResponse({ description: 'the violation as it stands, with the proposal' })
-  propose(
+  async propose(
     @Param('id', idParam()) id: string,
     @Body() body: RevokeViolationDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ViolationView & { revocation: RevocationView }> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'violation', id });
     return this.violations.proposeRevocation(id, body, staff.sub);
   }
 
@@ -44,11 +49,12 @@ export class ViolationWorkflowController {
   @Roles('LEGAL_REVIEWER')
   @ApiOperation({ summary: 'Decide a proposed revocation (not its proposer): REVOKED and recounted, or rejected' })
   @ApiOkResponse({ description: 'the violation after the decision, with the proposal' })
-  review(
+  async review(
     @Param('id', idParam()) id: string,
     @Body() body: ReviewDecisionDto,
     @CurrentStaff() staff: StaffPrincipal,
   ): Promise<ViolationView & { revocation: RevocationView }> {
+    await this.jurisdiction.assertMayAct(staff, { type: 'violation', id });
     return this.violations.reviewRevocation(id, body, staff.sub);
   }
 }
