@@ -1,3 +1,4 @@
+import { workerSasl } from './kafka-login';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { generateTraffic, SimulatedMessage } from '@oc/simulation';
 
@@ -20,17 +21,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({
     clientId: 'bench-traffic',
     brokers: env('KAFKA_BROKERS').split(','),
-    // The login the benchmark passes (the broker's admin, docs/benchmarks.md); kept light: a worker
-    // loads kafkajs only, so that it is producing within its warm-up even on a busy machine.
-    ...(process.env.KAFKA_SASL_USERNAME
-      ? {
-          sasl: {
-            mechanism: 'scram-sha-512' as const,
-            username: process.env.KAFKA_SASL_USERNAME,
-            password: env('KAFKA_SASL_PASSWORD'),
-          },
-        }
-      : {}),
+    ...workerSasl(),
     logLevel: logLevel.WARN,
   });
   const producer = kafka.producer({

@@ -1,3 +1,4 @@
+import { workerSasl } from './kafka-login';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -19,17 +20,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({
     clientId: 'bench-ceiling',
     brokers: env('KAFKA_BROKERS').split(','),
-    // The login the benchmark passes (the broker's admin, docs/benchmarks.md); kept light: a worker
-    // loads kafkajs only, so that it is producing within its warm-up even on a busy machine.
-    ...(process.env.KAFKA_SASL_USERNAME
-      ? {
-          sasl: {
-            mechanism: 'scram-sha-512' as const,
-            username: process.env.KAFKA_SASL_USERNAME,
-            password: env('KAFKA_SASL_PASSWORD'),
-          },
-        }
-      : {}),
+    ...workerSasl(),
     logLevel: logLevel.WARN,
   });
   const consumer = kafka.consumer({ groupId: env('CEILING_GROUP_ID'), allowAutoTopicCreation: false });

@@ -30,7 +30,12 @@ export interface WeighEventEvidence {
   deviceCertNo?: string;
 }
 
-/** The fields that make the content, in the order they are hashed (the names are those of the event). */
+/**
+ * The fields that make the content, in the order they are hashed (the names are those of the event).
+ * Today the same names as the fast validator's FAST_CHECKED_PROPERTIES, but written out apart on
+ * purpose: this order is a stored format (weighings.content_hash, computed in SQL by its migration),
+ * which a new event field must not change.
+ */
 export const WEIGH_EVENT_CONTENT_FIELDS = [
   'eventId',
   'source',
