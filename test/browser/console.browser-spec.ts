@@ -66,7 +66,8 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     const stationKey = station.stdout.trim();
     await s.startIngest();
     gate = await s.startApp('gate-api');
-    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET });
+    // Evidence images come through staff-api, from the registered image hosts only (docs/security.md).
+    staff = await s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET, EVIDENCE_HOSTS: new URL(evidence.url).host });
     [token.officerA, token.officerD, token.legalB, token.repairC, token.admin] = await Promise.all([
       issue('officer-a', 'OFFICER', '王执法'),
       issue('officer-d', 'OFFICER'),
@@ -202,7 +203,8 @@ describe('staff console and public postings (Chromium, running apps)', () => {
     ]);
     await officer.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('tr[data-violation="ui-0-0"] img');
-      return img !== null && img.complete && img.naturalWidth === 160;
+      // Through staff-api: the page holds the image it fetched with the token, not the station's URL.
+      return img !== null && img.src.startsWith('blob:') && img.complete && img.naturalWidth === 160;
     });
     expect(evidence.requests).toContain('/evidence/ui-0-0.png');
     await violations.locator('tr[data-violation="ui-0-2"]').getByText('图片 1 无法加载').waitFor();

@@ -3,7 +3,9 @@ import Redis from 'ioredis';
 import { issueStaffToken } from '@oc/credit';
 import { runToExit } from '../harness/app-process';
 import { OwnRedis } from '../harness/redis-server';
+import { violationEvent } from '@oc/simulation';
 import { Scenario } from '../harness/scenario';
+import { startEvidenceServer } from '../browser/support/evidence-server';
 
 /**
  * Issue 14, timeouts and bounds (docs/security.md): a slow sender holds no socket, a deep page no
@@ -102,6 +104,60 @@ describe('faults: timeouts and bounds at the HTTP boundary, and an evicting Redi
     expect(bare.status).toBe(200);
     expect(await bare.json()).toEqual({ status: 'ok' });
     await Promise.all([near.stop(), far.stop()]);
+  });
+
+  // Before: the console loaded each image URL a weigh event named, from whatever host it named.
+  it('shows evidence images through staff-api, fetched from EVIDENCE_HOSTS only, camera formats only', async () => {
+    const images = await startEvidenceServer();
+    try {
+      await s.startIngest();
+      const message = violationEvent({
+        eventId: 'bounds-evidence-1',
+        plate: '浙E93101',
+        measuredAt: new Date(Date.now() - 86_400_000),
+      });
+      const event = JSON.parse(message.value) as Record<string, unknown>;
+      event.evidence = {
+        imageUrls: [
+          `${images.url}/evidence/bounds-1.png`,
+          'http://127.0.0.1:9/evidence/elsewhere.png',
+          `${images.url}/not-an-image`,
+        ],
+      };
+      await s.produce([{ key: message.key, value: JSON.stringify(event) }]);
+      await s.waitUntilConsumed(30000);
+      const staff = await s.startApp('staff-api', {
+        STAFF_JWT_SECRET: SECRET,
+        EVIDENCE_HOSTS: new URL(images.url).host,
+      });
+      const token = issueStaffToken(SECRET, { sub: 'bounds-officer', roles: ['OFFICER'] }, 600);
+      const get = (path: string) =>
+        fetch(`${staff.url}/v1/weighings/${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+      const shown = await get('bounds-evidence-1/evidence/1');
+      expect(shown.status).toBe(200);
+      expect(shown.headers.get('content-type')).toBe('image/png');
+      expect(shown.headers.get('x-content-type-options')).toBe('nosniff');
+      const png = Buffer.from(await shown.arrayBuffer());
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(images.requests).toEqual(['/evidence/bounds-1.png']);
+
+      const elsewhere = await get('bounds-evidence-1/evidence/2');
+      expect(elsewhere.status).toBe(403);
+      expect(await code(elsewhere)).toBe('EVIDENCE_HOST_NOT_ALLOWED');
+      const notImage = await get('bounds-evidence-1/evidence/3');
+      expect(notImage.status).toBe(502);
+      expect(await code(notImage)).toBe('EVIDENCE_UNAVAILABLE');
+      expect((await get('bounds-evidence-1/evidence/4')).status).toBe(404);
+      expect((await get('no-such-event/evidence/1')).status).toBe(404);
+      expect((await get('bad%20id/evidence/1')).status).toBe(400);
+      expect((await get('bounds-evidence-1/evidence/0')).status).toBe(400);
+      expect((await fetch(`${staff.url}/v1/weighings/bounds-evidence-1/evidence/1`)).status).toBe(401);
+      await staff.stop();
+    } finally {
+      await images.close();
+    }
   });
 
   it('refuses to start the gate and ingest on a Redis that evicts keys', async () => {

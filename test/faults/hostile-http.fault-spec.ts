@@ -282,7 +282,8 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
           .replace(DUMMY_UUID, '{objectionId}')
           .replace('/v1/registry/vehicles/1/浙E12345', '/v1/registry/vehicles/{plateColor}/{plate}')
           .replace('/v1/vehicles/1/浙E12345', '/v1/vehicles/{plateColor}/{plate}')
-          .replace('/v1/registry/permits/浙交超证000001', '/v1/registry/permits/{permitNo}')}`,
+          .replace('/v1/registry/permits/浙交超证000001', '/v1/registry/permits/{permitNo}')
+          .replace('/v1/weighings/hk-event-1/evidence/1', '/v1/weighings/{eventId}/evidence/{index}')}`,
     ).sort();
     expect(catalogue).toEqual(documented);
   });

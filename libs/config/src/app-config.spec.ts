@@ -95,6 +95,7 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
       'TRUSTED_PROXIES must be a comma-separated list of loopback, linklocal, uniquelocal, none, IP addresses or CIDRs',
     ],
   ],
+  EVIDENCE_HOSTS: [['http://cam.example', 'EVIDENCE_HOSTS must be a comma-separated list of host or host:port']],
   HEALTH_DETAILS_FROM: [
     [
       'everyone',
@@ -242,6 +243,7 @@ describe('loadConfig', () => {
       STAFF_REQUEST_TIMEOUT_MS: 30000,
       TRUSTED_PROXIES: 'loopback',
       HEALTH_DETAILS_FROM: 'loopback',
+      EVIDENCE_HOSTS: '',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       REDIS_KEY_PREFIX: 'oc:',
       GATE_PORT: 3001,

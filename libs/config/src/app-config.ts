@@ -292,6 +292,16 @@ export class AppConfig {
   @Matches(ADDRESS_LIST, { message: ADDRESS_LIST_MESSAGE('TRUSTED_PROXIES') })
   TRUSTED_PROXIES = 'loopback';
 
+  /**
+   * The image hosts of the stations (host or host:port, comma-separated) that staff-api fetches
+   * evidence images from for the console (docs/security.md): the browser never loads a host of the
+   * event's choosing, and staff-api fetches nothing else. Empty: no image is shown.
+   */
+  @Matches(/^([A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*)?$/, {
+    message: 'EVIDENCE_HOSTS must be a comma-separated list of host or host:port',
+  })
+  EVIDENCE_HOSTS = '';
+
   /** Who sees the details of /health/ready (which dependency is down, and its error): the same forms. */
   @Matches(ADDRESS_LIST, { message: ADDRESS_LIST_MESSAGE('HEALTH_DETAILS_FROM') })
   HEALTH_DETAILS_FROM = 'loopback';
@@ -446,6 +456,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'STAFF_REQUEST_TIMEOUT_MS',
   'TRUSTED_PROXIES',
   'HEALTH_DETAILS_FROM',
+  'EVIDENCE_HOSTS',
   'REDIS_URL',
   'REDIS_KEY_PREFIX',
   'GATE_PORT',

@@ -83,6 +83,7 @@ export const STAFF_ENDPOINTS: StaffEndpoint[] = [
   { method: 'GET', path: '/v1/vehicles/1/浙E12345' },
   { method: 'GET', path: '/v1/vehicles/1/浙E12345/audit', query: ['page', 'pageSize'] },
   { method: 'GET', path: '/v1/me' },
+  { method: 'GET', path: '/v1/weighings/hk-event-1/evidence/1' },
   {
     method: 'GET',
     path: '/v1/weighings',

@@ -1,3 +1,4 @@
+import { EvidenceController } from './queries/evidence.controller';
 import type { Provider, Type } from '@nestjs/common';
 import { StaffStatsService } from '@oc/credit';
 import {
@@ -25,6 +26,7 @@ export const QUERY_CONTROLLERS: Type<unknown>[] = [
   MeController,
   VehiclesController,
   RecordsController,
+  EvidenceController,
   ListingsController,
   AuditController,
   StatsController,

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../shared/api';
 import type { Page, RevocationView, ViolationView } from '../shared/api-types';
 import { formatDateTime, formatNumber, fromShanghaiLocalInput, toShanghaiLocalInput } from '../shared/format';
@@ -132,7 +132,7 @@ function ViolationRow({
           {v.status === 'REVOKED' && <>撤销理由：{v.revokedReason}</>}
         </td>
         <td>
-          <Evidence evidence={v.evidence} />
+          <Evidence eventId={v.eventId} evidence={v.evidence} />
         </td>
         {actions && (
           <td className="row-actions">
@@ -190,28 +190,46 @@ function PermitOutcome({ v }: { v: ViolationView }) {
   );
 }
 
-/** Camera images of the weighing; an image the office network cannot reach says so. */
-function Evidence({ evidence }: { evidence?: ViolationView['evidence'] }) {
+/**
+ * Camera images of the weighing, through staff-api (docs/security.md: the browser never loads a host
+ * the weigh event names); an image staff-api cannot fetch says so.
+ */
+function Evidence({ eventId, evidence }: { eventId: string; evidence?: ViolationView['evidence'] }) {
   if (!evidence) return <span className="muted">无</span>;
   return (
     <div className="evidence">
       {evidence.imageUrls.map((url, i) => (
-        <EvidenceImage key={url} url={url} index={i + 1} />
+        <EvidenceImage key={url} eventId={eventId} index={i + 1} />
       ))}
       {evidence.deviceCertNo && <div className="muted small">检定证书 {evidence.deviceCertNo}</div>}
     </div>
   );
 }
 
-function EvidenceImage({ url, index }: { url: string; index: number }) {
+function EvidenceImage({ eventId, index }: { eventId: string; index: number }) {
+  const { api } = useSession();
+  const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let url: string | null = null;
+    let live = true;
+    api
+      .blob(`/v1/weighings/${encodeURIComponent(eventId)}/evidence/${index}`)
+      .then((blob) => {
+        url = URL.createObjectURL(blob);
+        if (live) setSrc(url);
+      })
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [api, eventId, index]);
+  if (failed) return <span className="evidence-missing">图片 {index} 无法加载</span>;
+  if (!src) return <span className="muted small">图片 {index} 加载中…</span>;
   return (
-    <a href={url} target="_blank" rel="noopener noreferrer" title="在新窗口查看原图">
-      {failed ? (
-        <span className="evidence-missing">图片 {index} 无法加载</span>
-      ) : (
-        <img src={url} alt={`证据图片 ${index}`} loading="lazy" onError={() => setFailed(true)} />
-      )}
+    <a href={src} target="_blank" rel="noopener noreferrer" title="在新窗口查看原图">
+      <img src={src} alt={`证据图片 ${index}`} />
     </a>
   );
 }

@@ -27,6 +27,8 @@ export function queryString(params: Record<string, QueryValue>): string {
 export interface ApiClient {
   get<T>(path: string, query?: Record<string, QueryValue>): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  /** A binary answer (an evidence image) with the token; throws ApiError on a non-2xx status. */
+  blob(path: string): Promise<Blob>;
 }
 
 /**
@@ -66,5 +68,16 @@ export function createApi(token: string | null, onUnauthorized?: () => void): Ap
   return {
     get: (path, query = {}) => request('GET', `${path}${queryString(query)}`),
     post: (path, body) => request('POST', path, body),
+    blob: async (path) => {
+      let res: Response;
+      try {
+        res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      } catch {
+        throw new ApiError(0, 'NETWORK', 'network error');
+      }
+      if (res.status === 401) onUnauthorized?.();
+      if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText);
+      return res.blob();
+    },
   };
 }

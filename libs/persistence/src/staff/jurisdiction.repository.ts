@@ -26,8 +26,8 @@ export const REGION_SQL = {
   objection: (alias: string) =>
     `EXISTS (SELECT 1 FROM violations rv
        WHERE (rv.listing_id = ${alias}.listing_id OR rv.id = ANY(${alias}.violation_ids)
-              OR rv.listing_id = ANY((SELECT c.vehicle_listing_ids FROM company_listings c
-                                       WHERE c.id = ${alias}.company_listing_id)))
+              OR EXISTS (SELECT 1 FROM company_listings c
+                          WHERE c.id = ${alias}.company_listing_id AND rv.listing_id = ANY(c.vehicle_listing_ids)))
          AND ${STATION_CODE('rv')} LIKE ANY($?::text[]))`,
 };
 
@@ -68,7 +68,8 @@ const CASE_REGIONS_SQL: Record<CaseTarget['type'], string> = {
   objection: `SELECT true AS found,
                 (SELECT array_agg(DISTINCT ${STATION_CODE('v')}) FROM violations v
                   WHERE v.listing_id = o.listing_id OR v.id = ANY(o.violation_ids)
-                     OR v.listing_id = ANY((SELECT c.vehicle_listing_ids FROM company_listings c
-                                             WHERE c.id = o.company_listing_id))) AS regions
+                     OR EXISTS (SELECT 1 FROM company_listings c
+                                 WHERE c.id = o.company_listing_id AND v.listing_id = ANY(c.vehicle_listing_ids)))
+                AS regions
               FROM objections o WHERE o.id::text = $1`,
 };

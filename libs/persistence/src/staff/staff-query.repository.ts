@@ -180,6 +180,17 @@ export class StaffQueryRepository {
     return toViolationView(row);
   }
 
+  /** The evidence image URLs a weighing carried ([] when none); DomainError NOT_FOUND without the weighing. */
+  async weighingImageUrls(eventId: string): Promise<string[]> {
+    const [row] = await this.query<{ evidence: { imageUrls?: unknown } | null }>(
+      `SELECT evidence FROM weighings WHERE event_id = $1`,
+      [eventId],
+    );
+    if (!row) throw new DomainError(DomainErrorCode.NOT_FOUND, `weighing ${eventId} does not exist`);
+    const urls = row.evidence?.imageUrls;
+    return Array.isArray(urls) ? urls.filter((u): u is string => typeof u === 'string') : [];
+  }
+
   /** One credit-repair request; DomainError NOT_FOUND when there is none. */
   async getCreditRepair(id: string): Promise<CreditRepairView> {
     const [row] = await this.query<CreditRepairRow>(
