@@ -75,7 +75,8 @@ const allow = (
 export function kafkaAcls(prefix: string, ingestGroup: string, principals: KafkaPrincipals): AclEntry[] {
   const names = topics(prefix);
   const topic = (key: TopicKey) => names[key];
-  const { TOPIC: T, GROUP: G } = { TOPIC: AclResourceTypes.TOPIC, GROUP: AclResourceTypes.GROUP };
+  const T = AclResourceTypes.TOPIC;
+  const G = AclResourceTypes.GROUP;
   const acls: AclEntry[] = [];
   for (const key of Object.keys(TOPIC) as TopicKey[]) {
     // ingest creates every topic at start (SPEC §5) and checks the registry topics' cleanup policy.
