@@ -42,7 +42,7 @@ describe('conformance: every message on every topic against asyncapi.yaml (runni
   let stationKey: string;
   const plate = '浙E86001';
   const operatorId = companyIdNo(86);
-  const token = { officer: '', legal: '' };
+  const token = { officer: '', legal: '', repair: '' };
 
   const call = async (method: 'GET' | 'POST', path: string, bearer: string, body?: unknown): Promise<ApiAnswer> => {
     const res = await fetch(`${staff.url}${path}`, {
@@ -70,9 +70,10 @@ describe('conformance: every message on every topic against asyncapi.yaml (runni
     await s.startIngest(env);
     [gate, staff] = await Promise.all([s.startApp('gate-api', env), s.startApp('staff-api', env)]);
     registry = new RegistryTopics(s);
-    [token.officer, token.legal] = await Promise.all([
+    [token.officer, token.legal, token.repair] = await Promise.all([
       issue('officer-c', 'OFFICER'),
       issue('legal-c', 'LEGAL_REVIEWER'),
+      issue('repair-c', 'REPAIR_REVIEWER'),
     ]);
   });
   afterAll(async () => {
@@ -209,6 +210,33 @@ describe('conformance: every message on every topic against asyncapi.yaml (runni
       ).toMatchObject({ status: 200 });
     }
 
+    // The company (one registered truck, listed) became a candidate: its steps before the truck's repair.
+    await eventually(
+      async () =>
+        [...(await topicCounts(s.kafka, [t.companyListingEvents, t.companyNotices])).values()].every((n) => n > 0),
+      { what: 'the company listed and its notice issued', timeoutMs: 30000, intervalMs: 500 },
+    );
+    // Credit repair (信用修复) by two people: the listing ends REPAIRED and its posting is withdrawn.
+    const repair = await call('POST', '/v1/credit-repairs', token.officer, {
+      listingId: listing.id,
+      applicant: { name: '湖州通达运输有限公司', type: 'COMPANY', contact: '0572-7654321' },
+      commitment: true,
+      rectification: '已卸载超限货物，驾驶员完成培训',
+      attachments: ['https://files.example/commitment.pdf'],
+    });
+    expect(repair).toMatchObject({ status: 201 });
+    expect(
+      await call('POST', `/v1/credit-repairs/${repair.body.id}/review`, token.repair, {
+        approve: true,
+        opinion: '同意修复',
+      }),
+    ).toMatchObject({ status: 200 });
+    await eventually(
+      async () =>
+        (await s.query(`SELECT 1 FROM listings WHERE id = $1 AND status = 'REPAIRED'`, [listing.id])).length > 0,
+      { what: 'the listing REPAIRED', timeoutMs: 15000 },
+    );
+
     const used = [
       t.weighingEvents,
       t.weighingEventsDlq,
@@ -273,5 +301,10 @@ describe('conformance: every message on every topic against asyncapi.yaml (runni
     // Nothing left out: every topic of the document carried at least one message in the story.
     expect(Object.entries(seen).filter(([, n]) => n === 0)).toEqual([]);
     expect(refusedByBoth).toBeGreaterThanOrEqual(Object.keys(DEAD_LETTER_QUEUES).length);
+    // The listing's whole life was on the topic, the withdrawal with its reason.
+    const steps = read.get(t.listingEvents)!.map((m) => asRead(m.message).value as { type: string; reason?: string });
+    expect(steps.map((e) => `${e.type}${e.reason ? `:${e.reason}` : ''}`)).toEqual(
+      expect.arrayContaining(['LISTED', 'PUBLISHED', 'REPAIRED', 'POSTING_WITHDRAWN:REPAIRED']),
+    );
   });
 });
