@@ -248,7 +248,7 @@ export function deadLetterQueues(): { channel: string; of: string; codes: readon
       meaning:
         'TOO_LARGE, BAD_JSON, SCHEMA_INVALID (control characters included), KEY_MISMATCH (key is not the noticeId), ' +
         'RECEIPT_NOT_FOUND (no such notice), RECEIPT_INVALID_TRANSITION (already served or void), ' +
-        'RECEIPT_INVALID_ARGUMENT (deliveredAt before the issue or in the future), PROCESSING_FAILED.',
+        'RECEIPT_INVALID_ARGUMENT (deliveredAt before the notice was issued), PROCESSING_FAILED.',
     },
   ];
 }
