@@ -65,7 +65,9 @@ function deadLetterHeaders(topic: string, codes: readonly string[]): JsonSchema 
       'replayed-from': {
         type: 'string',
         pattern: '^.+/(0|[1-9][0-9]*)/(0|[1-9][0-9]*)$',
-        description: 'set by dlq:replay on the message it sends back: <dlq topic>/<partition>/<offset>',
+        description:
+          'on a letter of a message that dlq:replay had sent back (the replayed message carries it, with the ' +
+          'headers of its earlier letter): <dlq topic>/<partition>/<offset>',
       },
       'value-truncated-from': {
         type: 'string',
