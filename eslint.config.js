@@ -14,8 +14,15 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The five jest projects' test files (jest.config.js).
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fault-spec.ts', '**/*.browser-spec.ts'],
+    // The six jest projects' test files (jest.config.js).
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.fault-spec.ts',
+      '**/*.browser-spec.ts',
+      '**/*.contract-spec.ts',
+    ],
     plugins: { jest },
     rules: {
       'jest/no-focused-tests': 'error',

@@ -63,6 +63,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       slowTestThreshold: 120,
     },
+    // Conformance (docs/integration.md): the published documents against outside tools (the AsyncAPI parser,
+    // ajv, kcat) and the running apps. `npm run test:contracts`.
+    {
+      ...builtApps,
+      displayName: 'contracts',
+      testMatch: ['<rootDir>/test/contracts/**/*.contract-spec.ts'],
+      slowTestThreshold: 60,
+    },
     // Reliability under failure (docs/reliability.md): crashes, outages, hostile input. `npm run test:faults`.
     {
       ...builtApps,

@@ -58,6 +58,20 @@ ensure_chromium() {
   say "Chromium: $("$CHROMIUM" --version 2>/dev/null)"
 }
 
+# The conformance tier produces weighings with Debian's kcat as an outside client would (SASL/SCRAM):
+# install it when it is missing, and fail loudly when it cannot be had.
+ensure_kcat() {
+  command -v kcat >/dev/null && return
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    say "installing kcat for the conformance tests (apt-get)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kcat >/dev/null; } \
+      || die "could not install kcat with apt-get; the conformance tests need it (apt-get install kcat)."
+  else
+    die "the conformance tests need kcat: apt-get install kcat (as root)."
+  fi
+  command -v kcat >/dev/null || die "kcat is still missing after apt-get install kcat."
+}
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # host and port of a URL like postgres://user@host:5432/db

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, makes sure Postgres, Redis and Kafka run,
-# builds, and runs every test tier (unit, integration, e2e, browser, faults) against the real services.
+# builds, and runs every test tier (unit, integration, e2e, browser, faults, contracts) against the real services.
 #
-# One jest call per tier, each through its npm script (test:unit ... test:faults, the commands a developer
+# One jest call per tier, each through its npm script (test:unit ... test:contracts, the commands a developer
 # runs), so that a tier that finds no test file fails ("No tests found", exit 1) instead of passing
 # behind the others in a shared call; the first tier that fails stops the run. Extra arguments go to
 # every tier (options such as --maxWorkers=1 or -t <name>); a path filter leaves the other tiers empty
@@ -20,6 +20,7 @@ ensure_postgres
 ensure_redis
 start_kafka
 ensure_chromium
+ensure_kcat
 build
 say "type-checking"
 npm run --silent typecheck
@@ -37,3 +38,4 @@ run_tier test:int "integration tests (real Postgres, Redis, Kafka)" "$@"
 run_tier test:e2e "e2e tests (the built apps)" "$@"
 run_tier test:browser "browser tests (Chromium against the built apps)" "$@"
 run_tier test:faults "fault suite (crashes, outages, hostile input)" "$@"
+run_tier test:contracts "conformance tier (published documents, outside tools, examples)" "$@"

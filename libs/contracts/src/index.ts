@@ -17,3 +17,6 @@ export * from './credit-notice-receipts-v1/notice-receipt';
 export * from './weighing-events-v1/weigh-event-content';
 export * from './weighing-events-v1/dead-letter-codes';
 export * from './audit-anchors-v1/audit-anchor';
+export * from './message-rules';
+export * from './credit-company-listing-events-v1/company-listing-event';
+export * from './credit-case-referrals-v1/case-referral';

@@ -1,13 +1,54 @@
+import { plainToInstance } from 'class-transformer';
+import { IsString, Matches, validateSync } from 'class-validator';
 import type { AuditAnchor } from '@oc/domain';
-import { FieldError, parseDateTimeWithOffset } from '../validation';
+import { Doc, IsDateTimeWithOffset, IsNullable } from '../message-rules';
+import { FieldError, flattenValidationErrors, STRICT_VALIDATION } from '../validation';
 
 /** Every anchor is published under one key: one partition, in the order they were made. */
 export const AUDIT_ANCHOR_KEY = 'audit-chain';
 
-export type AuditAnchorParse = { ok: true; anchor: AuditAnchor } | { ok: false; details: FieldError[] };
-
 const HEX64 = /^[0-9a-f]{64}$/;
-const FIELDS = ['slot', 'seq', 'hash', 'hmac', 'anchoredAt', 'keyId', 'mac'] as const;
+
+/** `audit.anchors.v1` (SPEC §4.7), key `audit-chain`: the audit chain head, sealed. */
+export class AuditAnchorV1 implements AuditAnchor {
+  @Doc('start of the anchoring interval (AUDIT_ANCHOR_INTERVAL_MS); one anchor per slot')
+  @IsDateTimeWithOffset('slot')
+  @IsString()
+  slot!: string;
+
+  @Doc('the last entry\'s seq, decimal; "0" for an empty log')
+  @Matches(/^(0|[1-9]\d{0,18})$/, { message: 'seq must be a decimal seq' })
+  @IsString()
+  seq!: string;
+
+  @Doc("the last entry's hash")
+  @Matches(HEX64, { message: 'hash must be 64 hex digits' })
+  @IsString()
+  hash!: string;
+
+  @Doc("the last entry's HMAC; null for an entry from before the seal")
+  @IsNullable()
+  @Matches(HEX64, { message: 'hmac must be 64 hex digits or null' })
+  @IsString({ message: 'hmac must be 64 hex digits or null' })
+  hmac!: string | null;
+
+  @Doc('when the head was read')
+  @IsDateTimeWithOffset('anchoredAt')
+  @IsString()
+  anchoredAt!: string;
+
+  @Doc('which AUDIT_HMAC_KEY sealed the anchor')
+  @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 hex digits' })
+  @IsString()
+  keyId!: string;
+
+  @Doc('HMAC-SHA256 of the other fields under that key')
+  @Matches(HEX64, { message: 'mac must be 64 hex digits' })
+  @IsString()
+  mac!: string;
+}
+
+export type AuditAnchorParse = { ok: true; anchor: AuditAnchor } | { ok: false; details: FieldError[] };
 
 /**
  * A record of `audit.anchors.v1` (SPEC §4.7), checked field by field before its seal is: the topic may
@@ -24,25 +65,7 @@ export function parseAuditAnchor(value: Buffer | null): AuditAnchorParse {
   if (d === null || typeof d !== 'object' || Array.isArray(d)) {
     return { ok: false, details: [{ field: '(message)', message: 'must be a JSON object' }] };
   }
-  const o = d as Record<string, unknown>;
-  const problems: FieldError[] = [];
-  for (const key of Object.keys(o))
-    if (!(FIELDS as readonly string[]).includes(key)) problems.push({ field: key, message: `${key} is not a field` });
-  const check = (field: string, ok: boolean, rule: string) => {
-    if (!ok) problems.push({ field, message: `${field} must be ${rule}` });
-  };
-  const str = (v: unknown): v is string => typeof v === 'string';
-  check('slot', str(o.slot) && parseDateTimeWithOffset(o.slot) !== null, 'an ISO 8601 time with offset');
-  check(
-    'anchoredAt',
-    str(o.anchoredAt) && parseDateTimeWithOffset(o.anchoredAt) !== null,
-    'an ISO 8601 time with offset',
-  );
-  check('seq', str(o.seq) && /^(0|[1-9]\d{0,18})$/.test(o.seq), 'a decimal seq');
-  check('hash', str(o.hash) && HEX64.test(o.hash), '64 hex digits');
-  check('hmac', o.hmac === null || (str(o.hmac) && HEX64.test(o.hmac)), '64 hex digits or null');
-  check('keyId', str(o.keyId) && /^[0-9a-f]{16}$/.test(o.keyId), '16 hex digits');
-  check('mac', str(o.mac) && HEX64.test(o.mac), '64 hex digits');
+  const problems = flattenValidationErrors(validateSync(plainToInstance(AuditAnchorV1, d), STRICT_VALIDATION));
   if (problems.length) return { ok: false, details: problems };
-  return { ok: true, anchor: o as unknown as AuditAnchor };
+  return { ok: true, anchor: d as AuditAnchor };
 }

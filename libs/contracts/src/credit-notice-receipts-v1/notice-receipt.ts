@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength, MinLength, validateSync } from 'class-validator';
+import { Doc, IsDateTimeWithOffset, RefusesControlCharacters } from '../message-rules';
 import {
   controlCharacterProblem,
   controlCharacterProblems,
@@ -17,21 +18,24 @@ export const RECEIPT_CHANNELS = ['SMS', 'POST', 'EMAIL', 'APP'] as const;
  * notice (告知书) reached its party. Service is recorded at `deliveredAt`; the notice period runs from the
  * day after it. One receipt per notice counts; a repeat is dead-lettered, never applied twice.
  */
+@RefusesControlCharacters()
 export class NoticeReceiptV1Dto {
+  @Doc("the channel's own id of the receipt")
   @MaxLength(100)
   @MinLength(1)
   @IsString()
   receiptId!: string;
 
+  @Doc('the noticeId of credit.notices.v1 or credit.company-notices.v1; also the message key')
   @IsUUID('all', { message: 'noticeId must be a UUID' })
   noticeId!: string;
 
+  @Doc('how the notification channel delivered the notice')
   @IsIn(RECEIPT_CHANNELS, { message: `channel must be one of ${RECEIPT_CHANNELS.join(', ')}` })
   channel!: (typeof RECEIPT_CHANNELS)[number];
 
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
-    message: 'deliveredAt must be an ISO 8601 date-time with an offset',
-  })
+  @Doc('when the notice reached its party: service is recorded at this moment, the period runs from the next day')
+  @IsDateTimeWithOffset('deliveredAt', { fractionDigits: 3 })
   @IsString()
   deliveredAt!: string;
 }
@@ -45,17 +49,29 @@ export interface NoticeReceipt {
 
 export const MAX_NOTICE_RECEIPT_BYTES = 16 * 1024;
 
+export const NOTICE_RECEIPT_INVALID_REASONS = ['TOO_LARGE', 'BAD_JSON', 'SCHEMA_INVALID', 'KEY_MISMATCH'] as const;
+type NoticeReceiptInvalidReason = (typeof NOTICE_RECEIPT_INVALID_REASONS)[number];
+/**
+ * The `error-code` header of a letter on `credit.notice-receipts.v1.dlq`: the receipt's own reason,
+ * `RECEIPT_<domain error code>` when the rules refuse it (an unknown notice, one already served, an
+ * implausible time), or the store's refusal.
+ */
+export const noticeReceiptDeadLetterCodes = (domainErrorCodes: readonly string[]): string[] => [
+  ...NOTICE_RECEIPT_INVALID_REASONS,
+  ...domainErrorCodes.map((code) => `RECEIPT_${code}`),
+  'PROCESSING_FAILED',
+];
+
 export type NoticeReceiptParseResult =
-  | { ok: true; receipt: NoticeReceipt }
-  | { ok: false; code: 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH'; details: FieldError[] };
+  { ok: true; receipt: NoticeReceipt } | { ok: false; code: NoticeReceiptInvalidReason; details: FieldError[] };
 
 /** One Kafka record of the receipts topic. Never throws: a failure names the field and the reason. */
 export function parseNoticeReceipt(key: Buffer | null, value: Buffer | null): NoticeReceiptParseResult {
-  const fail = (
-    code: 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH',
-    field: string,
-    message: string,
-  ): NoticeReceiptParseResult => ({ ok: false, code, details: [{ field, message }] });
+  const fail = (code: NoticeReceiptInvalidReason, field: string, message: string): NoticeReceiptParseResult => ({
+    ok: false,
+    code,
+    details: [{ field, message }],
+  });
   if (value === null) return fail('SCHEMA_INVALID', '(message)', 'a receipt has a value (no tombstones)');
   if (value.length > MAX_NOTICE_RECEIPT_BYTES)
     return fail('TOO_LARGE', '(message)', `value is ${value.length} bytes; at most ${MAX_NOTICE_RECEIPT_BYTES}`);

@@ -10,7 +10,8 @@ const valid = {
   reasons: ['OVERLIMIT'],
   at: '2026-12-03T08:00:00+08:00',
 };
-const parse = (patch: Record<string, unknown>) => parseGateDecision(Buffer.from(JSON.stringify({ ...valid, ...patch })));
+const parse = (patch: Record<string, unknown>) =>
+  parseGateDecision(Buffer.from(JSON.stringify({ ...valid, ...patch })));
 const fields = (patch: Record<string, unknown>) => {
   const r = parse(patch);
   return r.ok ? [] : r.details.map((d) => d.field);
@@ -48,6 +49,14 @@ describe('parseGateDecision (gate.decisions.v1, SPEC §3: checked like a weigh e
       'decision',
       'reasons',
     ]);
+  });
+
+  it('stores what the gate publishes: a FAIL_CLOSED turn-back, a station id of 32 characters', () => {
+    // Before, ingest's own reasons list lacked FAIL_CLOSED and its station ids stopped at 20 characters:
+    // those turn-backs were dead-lettered instead of recorded.
+    expect(parse({ reasons: ['FAIL_CLOSED'] })).toMatchObject({ ok: true, record: { reasons: ['FAIL_CLOSED'] } });
+    expect(parse({ stationId: `330500${'9'.repeat(26)}` })).toMatchObject({ ok: true });
+    expect(fields({ stationId: `330500${'9'.repeat(27)}`, extra: 1 }).sort()).toEqual(['extra', 'stationId']);
   });
 
   it('refuses what is not a JSON object', () => {

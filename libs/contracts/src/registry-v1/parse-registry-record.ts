@@ -80,7 +80,10 @@ export interface RegistryChange<K extends RegistryKind = RegistryKind> {
   record: RegistryRecordOf[K] | null;
 }
 
-export type RegistryInvalidReason = 'TOO_LARGE' | 'BAD_JSON' | 'SCHEMA_INVALID' | 'KEY_MISMATCH';
+export const REGISTRY_INVALID_REASONS = ['TOO_LARGE', 'BAD_JSON', 'SCHEMA_INVALID', 'KEY_MISMATCH'] as const;
+export type RegistryInvalidReason = (typeof REGISTRY_INVALID_REASONS)[number];
+/** The `error-code` header of a letter on a registry topic's DLQ: the record's reason, or the store's refusal. */
+export const REGISTRY_DEAD_LETTER_CODES = [...REGISTRY_INVALID_REASONS, 'PROCESSING_FAILED'] as const;
 
 export type RegistryParseResult<K extends RegistryKind> =
   { ok: true; change: RegistryChange<K> } | { ok: false; code: RegistryInvalidReason; details: FieldError[] };

@@ -17,9 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isCitizenIdNo, isUnifiedSocialCreditCode, PERMIT_STATUSES, type PermitStatus } from '@oc/domain';
+import { Doc, IsDateTimeWithOffset, IsPlate, RefusesControlCharacters } from '../message-rules';
 import {
   IsPlateColor,
-  ISO_DATE_TIME_WITH_OFFSET,
   STATION_ID_PREFIX,
   WEIGHING_SOURCES,
   type WeighingSource,
@@ -31,7 +31,6 @@ export const OWNER_TYPES = ['PERSON', 'COMPANY'] as const;
 export type OwnerType = (typeof OWNER_TYPES)[number];
 /** 行政区划代码: six digits. */
 export const DIVISION_CODE = /^\d{6}$/;
-const ISO_MESSAGE = (field: string) => `${field} must be an ISO 8601 date-time with an offset`;
 
 export const IsCreditCode = (field: string): PropertyDecorator =>
   ValidateBy({
@@ -62,6 +61,7 @@ const IsOwnerIdNo = (): PropertyDecorator =>
   });
 
 /** `registry.stations.v1`, key `stationId`. */
+@RefusesControlCharacters()
 export class StationRecordV1Dto {
   @Length(1, 32)
   @IsString()
@@ -72,6 +72,7 @@ export class StationRecordV1Dto {
   @IsString()
   name!: string;
 
+  @Doc('行政区划代码: the first 6 digits of stationId')
   @Matches(DIVISION_CODE, { message: 'divisionCode must be 6 digits' })
   @IsString()
   divisionCode!: string;
@@ -79,17 +80,20 @@ export class StationRecordV1Dto {
   @IsIn(WEIGHING_SOURCES, { message: `kind must be one of ${WEIGHING_SOURCES.join(', ')}` })
   kind!: WeighingSource;
 
+  @Doc('absent: no bound')
   @IsOptional()
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('activeFrom') })
+  @IsDateTimeWithOffset('activeFrom')
   @IsString()
   activeFrom?: string;
 
+  @Doc('absent: no bound; not before activeFrom')
   @IsOptional()
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('activeTo') })
+  @IsDateTimeWithOffset('activeTo')
   @IsString()
   activeTo?: string;
 }
 
+@RefusesControlCharacters()
 export class VehicleOwnerDto {
   @Length(1, 100)
   @IsString()
@@ -98,6 +102,7 @@ export class VehicleOwnerDto {
   @IsIn(OWNER_TYPES, { message: `type must be one of ${OWNER_TYPES.join(', ')}` })
   type!: OwnerType;
 
+  @Doc('公民身份号码 (GB 11643) for a PERSON, 统一社会信用代码 (GB 32100) for a COMPANY, check character verified')
   @IsOwnerIdNo()
   @IsString()
   idNo!: string;
@@ -109,7 +114,10 @@ export class VehicleOwnerDto {
 }
 
 /** `registry.vehicles.v1`, key `"<plateColorCode>:<plate>"` (运政 registration). */
+@RefusesControlCharacters()
 export class VehicleRecordV1Dto {
+  @Doc('a plate in the national format (not UNKNOWN)')
+  @IsPlate({ unknown: false })
   @MinLength(1)
   @MaxLength(32)
   @IsString()
@@ -123,32 +131,38 @@ export class VehicleRecordV1Dto {
   @Type(() => VehicleOwnerDto)
   owner!: VehicleOwnerDto;
 
+  @Doc("the 道路运输企业's 统一社会信用代码 (GB 32100, check character verified)")
   @IsOptional()
   @IsCreditCode('operatorId')
   @IsString()
   operatorId?: string;
 
+  @Doc('道路运输证号')
   @IsOptional()
   @Length(1, 32)
   @IsString()
   transportCertNo?: string;
 
   @IsOptional()
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('certIssuedAt') })
+  @IsDateTimeWithOffset('certIssuedAt')
   @IsString()
   certIssuedAt?: string;
 
+  @Doc('车籍地: the division code of the registration region')
   @Matches(DIVISION_CODE, { message: 'registrationRegion must be a 6-digit division code' })
   @IsString()
   registrationRegion!: string;
 }
 
 /** `registry.permits.v1`, key `permitNo` (大件运输许可). */
+@RefusesControlCharacters()
 export class PermitRecordV1Dto {
   @Length(1, 64)
   @IsString()
   permitNo!: string;
 
+  @Doc('a plate in the national format (not UNKNOWN)')
+  @IsPlate({ unknown: false })
   @MinLength(1)
   @MaxLength(32)
   @IsString()
@@ -157,11 +171,12 @@ export class PermitRecordV1Dto {
   @IsPlateColor()
   plateColor!: string | number;
 
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('validFrom') })
+  @IsDateTimeWithOffset('validFrom')
   @IsString()
   validFrom!: string;
 
-  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: ISO_MESSAGE('validTo') })
+  @Doc('not before validFrom; both inclusive')
+  @IsDateTimeWithOffset('validTo')
   @IsString()
   validTo!: string;
 
@@ -176,6 +191,7 @@ export class PermitRecordV1Dto {
   @IsInt()
   axles?: number;
 
+  @Doc('the route; absent or empty: any station')
   @IsOptional()
   @ArrayMaxSize(50)
   @IsArray()

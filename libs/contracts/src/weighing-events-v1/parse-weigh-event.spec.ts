@@ -58,6 +58,9 @@ describe('parseWeighEvent (SPEC §3, §4.1)', () => {
     ['stationId', { stationId: 'ABC' }, 'stationId must start with a 6-digit'],
     ['measuredAt', { measuredAt: '2026-11-26 10:00' }, 'measuredAt must be an ISO 8601 date-time with an offset'],
     ['measuredAt', { measuredAt: '2026-11-26T10:00:00' }, 'measuredAt must be an ISO 8601 date-time with an offset'],
+    // RFC 3339 also allows a lower-case t or a space; the reason names the one form accepted here.
+    ['measuredAt', { measuredAt: '2026-11-26t10:00:00Z' }, 'in the form 2026-12-03T08:00:00+08:00 (upper-case T'],
+    ['measuredAt', { measuredAt: '2026-11-26 10:00:00Z' }, 'in the form 2026-12-03T08:00:00+08:00 (upper-case T'],
     ['measuredAt', { measuredAt: '2026-11-26T10:05:01Z' }, 'more than 5 minutes after receipt'],
     ['measuredAt', { measuredAt: '2026-13-45T10:00:00Z' }, 'not a real date-time'],
     // new Date() would roll these over to 2 March and 1 May without a word.

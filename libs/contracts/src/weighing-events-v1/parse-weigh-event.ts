@@ -66,30 +66,21 @@ export function parseWeighEvent(value: Buffer | null, receivedAt: Date): ParseRe
     };
   }
   // Nearly every event is valid: check it without class-validator's metadata walk, and let the
-  // decorators speak only when something is wrong (they give the field-level reasons).
-  const fast = isCertainlyValidWeighEvent(raw as Record<string, unknown>);
+  // decorators speak only when something is wrong (they give the field-level reasons). The normalised
+  // plate and the moment are kept for the stored event, so the fast path is handed their verdicts.
+  const r = raw as Record<string, unknown>;
+  const plate = typeof r.plate === 'string' ? normalizePlate(r.plate) : '';
+  const moment = typeof r.measuredAt === 'string' ? parseDateTimeWithOffset(r.measuredAt) : null;
+  const fast = isCertainlyValidWeighEvent(r, { plateValid: validatePlate(plate).ok, measuredAt: moment });
   const dto = fast ? (raw as WeighEventV1Dto) : plainToInstance(WeighEventV1Dto, raw);
   const details = fast ? [] : flattenValidationErrors(validateSync(dto, STRICT_VALIDATION));
 
-  const plate = typeof dto.plate === 'string' ? normalizePlate(dto.plate) : '';
-  if (typeof dto.plate === 'string' && !details.some((d) => d.field === 'plate')) {
-    const check = validatePlate(plate);
-    if (!check.ok) details.push({ field: 'plate', message: check.reason });
-  }
   const plateColor = details.some((d) => d.field === 'plateColor') ? undefined : parsePlateColor(dto.plateColor);
   let measuredAt: Date | undefined;
-  if (!details.some((d) => d.field === 'measuredAt')) {
-    measuredAt = parseDateTimeWithOffset(dto.measuredAt) ?? undefined;
-    if (!measuredAt) details.push({ field: 'measuredAt', message: 'measuredAt is not a real date-time' });
-    else if (measuredAt.getTime() > receivedAt.getTime() + MAX_CLOCK_AHEAD_MS) {
+  if (!details.some((d) => d.field === 'measuredAt') && moment) {
+    if (moment.getTime() > receivedAt.getTime() + MAX_CLOCK_AHEAD_MS) {
       details.push({ field: 'measuredAt', message: 'measuredAt is more than 5 minutes after receipt' });
-    }
-  }
-  if (dto.singleDriveAxle === true && dto.axles < 6) {
-    details.push({
-      field: 'singleDriveAxle',
-      message: 'singleDriveAxle applies only to combinations of 6 or more axles',
-    });
+    } else measuredAt = moment;
   }
   if (details.length > 0 || plateColor === undefined || !measuredAt)
     return { ok: false, code: 'SCHEMA_INVALID', details };

@@ -13,12 +13,14 @@ import {
   min,
   minLength,
 } from 'class-validator';
-import { parsePlateColor } from '@oc/domain';
+import { normalizePlate, parsePlateColor, validatePlate } from '@oc/domain';
+import { parseDateTimeWithOffset } from '../validation';
 import {
   CARGO_STATES,
   EVENT_ID_PATTERN,
   EVIDENCE_URL_OPTIONS,
   ISO_DATE_TIME_WITH_OFFSET,
+  SINGLE_DRIVE_AXLE_MIN_AXLES,
   STATION_ID_PREFIX,
   WEIGHING_SOURCES,
 } from './weigh-event.dto';
@@ -64,11 +66,27 @@ function evidenceIsValid(e: unknown): boolean {
   return absent(cert) || (isString(cert) && maxLength(cert, 64));
 }
 
+/**
+ * What parseWeighEvent computes anyway and keeps (the normalised plate's verdict, the moment): given, the
+ * fast path does not compute them twice.
+ */
+export interface PrecomputedChecks {
+  plateValid: boolean;
+  measuredAt: Date | null;
+}
+
+const precompute = (r: Record<string, unknown>): PrecomputedChecks => ({
+  plateValid: typeof r.plate === 'string' && validatePlate(normalizePlate(r.plate)).ok,
+  measuredAt: typeof r.measuredAt === 'string' ? parseDateTimeWithOffset(r.measuredAt) : null,
+});
+
 /** True only when `raw` passes every constraint of `WeighEventV1Dto` (whitelist included). */
-export function isCertainlyValidWeighEvent(raw: Record<string, unknown>): boolean {
+export function isCertainlyValidWeighEvent(raw: Record<string, unknown>, checks = precompute(raw)): boolean {
   for (const key in raw) if (!ALLOWED.has(key)) return false;
   const r = raw;
   return (
+    checks.plateValid &&
+    checks.measuredAt !== null &&
     isString(r.eventId) &&
     matches(r.eventId, EVENT_ID_PATTERN) &&
     isIn(r.source, WEIGHING_SOURCES) &&
@@ -87,7 +105,9 @@ export function isCertainlyValidWeighEvent(raw: Record<string, unknown>): boolea
     min(r.axles, 2) &&
     max(r.axles, 12) &&
     (absent(r.combination) || isBoolean(r.combination)) &&
-    (absent(r.singleDriveAxle) || isBoolean(r.singleDriveAxle)) &&
+    (absent(r.singleDriveAxle) ||
+      (isBoolean(r.singleDriveAxle) &&
+        (r.singleDriveAxle === false || (r.axles as number) >= SINGLE_DRIVE_AXLE_MIN_AXLES))) &&
     isInt(r.grossWeightKg) &&
     min(r.grossWeightKg, 0) &&
     max(r.grossWeightKg, 200000) &&
