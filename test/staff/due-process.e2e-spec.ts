@@ -149,7 +149,9 @@ describe('due process: notice, objection, two-person revocation (running apps)',
       status: 200,
       body: { status: 'ISSUED', listingId: listing.id, listingStatus: 'PENDING' },
     });
-    expect(notice.body.noticeNo).toMatch(/^湖交超告〔2026〕\d+号$/);
+    // Numbered in the year it is issued (Asia/Shanghai): the ingest of the story's trips is today.
+    const issuedIn = new Date(Date.parse(notice.body.issuedAt) + 8 * 3_600_000).getUTCFullYear();
+    expect(notice.body.noticeNo).toMatch(new RegExp(`^湖交超告〔${issuedIn}〕\\d+号$`));
     expect(notice.body.document.party).toMatchObject({ ownerName: '湖州顺达物流有限公司', ownerType: 'COMPANY' });
     expect(notice.body.document.trips).toHaveLength(3);
     expect(notice.body.document.period.workingDays).toBe(5);
