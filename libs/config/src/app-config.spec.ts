@@ -429,10 +429,14 @@ describe('loadConfig', () => {
   describe('OFFICIAL_CALENDAR_FILE (docs/calendar.md)', () => {
     afterEach(() => installOfficialCalendar(OFFICIAL_CALENDAR));
 
-    it('unset: the process counts on the built-in calendar, which does not know 2027', () => {
+    it('unset: the process counts on the built-in calendar, which answers "calendar missing" past its last year', () => {
       loadConfigOrExit({});
       expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
-      expect(workingDayDeadline(new Date('2026-12-31T02:00:00Z'), 5)).toMatchObject({ ok: false, year: 2027 });
+      const next = Math.max(...OFFICIAL_CALENDAR.knownYears) + 1;
+      expect(workingDayDeadline(new Date(`${next - 1}-12-31T10:00:00+08:00`), 5)).toMatchObject({
+        ok: false,
+        year: next,
+      });
       expect(syntheticCalendarWarning()).toBeUndefined();
     });
 
@@ -442,7 +446,7 @@ describe('loadConfig', () => {
       // loadConfig only checks the file; the app's start installs it.
       expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
       loadConfigOrExit({ OFFICIAL_CALENDAR_FILE: file });
-      expect(officialCalendarInUse().knownYears.at(-1)).toBe(2027);
+      expect(officialCalendarInUse().syntheticYears).toEqual([2027]);
       expect(workingDayDeadline(new Date('2026-12-31T02:00:00Z'), 5)).toEqual({
         ok: true,
         dueBy: new Date('2027-01-09T00:00:00+08:00'),
