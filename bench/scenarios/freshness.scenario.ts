@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Admin, Partitioners, Producer } from 'kafkajs';
 import { Client, Notification } from 'pg';
-import { workingDayDeadline } from '@oc/domain';
-import { violationEvent } from '@oc/simulation';
+import { readOfficialCalendarFile } from '@oc/config';
+import { workingDayDeadline, type OfficialCalendar } from '@oc/domain';
+import { violationEvent, writeSyntheticCalendarFile } from '@oc/simulation';
 import { Check, checkEqual, checkThat } from '../lib/checks';
 import { BenchContext } from '../lib/context';
 import { CpuAccount } from '../lib/cpu-accounting';
@@ -90,6 +92,8 @@ export interface ImmediateFreshnessResult extends PartRun {
  */
 export interface NoticeFreshnessResult extends PartRun {
   noticePeriodWorkingDays: number;
+  /** The SYNTHETIC calendar years the part's apps counted with (OFFICIAL_CALENDAR_FILE); [] when none. */
+  syntheticCalendarYears: number[];
   /** The times every vehicle's facts carry (the same for all): trips, notice issued, served, period end. */
   timeline: { trips: string[]; issuedAt: string; servedAt: string; periodEndsAt: string };
   /**
@@ -351,17 +355,21 @@ async function runNoticePart(
 ): Promise<{ result: NoticeFreshnessResult; checks: Check[] }> {
   const log = (m: string): void => ctx.log(`freshness (notice period): ${m}`);
   // The part serves notices now and needs their period running: past the known calendar years the
-  // product flags "calendar missing" and never guesses (SPEC §4.10), so neither can this part.
-  const periodNow = workingDayDeadline(new Date(), params.noticePeriodWorkingDays);
-  if (!periodNow.ok) {
-    throw new Error(
-      `the official calendar does not know ${periodNow.year}, so a notice served now has no period end: ` +
-        'add that year to libs/domain/src/time/calendar-overrides.json from the State Council notice (docs/calendar.md)',
-    );
-  }
+  // product flags "calendar missing" and never guesses (SPEC §4.10). What it measures is the scheduler's
+  // commit, not the calendar, so its apps (and the timeline below) count on the built-in calendar plus
+  // SYNTHETIC years for what it does not know yet (OFFICIAL_CALENDAR_FILE, docs/calendar.md).
+  const calendarFile = join(ctx.logDir, 'freshness-notice-calendar.json');
+  const synthetic = writeSyntheticCalendarFile(calendarFile);
+  const calendar = readOfficialCalendarFile(calendarFile);
+  if (synthetic.length > 0) log(`synthetic calendar years ${synthetic.join(', ')} (${calendarFile})`);
+  const periodNow = workingDayDeadline(new Date(), params.noticePeriodWorkingDays, calendar);
+  if (!periodNow.ok) throw new Error(`the calendar of ${calendarFile} does not know ${periodNow.year}`);
   const world = ctx.world('freshness-notice');
   const secret = randomBytes(24).toString('hex');
-  const env = { NOTICE_PERIOD_WORKING_DAYS: String(params.noticePeriodWorkingDays) };
+  const env = {
+    NOTICE_PERIOD_WORKING_DAYS: String(params.noticePeriodWorkingDays),
+    OFFICIAL_CALENDAR_FILE: calendarFile,
+  };
   const apps = await startApps(ctx, world, 'freshness-notice', params, env, secret);
   const officer = (
     await ctx.cli(
@@ -385,7 +393,7 @@ async function runNoticePart(
     await sql.query(COMMIT_PROBE_SQL);
     await listener.query(`LISTEN ${COMMIT_CHANNEL}`);
 
-    const timeline = noticeTimeline(Date.now(), params.noticePeriodWorkingDays);
+    const timeline = noticeTimeline(Date.now(), params.noticePeriodWorkingDays, calendar);
     const plates = Array.from({ length: params.vehicles }, (_, i) => seededPlate(i, '京'));
     // 京B…: vehicles listed before the clock starts, so that the gate has answered TURN_BACK before.
     const warmPlates = Array.from({ length: WARM_UP_VEHICLES }, (_, i) => seededPlate(100_000 + i, '京'));
@@ -536,6 +544,7 @@ async function runNoticePart(
     const stopped = await stopApps(apps);
     const result: NoticeFreshnessResult = {
       noticePeriodWorkingDays: params.noticePeriodWorkingDays,
+      syntheticCalendarYears: synthetic,
       timeline: {
         trips: timeline.trips.map((t) => t.toISOString()),
         issuedAt: timeline.issuedAt,
@@ -727,18 +736,19 @@ async function warmUpTurnBack(
 /**
  * The facts' times for the notice part: three trips a day apart ending 20 days ago (further back if the
  * period would not yet have ended), the notice issued 5 minutes after the third, served an hour after
- * it, and the period end the product's official calendar gives for that service (SPEC §4.10).
+ * it, and the period end the apps' calendar gives for that service (SPEC §4.10).
  */
 function noticeTimeline(
   now: number,
   workingDays: number,
+  calendar: OfficialCalendar,
 ): { trips: Date[]; issuedAt: string; servedAt: string; periodEndsAt: string } {
   const day = 86_400_000;
   for (let back = 20; back <= 60; back += 5) {
     const third = now - back * day;
     const served = new Date(third + 60 * 60_000);
-    const end = workingDayDeadline(served, workingDays);
-    if (!end.ok) throw new Error(`the official calendar does not know ${end.year} (${served.toISOString()})`);
+    const end = workingDayDeadline(served, workingDays, calendar);
+    if (!end.ok) throw new Error(`the calendar does not know ${end.year} (${served.toISOString()})`);
     if (end.dueBy.getTime() > now - 60_000) continue;
     return {
       trips: [third - 2 * day, third - day, third].map((t) => new Date(t)),

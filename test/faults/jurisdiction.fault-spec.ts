@@ -171,6 +171,48 @@ describe('faults: jurisdiction (管辖) and personal data (running ingest and st
     expect(await audited()).toBe(before + 1);
   });
 
+  it("the revocation review queue shows a reviewer their regions' proposals only; city-level staff see both", async () => {
+    const legal21 = issueStaffToken(
+      SECRET,
+      { sub: 'legal-deqing', roles: ['LEGAL_REVIEWER'], regions: ['330521'] },
+      3600,
+    );
+    const legalCity = issueStaffToken(SECRET, { sub: 'legal-city', roles: ['LEGAL_REVIEWER'] }, 3600);
+    const officer22 = issueStaffToken(
+      SECRET,
+      { sub: 'officer-changxing', roles: ['OFFICER'], regions: ['330522'] },
+      3600,
+    );
+    const violationOf = async (listingId: string) =>
+      (
+        await s.query<{ id: string }>(
+          `SELECT id::text FROM violations WHERE listing_id = $1 ORDER BY measured_at LIMIT 1`,
+          [listingId],
+        )
+      )[0]!.id;
+    const [v21, v22] = [await violationOf(listing21), await violationOf(listing22)];
+    for (const [violation, proposer] of [
+      [v21, officer21()],
+      [v22, officer22],
+    ] as const) {
+      const proposed = await call('POST', `/v1/violations/${violation}/revocation`, proposer, {
+        reason: '复核：设备检定过期',
+      });
+      expect(proposed.status).toBe(200);
+    }
+    const queue = async (bearer: string) => {
+      const res = await call('GET', '/v1/revocations?status=PENDING', bearer);
+      expect(res.status).toBe(200);
+      return { ids: res.body.items.map((r: { violationId: string }) => r.violationId).sort(), total: res.body.total };
+    };
+    expect(await queue(legal21)).toEqual({ ids: [v21], total: 1 });
+    expect(await queue(officer21())).toEqual({ ids: [v21], total: 1 });
+    expect(await queue(officer22)).toEqual({ ids: [v22], total: 1 });
+    const both = { ids: [v21, v22].sort(), total: 2 };
+    expect(await queue(legalCity)).toEqual(both);
+    expect(await queue(admin())).toEqual(both);
+  });
+
   it('a token whose regions claim is empty or garbled is refused (401), never read as the whole city', async () => {
     const bad = issueStaffToken(SECRET, { sub: 'officer-x', roles: ['OFFICER'], regions: [] }, 3600);
     expect((await call('GET', '/v1/listings', bad)).status).toBe(401);

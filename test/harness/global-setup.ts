@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, SASLOptions } from 'kafkajs';
 import { loadConfig } from '@oc/config';
@@ -12,6 +13,7 @@ import {
   readKafkaPrincipals,
 } from '@oc/messaging';
 import { migrate } from '@oc/persistence';
+import { writeSyntheticCalendarFile } from '@oc/simulation';
 import { containerRuntimeAvailable, startContainers } from './containers';
 import { probeKafka, probePostgres, probeRedis } from './probes';
 import { KAFKA_ADMIN, RUN_ENV } from './services';
@@ -88,8 +90,15 @@ export default async function globalSetup(): Promise<void> {
     await grantKafkaAcls(kafka, kafkaAcls(topicPrefix, `${topicPrefix}ingest`, DEV_KAFKA_PRINCIPALS));
   }
 
+  // The apps of this run count working days on the built-in calendar plus SYNTHETIC years for what it
+  // does not know yet (docs/calendar.md), so that a deadline counted from today is a date whatever the
+  // day the suite runs on; "calendar missing" itself is tested on fixed dates (official-calendar.spec.ts).
+  const calendarFile = join(tmpdir(), `oc-test-${runId}-calendar.json`);
+  writeSyntheticCalendarFile(calendarFile);
+
   const env: Record<string, string> = {
     [RUN_ENV.runId]: runId,
+    [RUN_ENV.calendarFile]: calendarFile,
     [RUN_ENV.databaseUrl]: runDatabaseUrl,
     [RUN_ENV.redisUrl]: redisUrl,
     [RUN_ENV.kafkaBrokers]: kafkaBrokers,

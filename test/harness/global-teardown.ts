@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { dropDatabase } from '@oc/persistence';
@@ -10,6 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!env) return;
   runState.env = undefined;
   const errors: string[] = [];
+  rmSync(env[RUN_ENV.calendarFile]!, { force: true });
   await dropDatabase(env[RUN_ENV.databaseUrl]!).catch((e: Error) => errors.push(`database: ${e.message}`));
 
   const redis = new Redis(env[RUN_ENV.redisUrl]!, { maxRetriesPerRequest: 1 });

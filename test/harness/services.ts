@@ -25,6 +25,8 @@ export interface TestServices {
   kafkaBrokers: string;
   /** The principals file of the broker (infra/kafka/dev-principals.properties), or '' for an open broker. */
   kafkaPrincipalsFile: string;
+  /** This run's OFFICIAL_CALENDAR_FILE: the SYNTHETIC years the built-in calendar lacks (global setup). */
+  calendarFile: string;
   topicPrefix: string;
   redisKeyPrefix: string;
   /** A URL for another database on the same server (tests that need a database of their own). */
@@ -41,6 +43,7 @@ export interface TestServices {
 
 export const RUN_ENV = {
   runId: 'OC_TEST_RUN_ID',
+  calendarFile: 'OC_TEST_CALENDAR_FILE',
   databaseUrl: 'OC_TEST_DATABASE_URL',
   redisUrl: 'OC_TEST_REDIS_URL',
   kafkaBrokers: 'OC_TEST_KAFKA_BROKERS',
@@ -61,6 +64,7 @@ export function testServices(): TestServices {
     return value;
   };
   const runId = read(RUN_ENV.runId);
+  const calendarFile = read(RUN_ENV.calendarFile);
   const databaseUrl = read(RUN_ENV.databaseUrl);
   const redisUrl = read(RUN_ENV.redisUrl);
   const kafkaBrokers = read(RUN_ENV.kafkaBrokers);
@@ -83,11 +87,14 @@ export function testServices(): TestServices {
     // The suites of counting, the gate and faults run a deployment where listings take effect at once
     // (SPEC §4.4 allows it); the due-process suites set the notice period they test.
     NOTICE_PERIOD_WORKING_DAYS: '0',
+    // Deadlines counted from today are dates on any day the suite runs (global setup, docs/calendar.md).
+    OFFICIAL_CALENDAR_FILE: calendarFile,
     AUDIT_HMAC_KEY: TEST_AUDIT_HMAC_KEY,
     ...overrides,
   });
   return {
     runId,
+    calendarFile,
     databaseUrl,
     redisUrl,
     kafkaBrokers,

@@ -1,3 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calendarDaysLeft } from '@oc/observability';
+import { OFFICIAL_CALENDAR } from '@oc/domain';
+import { syntheticCalendar } from '@oc/simulation';
 import { AppName, freePort, runToExit, startApp } from '../harness/app-process';
 import { eventually, testServices } from '../harness/services';
 
@@ -46,6 +52,45 @@ describe('the three apps (built, started as processes, real services)', () => {
     } finally {
       await app.stop();
     }
+  });
+
+  describe('OFFICIAL_CALENDAR_FILE (docs/calendar.md)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oc-apps-calendar-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each(APPS)(
+      '%s refuses to start with a calendar file that lists a date outside its year, naming both',
+      async (name) => {
+        const file = join(dir, `bad-${name}.json`);
+        writeFileSync(
+          file,
+          JSON.stringify({ years: { '2099': { source: 'x', holidays: ['2100-01-01'], workdays: [] } } }),
+        );
+        const { code, output } = await runToExit(name, services.env({ OFFICIAL_CALENDAR_FILE: file }));
+        expect(code).toBe(78);
+        expect(output).toContain(`Invalid OFFICIAL_CALENDAR_FILE (${file}): year 2099: 2100-01-01 is outside 2099`);
+      },
+    );
+
+    it.each(APPS)(
+      '%s says at start that its calendar holds SYNTHETIC years, and /metrics does not count them',
+      async (name) => {
+        const file = join(dir, `synthetic-${name}.json`);
+        writeFileSync(file, JSON.stringify(syntheticCalendar([2099])));
+        const app = await startApp(name, services.env({ OFFICIAL_CALENDAR_FILE: file }));
+        try {
+          await eventually(() => app.output().includes('holds SYNTHETIC years 2099'), {
+            timeoutMs: 10000,
+            what: `${name}'s warning about the synthetic year`,
+          });
+          const metrics = await (await fetch(`${app.url}/metrics`)).text();
+          const daysLeft = calendarDaysLeft(new Date(), OFFICIAL_CALENDAR);
+          expect(metrics).toMatch(new RegExp(`^official_calendar_days_left ${daysLeft}$`, 'm'));
+        } finally {
+          await app.stop();
+        }
+      },
+    );
   });
 
   it.each(APPS)('%s refuses to start with LISTING_THRESHOLD=zero and names the variable', async (name) => {

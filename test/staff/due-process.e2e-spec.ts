@@ -142,6 +142,8 @@ describe('due process: notice, objection, two-person revocation (running apps)',
 
   it('three trips → PENDING (ALLOW); the notice names the registered owner; service on 28 Sep → in effect at 24:00 of 10 Oct → TURN_BACK', async () => {
     const plate = '浙E90001';
+    // Ingest numbers the notice in the year it issues it (Asia/Shanghai): today, before the story dates it back.
+    const issuedIn = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
     const { listing, noticeId } = await pendingListing(plate, 'story');
 
     const notice = await call('GET', `/v1/notices/${noticeId}`, token.officerA);
@@ -149,7 +151,7 @@ describe('due process: notice, objection, two-person revocation (running apps)',
       status: 200,
       body: { status: 'ISSUED', listingId: listing.id, listingStatus: 'PENDING' },
     });
-    expect(notice.body.noticeNo).toMatch(/^湖交超告〔2026〕\d+号$/);
+    expect(notice.body.noticeNo).toMatch(new RegExp(`^湖交超告〔${issuedIn}〕\\d+号$`));
     expect(notice.body.document.party).toMatchObject({ ownerName: '湖州顺达物流有限公司', ownerType: 'COMPANY' });
     expect(notice.body.document.trips).toHaveLength(3);
     expect(notice.body.document.period.workingDays).toBe(5);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@oc/config';
+import { loadConfigOrExit, syntheticCalendarWarning } from '@oc/config';
 import { fastGateDecisionQuery, GateDecisionQueryDto } from '@oc/contracts';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { GateApiModule } from './gate-api.module';
@@ -8,6 +8,8 @@ import { GateRuntime } from './gate-runtime';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('gate-api', config.LOG_LEVEL);
+  const calendarWarning = syntheticCalendarWarning();
+  if (calendarWarning) logger.warn(calendarWarning);
   const app = await bootstrapHttpApp({
     name: 'gate-api',
     module: GateApiModule.register(config, logger),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppConfig, auditHmacSecretsOrExit, loadConfigOrExit } from '@oc/config';
+import { AppConfig, auditHmacSecretsOrExit, loadConfigOrExit, syntheticCalendarWarning } from '@oc/config';
 import { TOPIC, topics } from '@oc/contracts';
 import { KafkaBatchServer, KafkaConnection } from '@oc/messaging';
 import { bootstrapHttpApp, createLogger, exitOnFatal } from '@oc/observability';
@@ -8,6 +8,8 @@ import { IngestRuntime } from './ingest-runtime.service';
 
 async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
   const logger = createLogger('ingest', config.LOG_LEVEL);
+  const calendarWarning = syntheticCalendarWarning();
+  if (calendarWarning) logger.warn(calendarWarning);
   // Ingest seals audit entries and anchors the chain: without AUDIT_HMAC_KEY it does not start.
   if (auditHmacSecretsOrExit(config).development)
     logger.warn('AUDIT_HMAC_KEY is not set: audit entries are sealed with the published development key');

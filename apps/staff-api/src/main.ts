@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { auditHmacSecretsOrExit, loadConfigOrExit } from '@oc/config';
+import { auditHmacSecretsOrExit, loadConfigOrExit, syntheticCalendarWarning } from '@oc/config';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { StaffApiModule } from './staff-api.module';
 import { serveWeb } from './web/serve-web';
@@ -7,6 +7,8 @@ import { serveWeb } from './web/serve-web';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger('staff-api', config.LOG_LEVEL);
+  const calendarWarning = syntheticCalendarWarning();
+  if (calendarWarning) logger.warn(calendarWarning);
   // Staff actions append sealed audit entries, and /audit/verification checks the seals.
   if (auditHmacSecretsOrExit(config).development)
     logger.warn('AUDIT_HMAC_KEY is not set: audit entries are sealed with the published development key');

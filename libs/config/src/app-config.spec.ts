@@ -1,5 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
+import { installOfficialCalendar, OFFICIAL_CALENDAR, officialCalendarInUse, workingDayDeadline } from '@oc/domain';
 import {
   AppConfig,
   AUDIT_HMAC_DEVELOPMENT_KEY,
@@ -13,6 +17,25 @@ import {
   PUBLISHED_DEVELOPMENT_SECRET,
   type ConfigKey,
 } from './app-config';
+import { syntheticCalendarWarning } from './official-calendar-file';
+
+/** Calendar files for OFFICIAL_CALENDAR_FILE (docs/calendar.md), in a folder of this test run. */
+const CALENDAR_DIR = mkdtempSync(join(tmpdir(), 'oc-config-calendar-'));
+afterAll(() => rmSync(CALENDAR_DIR, { recursive: true, force: true }));
+const calendarFile = (name: string, text: string): string => {
+  const file = join(CALENDAR_DIR, name);
+  writeFileSync(file, text);
+  return file;
+};
+const SYNTHETIC_2027 = JSON.stringify({
+  years: { '2027': { source: 'SYNTHETIC test year', holidays: ['2027-01-01'], workdays: [] } },
+});
+const MISSING_CALENDAR = join(CALENDAR_DIR, 'missing.json');
+const NOT_JSON = calendarFile('not-json.json', '{ "years": ');
+const BAD_YEAR = calendarFile(
+  'bad-year.json',
+  JSON.stringify({ years: { '2027': { source: 'x', holidays: ['2028-01-01'], workdays: [] } } }),
+);
 
 const ROLE_RULE =
   'must be a lower-case SQL name (letters, digits, "_", not starting with a digit or "pg_", at most 63)';
@@ -156,6 +179,15 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ['61', `NOTICE_PERIOD_WORKING_DAYS ${int(0, 60)}`],
   ],
   OBJECTION_REPLY_WORKING_DAYS: [['0', `OBJECTION_REPLY_WORKING_DAYS ${int(1, 60)}`]],
+  OFFICIAL_CALENDAR_FILE: [
+    [' ', 'OFFICIAL_CALENDAR_FILE must not be blank or start or end with spaces'],
+    [
+      MISSING_CALENDAR,
+      `OFFICIAL_CALENDAR_FILE cannot be read (${MISSING_CALENDAR}): ENOENT: no such file or directory, open '${MISSING_CALENDAR}'`,
+    ],
+    [NOT_JSON, `OFFICIAL_CALENDAR_FILE is not JSON (${NOT_JSON}): Unexpected end of JSON input`],
+    [BAD_YEAR, `Invalid OFFICIAL_CALENDAR_FILE (${BAD_YEAR}): year 2027: 2028-01-01 is outside 2027`],
+  ],
   POSTING_ENDS_WITH_LISTING: [['no', 'POSTING_ENDS_WITH_LISTING must be true or false']],
   COMPANY_LISTING_PERCENT: [
     ['0', `COMPANY_LISTING_PERCENT ${int(1, 100)}`],
@@ -392,6 +424,37 @@ describe('loadConfig', () => {
     expect(
       problemsFor({ STAFF_JWT_PUBLIC_KEY: RSA_PUBLIC_KEY, STAFF_JWT_SECRET: 'a-secret-of-our-own-0123456789abcdef' }),
     ).toEqual(['STAFF_JWT_PUBLIC_KEY and STAFF_JWT_SECRET exclude each other: set one (RS256 or HS256), not both']);
+  });
+
+  describe('OFFICIAL_CALENDAR_FILE (docs/calendar.md)', () => {
+    afterEach(() => installOfficialCalendar(OFFICIAL_CALENDAR));
+
+    it('unset: the process counts on the built-in calendar, which answers "calendar missing" past its last year', () => {
+      loadConfigOrExit({});
+      expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
+      const next = Math.max(...OFFICIAL_CALENDAR.knownYears) + 1;
+      expect(workingDayDeadline(new Date(`${next - 1}-12-31T10:00:00+08:00`), 5)).toMatchObject({
+        ok: false,
+        year: next,
+      });
+      expect(syntheticCalendarWarning()).toBeUndefined();
+    });
+
+    it('set: loadConfigOrExit merges the file over the built-in calendar for the whole process', () => {
+      const file = calendarFile('synthetic-2027.json', SYNTHETIC_2027);
+      expect(loadConfig({ OFFICIAL_CALENDAR_FILE: file }).OFFICIAL_CALENDAR_FILE).toBe(file);
+      // loadConfig only checks the file; the app's start installs it.
+      expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
+      loadConfigOrExit({ OFFICIAL_CALENDAR_FILE: file });
+      expect(officialCalendarInUse().syntheticYears).toEqual([2027]);
+      expect(workingDayDeadline(new Date('2026-12-31T02:00:00Z'), 5)).toEqual({
+        ok: true,
+        dueBy: new Date('2027-01-09T00:00:00+08:00'),
+      });
+      expect(syntheticCalendarWarning()).toMatch(
+        /^OFFICIAL_CALENDAR_FILE holds SYNTHETIC years 2027: made-up test data/,
+      );
+    });
   });
 
   it('reports every bad variable at once', () => {

@@ -15,6 +15,8 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { installOfficialCalendar } from '@oc/domain';
+import { readOfficialCalendarFile } from './official-calendar-file';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -189,6 +191,26 @@ const ExcludesSecret = (): PropertyDecorator =>
 const NotBlank = (name: string): PropertyDecorator =>
   apply(IsString(), Matches(/^\S(.*\S)?$/, { message: `${name} must not be blank or start or end with spaces` }));
 
+/** The file is read and checked at boot like calendar-overrides.json (docs/calendar.md); its message says why not. */
+const CalendarFile = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'calendarFile',
+    validator: {
+      // A blank value is NotBlank's to report.
+      validate: (value: unknown) =>
+        typeof value !== 'string' || value.trim() !== value || value === '' || calendarFileProblem(value) === undefined,
+      defaultMessage: (args) => calendarFileProblem(String(args?.value)) ?? 'OFFICIAL_CALENDAR_FILE is invalid',
+    },
+  });
+function calendarFileProblem(file: string): string | undefined {
+  try {
+    readOfficialCalendarFile(file);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 const Bool = (): PropertyDecorator =>
   apply(Transform(toBool), IsIn([true, false], { message: (a) => `${a.property} must be true or false` }));
 
@@ -359,6 +381,15 @@ export class AppConfig {
   @Int(0, 60) NOTICE_PERIOD_WORKING_DAYS = 5;
   /** Objections (异议) are answered within this many working days of their receipt. */
   @Int(1, 60) OBJECTION_REPLY_WORKING_DAYS = 5;
+  /**
+   * A JSON file in calendar-overrides.json's format, merged over the built-in working-day calendar at
+   * start (docs/calendar.md): a year the State Council published after this release, or a SYNTHETIC
+   * year for a test run. Unset: the built-in calendar only.
+   */
+  @IsOptional()
+  @NotBlank('OFFICIAL_CALENDAR_FILE')
+  @CalendarFile()
+  OFFICIAL_CALENDAR_FILE?: string;
   /** Whether the end of a listing's validity also takes its posting down (交办公路〔2017〕8号: two years). */
   @Bool() POSTING_ENDS_WITH_LISTING = false;
   /** A company whose listings in effect exceed this share of its registered fleet is a candidate. */
@@ -479,6 +510,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'TURN_BACK_REQUIRES_PUBLICATION',
   'NOTICE_PERIOD_WORKING_DAYS',
   'OBJECTION_REPLY_WORKING_DAYS',
+  'OFFICIAL_CALENDAR_FILE',
   'POSTING_ENDS_WITH_LISTING',
   'COMPANY_LISTING_PERCENT',
   'GATE_FAILURE_MODE',
@@ -547,10 +579,16 @@ export function auditHmacSecretsOrExit(config: AppConfig): AuditHmacSecrets {
   }
 }
 
-/** Loads the configuration or stops the process with a message that names each bad variable. */
+/**
+ * Loads the configuration or stops the process with a message that names each bad variable; what every
+ * app and command calls at start. It also installs the process's working-day calendar (the built-in one,
+ * plus OFFICIAL_CALENDAR_FILE), before anything counts a deadline.
+ */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    installOfficialCalendar(readOfficialCalendarFile(config.OFFICIAL_CALENDAR_FILE));
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -27,6 +27,19 @@ describe('official_calendar_days_left (docs/calendar.md: alert before the calend
     expect(calendarDaysLeft(sh('2025-12-31T08:00:00'), calendar)).toBe(366);
   });
 
+  it('does not count SYNTHETIC years (a test run’s OFFICIAL_CALENDAR_FILE): they are no State Council notice', () => {
+    const withSynthetic = officialCalendar({
+      packageData: { holidays: { '2026-10-01': 'National Day,国庆节,8' }, workdays: {} },
+      overrides: { years: {} },
+      runtime: {
+        file: 'synthetic.json',
+        data: { years: { '2027': { source: 'SYNTHETIC test year', holidays: ['2027-01-01'], workdays: [] } } },
+      },
+    });
+    expect(calendarDaysLeft(sh('2026-12-31T23:59:00'), withSynthetic)).toBe(1);
+    expect(calendarDaysLeft(sh('2027-01-10T10:00:00'), withSynthetic)).toBe(0);
+  });
+
   it("is on every app's /metrics", async () => {
     const text = await new MetricsRegistry().metrics();
     expect(text).toMatch(new RegExp(`^official_calendar_days_left ${calendarDaysLeft(new Date())}$`, 'm'));

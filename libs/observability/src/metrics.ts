@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import {
   calendarKnownUntil,
   MS_PER_DAY,
-  OFFICIAL_CALENDAR,
+  officialCalendarInUse,
   startOfShanghaiDay,
   type OfficialCalendar,
 } from '@oc/domain';
@@ -11,10 +11,11 @@ import {
 /**
  * Days from today (Asia/Shanghai) to the last day the official calendar knows, that day included; 0 when
  * today's year is unknown. A working-day deadline past it is "calendar missing" (docs/calendar.md):
- * alert well before it reaches the longest period (below 30).
+ * alert well before it reaches the longest period (below 30). SYNTHETIC years (a test's
+ * OFFICIAL_CALENDAR_FILE) do not count: they are no State Council notice.
  */
-export function calendarDaysLeft(now: Date, calendar: OfficialCalendar = OFFICIAL_CALENDAR): number {
-  const until = calendarKnownUntil(calendar, now);
+export function calendarDaysLeft(now: Date, calendar: OfficialCalendar = officialCalendarInUse()): number {
+  const until = calendarKnownUntil(calendar, now, { realOnly: true });
   if (!until) return 0;
   const lastDay = startOfShanghaiDay(new Date(`${until}T12:00:00+08:00`));
   return Math.round((lastDay.getTime() - startOfShanghaiDay(now).getTime()) / MS_PER_DAY) + 1;

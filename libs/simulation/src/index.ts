@@ -5,3 +5,4 @@ export * from './permit-generator';
 export * from './simulated-registry';
 export * from './traffic-generator';
 export * from './simulation-runner';
+export * from './synthetic-calendar';

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import chineseDays from 'chinese-days/dist/chinese-days.json';
+import shippedOverrides from '../../../libs/domain/src/time/calendar-overrides.json';
+import { testServices } from '../../harness/services';
 /**
  * What GET /v1/stats, /v1/stats/regions and /v1/stats/daily must answer, computed in TypeScript from the
  * facts a test produced (every weighing it sent, what it revoked, processed, turned back and published),
@@ -57,15 +60,47 @@ function tripStarts(violations: WeighingFact[], mergeMinutes: number): WeighingF
   return starts;
 }
 
+type YearLists = { holidays: readonly string[]; workdays: readonly string[] };
+
 /**
- * A working day of the State Council's schedule, read straight from the calendar package's data (the
- * product has its own reading of it): its holidays are rest days, its 调休 workdays are working days,
+ * The years the apps of this run know: the calendar package's, replaced by those of the shipped override
+ * file and then of the run's OFFICIAL_CALENDAR_FILE (its SYNTHETIC years, test/harness/global-setup.ts),
+ * read straight from the files (the product has its own reading of them).
+ */
+let calendarYears: Map<string, YearLists> | undefined;
+function yearLists(year: string): YearLists {
+  if (!calendarYears) {
+    calendarYears = new Map();
+    const fromPackage = (list: Record<string, string>, key: 'holidays' | 'workdays') => {
+      for (const date of Object.keys(list)) {
+        const entry = calendarYears!.get(date.slice(0, 4)) ?? { holidays: [], workdays: [] };
+        calendarYears!.set(date.slice(0, 4), { ...entry, [key]: [...entry[key], date] });
+      }
+    };
+    fromPackage(chineseDays.holidays, 'holidays');
+    fromPackage(chineseDays.workdays, 'workdays');
+    const runFile = JSON.parse(readFileSync(testServices().calendarFile, 'utf8')) as {
+      years: Record<string, YearLists>;
+    };
+    for (const file of [shippedOverrides as { years: Record<string, YearLists> }, runFile]) {
+      for (const [y, lists] of Object.entries(file.years)) calendarYears.set(y, lists);
+    }
+  }
+  const lists = calendarYears.get(year);
+  // Never guessed, here either: the apps would flag such a deadline "calendar missing".
+  if (!lists) throw new Error(`the stats model's calendar does not know ${year}`);
+  return lists;
+}
+
+/**
+ * A working day of that calendar: its holidays are rest days, its 调休 workdays are working days,
  * Monday to Friday otherwise.
  */
 function isWorkingDay(localDayOnUtcAxis: number): boolean {
   const date = new Date(localDayOnUtcAxis).toISOString().slice(0, 10);
-  if (date in chineseDays.workdays) return true;
-  if (date in chineseDays.holidays) return false;
+  const { holidays, workdays } = yearLists(date.slice(0, 4));
+  if (workdays.includes(date)) return true;
+  if (holidays.includes(date)) return false;
   const weekday = new Date(localDayOnUtcAxis).getUTCDay();
   return weekday !== 0 && weekday !== 6;
 }

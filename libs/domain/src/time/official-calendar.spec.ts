@@ -2,11 +2,15 @@ import { DomainError, DomainErrorCode } from '../errors/domain-error';
 import shippedOverrides from './calendar-overrides.json';
 import {
   calendarKnownUntil,
+  installOfficialCalendar,
   OFFICIAL_CALENDAR,
   officialCalendar,
+  officialCalendarInUse,
+  SYNTHETIC_CALENDAR_SOURCE,
   workingDayDeadline,
   type CalendarOverrideYear,
 } from './official-calendar';
+import { isPublicationOverdue, publicationDueBy } from './publication-deadline';
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const due = (local: string) => ({ ok: true, dueBy: sh(local) });
@@ -151,6 +155,80 @@ describe('the default calendar', () => {
     const calendar = officialCalendar({ packageData: NO_PACKAGE, overrides: { years: {} } });
     expect(workingDayDeadline(sh('2026-09-28T10:00:00'), 5, calendar)).toEqual(missing(2026));
     expect(workingDayDeadline(sh('2026-09-28T10:00:00'), 5)).toEqual(due('2026-10-11T00:00:00'));
+  });
+});
+
+describe('the runtime file (OFFICIAL_CALENDAR_FILE)', () => {
+  const SYNTHETIC_2027: CalendarOverrideYear = {
+    source: `${SYNTHETIC_CALENDAR_SOURCE} test year, not a State Council notice`,
+    holidays: ['2027-01-01'],
+    workdays: [],
+  };
+  const runtime = (years: Record<string, unknown>) => ({ file: '/etc/oc/calendar.json', data: { years } });
+
+  it('adds the years it lists, counted as the overrides are', () => {
+    const calendar = officialCalendar({ runtime: runtime({ '2027': FIXTURE_2027 }) });
+    expect(calendar.knowsYear(2027)).toBe(true);
+    expect(calendar.syntheticYears).toEqual([]);
+    expect(workingDayDeadline(sh('2026-12-31T10:00:00'), 5, calendar)).toEqual(due('2027-01-10T00:00:00'));
+    // Real dates count as before: the package's 2026.
+    expect(workingDayDeadline(sh('2026-09-28T10:00:00'), 5, calendar)).toEqual(due('2026-10-11T00:00:00'));
+  });
+
+  it('replaces a year of the package or of the overrides entirely, like the overrides do', () => {
+    const calendar = officialCalendar({
+      overrides: { years: { '2027': FIXTURE_2027 } },
+      runtime: runtime({
+        '2026': { source: 'test fixture', holidays: ['2026-01-01'], workdays: [] },
+        '2027': SYNTHETIC_2027,
+      }),
+    });
+    expect(calendar.dayKind('2026-10-01')).toBe('WORKING_DAY');
+    expect(calendar.dayKind('2027-01-04')).toBe('WORKING_DAY'); // FIXTURE_2027's day off is gone
+  });
+
+  it('marks a year whose source starts with SYNTHETIC as synthetic', () => {
+    const calendar = officialCalendar({
+      runtime: runtime({ '2027': SYNTHETIC_2027, '2028': { ...FIXTURE_2027, holidays: ['2028-01-01'], workdays: [] } }),
+    });
+    expect(calendar.syntheticYears).toEqual([2027]);
+    expect(calendarKnownUntil(calendar, sh('2026-12-03T10:00:00'))).toBe('2028-12-31');
+    expect(calendarKnownUntil(calendar, sh('2026-12-03T10:00:00'), { realOnly: true })).toBe('2026-12-31');
+    expect(calendarKnownUntil(calendar, sh('2027-06-01T10:00:00'), { realOnly: true })).toBeNull();
+  });
+
+  it('is checked as the override file is, the file named in the message', () => {
+    expect(() =>
+      officialCalendar({ runtime: runtime({ '2027': { ...FIXTURE_2027, workdays: ['2027-01-08'] } }) }),
+    ).toThrow(
+      /^Invalid OFFICIAL_CALENDAR_FILE \(\/etc\/oc\/calendar\.json\): year 2027: 2027-01-08 is a Monday–Friday/,
+    );
+    expect(() => officialCalendar({ runtime: { file: 'x.json', data: [] } })).toThrow(
+      /^Invalid OFFICIAL_CALENDAR_FILE \(x\.json\): must be an object/,
+    );
+  });
+
+  it('a SYNTHETIC year is refused from calendar-overrides.json, which ships with the product', () => {
+    expect(() => officialCalendar({ overrides: { years: { '2027': SYNTHETIC_2027 } } })).toThrow(
+      /^Invalid calendar overrides: year 2027: a SYNTHETIC year is test data; only OFFICIAL_CALENDAR_FILE may hold one/,
+    );
+    expect(OFFICIAL_CALENDAR.syntheticYears).toEqual([]);
+  });
+
+  it('once installed, is what deadlines count with when no calendar is named', () => {
+    expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
+    const withSynthetic = officialCalendar({ overrides: { years: {} }, runtime: runtime({ '2027': SYNTHETIC_2027 }) });
+    try {
+      installOfficialCalendar(PACKAGE_ONLY);
+      expect(workingDayDeadline(sh('2026-12-31T10:00:00'), 5)).toEqual(missing(2027));
+      installOfficialCalendar(withSynthetic);
+      expect(workingDayDeadline(sh('2026-12-31T10:00:00'), 5)).toEqual(due('2027-01-09T00:00:00'));
+      expect(publicationDueBy(sh('2026-12-31T10:00:00'), 5)).toEqual(sh('2027-01-09T00:00:00'));
+      expect(isPublicationOverdue(sh('2026-12-31T10:00:00'), sh('2027-01-09T00:00:00'), 5)).toBe(true);
+    } finally {
+      installOfficialCalendar(OFFICIAL_CALENDAR);
+    }
+    expect(officialCalendarInUse()).toBe(OFFICIAL_CALENDAR);
   });
 });
 

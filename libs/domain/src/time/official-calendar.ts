@@ -7,7 +7,8 @@ import { SHANGHAI_UTC_OFFSET_MINUTES } from './shanghai-day';
 /**
  * The official working-day calendar (SPEC §4.10, docs/calendar.md): the State Council's annual holiday
  * schedule (国务院办公厅 节假日安排) with its 调休 weekend workdays, from the chinese-days package plus
- * calendar-overrides.json for the years the package lacks. A year it does not know is never guessed.
+ * calendar-overrides.json for the years the package lacks, plus the file OFFICIAL_CALENDAR_FILE names
+ * (read at start). A year it does not know is never guessed.
  */
 
 /** What the calendar says of one local date (Asia/Shanghai, `YYYY-MM-DD`). */
@@ -16,6 +17,11 @@ export type DayKind = 'WORKING_DAY' | 'REST_DAY' | 'UNKNOWN_YEAR';
 export interface OfficialCalendar {
   /** The years whose schedule is known, ascending. */
   readonly knownYears: readonly number[];
+  /**
+   * The known years that are synthetic test data (a `source` starting with SYNTHETIC, from the runtime
+   * file only): they let tests count deadlines past the real calendar; they are no State Council notice.
+   */
+  readonly syntheticYears: readonly number[];
   knowsYear(year: number): boolean;
   /** UNKNOWN_YEAR when the date's year is not known: never read that as a rest day. */
   dayKind(localDate: string): DayKind;
@@ -48,7 +54,19 @@ export interface OfficialCalendarSources {
   readonly packageData?: CalendarPackageData;
   /** Validated here (a file an operator edits); default: calendar-overrides.json. */
   readonly overrides?: unknown;
+  /**
+   * The file OFFICIAL_CALENDAR_FILE names, parsed: the overrides' format, validated the same way and
+   * merged over the package and the overrides (a year it lists replaces theirs). `file` names it in errors.
+   */
+  readonly runtime?: { readonly file: string; readonly data: unknown };
 }
+
+/**
+ * A year whose `source` starts with this is synthetic: made up so that tests and benchmarks can count
+ * deadlines past the years the State Council has published. Accepted only from the runtime file
+ * (OFFICIAL_CALENDAR_FILE), never from calendar-overrides.json, which ships with the product.
+ */
+export const SYNTHETIC_CALENDAR_SOURCE = 'SYNTHETIC';
 
 export type WorkingDayDeadline =
   | { readonly ok: true; readonly dueBy: Date }
@@ -57,6 +75,7 @@ export type WorkingDayDeadline =
 interface YearSchedule {
   readonly holidays: ReadonlySet<string>;
   readonly workdays: ReadonlySet<string>;
+  readonly synthetic: boolean;
 }
 
 const OFFSET_MS = SHANGHAI_UTC_OFFSET_MINUTES * MS_PER_MINUTE;
@@ -72,11 +91,16 @@ const OVERRIDE_YEAR_KEYS = new Set(['$comment', 'source', 'holidays', 'workdays'
  */
 export function officialCalendar(sources: OfficialCalendarSources = {}): OfficialCalendar {
   const packageYears = packageSchedules(sources.packageData ?? chineseDays);
-  const overrideYears = overrideSchedules(sources.overrides ?? calendarOverridesFile);
-  const schedules = new Map([...packageYears, ...overrideYears]);
+  const overrideYears = overrideSchedules(sources.overrides ?? calendarOverridesFile, 'calendar overrides', false);
+  const runtimeYears = sources.runtime
+    ? overrideSchedules(sources.runtime.data, `OFFICIAL_CALENDAR_FILE (${sources.runtime.file})`, true)
+    : new Map<number, YearSchedule>();
+  const schedules = new Map([...packageYears, ...overrideYears, ...runtimeYears]);
   const knownYears = Object.freeze([...schedules.keys()].sort((a, b) => a - b));
+  const syntheticYears = Object.freeze(knownYears.filter((year) => schedules.get(year)!.synthetic));
   return Object.freeze({
     knownYears,
+    syntheticYears,
     knowsYear: (year: number) => schedules.has(year),
     dayKind(localDate: string): DayKind {
       const epochDay = parseLocalDate(localDate);
@@ -94,8 +118,23 @@ export function officialCalendar(sources: OfficialCalendarSources = {}): Officia
   });
 }
 
-/** The package's data and calendar-overrides.json, loaded once. */
+/** The package's data and calendar-overrides.json, loaded once: what the product ships. */
 export const OFFICIAL_CALENDAR: OfficialCalendar = officialCalendar();
+
+let calendarInUse: OfficialCalendar = OFFICIAL_CALENDAR;
+
+/**
+ * The calendar this process counts with when a caller names none: OFFICIAL_CALENDAR, or what the app
+ * installed at start from OFFICIAL_CALENDAR_FILE (libs/config `loadConfigOrExit`).
+ */
+export function officialCalendarInUse(): OfficialCalendar {
+  return calendarInUse;
+}
+
+/** Called once at start, before anything counts a deadline (a process has one calendar). */
+export function installOfficialCalendar(calendar: OfficialCalendar): void {
+  calendarInUse = calendar;
+}
 
 /**
  * The end of the `days`-th working day after the local day of `trigger`, as the instant it ends: 24:00
@@ -108,7 +147,7 @@ export const OFFICIAL_CALENDAR: OfficialCalendar = officialCalendar();
 export function workingDayDeadline(
   trigger: Date,
   days: number,
-  calendar: OfficialCalendar = OFFICIAL_CALENDAR,
+  calendar: OfficialCalendar = officialCalendarInUse(),
 ): WorkingDayDeadline {
   assertValidDate(trigger, 'trigger');
   if (!Number.isInteger(days) || days < 0) {
@@ -132,18 +171,24 @@ export function workingDayDeadline(
 /**
  * The last local date (`YYYY-MM-DD`) up to which every day from `from` on is known, so that ops can
  * alert before the calendar runs out; pass the current time. Without `from`: from the first known year.
- * null when `from`'s year (or, without it, every year) is unknown.
+ * null when `from`'s year (or, without it, every year) is unknown. `realOnly`: synthetic years count as
+ * unknown (what the State Council has published).
  */
-export function calendarKnownUntil(calendar: OfficialCalendar = OFFICIAL_CALENDAR, from?: Date): string | null {
+export function calendarKnownUntil(
+  calendar: OfficialCalendar = officialCalendarInUse(),
+  from?: Date,
+  { realOnly = false }: { realOnly?: boolean } = {},
+): string | null {
+  const knows = (y: number) => calendar.knowsYear(y) && !(realOnly && calendar.syntheticYears.includes(y));
   let year: number | undefined;
   if (from === undefined) {
-    year = calendar.knownYears[0];
+    year = calendar.knownYears.find(knows);
   } else {
     assertValidDate(from, 'from');
     year = yearOfEpochDay(Math.floor((from.getTime() + OFFSET_MS) / MS_PER_DAY));
   }
-  if (year === undefined || !calendar.knowsYear(year)) return null;
-  while (calendar.knowsYear(year + 1)) year++;
+  if (year === undefined || !knows(year)) return null;
+  while (knows(year + 1)) year++;
   return `${year}-12-31`;
 }
 
@@ -172,7 +217,7 @@ function packageSchedules(data: CalendarPackageData): Map<number, YearSchedule> 
   return schedules;
 }
 
-function overrideSchedules(raw: unknown): Map<number, YearSchedule> {
+function overrideSchedules(raw: unknown, source: string, syntheticAllowed: boolean): Map<number, YearSchedule> {
   const problems: DomainErrorDetail[] = [];
   const schedules = new Map<number, YearSchedule>();
   if (!isPlainObject(raw)) {
@@ -187,16 +232,21 @@ function overrideSchedules(raw: unknown): Map<number, YearSchedule> {
       problems.push({ field: 'years', message: '"years" must be an object keyed by year' });
     } else {
       for (const [yearKey, entry] of Object.entries(raw.years)) {
-        const schedule = overrideYear(yearKey, entry, problems);
+        const schedule = overrideYear(yearKey, entry, syntheticAllowed, problems);
         if (schedule) schedules.set(Number(yearKey), schedule);
       }
     }
   }
-  throwIfAny('calendar overrides', problems);
+  throwIfAny(source, problems);
   return schedules;
 }
 
-function overrideYear(yearKey: string, entry: unknown, problems: DomainErrorDetail[]): YearSchedule | undefined {
+function overrideYear(
+  yearKey: string,
+  entry: unknown,
+  syntheticAllowed: boolean,
+  problems: DomainErrorDetail[],
+): YearSchedule | undefined {
   const field = `years.${yearKey}`;
   if (!YEAR_KEY.test(yearKey)) {
     problems.push({ field, message: `year ${yearKey}: not a year YYYY` });
@@ -218,6 +268,13 @@ function overrideYear(yearKey: string, entry: unknown, problems: DomainErrorDeta
       message: `year ${yearKey}: source must name the State Council notice it was copied from`,
     });
   }
+  const synthetic = typeof entry.source === 'string' && entry.source.trimStart().startsWith(SYNTHETIC_CALENDAR_SOURCE);
+  if (synthetic && !syntheticAllowed) {
+    problems.push({
+      field: `${field}.source`,
+      message: `year ${yearKey}: a ${SYNTHETIC_CALENDAR_SOURCE} year is test data; only OFFICIAL_CALENDAR_FILE may hold one`,
+    });
+  }
   const holidays = dateList(entry.holidays, `${field}.holidays`, yearKey, problems);
   const workdays = dateList(entry.workdays, `${field}.workdays`, yearKey, problems);
   if (holidays && holidays.length === 0) {
@@ -225,7 +282,7 @@ function overrideYear(yearKey: string, entry: unknown, problems: DomainErrorDeta
   }
   if (!holidays || !workdays) return undefined;
   const schedule = yearSchedule(Number(yearKey), holidays, workdays, `${field}.`, problems);
-  return problems.length === before ? schedule : undefined;
+  return problems.length === before && schedule ? { ...schedule, synthetic } : undefined;
 }
 
 /** The checks both sources share: real dates, in their year, not both lists, workdays on weekends. */
@@ -262,7 +319,7 @@ function yearSchedule(
       problems.push({ field: `${fieldPrefix}workdays`, message: `${label}: ${date} is both a holiday and a workday` });
     }
   }
-  return problems.length === before ? { holidays: holidaySet, workdays: workdaySet } : undefined;
+  return problems.length === before ? { holidays: holidaySet, workdays: workdaySet, synthetic: false } : undefined;
 }
 
 function dateKeys(record: unknown, field: string, problems: DomainErrorDetail[]): string[] {

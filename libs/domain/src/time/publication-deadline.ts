@@ -1,4 +1,4 @@
-import { OFFICIAL_CALENDAR, workingDayDeadline } from './official-calendar';
+import { officialCalendarInUse, workingDayDeadline } from './official-calendar';
 import { assertValidDate } from './time';
 
 /**
@@ -6,7 +6,11 @@ import { assertValidDate } from './time';
  * after the listing took effect, on the official calendar (§4.10); null when that calendar does not
  * reach the deadline yet (flagged "calendar missing", never guessed).
  */
-export function publicationDueBy(effectiveAt: Date, workingDays: number, calendar = OFFICIAL_CALENDAR): Date | null {
+export function publicationDueBy(
+  effectiveAt: Date,
+  workingDays: number,
+  calendar = officialCalendarInUse(),
+): Date | null {
   const deadline = workingDayDeadline(effectiveAt, workingDays, calendar);
   return deadline.ok ? deadline.dueBy : null;
 }
@@ -16,7 +20,7 @@ export function isPublicationOverdue(
   effectiveAt: Date,
   now: Date,
   workingDays: number,
-  calendar = OFFICIAL_CALENDAR,
+  calendar = officialCalendarInUse(),
 ): boolean {
   assertValidDate(now, 'now');
   const due = publicationDueBy(effectiveAt, workingDays, calendar);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { ReviewStatus } from '@oc/domain';
+import { REGION_SQL } from '../staff/jurisdiction.repository';
 
 /** A proposed revocation of a violation (SPEC §4.4: a two-person act). */
 export interface RevocationRecord {
@@ -45,7 +46,10 @@ export class RevocationRepository {
 
   async insert(
     manager: EntityManager,
-    r: Pick<RevocationRecord, 'id' | 'violationId' | 'vehicleKey' | 'reason' | 'withCase' | 'proposedBy' | 'proposedAt'>,
+    r: Pick<
+      RevocationRecord,
+      'id' | 'violationId' | 'vehicleKey' | 'reason' | 'withCase' | 'proposedBy' | 'proposedAt'
+    >,
   ): Promise<RevocationRecord> {
     const [row] = (await manager.query(
       `INSERT INTO violation_revocations (id, violation_id, vehicle_key, reason, with_case, status, proposed_by, proposed_at)
@@ -68,20 +72,32 @@ export class RevocationRepository {
     return toRecord(row!);
   }
 
-  /** The review queue (§4.4): pending first, oldest first. */
-  async list(manager: EntityManager, status: ReviewStatus | undefined, limit: number, offset: number) {
+  /**
+   * The review queue (§4.4): pending first, oldest first. `regionPatterns` (regionLikePatterns of the
+   * caller's regions claim; null: the whole city): only proposals on violations weighed in those regions
+   * (SPEC §4.8), the rule the review itself is checked by.
+   */
+  async list(
+    manager: EntityManager,
+    status: ReviewStatus | undefined,
+    limit: number,
+    offset: number,
+    regionPatterns: string[] | null = null,
+  ) {
+    const where = `WHERE ($1::text IS NULL OR r.status = $1)
+        AND ($2::text[] IS NULL OR ${REGION_SQL.station('v').replace('$?', '$2')})`;
     const rows = (await manager.query(
       `SELECT r.*, v.measured_at, v.station_id, v.over_kg, v.status AS violation_status,
               v.listing_id, l.plate, l.plate_color
          FROM violation_revocations r JOIN violations v ON v.id = r.violation_id
          LEFT JOIN listings l ON l.id = v.listing_id
-        WHERE ($1::text IS NULL OR r.status = $1)
-        ORDER BY r.proposed_at, r.id LIMIT $2 OFFSET $3`,
-      [status ?? null, limit, offset],
+        ${where}
+        ORDER BY r.proposed_at, r.id LIMIT $3 OFFSET $4`,
+      [status ?? null, regionPatterns, limit, offset],
     )) as Row[];
     const [count] = (await manager.query(
-      `SELECT count(*) AS n FROM violation_revocations WHERE ($1::text IS NULL OR status = $1)`,
-      [status ?? null],
+      `SELECT count(*) AS n FROM violation_revocations r JOIN violations v ON v.id = r.violation_id ${where}`,
+      [status ?? null, regionPatterns],
     )) as { n: string }[];
     return {
       total: Number(count!.n),

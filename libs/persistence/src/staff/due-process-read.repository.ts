@@ -155,9 +155,20 @@ export class DueProcessReadRepository {
     return toObjectionView(toObjection(row), now);
   }
 
-  async revocations(status: ReviewStatus | undefined, page: PageRequest): Promise<Page<RevocationView>> {
+  /** The revocation review queue, of the caller's regions only (SPEC §4.8; null: the whole city). */
+  async revocations(
+    status: ReviewStatus | undefined,
+    page: PageRequest,
+    regions: StaffRegions = null,
+  ): Promise<Page<RevocationView>> {
     const ds = await this.db.ready();
-    const found = await this.revocationRows.list(ds.manager, status, page.pageSize, (page.page - 1) * page.pageSize);
+    const found = await this.revocationRows.list(
+      ds.manager,
+      status,
+      page.pageSize,
+      (page.page - 1) * page.pageSize,
+      regionLikePatterns(regions) ?? null,
+    );
     return {
       items: found.items.map((r) => {
         const identity = parseVehicleKey(r.vehicleKey)!;

@@ -113,8 +113,10 @@ export class DueProcessController {
   }
 
   @Get('revocations')
-  @ApiOperation({ summary: 'Proposed revocations of violations (two-person rule), oldest first' })
-  revocations(@Query() q: RevocationsQueryDto): Promise<Page<RevocationView>> {
-    return this.reads.revocations(q.status, pageRequest(q));
+  @ApiOperation({
+    summary: "Proposed revocations of violations (two-person rule), oldest first; the caller's regions only",
+  })
+  revocations(@Query() q: RevocationsQueryDto, @CurrentStaff() staff: StaffPrincipal): Promise<Page<RevocationView>> {
+    return this.reads.revocations(q.status, pageRequest(q), staff.regions);
   }
 }
