@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { generateTraffic } from '@oc/simulation';
 import { RunningApp } from '../harness/app-process';
 import { Scenario } from '../harness/scenario';
@@ -7,6 +9,8 @@ import { traffic } from './support/ingest-invariants';
 import {
   ALERT_RULE_TESTS,
   ALERT_RULES,
+  DASHBOARD,
+  dashboardQueriesAsRules,
   Monitoring,
   promtool,
   requireMonitoringBinaries,
@@ -30,9 +34,17 @@ const LAG_ALERTS = ['IngestConsumerLag', 'IngestConsumerStalled'];
 describe('faults: alerts in a real Prometheus and Alertmanager', () => {
   beforeAll(() => requireMonitoringBinaries());
 
-  it('the shipped rules pass promtool check rules and their unit tests', () => {
+  it('the shipped rules pass promtool check rules and their unit tests; the dashboard queries parse', () => {
     expect(promtool('check', 'rules', ALERT_RULES)).toMatch(/SUCCESS: \d+ rules found/);
     expect(promtool('test', 'rules', ALERT_RULE_TESTS)).toMatch(/SUCCESS/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'oc-dashboard-'));
+    try {
+      const file = path.join(dir, 'dashboard-queries.yml');
+      writeFileSync(file, dashboardQueriesAsRules(readFileSync(DASHBOARD, 'utf8')));
+      expect(promtool('check', 'rules', file)).toMatch(/SUCCESS: [1-9]\d* rules found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('with the apps running', () => {

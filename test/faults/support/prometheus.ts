@@ -9,6 +9,7 @@ import { eventually } from '../../harness/services';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ALERT_RULES = path.join(ROOT, 'infra', 'prometheus', 'alerts.yml');
 export const ALERT_RULE_TESTS = path.join(ROOT, 'infra', 'prometheus', 'alerts.test.yml');
+export const DASHBOARD = path.join(ROOT, 'infra', 'grafana', 'overload-credit.json');
 
 /** Debian's binaries (apt-get install prometheus prometheus-alertmanager); PROMETHEUS_BIN etc. override. */
 export const BINARIES = {
@@ -54,6 +55,23 @@ export function shortenedRules(source: string, forDuration: string, range: strin
     }
   }
   return stringify(doc);
+}
+
+/**
+ * Every query of the Grafana dashboard as a recording rule, with Grafana's variables given values, so
+ * that `promtool check rules` parses them as Prometheus will.
+ */
+export function dashboardQueriesAsRules(dashboardJson: string): string {
+  const dashboard = JSON.parse(dashboardJson) as {
+    panels: { id: number; targets?: { expr: string; refId: string }[] }[];
+  };
+  const rules = dashboard.panels.flatMap((panel) =>
+    (panel.targets ?? []).map((t) => ({
+      record: `dashboard:panel_${panel.id}_${t.refId}`,
+      expr: t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$group', '.*'),
+    })),
+  );
+  return stringify({ groups: [{ name: 'dashboard', rules }] });
 }
 
 export interface MonitoringProcess {
