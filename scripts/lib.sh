@@ -72,6 +72,48 @@ ensure_kcat() {
   command -v kcat >/dev/null || die "kcat is still missing after apt-get install kcat."
 }
 
+# The alert test (test/faults/alerting.fault-spec.ts) runs Debian's Prometheus and Alertmanager itself, on
+# ports and in directories of its own. Installed when missing, like Chromium, and failing loudly; the
+# packages' own services (default ports, data in /var/lib) must not run: they are installed under a
+# policy-rc.d that refuses every start (Debian's mechanism, docker images ship one), then stopped and
+# disabled where systemd started them anyway. A Prometheus someone runs on purpose is left alone.
+PROMETHEUS=/usr/bin/prometheus
+PROMTOOL=/usr/bin/promtool
+ALERTMANAGER=/usr/bin/prometheus-alertmanager
+ensure_prometheus() {
+  local missing=() policy=/usr/sbin/policy-rc.d placed=0 installed=0 unit bin
+  { [ -x "$PROMETHEUS" ] && [ -x "$PROMTOOL" ]; } || missing+=(prometheus)
+  [ -x "$ALERTMANAGER" ] || missing+=(prometheus-alertmanager)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
+      die "the alert test needs ${missing[*]} ($PROMETHEUS, $PROMTOOL, $ALERTMANAGER): apt-get install --no-install-recommends prometheus prometheus-alertmanager (as root)."
+    fi
+    say "installing ${missing[*]} for the alert test (apt-get; their services are not started)"
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && placed=1; fi
+    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      installed=1
+    fi
+    if [ "$placed" = 1 ]; then rm -f "$policy"; fi
+    [ "$installed" = 1 ] || die "could not install ${missing[*]} with apt-get; the alert test needs them (apt-get install prometheus prometheus-alertmanager)."
+    for unit in prometheus prometheus-alertmanager; do
+      if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+        systemctl disable --now "$unit" >/dev/null 2>&1 || true
+      fi
+    done
+  fi
+  for bin in "$PROMETHEUS" "$PROMTOOL" "$ALERTMANAGER"; do [ -x "$bin" ] || die "$bin is still missing after apt-get install."; done
+  say "Prometheus: $("$PROMETHEUS" --version 2>&1 | head -n 1); $("$ALERTMANAGER" --version 2>&1 | head -n 1)"
+}
+
+# promtool on the shipped alerting rules and their unit tests (infra/prometheus): fails naming what is wrong.
+check_alert_rules() {
+  local out
+  out=$("$PROMTOOL" check rules infra/prometheus/alerts.yml 2>&1) || die "promtool check rules infra/prometheus/alerts.yml failed:
+$out"
+  out=$("$PROMTOOL" test rules infra/prometheus/alerts.test.yml 2>&1) || die "promtool test rules infra/prometheus/alerts.test.yml failed:
+$out"
+}
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # host and port of a URL like postgres://user@host:5432/db

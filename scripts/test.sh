@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, makes sure Postgres, Redis and Kafka run,
-# builds, and runs every test tier (unit, integration, e2e, browser, faults, contracts) against the real services.
+# builds, checks the alerting rules, and runs every test tier (unit, integration, e2e, browser, faults,
+# contracts) against the real services.
 #
 # One jest call per tier, each through its npm script (test:unit ... test:contracts, the commands a developer
 # runs), so that a tier that finds no test file fails ("No tests found", exit 1) instead of passing
@@ -21,11 +22,14 @@ ensure_redis
 start_kafka
 ensure_chromium
 ensure_kcat
+ensure_prometheus
 build
 say "type-checking"
 npm run --silent typecheck
 say "linting"
 npm run --silent lint
+say "checking the alerting rules (promtool)"
+check_alert_rules
 
 run_tier() {
   local script=$1 what=$2

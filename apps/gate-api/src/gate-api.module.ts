@@ -6,6 +6,7 @@ import { KafkaModule, KafkaProbe } from '@oc/messaging';
 import { ObservabilityModule, type Logger } from '@oc/observability';
 import { DatabaseModule, PostgresProbe } from '@oc/persistence';
 import { GateDecisionController } from './gate-decision.controller';
+import { GateMetrics } from './gate-metrics';
 import { GateRuntime } from './gate-runtime';
 import { StationKeyGuard } from './station-key.guard';
 
@@ -37,6 +38,7 @@ export class GateApiModule {
       providers: [
         TurnBackCache,
         GateRuntime,
+        GateMetrics,
         StationKeyGuard,
         { provide: GateDecisionService, inject: [GateRuntime], useFactory: (r: GateRuntime) => r.decisions },
         { provide: StationAuthenticator, inject: [GateRuntime], useFactory: (r: GateRuntime) => r.authenticator },

@@ -29,6 +29,11 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
   private cacheTimer?: NodeJS.Timeout;
   private anchorTimer?: NodeJS.Timeout;
   private stopped = false;
+  /**
+   * When the credit scheduler last finished a round with nothing left due (the process start before
+   * the first): `ingest_scheduler_last_run_timestamp_seconds` (docs/operations.md "Alerts").
+   */
+  schedulerCompletedAt = new Date();
 
   constructor(
     private readonly config: AppConfig,
@@ -163,6 +168,7 @@ export class IngestRuntime extends IngestProducer implements BeforeApplicationSh
         let ended: number;
         do ended = await this.scheduler.runDue(new Date());
         while (ended > 0 && !this.stopped);
+        this.schedulerCompletedAt = new Date();
       } catch (error) {
         this.logger.warn({ err: error }, 'credit scheduler failed; trying again later');
       }

@@ -28,6 +28,7 @@ import {
   RegistryRepository,
   WeighingRepository,
 } from '@oc/persistence';
+import { IngestMetrics } from './ingest-metrics';
 import { INGEST_LOGGER, IngestRuntime } from './ingest-runtime.service';
 import { NoticeReceiptsController } from './notice-receipts.controller';
 import { RegistryEventsController } from './registry-events.controller';
@@ -77,6 +78,7 @@ export class IngestModule {
         CacheRebuildService,
         IngestRuntime,
         { provide: IngestProducer, useExisting: IngestRuntime },
+        IngestMetrics,
       ],
     };
   }

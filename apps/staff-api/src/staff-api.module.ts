@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@oc/config';
-import { RedisModule, RedisProbe } from '@oc/cache';
+import { RedisConnection, RedisModule, RedisProbe } from '@oc/cache';
 import {
   AuditVerificationCache,
   AuditVerificationService,
@@ -12,11 +12,12 @@ import {
   ViolationActionsService,
 } from '@oc/credit';
 import { KafkaModule, KafkaProbe } from '@oc/messaging';
-import { ObservabilityModule, type Logger } from '@oc/observability';
+import { MetricsRegistry, ObservabilityModule, type Logger } from '@oc/observability';
 import {
   AuditKeys,
   AuditLogRepository,
   CreditRepository,
+  DatabaseConnection,
   DatabaseModule,
   OutboxRepository,
   PostgresProbe,
@@ -25,6 +26,7 @@ import { PersonalDataInterceptor } from './auth/personal-data.interceptor';
 import { StaffAuthGuard, StaffTokenKeyProvider } from './auth/staff-auth.guard';
 import { QUERY_CONTROLLERS, QUERY_PROVIDERS } from './controllers/query.controllers';
 import { WORKFLOW_CONTROLLERS, WORKFLOW_PROVIDERS } from './controllers/workflow.controllers';
+import { StaffMetrics } from './staff-metrics';
 
 @Module({})
 export class StaffApiModule {
@@ -65,6 +67,16 @@ export class StaffApiModule {
           inject: [AuditVerificationService],
           useFactory: (verification: AuditVerificationService) =>
             new AuditVerificationCache(() => verification.verify(), config.AUDIT_VERIFICATION_CACHE_SECONDS * 1000),
+        },
+        {
+          provide: StaffMetrics,
+          inject: [MetricsRegistry, DatabaseConnection, RedisConnection, AuditVerificationCache],
+          useFactory: (
+            metrics: MetricsRegistry,
+            db: DatabaseConnection,
+            redis: RedisConnection,
+            verification: AuditVerificationCache,
+          ) => new StaffMetrics(config, metrics, db, redis, verification, logger),
         },
         OutboxRepository,
         CreditRecountService,

@@ -8,7 +8,18 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@oc/config';
-import { HealthProbe } from '@oc/observability';
+import { HealthProbe, type RedisEviction } from '@oc/observability';
+
+const infoField = (info: string, name: string): string | undefined =>
+  new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+
+/** Why a Redis with this `INFO memory` may drop the cache's keys, or undefined when it cannot. */
+export function evictionRiskOf(memoryInfo: string): string | undefined {
+  const maxmemory = Number(infoField(memoryInfo, 'maxmemory') ?? '0');
+  const policy = infoField(memoryInfo, 'maxmemory_policy') ?? 'noeviction';
+  if (maxmemory === 0 || policy === 'noeviction') return undefined;
+  return `Redis evicts keys (maxmemory ${maxmemory} bytes, maxmemory-policy ${policy}): the turn-back cache needs maxmemory-policy noeviction (or no maxmemory)`;
+}
 
 export interface RedisOptions {
   /** Fail commands at once while disconnected instead of queueing them. */
@@ -59,12 +70,19 @@ export class RedisConnection implements OnApplicationBootstrap, OnApplicationShu
    * services keep even where CONFIG is disabled.
    */
   async evictionRisk(): Promise<string | undefined> {
-    const info = await this.client.info('memory');
-    const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
-    const maxmemory = Number(field('maxmemory') ?? '0');
-    const policy = field('maxmemory_policy') ?? 'noeviction';
-    if (maxmemory === 0 || policy === 'noeviction') return undefined;
-    return `Redis evicts keys (maxmemory ${maxmemory} bytes, maxmemory-policy ${policy}): the turn-back cache needs maxmemory-policy noeviction (or no maxmemory)`;
+    return evictionRiskOf(await this.client.info('memory'));
+  }
+
+  /**
+   * The metrics' view of the same (`redis_eviction_risk`, `redis_evicted_keys`): whether the policy lets
+   * Redis evict, and how many keys it has evicted since it started (two INFO sections, sent together).
+   */
+  async eviction(): Promise<RedisEviction> {
+    const [memory, stats] = await Promise.all([this.client.info('memory'), this.client.info('stats')]);
+    return {
+      policyEvicts: evictionRiskOf(memory) !== undefined,
+      evictedKeys: Number(infoField(stats, 'evicted_keys') ?? '0'),
+    };
   }
   /**
    * Refuses to start on an evicting Redis. A Redis that is away at start is checked by the readiness

@@ -247,6 +247,11 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
   ],
   AUDIT_ANCHOR_INTERVAL_MS: [['999', `AUDIT_ANCHOR_INTERVAL_MS ${int(1000, 3_600_000)}`]],
   AUDIT_VERIFICATION_CACHE_SECONDS: [['0', `AUDIT_VERIFICATION_CACHE_SECONDS ${int(1, 86_400)}`]],
+  AUDIT_VERIFICATION_EVERY_SECONDS: [['-1', `AUDIT_VERIFICATION_EVERY_SECONDS ${int(0, 604_800)}`]],
+  METRICS_SAMPLE_SECONDS: [
+    ['0', `METRICS_SAMPLE_SECONDS ${int(1, 300)}`],
+    ['1.5', `METRICS_SAMPLE_SECONDS ${int(1, 300)}`],
+  ],
   LOG_LEVEL: [['loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent']],
 };
 
@@ -304,6 +309,8 @@ describe('loadConfig', () => {
       KAFKA_TOPIC_PARTITIONS: 6,
       AUDIT_ANCHOR_INTERVAL_MS: 60_000,
       AUDIT_VERIFICATION_CACHE_SECONDS: 60,
+      AUDIT_VERIFICATION_EVERY_SECONDS: 3600,
+      METRICS_SAMPLE_SECONDS: 10,
       LOG_LEVEL: 'info',
     });
   });

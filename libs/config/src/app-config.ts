@@ -429,6 +429,13 @@ export class AppConfig {
   @Int(1000, 3_600_000) AUDIT_ANCHOR_INTERVAL_MS = 60_000;
   /** The staff API answers /audit/verification from a result at most this old (a walk reads the whole log). */
   @Int(1, 86_400) AUDIT_VERIFICATION_CACHE_SECONDS = 60;
+  /**
+   * staff-api walks the chain in the background this often, so that `staff_audit_verification_failed`
+   * stays current without anyone asking (docs/operations.md "Alerts"); 0: only when asked.
+   */
+  @Int(0, 604_800) AUDIT_VERIFICATION_EVERY_SECONDS = 3600;
+  /** How often each app reads the figures its alerts need (Kafka lag, outbox, Redis INFO …) in the background. */
+  @Int(1, 300) METRICS_SAMPLE_SECONDS = 10;
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
@@ -523,6 +530,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'AUDIT_HMAC_RETIRED_KEYS',
   'AUDIT_ANCHOR_INTERVAL_MS',
   'AUDIT_VERIFICATION_CACHE_SECONDS',
+  'AUDIT_VERIFICATION_EVERY_SECONDS',
+  'METRICS_SAMPLE_SECONDS',
   'LOG_LEVEL',
 ];
 

@@ -50,6 +50,19 @@ const isTooLarge = (error: unknown): boolean =>
   (error as { type?: string }).type === 'MESSAGE_TOO_LARGE' ||
   /larger than the max message size/i.test(String((error as Error).message));
 
+type DeadLetterListener = (letters: readonly DeadLetter[]) => void;
+const listeners = new Set<DeadLetterListener>();
+
+/**
+ * Calls `listener` with every set of dead letters once the broker has accepted them (the ingest
+ * metric `ingest_dead_letters_total`); returns the function that removes it. A listener that throws
+ * is ignored: counting must never fail a batch.
+ */
+export function onDeadLetters(listener: DeadLetterListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /**
  * Sends invalid messages, unchanged, to the dead-letter topic with the reason in headers (SPEC §3).
  * Awaited before the offsets are committed, so a message is never lost between the two. A letter the
@@ -93,6 +106,13 @@ export async function publishDeadLetters(
             ],
           });
         }
+      }
+    }
+    for (const listener of listeners) {
+      try {
+        listener(batch);
+      } catch {
+        // see onDeadLetters
       }
     }
   };

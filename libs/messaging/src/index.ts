@@ -8,3 +8,4 @@ export * from './gate-decision.publisher';
 export * from './kafka-acls';
 export * from './kafka-principals-file';
 export * from './audit-anchor-reader';
+export * from './kafka-watch';

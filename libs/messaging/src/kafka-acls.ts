@@ -18,7 +18,10 @@ export interface KafkaPrincipals {
   ingest: string;
   /** gate-api: produces gate.decisions.v1 only. */
   gateApi: string;
-  /** staff-api: reads the audit anchors to verify the chain (SPEC §4.7), nothing else. */
+  /**
+   * staff-api: reads the audit anchors to verify the chain (SPEC §4.7); describes the ingest group and
+   * the topics it consumes, to report the group's lag while ingest itself is down (docs/operations.md).
+   */
   staffApi: string;
   /** Station systems (one principal per system): produce weighing.events.v1 only. */
   stations: readonly string[];
@@ -93,6 +96,11 @@ export function kafkaAcls(prefix: string, ingestGroup: string, principals: Kafka
   const verifyGroups = `${ingestGroup}.audit-verify.`;
   acls.push(allow(principals.staffApi, T, topic('auditAnchors'), AclOperationTypes.READ));
   acls.push(allow(principals.staffApi, G, verifyGroups, AclOperationTypes.READ, ResourcePatternTypes.PREFIXED));
+  // The lag alert must not go quiet when ingest stops (docs/operations.md "Alerts"): staff-api reads the
+  // ingest group's committed offsets (OffsetFetch: DESCRIBE on the group and the topics) and the topics'
+  // ends (ListOffsets: DESCRIBE). DESCRIBE reads no message and joins no group.
+  acls.push(allow(principals.staffApi, G, ingestGroup, AclOperationTypes.DESCRIBE));
+  for (const key of INGEST_CONSUMES) acls.push(allow(principals.staffApi, T, topic(key), AclOperationTypes.DESCRIBE));
   for (const station of principals.stations) {
     acls.push(allow(station, T, topic('weighingEvents'), AclOperationTypes.WRITE));
   }

@@ -2,6 +2,8 @@ export * from './bootstrap';
 export * from './health';
 export * from './logger';
 export * from './metrics';
+export * from './metrics-sampler';
+export * from './operations-metrics';
 export * from './observability.module';
 export * from './http-errors';
 export * from './openapi';

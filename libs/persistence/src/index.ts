@@ -5,6 +5,8 @@ export * from './migrations';
 export * from './database.module';
 export * from './audit/audit-log.repository';
 export * from './outbox/outbox.repository';
+export * from './outbox/outbox-backlog';
+export * from './database-replicas';
 export * from './credit/weighing.repository';
 export * from './credit/credit.repository';
 export * from './credit/notice.repository';

@@ -46,6 +46,11 @@ export class AuditVerificationCache {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** The last completed walk, without starting one (the metrics read it: docs/operations.md "Alerts"). */
+  get latest(): CachedAuditVerification | undefined {
+    return this.last;
+  }
+
   async get(): Promise<CachedAuditVerification> {
     const fresh = this.last && this.clock().getTime() - Date.parse(this.last.computedAt) < this.maxAgeMs;
     if (fresh) return this.last!;
