@@ -63,6 +63,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       slowTestThreshold: 120,
     },
+    // The published contracts (docs/integration.md): generated documents in step with the code, linted
+    // (Spectral), validated against the running apps (Prism), used by generated clients and the examples.
+    {
+      ...builtApps,
+      displayName: 'contracts',
+      testMatch: ['<rootDir>/test/contracts/**/*.contract-spec.ts'],
+      slowTestThreshold: 60,
+    },
     // Reliability under failure (docs/reliability.md): crashes, outages, hostile input. `npm run test:faults`.
     {
       ...builtApps,

@@ -25,11 +25,7 @@ async function main(): Promise<void> {
     keepAliveTimeoutMs: 5_000,
     trustedProxies: config.TRUSTED_PROXIES,
     beforeListen: async (a) => {
-      serveOpenApi(
-        a,
-        'overload-credit staff-api',
-        'Review, publication, credit repair, audit, statistics and public postings',
-      );
+      serveOpenApi(a, 'staff-api');
       await serveWeb(a, logger);
     },
   });

@@ -17,3 +17,4 @@ export * from './credit-notice-receipts-v1/notice-receipt';
 export * from './weighing-events-v1/weigh-event-content';
 export * from './weighing-events-v1/dead-letter-codes';
 export * from './audit-anchors-v1/audit-anchor';
+export type * from './http-errors';

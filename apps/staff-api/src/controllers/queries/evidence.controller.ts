@@ -1,9 +1,9 @@
 import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@oc/config';
 import { EVENT_ID_PATTERN } from '@oc/contracts';
-import { ApiError } from '@oc/observability';
+import { ApiError, StaffJwtAuth } from '@oc/observability';
 import { StaffQueryRepository } from '@oc/persistence';
 
 /** What staff-api passes on: the camera formats, never HTML or SVG (which could carry script). */
@@ -18,7 +18,7 @@ const FETCH_TIMEOUT_MS = 5000;
  * a camera format only, at most 5 MiB, within 5 s — and answers it with the staff token's rights.
  */
 @ApiTags('staff: records')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/weighings')
 export class EvidenceController {
   private readonly hosts: ReadonlySet<string>;
