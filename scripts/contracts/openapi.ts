@@ -4,6 +4,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiProperty, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+// class-transformer's own metadata (its @Type decorators): the nested DTO classes.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { createGenerator } from 'ts-json-schema-generator';
@@ -12,7 +13,7 @@ import { GateApiModule } from '../../apps/gate-api/src/gate-api.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { StaffApiModule } from '../../apps/staff-api/src/staff-api.module';
 import { loadConfig, type AppConfig } from '@oc/config';
-import { validatorSchemas, type JsonSchema } from '../../libs/contracts/src/json-schema';
+import { validatorSchemas, type DtoClass, type JsonSchema } from '../../libs/contracts/src/json-schema';
 import { createLogger, OPENAPI_SECURITY, type Logger } from '@oc/observability';
 
 /**
@@ -93,7 +94,7 @@ function documentDtos(): void {
   if (dtosDocumented) return;
   dtosDocumented = true;
   const schemas = (validatorDocumentSchemas = validatorSchemas(REF));
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown[]> };
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, unknown[]> };
   for (const target of storage.validationMetadatas.keys()) {
     const schema = schemas[target.name];
     if (!schema) continue;
@@ -412,11 +413,23 @@ function sortKeys(value: unknown, key = ''): unknown {
 }
 
 
-/** `npm run contracts`: the three documents with the files they belong in. */
+/** The example lane controller's types (examples/gate-client), made by openapi-typescript from the gate's document. */
+export const GATE_CLIENT_TYPES = path.join(ROOT, 'examples', 'gate-client', 'gate-api.d.ts');
+
+/**
+ * `npm run contracts`: the three documents with the files they belong in, and the example gate client's
+ * types generated from the gate's document by an outside generator, as a vendor would generate them.
+ */
 export async function openApiGenerator(): Promise<{ file: string; content: string }[]> {
   const out: { file: string; content: string }[] = [];
   for (const app of OPENAPI_APPS) {
-    out.push({ file: openApiFile(app), content: `${JSON.stringify(await buildOpenApiDocument(app), null, 2)}\n` });
+    const document = await buildOpenApiDocument(app);
+    out.push({ file: openApiFile(app), content: `${JSON.stringify(document, null, 2)}\n` });
+    if (app === 'gate-api') {
+      const { default: openapiTS, astToString, COMMENT_HEADER } = await import('openapi-typescript');
+      const ast = await openapiTS(document as never, { alphabetize: true });
+      out.push({ file: GATE_CLIENT_TYPES, content: COMMENT_HEADER + astToString(ast) });
+    }
   }
   return out;
 }

@@ -1,9 +1,14 @@
+// class-transformer's own metadata (its @Type decorators): the nested DTO classes.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { PLATE_COLOR_CODES, PLATE_COLORS, canonicalPlatePattern } from '@oc/domain';
+
+/** A class whose decorators class-validator holds. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DtoClass = abstract new (...args: any[]) => unknown;
 
 /** A JSON Schema object (draft 2020-12, the dialect of OpenAPI 3.1 and AsyncAPI 3). */
 export type JsonSchema = Record<string, unknown>;
@@ -44,6 +49,12 @@ const CUSTOM_CONVERTERS: ISchemaConverters = {
     pattern: '^(\\d{17}[\\dX]|[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10})$',
   },
   [ValidationTypes.IS_DEFINED]: {},
+  // RFC 3339 date-time (libs/contracts/src/date-time.ts): JSON Schema's date-time format is RFC 3339's.
+  isRfc3339DateTime: {
+    type: 'string',
+    format: 'date-time',
+    description: 'RFC 3339 with an offset, e.g. 2025-06-01T08:00:00+08:00 (t, z and a space for T accepted)',
+  },
   // The validator's own protocols option (validator.js isURL defaults: http, https, ftp).
   isUrl: (meta) => {
     const protocols = (meta.constraints?.[0] as { protocols?: string[] } | undefined)?.protocols ?? ['http', 'https', 'ftp'];
@@ -52,7 +63,7 @@ const CUSTOM_CONVERTERS: ISchemaConverters = {
 };
 
 /** Names every decorator used by a DTO that no converter (default or custom) knows. */
-function unconverted(include: (target: Function) => boolean): string[] {
+function unconverted(include: (target: DtoClass) => boolean): string[] {
   const known = new Set([
     ...Object.keys(CUSTOM_CONVERTERS),
     ...Object.keys(require('class-validator-jsonschema/build/defaultConverters').defaultConverters),
@@ -64,7 +75,7 @@ function unconverted(include: (target: Function) => boolean): string[] {
   const missing = new Set<string>();
   for (const metas of storage.validationMetadatas.values())
     for (const m of metas) {
-      if (!include(m.target as Function)) continue;
+      if (!include(m.target as DtoClass)) continue;
       const constraint = m.constraintCls ? storage.getTargetValidatorConstraints(m.constraintCls)[0] : undefined;
       const type = constraint?.name ?? m.type;
       if (!known.has(type)) missing.add(`${(m.target as { name?: string }).name}.${m.propertyName}: ${type}`);
@@ -80,7 +91,7 @@ function unconverted(include: (target: Function) => boolean): string[] {
  */
 export function validatorSchemas(
   refPrefix: string,
-  include: (target: Function) => boolean = (t) => t.name.endsWith('Dto'),
+  include: (target: DtoClass) => boolean = (t) => t.name.endsWith('Dto'),
 ): Record<string, JsonSchema> {
   const missing = unconverted(include);
   if (missing.length) throw new Error(`no JSON Schema converter for: ${missing.join(', ')}`);
