@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { auditHmacSecretsOrExit, loadConfigOrExit } from '@oc/config';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { StaffApiModule } from './staff-api.module';
+import { publicCors } from './web/public-cors';
 import { serveWeb } from './web/serve-web';
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     trustedProxies: config.TRUSTED_PROXIES,
     beforeListen: async (a) => {
       serveOpenApi(a, 'staff-api');
+      publicCors(a.getHttpAdapter().getInstance(), config.PUBLIC_CORS_ORIGINS);
       await serveWeb(a, logger);
     },
   });
