@@ -108,9 +108,11 @@ function documentDtos(): void {
     for (const [name, property] of Object.entries(schema.properties as Record<string, JsonSchema>)) {
       if (!own.has(name)) continue;
       const nested = defaultMetadataStorage.findTypeMetadata(target, name)?.typeFunction();
+      // `schema` is taken as it is for a query or path parameter (Nest would map integer to number);
+      // body models are replaced by the validators' own schemas (completeDocument).
       const options: Record<string, unknown> = nested
         ? { type: () => nested, isArray: property.type === 'array', description: property.description }
-        : { ...property };
+        : { ...property, schema: property };
       ApiProperty({ ...options, required: required.has(name) })(target.prototype, name);
     }
   }
@@ -120,7 +122,10 @@ function documentDtos(): void {
 export async function buildOpenApiDocument(name: OpenApiAppName): Promise<OpenAPIObject> {
   const spec = APPS[name];
   // The defaults of every setting: what a document describes does not depend on them.
-  const config = loadConfig({ NODE_ENV: 'development', STAFF_JWT_SECRET: 'openapi-generation-only-never-a-real-secret' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    STAFF_JWT_SECRET: 'openapi-generation-only-never-a-real-secret',
+  });
   const logger = createLogger(name, 'silent');
   documentDtos();
   const app: INestApplication = await NestFactory.create(spec.module(config, logger), new FastifyAdapter(), {
@@ -206,9 +211,11 @@ const PRIMITIVES: Record<string, JsonSchema> = {
 /** Response schemas, errors, components: the parts @nestjs/swagger's scanner does not know. */
 async function completeDocument(document: OpenAPIObject, spec: AppSpec): Promise<void> {
   const program = ts.createProgram({
-    rootNames: spec.controllerFiles.flatMap((f) => ts.sys.readDirectory(path.join(ROOT, f), ['.ts']).concat(
-      f.endsWith('.ts') ? [path.join(ROOT, f)] : [],
-    )).filter((f) => !/\.(int-)?spec\.ts$/.test(f)),
+    rootNames: spec.controllerFiles
+      .flatMap((f) =>
+        ts.sys.readDirectory(path.join(ROOT, f), ['.ts']).concat(f.endsWith('.ts') ? [path.join(ROOT, f)] : []),
+      )
+      .filter((f) => !/\.(int-)?spec\.ts$/.test(f)),
     options: tsOptions(),
   });
   const checker = program.getTypeChecker();
@@ -240,7 +247,8 @@ async function completeDocument(document: OpenAPIObject, spec: AppSpec): Promise
   };
 
   const errorModels = ['ErrorBody', 'ValidationErrorBody', 'ConflictErrorBody'];
-  for (const name of errorModels) models.set(name, { file: path.join(ROOT, 'libs/contracts/src/http-errors.ts'), name });
+  for (const name of errorModels)
+    models.set(name, { file: path.join(ROOT, 'libs/contracts/src/http-errors.ts'), name });
 
   for (const [pathName, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -256,8 +264,7 @@ async function completeDocument(document: OpenAPIObject, spec: AppSpec): Promise
       if (!response.description) response.description = operation.summary ?? 'OK';
       if (!response.content) {
         const schema = schemaOf(answer, answer.type);
-        if (answer.type.getText(answer.file) === 'string')
-          response.content = { 'text/plain': { schema } };
+        if (answer.type.getText(answer.file) === 'string') response.content = { 'text/plain': { schema } };
         else if (Object.keys(schema).length) response.content = { 'application/json': { schema } };
       }
       Object.assign(operation.responses, errorResponses(pathName, method, operation, spec));
@@ -266,7 +273,8 @@ async function completeDocument(document: OpenAPIObject, spec: AppSpec): Promise
   // Refs the controllers' own decorators name (e.g. the readiness report); the DTOs are Nest's already,
   // and replaced by their validators' own schemas (additionalProperties: false included).
   const schemas = (document.components ??= {}).schemas ?? {};
-  for (const name of Object.keys(schemas)) if (validatorDocumentSchemas[name]) schemas[name] = validatorDocumentSchemas[name] as never;
+  for (const name of Object.keys(schemas))
+    if (validatorDocumentSchemas[name]) schemas[name] = validatorDocumentSchemas[name] as never;
   JSON.stringify(document.paths, (key, value) => {
     if (key === '$ref' && typeof value === 'string' && value.startsWith(REF)) {
       const name = value.slice(REF.length);
@@ -276,7 +284,11 @@ async function completeDocument(document: OpenAPIObject, spec: AppSpec): Promise
   });
   document.components.schemas = { ...schemas, ...(await modelSchemas([...models.values()])) } as never;
   pruneUnusedSchemas(document);
-  const tags = new Set(Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((o) => (o as { tags?: string[] }).tags ?? [])));
+  const tags = new Set(
+    Object.values(document.paths).flatMap((item) =>
+      Object.values(item).flatMap((o) => (o as { tags?: string[] }).tags ?? []),
+    ),
+  );
   document.tags = [...tags].sort().map((name) => ({ name }));
 }
 
@@ -329,7 +341,9 @@ function rewriteRefs(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      k === '$ref' && typeof v === 'string' ? `${REF}${safeName(decodeURIComponent(v.replace('#/definitions/', '')))}` : rewriteRefs(v),
+      k === '$ref' && typeof v === 'string'
+        ? `${REF}${safeName(decodeURIComponent(v.replace('#/definitions/', '')))}`
+        : rewriteRefs(v),
     ]),
   );
 }
@@ -344,11 +358,18 @@ const WWW_AUTHENTICATE = {
     schema: { type: 'string' },
   },
 };
-const RETRY_AFTER = { 'Retry-After': { description: 'seconds to wait (RFC 9110 §10.2.3)', schema: { type: 'integer' } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'seconds to wait (RFC 9110 §10.2.3)', schema: { type: 'integer' } },
+};
 
 type Operation = OpenAPIObject['paths'][string]['get'] & {};
 
-function errorResponses(pathName: string, method: string, operation: Operation, spec: AppSpec): Record<string, unknown> {
+function errorResponses(
+  pathName: string,
+  method: string,
+  operation: Operation,
+  spec: AppSpec,
+): Record<string, unknown> {
   const declared = new Set(Object.keys(operation.responses));
   const out: Record<string, unknown> = {};
   const add = (status: number, description: string, body: string, extra: Record<string, unknown> = {}) => {
@@ -359,22 +380,34 @@ function errorResponses(pathName: string, method: string, operation: Operation, 
   if (hasInput) add(400, 'VALIDATION_FAILED: every refused field with its reason (details)', 'ValidationErrorBody');
   const secured = (operation.security ?? []).length > 0;
   if (secured) {
-    add(401, 'UNAUTHORIZED: no, a malformed, wrong, revoked or expired credential', 'ErrorBody', { headers: WWW_AUTHENTICATE });
+    add(401, 'UNAUTHORIZED: no, a malformed, wrong, revoked or expired credential', 'ErrorBody', {
+      headers: WWW_AUTHENTICATE,
+    });
     if (spec.security.includes('staffJwt'))
       add(403, 'FORBIDDEN (a role the route needs), OUT_OF_JURISDICTION or TWO_PERSON_RULE', 'ErrorBody');
   }
   if (operation.requestBody) {
-    add(413, 'PAYLOAD_TOO_LARGE: the body is over the app\'s limit', 'ErrorBody');
+    add(413, "PAYLOAD_TOO_LARGE: the body is over the app's limit", 'ErrorBody');
     add(415, 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json', 'ErrorBody');
   }
   const staff = spec.security.includes('staffJwt') && !pathName.startsWith('/health') && pathName !== '/metrics';
   if (staff && pathName.includes('{')) add(404, 'NOT_FOUND: nothing of that id (or plate, permit number)', 'ErrorBody');
   if (staff && method !== 'get')
-    add(409, 'STATE_CONFLICT or REPAIR_REFUSED: the state of what the request names does not allow it (details[].code)', 'ConflictErrorBody');
-  if (staff) add(503, 'QUERY_TIMEOUT: the database did not answer within STAFF_STATEMENT_TIMEOUT_MS; retry later or narrower', 'ErrorBody');
+    add(
+      409,
+      'STATE_CONFLICT or REPAIR_REFUSED: the state of what the request names does not allow it (details[].code)',
+      'ConflictErrorBody',
+    );
+  if (staff)
+    add(
+      503,
+      'QUERY_TIMEOUT: the database did not answer within STAFF_STATEMENT_TIMEOUT_MS; retry later or narrower',
+      'ErrorBody',
+    );
   for (const status of declared) {
     const code = Number(status);
-    if (code === 409) add(409, 'STATE_CONFLICT: the state of what the request names does not allow it', 'ConflictErrorBody');
+    if (code === 409)
+      add(409, 'STATE_CONFLICT: the state of what the request names does not allow it', 'ConflictErrorBody');
     else if (code === 429) add(429, 'TOO_MANY_REQUESTS', 'ErrorBody', { headers: RETRY_AFTER });
     else if (code >= 400 && !out[status]) add(code, 'error', 'ErrorBody');
   }
@@ -411,7 +444,6 @@ function sortKeys(value: unknown, key = ''): unknown {
   const entries = Object.entries(value).map(([k, v]) => [k, sortKeys(v, k)] as const);
   return Object.fromEntries(keep ? entries : entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
-
 
 /** The example lane controller's types (examples/gate-client), made by openapi-typescript from the gate's document. */
 export const GATE_CLIENT_TYPES = path.join(ROOT, 'examples', 'gate-client', 'gate-api.d.ts');

@@ -1,6 +1,11 @@
 import { Controller, Get, HttpStatus, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { GATE_ANSWER_REASONS, GATE_REASON_DESCRIPTIONS, GateDecisionQueryDto, GateDecisionResponse } from '@oc/contracts';
+import {
+  GATE_ANSWER_REASONS,
+  GATE_REASON_DESCRIPTIONS,
+  GateDecisionQueryDto,
+  GateDecisionResponse,
+} from '@oc/contracts';
 import { GateDecisionService, GateQueryError } from '@oc/credit';
 import { ApiError, StationKeyAuth } from '@oc/observability';
 import { StationKeyGuard, type StationRequest } from './station-key.guard';
@@ -24,7 +29,8 @@ export class GateDecisionController {
   })
   @ApiOkResponse({ description: '判定结果 (TURN_BACK 劝返 / ALLOW 放行)' })
   @ApiTooManyRequestsResponse({
-    description: 'TOO_MANY_REQUESTS: too many wrong station keys from this address (Retry-After); a valid key is never throttled',
+    description:
+      'TOO_MANY_REQUESTS: too many wrong station keys from this address (Retry-After); a valid key is never throttled',
   })
   async decision(@Query() query: GateDecisionQueryDto, @Req() request: StationRequest): Promise<GateDecisionResponse> {
     try {

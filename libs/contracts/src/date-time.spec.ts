@@ -25,7 +25,9 @@ describe('HTTP date-times: RFC 3339 in every form it allows, one canonical form 
   ])('accepts %s in a query and a body as %s', (text, canonical) => {
     expect(through(StatsQueryDto, { from: text }).value?.from).toBe(canonical);
     expect(through(NoticeServiceDto, { method: 'POST', servedAt: text }).value?.servedAt).toBe(canonical);
-    expect(Date.parse(canonical)).toBe(Date.parse(text.replace(/[t ]/, 'T').replace('z', 'Z').replace('+0800', '+08:00')));
+    expect(Date.parse(canonical)).toBe(
+      Date.parse(text.replace(/[t ]/, 'T').replace('z', 'Z').replace('+0800', '+08:00')),
+    );
   });
 
   it.each([
@@ -42,7 +44,8 @@ describe('HTTP date-times: RFC 3339 in every form it allows, one canonical form 
     expect(query[0]).toContain('RFC 3339');
     expect(query[0]).toContain('2025-06-01T08:00:00+08:00');
     expect(query[0]).toContain('%2B');
-    const body = through(ProcessViolationDto, { caseNo: 'c', fineYuan: 1, processedAt: text }).errors?.processedAt ?? [];
+    const body =
+      through(ProcessViolationDto, { caseNo: 'c', fineYuan: 1, processedAt: text }).errors?.processedAt ?? [];
     expect(body).toEqual([expect.stringContaining('processedAt must be an RFC 3339 date-time')]);
   });
 });

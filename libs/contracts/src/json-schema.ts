@@ -49,6 +49,9 @@ const CUSTOM_CONVERTERS: ISchemaConverters = {
     pattern: '^(\\d{17}[\\dX]|[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10})$',
   },
   [ValidationTypes.IS_DEFINED]: {},
+  // The bounds alone: the default converters also say `type: number`, which overrides @IsInt's integer.
+  min: (meta) => ({ minimum: meta.constraints[0] }),
+  max: (meta) => ({ maximum: meta.constraints[0] }),
   // RFC 3339 date-time (libs/contracts/src/date-time.ts): JSON Schema's date-time format is RFC 3339's.
   isRfc3339DateTime: {
     type: 'string',
@@ -57,7 +60,11 @@ const CUSTOM_CONVERTERS: ISchemaConverters = {
   },
   // The validator's own protocols option (validator.js isURL defaults: http, https, ftp).
   isUrl: (meta) => {
-    const protocols = (meta.constraints?.[0] as { protocols?: string[] } | undefined)?.protocols ?? ['http', 'https', 'ftp'];
+    const protocols = (meta.constraints?.[0] as { protocols?: string[] } | undefined)?.protocols ?? [
+      'http',
+      'https',
+      'ftp',
+    ];
     return { type: 'string', format: 'uri', pattern: `^(${protocols.join('|')})://` };
   },
 };

@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { createValidationPipe, FastPathValidationPipe, FastValidator, HttpErrorFilter, RouteTable } from './http-errors';
+import {
+  createValidationPipe,
+  FastPathValidationPipe,
+  FastValidator,
+  HttpErrorFilter,
+  RouteTable,
+} from './http-errors';
 import { PinoNestLogger } from './logger';
 import { addressMatcher } from './addresses';
 

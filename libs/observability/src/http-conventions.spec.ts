@@ -52,7 +52,10 @@ describe('HTTP conventions of bootstrapHttpApp', () => {
   });
   afterAll(() => app.close());
 
-  const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as { error: Record<string, unknown> } });
+  const json = async (res: Response) => ({
+    status: res.status,
+    body: (await res.json()) as { error: Record<string, unknown> },
+  });
 
   it('answers a wrong method on a known path with 405 and Allow, an unknown path with 404', async () => {
     const wrong = await fetch(`${url}/things/7`, { method: 'DELETE' });
@@ -83,7 +86,11 @@ describe('HTTP conventions of bootstrapHttpApp', () => {
 
   it('names the body in the details of a malformed JSON body', async () => {
     const res = await json(
-      await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' }),
+      await fetch(`${url}/things`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":',
+      }),
     );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');

@@ -74,7 +74,9 @@ export class RouteTable {
   add(method: string | string[], url: string): void {
     const source = url
       .split('/')
-      .map((part) => (part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .map((part) =>
+        part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
       .join('/');
     const pattern = new RegExp(`^${source}/?$`);
     for (const m of Array.isArray(method) ? method : [method]) this.routes.push({ method: m.toUpperCase(), pattern });
@@ -211,7 +213,9 @@ export class HttpErrorFilter implements ExceptionFilter {
         void reply
           .status(HttpStatus.METHOD_NOT_ALLOWED)
           .header('allow', allow)
-          .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not allowed here; use ${allow}` } });
+          .send({
+            error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not allowed here; use ${allow}` },
+          });
         return;
       }
     }
@@ -229,11 +233,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError) return { status: exception.getStatus(), body: exception.getResponse() };
     if (isDomainError(exception)) {
       const { status, code } = STATUS_BY_DOMAIN_CODE[exception.code];
-      // A conflict names conditions, not fields: each detail's code says which; `field` (the same code)
-      // stays for clients written before (docs/integration.md, "Errors").
+      // A conflict names conditions, not fields: each detail's code says which (REPAIR_REFUSED's are
+      // condition codes; a detail naming a field, e.g. `status`, gets the error's code); `field` stays
+      // for clients written before (docs/integration.md, "HTTP conventions").
       const items =
         status === HttpStatus.CONFLICT
-          ? exception.details.map((d) => ({ code: d.field ?? code, ...d }))
+          ? exception.details.map((d) => ({
+              code: d.field && /^[A-Z][A-Z0-9_]*$/.test(d.field) ? d.field : code,
+              ...d,
+            }))
           : exception.details;
       const details = items.length ? { details: items } : {};
       return { status, body: { error: { code, message: exception.message, ...details } } };
@@ -313,4 +321,3 @@ function postgresState(error: unknown): string | undefined {
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
-

@@ -28,9 +28,12 @@ export function publicCors(fastify: FastifyInstance, setting: string): void {
     const asked = request.headers['access-control-request-method'];
     if (request.method === 'OPTIONS' && typeof asked === 'string') {
       if (!METHODS.split(', ').includes(asked.toUpperCase())) {
-        void reply.status(405).header('allow', METHODS).send({
-          error: { code: 'METHOD_NOT_ALLOWED', message: `the public API is read-only: ${METHODS}` },
-        });
+        void reply
+          .status(405)
+          .header('allow', METHODS)
+          .send({
+            error: { code: 'METHOD_NOT_ALLOWED', message: `the public API is read-only: ${METHODS}` },
+          });
         return;
       }
       void reply

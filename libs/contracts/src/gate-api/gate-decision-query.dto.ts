@@ -48,7 +48,9 @@ const IsBooleanFlag = (): PropertyDecorator =>
 
 /** GET /v1/gate/decision query (SPEC §4.6, §6). The entry scale's reading is optional. */
 export class GateDecisionQueryDto {
-  @JSONSchema({ description: '车牌号 (SPEC §4.1): 规范形式; 服务端先规范化 (全角转半角, 去掉空格 · - ., 转大写) 再校验' })
+  @JSONSchema({
+    description: '车牌号 (SPEC §4.1): 规范形式; 服务端先规范化 (全角转半角, 去掉空格 · - ., 转大写) 再校验',
+  })
   @IsPlate()
   @MaxLength(32)
   @MinLength(1)
