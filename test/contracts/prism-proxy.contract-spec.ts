@@ -36,6 +36,7 @@ describe('the running apps answer as their OpenAPI documents say (Prism validati
   let staff: PrismProxy;
   let stationKey: string;
   let staffUrl = '';
+  let gateUrl = '';
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -46,9 +47,10 @@ describe('the running apps answer as their OpenAPI documents say (Prism validati
     await s.startIngest();
     const [gateApp, staffApp] = await Promise.all([
       s.startApp('gate-api'),
-      s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET }),
+      s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET, PUBLIC_CORS_ORIGINS: 'https://postings.example.org' }),
     ]);
     staffUrl = staffApp.url;
+    gateUrl = gateApp.url;
     [gate, staff] = await Promise.all([
       startPrismProxy('openapi/gate-api.json', gateApp.url),
       startPrismProxy('openapi/staff-api.json', staffApp.url),
@@ -249,5 +251,27 @@ describe('the running apps answer as their OpenAPI documents say (Prism validati
       expect(detail).toMatchObject({ code: expect.any(String), message: expect.any(String) });
       expect(Object.keys(detail).filter((k) => !allowed.includes(k))).toEqual([]);
     }
+  });
+
+  // The conventions of docs/integration.md on the running apps themselves.
+  it('both apps: 405 with Allow, WWW-Authenticate on 401, CORS on the public postings only', async () => {
+    const wrong = await fetch(`${gateUrl}/v1/gate/decision`, { method: 'DELETE' });
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    const noKey = await fetch(`${gateUrl}/v1/gate/decision?plate=%E6%B5%99E61002&plateColor=1`);
+    expect([noKey.status, noKey.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="gate-api"']);
+    const badToken = await fetch(`${staffUrl}/v1/listings`, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('www-authenticate')).toMatch(/^Bearer realm="staff-api", error="invalid_token"/);
+    const origin = { origin: 'https://postings.example.org' };
+    const postings = await fetch(`${staffUrl}/v1/public/postings`, { headers: origin });
+    expect(postings.headers.get('access-control-allow-origin')).toBe(origin.origin);
+    const listings = await fetch(`${staffUrl}/v1/listings`, {
+      headers: { ...origin, authorization: `Bearer ${tokens.admin}` },
+    });
+    expect([listings.status, listings.headers.get('access-control-allow-origin')]).toEqual([200, null]);
+    const time = await fetch(`${staffUrl}/v1/stats?from=2025-06-01t00:00:00z&to=2025-06-02%2000:00:00%2B08:00`, {
+      headers: { authorization: `Bearer ${tokens.admin}` },
+    });
+    expect(time.status).toBe(200);
   });
 });
