@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, ParseUUIDPipe, type Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiProperty, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -128,7 +129,8 @@ export async function buildOpenApiDocument(name: OpenApiAppName): Promise<OpenAP
   });
   const logger = createLogger(name, 'silent');
   documentDtos();
-  const app: INestApplication = await NestFactory.create(spec.module(config, logger), new FastifyAdapter(), {
+  const module = spec.module(config, logger);
+  const app: INestApplication = await NestFactory.create(module, new FastifyAdapter(), {
     preview: true,
     logger: false,
     abortOnError: false,
@@ -143,11 +145,47 @@ export async function buildOpenApiDocument(name: OpenApiAppName): Promise<OpenAP
       .addServer('/', 'the app itself (gate-api GATE_PORT, staff-api STAFF_PORT, ingest INGEST_PORT)');
     for (const scheme of spec.security) builder.addSecurity(scheme, OPENAPI_SECURITY[scheme]);
     const document = SwaggerModule.createDocument(app, builder.build());
+    describePipedParameters(document, (module.controllers ?? []) as Type[]);
     await completeDocument(document, spec);
     return sortKeys(document) as OpenAPIObject;
   } finally {
     await app.close();
   }
+}
+
+/**
+ * A path parameter checked by a pipe instead of a DTO (`@Param('id', idParam())`): its schema is the
+ * pipe's (ParseUUIDPipe: a UUID). Any other pipe fails the generation until it is described here.
+ */
+function describePipedParameters(document: OpenAPIObject, controllers: Type[]): void {
+  const byOperation = new Map<string, Map<string, JsonSchema>>();
+  for (const controller of controllers) {
+    for (const method of Object.getOwnPropertyNames(controller.prototype)) {
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+        string,
+        { data?: unknown; pipes?: unknown[] }
+      >;
+      for (const arg of Object.values(args)) {
+        if (typeof arg.data !== 'string' || !arg.pipes?.length) continue;
+        const schemas = arg.pipes.map((pipe) => {
+          if (pipe instanceof ParseUUIDPipe) return { type: 'string', format: 'uuid' };
+          throw new Error(`${controller.name}.${method}: no schema for the pipe of parameter ${arg.data}`);
+        });
+        const known = byOperation.get(`${controller.name}_${method}`) ?? new Map<string, JsonSchema>();
+        known.set(arg.data, Object.assign({}, ...schemas));
+        byOperation.set(`${controller.name}_${method}`, known);
+      }
+    }
+  }
+  for (const item of Object.values(document.paths))
+    for (const operation of Object.values(item) as {
+      operationId?: string;
+      parameters?: { name: string; in: string; schema?: unknown }[];
+    }[]) {
+      const known = byOperation.get(operation.operationId ?? '');
+      for (const parameter of operation.parameters ?? [])
+        if (parameter.in === 'path' && known?.has(parameter.name)) parameter.schema = known.get(parameter.name);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import {
   WEIGHING_CLASSIFICATIONS,
   type WeighingClassification,
 } from '@oc/domain';
-import { WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/weigh-event.dto';
+import { EVENT_ID_PATTERN, WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/weigh-event.dto';
 import { IsDateTime } from '../../date-time';
 
 /** SPEC §6: pageSize ≤ 500. */
@@ -322,4 +322,16 @@ export class StationsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(WEIGHING_SOURCES, { message: `kind must be one of ${WEIGHING_SOURCES.join(', ')}` })
   kind?: WeighingSource;
+}
+
+/** `/v1/weighings/:eventId/evidence/:index`: the n-th evidence image (1-based) of a weighing. */
+export class EvidenceParamsDto {
+  @Matches(EVENT_ID_PATTERN, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @IsString()
+  eventId!: string;
+
+  // A path segment: the text of an integer from 1 to 10.
+  @Matches(/^([1-9]|10)$/, { message: 'index must be an integer from 1 to 10' })
+  @IsString()
+  index!: string;
 }
