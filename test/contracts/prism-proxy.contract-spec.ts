@@ -254,6 +254,22 @@ describe('the running apps answer as their OpenAPI documents say (Prism validati
   });
 
   // The conventions of docs/integration.md on the running apps themselves.
+  it('every app serves the committed document at /openapi.json, ingest included', async () => {
+    for (const [app, url] of [
+      ['gate-api', gateUrl],
+      ['staff-api', staffUrl],
+      ['ingest', s.ingest!.url],
+    ] as const) {
+      const served = await fetch(`${url}/openapi.json`);
+      expect([app, served.status, served.headers.get('content-type')]).toEqual([
+        app,
+        200,
+        'application/json; charset=utf-8',
+      ]);
+      expect(await served.text()).toBe(readFileSync(`openapi/${app}.json`, 'utf8'));
+    }
+  });
+
   it('both apps: 405 with Allow, WWW-Authenticate on 401, CORS on the public postings only', async () => {
     const wrong = await fetch(`${gateUrl}/v1/gate/decision`, { method: 'DELETE' });
     expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
