@@ -40,15 +40,16 @@ export function unexpected(proxy: PrismProxy): PrismProxy['violations'] {
 }
 
 /**
- * One request through node:http, body chunked: with fetch (undici), or with a Content-Length, or on a
- * connection of its own, Prism 5.16 forwarded some POST requests and never finished its answer.
+ * One request through node:http; a body chunked and on a connection of its own, the way Prism 5.16
+ * answered every POST here (through fetch, or on a kept-alive connection, it forwarded some POST
+ * requests to the app and never finished its answer).
  */
 function send(target: string, init: RequestInit = {}): Promise<Response> {
   return new Promise((resolve, reject) => {
     const headers = Object.fromEntries(new Headers(init.headers).entries());
-    // Chunked: with a Content-Length, Prism 5.16 forwarded the body but never finished its answer.
     const body = typeof init.body === 'string' ? Buffer.from(init.body) : undefined;
-    const req = request(target, { method: init.method ?? 'GET', headers, timeout: 15_000 }, (res) => {
+    const own = body === undefined ? {} : { agent: false };
+    const req = request(target, { method: init.method ?? 'GET', headers, timeout: 15_000, ...own }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => {
