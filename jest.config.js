@@ -63,8 +63,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       slowTestThreshold: 120,
     },
-    // Conformance (docs/integration.md): the published documents against outside tools (the AsyncAPI parser,
-    // ajv, kcat) and the running apps. `npm run test:contracts`.
+    // The published contracts (docs/integration.md): generated documents in step with the code, linted
+    // (Spectral), validated against the running apps (Prism), the AsyncAPI parser, ajv and kcat on the
+    // messages, generated clients and the examples. `npm run test:contracts`.
     {
       ...builtApps,
       displayName: 'contracts',

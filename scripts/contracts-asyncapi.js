@@ -28,7 +28,7 @@ function check() {
   return fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text;
 }
 
-module.exports = { name: 'asyncapi', write, check };
+module.exports = { name: 'asyncapi', generate, write, check };
 
 if (require.main === module) {
   if (process.argv.includes('--check')) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, makes sure Postgres, Redis and Kafka run,
-# builds, checks the alerting rules, and runs every test tier (unit, integration, e2e, browser, faults,
-# contracts) against the real services.
+# builds, checks the alerting rules, and runs every test tier (unit, integration, e2e, contracts, browser,
+# faults) against the real services.
 #
 # One jest call per tier, each through its npm script (test:unit ... test:contracts, the commands a developer
 # runs), so that a tier that finds no test file fails ("No tests found", exit 1) instead of passing
@@ -40,6 +40,6 @@ run_tier() {
 run_tier test:unit "unit tests" "$@"
 run_tier test:int "integration tests (real Postgres, Redis, Kafka)" "$@"
 run_tier test:e2e "e2e tests (the built apps)" "$@"
+run_tier test:contracts "conformance tier (the published documents: Spectral, Prism, the AsyncAPI parser, ajv, kcat, generated clients, examples)" "$@"
 run_tier test:browser "browser tests (Chromium against the built apps)" "$@"
 run_tier test:faults "fault suite (crashes, outages, hostile input)" "$@"
-run_tier test:contracts "conformance tier (published documents, outside tools, examples)" "$@"

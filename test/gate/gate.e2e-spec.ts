@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { RedisConnection, TurnBackCache } from '@oc/cache';
 import { AppConfig, loadConfig } from '@oc/config';
 import { CreditRecountService, ViolationActionsService } from '@oc/credit';
@@ -302,17 +304,21 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
     expect(metrics).toContain('gate_decisions_dropped_total 0');
   });
 
-  it('serves its OpenAPI document: the query parameters and the answer with its reasons', async () => {
-    const doc = (await (await fetch(`${gate.url}/openapi.json`)).json()) as {
+  it('serves its OpenAPI document (openapi/gate-api.json): the query parameters and the answer with its reasons', async () => {
+    const served = await (await fetch(`${gate.url}/openapi.json`)).text();
+    expect(served).toBe(readFileSync(path.join(__dirname, '..', '..', 'openapi', 'gate-api.json'), 'utf8'));
+    const doc = JSON.parse(served) as {
       paths: Record<
         string,
         {
           get: {
+            description: string;
             parameters: { name: string; in: string; required: boolean }[];
-            responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+            responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }>;
           };
         }
       >;
+      components: { schemas: Record<string, unknown> };
     };
     const operation = doc.paths['/v1/gate/decision']!.get;
     expect(
@@ -331,10 +337,12 @@ describe('gate-api: turn-back decisions (running apps, real Kafka, Postgres, Red
       'plateColor',
       'singleDriveAxle',
     ]);
-    const schema = operation.responses['200']!.content['application/json']!.schema;
-    expect(schema.properties.reasons).toMatchObject({
-      items: { enum: ['OVERLIMIT', 'DISHONESTY_LIST', 'EXEMPT_EMPTY', 'WITHIN_TOLERANCE', 'FAIL_CLOSED'] },
+    expect(operation.responses['200']!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/GateDecisionResponse',
     });
-    expect(JSON.stringify(schema.properties.reasons)).toContain('第三十九条');
+    const reasons = JSON.stringify([doc.components.schemas.GateAnswerReason, doc.components.schemas.GateReason]);
+    for (const reason of ['OVERLIMIT', 'DISHONESTY_LIST', 'EXEMPT_EMPTY', 'WITHIN_TOLERANCE', 'FAIL_CLOSED'])
+      expect(reasons).toContain(`"${reason}"`);
+    expect(operation.description).toContain('第三十九条');
   });
 });

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     trustedProxies: config.TRUSTED_PROXIES,
     fastValidators: new Map([[GateDecisionQueryDto, fastGateDecisionQuery]]),
     beforeListen: async (a) => {
-      serveOpenApi(a, 'overload-credit gate-api', 'Entry-lane turn-back decisions (SPEC §4.6)');
+      serveOpenApi(a, 'gate-api');
       // Every active station key before the first lane asks (docs/operations.md, Gate); with Postgres
       // away the gate listens anyway and keys that cannot be checked get GATE_FAILURE_MODE's answer.
       // A hanging Postgres holds the start for 2 s at most.

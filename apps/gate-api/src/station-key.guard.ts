@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StationAuthenticator, type StationAuthOutcome } from '@oc/credit';
-import { ApiError } from '@oc/observability';
+import { ApiError, unauthorized } from '@oc/observability';
 
 /** `stationId` null: the key could not be checked; the decision is GATE_FAILURE_MODE's. */
 export type StationRequest = FastifyRequest & { stationId?: string | null };
@@ -20,7 +20,10 @@ export class StationKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match)
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Authorization: Bearer <station key> is required');
+      throw unauthorized(
+        'Authorization: Bearer <station key> is required',
+        header === undefined ? 'missing' : 'invalid_request',
+      );
     const outcome = this.authenticator.check(match[1]!, request.ip);
     if (typeof outcome === 'string') {
       request.stationId = outcome;
@@ -48,12 +51,8 @@ function admit(outcome: StationAuthOutcome, request: StationRequest, reply: Fast
         'Too many failed station keys from this address; retry later',
       );
     case 'MALFORMED':
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        'UNAUTHORIZED',
-        'The station key is not of the issued format (ocst_ and 32 characters)',
-      );
+      throw unauthorized('The station key is not of the issued format (ocst_ and 32 characters)', 'invalid_token');
     case 'WRONG':
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Unknown or revoked station key');
+      throw unauthorized('Unknown or revoked station key', 'invalid_token');
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AppConfig, auditHmacSecretsOrExit, loadConfigOrExit, syntheticCalendarWarning } from '@oc/config';
 import { TOPIC, topics } from '@oc/contracts';
 import { KafkaBatchServer, KafkaConnection } from '@oc/messaging';
-import { bootstrapHttpApp, createLogger, exitOnFatal } from '@oc/observability';
+import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { IngestModule } from './ingest.module';
 import { IngestRuntime } from './ingest-runtime.service';
 
@@ -23,6 +23,7 @@ async function main(config: AppConfig = loadConfigOrExit()): Promise<void> {
     requestTimeoutMs: 10_000,
     connectionTimeoutMs: 60_000,
     trustedProxies: config.TRUSTED_PROXIES,
+    beforeListen: (a) => serveOpenApi(a, 'ingest'),
   });
   exitOnFatal(logger, () => app);
   await app.get(IngestRuntime).prepare();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { auditHmacSecretsOrExit, loadConfigOrExit, syntheticCalendarWarning } from '@oc/config';
 import { bootstrapHttpApp, createLogger, exitOnFatal, serveOpenApi } from '@oc/observability';
 import { StaffApiModule } from './staff-api.module';
+import { publicCors } from './web/public-cors';
 import { serveWeb } from './web/serve-web';
 
 async function main(): Promise<void> {
@@ -27,11 +28,8 @@ async function main(): Promise<void> {
     keepAliveTimeoutMs: 5_000,
     trustedProxies: config.TRUSTED_PROXIES,
     beforeListen: async (a) => {
-      serveOpenApi(
-        a,
-        'overload-credit staff-api',
-        'Review, publication, credit repair, audit, statistics and public postings',
-      );
+      serveOpenApi(a, 'staff-api');
+      publicCors(a.getHttpAdapter().getInstance(), config.PUBLIC_CORS_ORIGINS);
       await serveWeb(a, logger);
     },
   });

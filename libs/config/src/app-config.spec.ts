@@ -56,6 +56,8 @@ const int = (min: number, max?: number) =>
  * variable and its rule. A Record over ConfigKey, so a new variable without a row does not compile, and
  * the metadata test below fails if a declared rule has no row.
  */
+const PUBLIC_CORS_RULE =
+  'PUBLIC_CORS_ORIGINS must be *, or a comma-separated list of origins like https://postings.example.org';
 const AUDIT_KEY = 'at least 32 characters without whitespace or commas (e.g. openssl rand -base64 48)';
 const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoReported: string[]][]> = {
   NODE_ENV: [['prod', 'NODE_ENV must be production, development or test']],
@@ -119,6 +121,11 @@ const BAD_VALUES: Record<ConfigKey, [value: string, problem: string, ...alsoRepo
     ],
   ],
   EVIDENCE_HOSTS: [['http://cam.example', 'EVIDENCE_HOSTS must be a comma-separated list of host or host:port']],
+  PUBLIC_CORS_ORIGINS: [
+    ['postings.example.org', PUBLIC_CORS_RULE],
+    ['https://a.example,*', PUBLIC_CORS_RULE],
+    ['https://a.example/path', PUBLIC_CORS_RULE],
+  ],
   HEALTH_DETAILS_FROM: [
     [
       'everyone',
@@ -281,6 +288,7 @@ describe('loadConfig', () => {
       TRUSTED_PROXIES: 'loopback',
       HEALTH_DETAILS_FROM: 'loopback',
       EVIDENCE_HOSTS: '',
+      PUBLIC_CORS_ORIGINS: '',
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       REDIS_KEY_PREFIX: 'oc:',
       GATE_PORT: 3001,

@@ -324,6 +324,16 @@ export class AppConfig {
   })
   EVIDENCE_HOSTS = '';
 
+  /**
+   * The web origins (scheme://host[:port], comma-separated) whose pages may read the public postings
+   * API (/v1/public/*) from the browser (CORS, GET and HEAD only); `*` for any origin. Empty: none.
+   * The staff endpoints never answer a cross-origin request.
+   */
+  @Matches(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*)?$/, {
+    message: 'PUBLIC_CORS_ORIGINS must be *, or a comma-separated list of origins like https://postings.example.org',
+  })
+  PUBLIC_CORS_ORIGINS = '';
+
   /** Who sees the details of /health/ready (which dependency is down, and its error): the same forms. */
   @Matches(ADDRESS_LIST, { message: ADDRESS_LIST_MESSAGE('HEALTH_DETAILS_FROM') })
   HEALTH_DETAILS_FROM = 'loopback';
@@ -495,6 +505,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'TRUSTED_PROXIES',
   'HEALTH_DETAILS_FROM',
   'EVIDENCE_HOSTS',
+  'PUBLIC_CORS_ORIGINS',
   'REDIS_URL',
   'REDIS_KEY_PREFIX',
   'GATE_PORT',

@@ -20,3 +20,4 @@ export * from './audit-anchors-v1/audit-anchor';
 export * from './message-rules';
 export * from './credit-company-listing-events-v1/company-listing-event';
 export * from './credit-case-referrals-v1/case-referral';
+export type * from './http-errors';

@@ -3,7 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { createValidationPipe, FastPathValidationPipe, FastValidator, HttpErrorFilter } from './http-errors';
+import {
+  createValidationPipe,
+  FastPathValidationPipe,
+  FastValidator,
+  HttpErrorFilter,
+  RouteTable,
+} from './http-errors';
 import { PinoNestLogger } from './logger';
 import { addressMatcher } from './addresses';
 
@@ -62,7 +68,13 @@ export async function bootstrapHttpApp(options: HttpAppOptions): Promise<NestFas
     }),
     { logger: new PinoNestLogger(options.logger), bufferLogs: false },
   );
-  app.useGlobalFilters(new HttpErrorFilter());
+  // Every route as it is registered, for the 405 of a wrong method (read only on requests no route matched).
+  const routes = new RouteTable();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
+  app.useGlobalFilters(new HttpErrorFilter(options.name, routes));
   app.useGlobalPipes(
     options.fastValidators ? new FastPathValidationPipe(options.fastValidators) : createValidationPipe(),
   );

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Injectable, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { modelRef } from './openapi';
 
 /** A dependency whose reachability decides readiness (Postgres, Redis, Kafka). */
 export abstract class HealthProbe {
@@ -13,6 +15,14 @@ export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
 export const HEALTH_DETAILS_FROM = Symbol('HEALTH_DETAILS_FROM');
 const PROBE_TIMEOUT_MS = 2000;
 
+/** GET /health/live: the process runs. */
+export interface LiveReport {
+  status: 'ok';
+}
+
+/**
+ * GET /health/ready with details (HEALTH_DETAILS_FROM addresses); others get `{status: "ok"}` alone.
+ */
 export interface ReadinessReport {
   status: 'ok' | 'unavailable';
   checks: Record<string, { status: 'up' | 'down'; error?: string }>;
@@ -40,6 +50,7 @@ export class HealthService {
   }
 }
 
+@ApiTags('platform')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -48,11 +59,20 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked)' })
+  live(): LiveReport {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: Postgres, Redis and Kafka answer; which one is down only for HEALTH_DETAILS_FROM addresses',
+  })
+  @ApiOkResponse({ description: 'ready', schema: { oneOf: [modelRef('LiveReport'), modelRef('ReadinessReport')] } })
+  @ApiServiceUnavailableResponse({
+    description: 'NOT_READY; details (HEALTH_DETAILS_FROM only): the checks by dependency',
+    schema: modelRef('ErrorBody'),
+  })
   async ready(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const report = await this.health.readiness();
     // Which dependency is down, and its error (hosts, ports, versions), only for the operators'

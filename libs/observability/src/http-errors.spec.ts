@@ -48,7 +48,10 @@ describe('HttpErrorFilter: a value Postgres cannot store', () => {
     const reply = {
       status: (status: number) => ({ send: (body: unknown) => (sent = { status, body }) }),
     };
-    const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => reply }) };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => undefined }),
+    };
     new HttpErrorFilter().catch(exception, host as never);
     return sent;
   };
@@ -77,7 +80,10 @@ describe('HttpErrorFilter: a statement Postgres cancelled (statement_timeout)', 
   it('is 503 QUERY_TIMEOUT in the SPEC §6 shape, not 500', () => {
     let sent: { status?: number; body?: unknown } = {};
     const reply = { status: (status: number) => ({ send: (body: unknown) => (sent = { status, body }) }) };
-    const host = { getType: () => 'http', switchToHttp: () => ({ getResponse: () => reply }) };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => undefined }),
+    };
     const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
       driverError: { code: '57014' },
     });

@@ -11,7 +11,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainErrorCode, isDomainError } from '@oc/domain';
 
 /** Domain error codes → HTTP (STYLE: one mapping per transport; the domain knows no HTTP). */
@@ -31,6 +31,9 @@ export interface FieldError {
 
 /** The one error shape of SPEC §6: { error: { code, message, details? } }. */
 export class ApiError extends HttpException {
+  /** A 401's challenge (RFC 6750 §3.1): no credentials at all, a malformed request, a wrong token. */
+  challenge?: BearerChallenge;
+
   constructor(
     status: number,
     readonly code: string,
@@ -38,6 +41,52 @@ export class ApiError extends HttpException {
     readonly details?: unknown,
   ) {
     super({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
+  }
+}
+
+/** RFC 6750 §3.1: `missing` (no credentials: no error code), `invalid_request`, `invalid_token`. */
+export type BearerChallenge = 'missing' | 'invalid_request' | 'invalid_token';
+
+/** 401 UNAUTHORIZED; the error filter adds `WWW-Authenticate: Bearer …` with the challenge. */
+export function unauthorized(message: string, challenge: BearerChallenge): ApiError {
+  const error = new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
+  error.challenge = challenge;
+  return error;
+}
+
+/** `WWW-Authenticate` of a 401 (RFC 6750 §3): the realm is the app; quotes and controls dropped from the text. */
+export function bearerChallenge(realm: string, challenge: BearerChallenge, description: string): string {
+  if (challenge === 'missing') return `Bearer realm="${realm}"`;
+  const text = description.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '');
+  return `Bearer realm="${realm}", error="${challenge}", error_description="${text}"`;
+}
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * The app's routes by path pattern, to answer a wrong method with 405 and `Allow` (RFC 9110 §15.5.6).
+ * Filled by Fastify's onRoute hook at start; read only for requests no route matched (404s), so a
+ * matched request does no work here.
+ */
+export class RouteTable {
+  private readonly routes: { method: string; pattern: RegExp }[] = [];
+
+  add(method: string | string[], url: string): void {
+    const source = url
+      .split('/')
+      .map((part) =>
+        part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/');
+    const pattern = new RegExp(`^${source}/?$`);
+    for (const m of Array.isArray(method) ? method : [method]) this.routes.push({ method: m.toUpperCase(), pattern });
+  }
+
+  /** The methods some route answers at this path ('' when none). */
+  allowed(url: string): string {
+    const path = url.split('?')[0]!;
+    const methods = new Set(this.routes.filter((r) => r.pattern.test(path)).map((r) => r.method));
+    return METHOD_ORDER.filter((m) => methods.has(m)).join(', ');
   }
 }
 
@@ -145,13 +194,38 @@ export class FastPathValidationPipe implements PipeTransform {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
+  /** `realm`: the app's name in WWW-Authenticate; `routes`: for 405 (see RouteTable). */
+  constructor(
+    private readonly realm = 'overload-credit',
+    private readonly routes?: RouteTable,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     // Kafka handlers (ingest) report their errors to the transport, which retries or dead-letters.
     if (host.getType() !== 'http') throw exception;
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest | undefined>();
+    // No route matched (Nest's not-found handler): another method may be answered at this path.
+    if (request?.is404 && this.routes) {
+      const allow = this.routes.allowed(request.url);
+      if (allow) {
+        void reply
+          .status(HttpStatus.METHOD_NOT_ALLOWED)
+          .header('allow', allow)
+          .send({
+            error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not allowed here; use ${allow}` },
+          });
+        return;
+      }
+    }
     const { status, body } = this.toResponse(exception);
     if (status >= 500)
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (status === HttpStatus.UNAUTHORIZED) {
+      const challenge = exception instanceof ApiError ? (exception.challenge ?? 'invalid_token') : 'invalid_token';
+      void reply.header('www-authenticate', bearerChallenge(this.realm, challenge, (body as ErrorShape).error.message));
+    }
     void reply.status(status).send(body);
   }
 
@@ -159,7 +233,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError) return { status: exception.getStatus(), body: exception.getResponse() };
     if (isDomainError(exception)) {
       const { status, code } = STATUS_BY_DOMAIN_CODE[exception.code];
-      const details = exception.details.length ? { details: exception.details } : {};
+      // A conflict names conditions, not fields: each detail's code says which (REPAIR_REFUSED's are
+      // condition codes; a detail naming a field, e.g. `status`, gets the error's code); `field` stays
+      // for clients written before (docs/integration.md, "HTTP conventions").
+      const items =
+        status === HttpStatus.CONFLICT
+          ? exception.details.map((d) => ({
+              code: d.field && /^[A-Z][A-Z0-9_]*$/.test(d.field) ? d.field : code,
+              ...d,
+            }))
+          : exception.details;
+      const details = items.length ? { details: items } : {};
       return { status, body: { error: { code, message: exception.message, ...details } } };
     }
     if (exception instanceof BadRequestException) {
@@ -167,6 +251,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Fastify's body parser (Nest maps its errors to an HttpException caused by them): not JSON, or
+      // empty under Content-Type: application/json.
+      const cause = exception.cause as { code?: string; name?: string; message?: string } | undefined;
+      if (status === HttpStatus.BAD_REQUEST && cause && !(cause instanceof HttpException)) {
+        const json = cause.name === 'SyntaxError' || /JSON/.test(`${cause.code ?? ''} ${cause.message ?? ''}`);
+        const message = json ? `the body is not valid JSON: ${cause.message}` : (cause.message ?? exception.message);
+        return {
+          status,
+          body: { error: { code: 'VALIDATION_FAILED', message, details: [{ field: '(body)', message }] } },
+        };
+      }
       return {
         status,
         body: { error: { code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message: exception.message } },
@@ -215,6 +310,10 @@ export class HttpErrorFilter implements ExceptionFilter {
 }
 
 const QUERY_CANCELED = '57014';
+
+interface ErrorShape {
+  error: { code: string; message: string };
+}
 
 /** The SQLSTATE of a Postgres error (pg's, or TypeORM's QueryFailedError around it); undefined otherwise. */
 function postgresState(error: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import {
@@ -38,11 +39,13 @@ export class MetricsRegistry extends Registry {
   }
 }
 
+@ApiTags('platform')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: MetricsRegistry) {}
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format 0.0.4)' })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {
     return this.registry.metrics();

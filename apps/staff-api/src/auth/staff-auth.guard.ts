@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpStatus, Injectable, SetMetadata } fr
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { StaffPrincipal, StaffRole, StaffTokenKey, StaffTokenRules, TokenError, verifyStaffToken } from '@oc/credit';
-import { ApiError } from '@oc/observability';
+import { ApiError, unauthorized } from '@oc/observability';
 
 export type StaffRequest = FastifyRequest & { staff?: StaffPrincipal };
 
@@ -34,19 +34,19 @@ export class StaffAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<StaffRequest>();
     // Health and metrics (libs/observability) are for the platform, not for staff.
     if (INFRASTRUCTURE_PATH.test(request.url)) return true;
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const header = request.headers.authorization;
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match)
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'Authorization: Bearer <staff token> is required');
-    if (!this.keys.key)
-      throw new ApiError(
-        HttpStatus.UNAUTHORIZED,
-        'UNAUTHORIZED',
-        'Staff tokens are not configured (STAFF_JWT_SECRET or STAFF_JWT_PUBLIC_KEY)',
+      throw unauthorized(
+        'Authorization: Bearer <staff token> is required',
+        header === undefined ? 'missing' : 'invalid_request',
       );
+    if (!this.keys.key)
+      throw unauthorized('Staff tokens are not configured (STAFF_JWT_SECRET or STAFF_JWT_PUBLIC_KEY)', 'invalid_token');
     try {
       request.staff = verifyStaffToken(match[1]!, this.keys.key, this.keys.rules);
     } catch (error) {
-      if (error instanceof TokenError) throw new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', error.message);
+      if (error instanceof TokenError) throw unauthorized(error.message, 'invalid_token');
       throw error;
     }
     const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES, targets);

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { normalizePlate, parsePlateColor, validatePlate } from '@oc/domain';
 import { CARGO_STATES } from '../weighing-events-v1/weigh-event.dto';
 import type { CargoState } from '../weighing-events-v1/weigh-event.dto';
@@ -47,19 +48,25 @@ const IsBooleanFlag = (): PropertyDecorator =>
 
 /** GET /v1/gate/decision query (SPEC §4.6, §6). The entry scale's reading is optional. */
 export class GateDecisionQueryDto {
+  @JSONSchema({
+    description: '车牌号 (SPEC §4.1): 规范形式; 服务端先规范化 (全角转半角, 去掉空格 · - ., 转大写) 再校验',
+  })
   @IsPlate()
   @MaxLength(32)
   @MinLength(1)
   @IsString()
   plate!: string;
 
+  @JSONSchema({ description: '车牌颜色: 代码 0-7, 11, 12 或名称 (BLUE, YELLOW, …; 名称不区分大小写)' })
   @IsPlateColorValue()
   plateColor!: string;
 
+  @JSONSchema({ description: '货物状态 (缺省 UNKNOWN, 按载货处理)' })
   @IsOptional()
   @IsIn(CARGO_STATES, { message: `cargo must be one of ${CARGO_STATES.join(', ')}` })
   cargo?: CargoState;
 
+  @JSONSchema({ description: '入口称重: 轴数 (与 grossWeightKg 同时给出)' })
   @IsOptional()
   @Transform(toInt)
   @Min(2)
@@ -67,16 +74,19 @@ export class GateDecisionQueryDto {
   @IsInt({ message: 'axles must be an integer from 2 to 12' })
   axles?: number;
 
+  @JSONSchema({ description: '汽车列车 (缺省: 五轴及以上为汽车列车)' })
   @IsOptional()
   @Transform(toBool)
   @IsBooleanFlag()
   combination?: boolean;
 
+  @JSONSchema({ description: '六轴及以上汽车列车, 牵引车驱动轴为单轴 (限值 46,000 kg)' })
   @IsOptional()
   @Transform(toBool)
   @IsBooleanFlag()
   singleDriveAxle?: boolean;
 
+  @JSONSchema({ description: '入口称重: 车货总质量 kg (与 axles 同时给出)' })
   @IsOptional()
   @Transform(toInt)
   @Min(0)
@@ -84,12 +94,17 @@ export class GateDecisionQueryDto {
   @IsInt({ message: 'grossWeightKg must be an integer from 0 to 200000' })
   grossWeightKg?: number;
 
+  @JSONSchema({
+    description:
+      '超限运输车辆通行证号 (大件运输许可): 仅当许可登记中该证覆盖本车(车牌与颜色)、当前时间、本重量和本站时免于 OVERLIMIT (62号令 第二十七条)',
+  })
   @IsOptional()
   @MaxLength(64)
   @MinLength(1)
   @IsString()
   permitNo?: string;
 
+  @JSONSchema({ description: '车道号 (写入劝返记录)' })
   @IsOptional()
   @MaxLength(16)
   @MinLength(1)

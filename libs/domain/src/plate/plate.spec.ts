@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { normalizePlate, PROVINCE_ABBREVIATIONS, UNKNOWN_PLATE, validatePlate } from './plate';
+import {
+  canonicalPlatePattern,
+  normalizePlate,
+  PROVINCE_ABBREVIATIONS,
+  TRAILER_SUFFIX,
+  UNKNOWN_PLATE,
+  validatePlate,
+} from './plate';
 
 describe('normalizePlate (§4.1)', () => {
   it.each([
@@ -82,5 +89,23 @@ describe('validatePlate (§4.1)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('canonicalPlatePattern (the plate as the published documents describe it)', () => {
+  const pattern = new RegExp(canonicalPlatePattern(), 'u');
+  const plateChars = fc.constantFrom(
+    ...Array.from(`${PROVINCE_ABBREVIATIONS}ABCDEFGHJKLMNPQRSTUVWXYZ0123456789${TRAILER_SUFFIX}`),
+  );
+  it('accepts exactly the normalised plates validatePlate accepts', () => {
+    fc.assert(
+      fc.property(fc.array(plateChars, { minLength: 0, maxLength: 10 }), (chars) => {
+        const plate = chars.join('');
+        expect(pattern.test(plate)).toBe(validatePlate(plate).ok);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const plate of ['浙E12345', '浙A12345D', '浙E1234挂', 'UNKNOWN']) expect(pattern.test(plate)).toBe(true);
+    for (const plate of ['浙e12345', '浙E·12345', 'XE12345']) expect(pattern.test(plate)).toBe(false);
   });
 });

@@ -34,6 +34,15 @@ const PROVINCE = `[${PROVINCE_ABBREVIATIONS}]`;
 const STANDARD_OR_NEW_ENERGY = new RegExp(`^${PROVINCE}[A-Z][A-Z0-9]{5,6}$`, 'u');
 const TRAILER = new RegExp(`^${PROVINCE}[A-Z][A-Z0-9]{4}${TRAILER_SUFFIX}$`, 'u');
 
+/**
+ * The canonical plates as one regular expression source (what validatePlate accepts), for documents
+ * that describe the plate field (OpenAPI, AsyncAPI).
+ */
+export function canonicalPlatePattern(): string {
+  const plate = (re: RegExp): string => re.source.slice(1, -1);
+  return `^(${UNKNOWN_PLATE}|${plate(STANDARD_OR_NEW_ENERGY)}|${plate(TRAILER)})$`;
+}
+
 /** Validates an already normalised plate (§4.1). `UNKNOWN` is accepted. */
 export function validatePlate(normalized: string): PlateValidation {
   if (normalized === UNKNOWN_PLATE) return { ok: true };

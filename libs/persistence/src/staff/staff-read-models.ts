@@ -473,6 +473,9 @@ export interface RevocationView {
   };
 }
 
+/** A violation with the revocation proposed or decided on it (POST /v1/violations/:id/revocation, …-review). */
+export type ViolationRevocationView = ViolationView & { revocation: RevocationView };
+
 /** 异议 (SPEC §4.10). */
 export interface ObjectionView {
   id: string;

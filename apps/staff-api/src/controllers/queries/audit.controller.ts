@@ -1,15 +1,15 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditQueryDto } from '@oc/contracts';
 import { AuditVerificationCache } from '@oc/credit';
 import type { CachedAuditVerification } from '@oc/domain';
-import { ApiError } from '@oc/observability';
+import { ApiError, StaffJwtAuth } from '@oc/observability';
 import { StaffQueryRepository, type AuditEntryView, type Page } from '@oc/persistence';
 import { Roles } from '../../auth/staff-auth.guard';
 import { pageRequest } from './page-request';
 
 @ApiTags('staff: audit')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/audit')
 export class AuditController {
   constructor(

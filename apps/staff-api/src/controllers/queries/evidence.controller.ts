@@ -1,9 +1,9 @@
 import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@oc/config';
-import { EVENT_ID_PATTERN } from '@oc/contracts';
-import { ApiError } from '@oc/observability';
+import { EvidenceParamsDto } from '@oc/contracts';
+import { ApiError, modelRef, StaffJwtAuth } from '@oc/observability';
 import { StaffQueryRepository } from '@oc/persistence';
 
 /** What staff-api passes on: the camera formats, never HTML or SVG (which could carry script). */
@@ -18,7 +18,7 @@ const FETCH_TIMEOUT_MS = 5000;
  * a camera format only, at most 5 MiB, within 5 s — and answers it with the staff token's rights.
  */
 @ApiTags('staff: records')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/weighings')
 export class EvidenceController {
   private readonly hosts: ReadonlySet<string>;
@@ -35,26 +35,19 @@ export class EvidenceController {
 
   @Get(':eventId/evidence/:index')
   @ApiOperation({ summary: 'The n-th evidence image of a weighing (1-based), fetched from its station image host' })
-  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
-  async image(
-    @Param('eventId') eventId: string,
-    @Param('index') indexText: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const invalid: { field: string; message: string }[] = [];
-    if (!EVENT_ID_PATTERN.test(eventId))
-      invalid.push({ field: 'eventId', message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' });
-    if (!/^([1-9]|10)$/.test(indexText))
-      invalid.push({ field: 'index', message: 'index must be an integer from 1 to 10' });
-    if (invalid.length) {
-      throw new ApiError(
-        HttpStatus.BAD_REQUEST,
-        'VALIDATION_FAILED',
-        invalid.map((d) => d.message).join('; '),
-        invalid,
-      );
-    }
-    const index = Number(indexText);
+  @ApiOkResponse({
+    description: 'the image as the station host served it (JPEG, PNG or WebP, at most 5 MiB)',
+    content: Object.fromEntries(
+      [...IMAGE_TYPES].map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+    ),
+  })
+  @ApiBadGatewayResponse({
+    description: 'EVIDENCE_UNAVAILABLE: the host did not answer in 5 s, answered an error, not an image, or too much',
+    schema: modelRef('ErrorBody'),
+  })
+  async image(@Param() params: EvidenceParamsDto, @Res() reply: FastifyReply): Promise<void> {
+    const eventId = params.eventId;
+    const index = Number(params.index);
     const urls = await this.queries.weighingImageUrls(eventId);
     const url = urls[index - 1];
     if (url === undefined) {

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { CreditRepairsQueryDto, ListingIdParamsDto, ListingsQueryDto } from '@oc/contracts';
 import { CreditRepairService, type StaffPrincipal } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
@@ -18,7 +19,7 @@ const PARTY =
   "party: {ownerName, ownerType: PERSON|COMPANY, ownerIdNo, operatorId, transportCertNo, registrationRegion} | null — from the vehicle registry as of the listing's creation; null: 未登记 (the vehicle was not in the registry)";
 
 @ApiTags('staff: queries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1')
 export class ListingsController {
   constructor(

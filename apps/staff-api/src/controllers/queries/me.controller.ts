@@ -1,12 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import type { StaffPrincipal } from '@oc/credit';
 import type { StaffIdentityView } from '@oc/persistence';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 
 /** Who the token belongs to: the console's sign-in checks a pasted token here and shows the roles. */
 @ApiTags('staff: queries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/me')
 export class MeController {
   @Get()

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { ViolationsQueryDto, WeighingsQueryDto } from '@oc/contracts';
 import type { StaffPrincipal } from '@oc/credit';
 import { StaffQueryRepository, type Page, type ViolationView, type WeighingView } from '@oc/persistence';
@@ -7,7 +8,7 @@ import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { pageRequest, vehicleRecordsFilter } from './page-request';
 
 @ApiTags('staff: queries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1')
 export class RecordsController {
   constructor(private readonly queries: StaffQueryRepository) {}

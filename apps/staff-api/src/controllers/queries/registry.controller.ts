@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import {
   OWNER_TYPES,
   PageQueryDto,
@@ -30,7 +31,7 @@ void codesMatchContract;
 
 /** The registries (SPEC §4.9) as staff read them: any staff role. */
 @ApiTags('staff: registries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/registry')
 export class RegistryController {
   constructor(private readonly registry: RegistryReadRepository) {}

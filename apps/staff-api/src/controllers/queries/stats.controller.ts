@@ -1,9 +1,9 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StatsPeriodQueryDto, StatsQueryDto } from '@oc/contracts';
 import { StaffStatsService, type StatsPeriod } from '@oc/credit';
 import { MS_PER_DAY, startOfShanghaiDay } from '@oc/domain';
-import { ApiError } from '@oc/observability';
+import { ApiError, StaffJwtAuth } from '@oc/observability';
 import type { DailyStatsView, RegionStatsView, StatsView } from '@oc/persistence';
 import { period } from './page-request';
 
@@ -12,7 +12,7 @@ const DEFAULT_PERIOD_DAYS = 30;
 const MAX_DAILY_DAYS = 366;
 
 @ApiTags('staff: queries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/stats')
 export class StatsController {
   constructor(private readonly stats: StaffStatsService) {}

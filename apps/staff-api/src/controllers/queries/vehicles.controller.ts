@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { PageQueryDto, VehicleParamsDto } from '@oc/contracts';
 import { vehicleKey, type PlateColorCode } from '@oc/domain';
 import {
@@ -12,7 +13,7 @@ import {
 import { pageRequest } from './page-request';
 
 @ApiTags('staff: queries')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/vehicles')
 export class VehiclesController {
   constructor(

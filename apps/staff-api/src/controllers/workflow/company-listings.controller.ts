@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import {
   CompanyListingsQueryDto,
   CompanyObjectionDto,
@@ -27,7 +28,7 @@ import { idParam } from './id-param.pipe';
  * by another person. They turn no truck back.
  */
 @ApiTags('company listings')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/company-listings')
 export class CompanyListingsController {
   constructor(

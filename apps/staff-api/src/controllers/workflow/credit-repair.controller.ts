@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { CreditRepairRequestDto, ReviewDecisionDto } from '@oc/contracts';
 import type { CreditRepairView } from '@oc/persistence';
 import { CreditRepairService, JurisdictionService, type StaffPrincipal } from '@oc/credit';
@@ -8,7 +9,7 @@ import { Roles } from '../../auth/staff-auth.guard';
 import { idParam } from './id-param.pipe';
 
 @ApiTags('credit-repairs')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/credit-repairs')
 export class CreditRepairController {
   constructor(

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import {
   NoticeServiceDto,
   NoticesQueryDto,
@@ -23,7 +24,7 @@ import { idParam } from './id-param.pipe';
 
 /** Notices (告知书), objections (异议) and the revocation review queue (SPEC §4.4, §4.10). */
 @ApiTags('due process')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1')
 export class DueProcessController {
   constructor(

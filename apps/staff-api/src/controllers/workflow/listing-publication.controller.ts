@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { PublicationProposalDto, ReviewDecisionDto } from '@oc/contracts';
 import type { ListingView } from '@oc/persistence';
 import { JurisdictionService, ListingPublicationService, type StaffPrincipal } from '@oc/credit';
@@ -8,7 +9,7 @@ import { Roles } from '../../auth/staff-auth.guard';
 import { idParam } from './id-param.pipe';
 
 @ApiTags('listings')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/listings')
 export class ListingPublicationController {
   constructor(

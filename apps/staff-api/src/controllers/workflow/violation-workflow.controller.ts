@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { StaffJwtAuth } from '@oc/observability';
 import { ProcessViolationDto, ReviewDecisionDto, RevokeViolationDto } from '@oc/contracts';
-import type { RevocationView, ViolationView } from '@oc/persistence';
+import type { ViolationRevocationView, ViolationView } from '@oc/persistence';
 import { JurisdictionService, type StaffPrincipal, ViolationWorkflowService } from '@oc/credit';
 import { CurrentStaff } from '../../auth/current-staff.decorator';
 import { Roles } from '../../auth/staff-auth.guard';
 import { idParam } from './id-param.pipe';
 
 @ApiTags('violations')
-@ApiBearerAuth()
+@StaffJwtAuth()
 @Controller('v1/violations')
 export class ViolationWorkflowController {
   constructor(
@@ -39,7 +40,7 @@ export class ViolationWorkflowController {
     @Param('id', idParam()) id: string,
     @Body() body: RevokeViolationDto,
     @CurrentStaff() staff: StaffPrincipal,
-  ): Promise<ViolationView & { revocation: RevocationView }> {
+  ): Promise<ViolationRevocationView> {
     await this.jurisdiction.assertMayAct(staff, { type: 'violation', id });
     return this.violations.proposeRevocation(id, body, staff.sub);
   }
@@ -53,7 +54,7 @@ export class ViolationWorkflowController {
     @Param('id', idParam()) id: string,
     @Body() body: ReviewDecisionDto,
     @CurrentStaff() staff: StaffPrincipal,
-  ): Promise<ViolationView & { revocation: RevocationView }> {
+  ): Promise<ViolationRevocationView> {
     await this.jurisdiction.assertMayAct(staff, { type: 'violation', id });
     return this.violations.reviewRevocation(id, body, staff.sub);
   }

@@ -3,7 +3,6 @@ import { IsCreditCode } from '../../registry-v1/registry-records.dto';
 import {
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -27,7 +26,8 @@ import {
   WEIGHING_CLASSIFICATIONS,
   type WeighingClassification,
 } from '@oc/domain';
-import { WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/weigh-event.dto';
+import { EVENT_ID_PATTERN, WEIGHING_SOURCES, type WeighingSource } from '../../weighing-events-v1/weigh-event.dto';
+import { IsDateTime } from '../../date-time';
 
 /** SPEC §6: pageSize ≤ 500. */
 export const MAX_PAGE_SIZE = 500;
@@ -96,12 +96,6 @@ const IsFlag = (): PropertyDecorator =>
     },
   });
 
-/** ISO 8601 with a date and time and an offset (2025-06-01T00:00:00+08:00 or …Z). */
-const IsInstant = (): PropertyDecorator =>
-  Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
-    message: ({ property }) => `${property} must be an ISO 8601 time with an offset, e.g. 2025-06-01T00:00:00+08:00`,
-  });
-
 /** `?page=&pageSize=` (1-based; pageSize 1..500, default 50). */
 export class PageQueryDto {
   @IsOptional()
@@ -123,15 +117,11 @@ export class PageQueryDto {
 /** A time range [from, to) on event time. */
 class PeriodPageQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be a valid ISO 8601 time' })
-  @IsInstant()
-  @IsString()
+  @IsDateTime()
   from?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be a valid ISO 8601 time' })
-  @IsInstant()
-  @IsString()
+  @IsDateTime()
   to?: string;
 }
 
@@ -283,15 +273,11 @@ export class AuditQueryDto extends PageQueryDto {
 /** `GET /v1/stats/regions`: [from, to), default the last 30 days. */
 export class StatsPeriodQueryDto {
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be a valid ISO 8601 time' })
-  @IsInstant()
-  @IsString()
+  @IsDateTime()
   from?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be a valid ISO 8601 time' })
-  @IsInstant()
-  @IsString()
+  @IsDateTime()
   to?: string;
 }
 
@@ -336,4 +322,16 @@ export class StationsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(WEIGHING_SOURCES, { message: `kind must be one of ${WEIGHING_SOURCES.join(', ')}` })
   kind?: WeighingSource;
+}
+
+/** `/v1/weighings/:eventId/evidence/:index`: the n-th evidence image (1-based) of a weighing. */
+export class EvidenceParamsDto {
+  @Matches(EVENT_ID_PATTERN, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @IsString()
+  eventId!: string;
+
+  // A path segment: the text of an integer from 1 to 10.
+  @Matches(/^([1-9]|10)$/, { message: 'index must be an integer from 1 to 10' })
+  @IsString()
+  index!: string;
 }

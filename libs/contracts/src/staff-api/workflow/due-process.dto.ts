@@ -4,7 +4,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUrl,
@@ -12,6 +11,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsDateTime } from '../../date-time';
 import {
   OBJECTION_CHANNELS,
   OBJECTION_TARGET_TYPES,
@@ -27,8 +27,7 @@ export class NoticeServiceDto {
   @IsIn(STAFF_SERVICE_METHODS, { message: `method must be one of ${STAFF_SERVICE_METHODS.join(', ')}` })
   method!: (typeof STAFF_SERVICE_METHODS)[number];
 
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'servedAt must be an ISO 8601 date-time' })
-  @IsString()
+  @IsDateTime()
   servedAt!: string;
 }
 
@@ -66,8 +65,7 @@ export class ObjectionDto {
 
   /** When the objection reached the authority (default: now); the reply is due from here. */
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
-  @IsString()
+  @IsDateTime()
   receivedAt?: string;
 }
 
@@ -107,7 +105,6 @@ export class CompanyObjectionDto {
   attachments!: string[];
 
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
-  @IsString()
+  @IsDateTime()
   receivedAt?: string;
 }

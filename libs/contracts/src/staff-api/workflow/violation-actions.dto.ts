@@ -1,4 +1,5 @@
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsDateTime } from '../../date-time';
 
 /** POST /v1/violations/:id/processing (SPEC §4.4 已处理: case number, fine, processed date). */
 export class ProcessViolationDto {
@@ -13,8 +14,7 @@ export class ProcessViolationDto {
   @IsInt({ message: 'fineYuan must be a whole number of yuan' })
   fineYuan!: number;
 
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'processedAt must be an ISO 8601 date-time' })
-  @IsString()
+  @IsDateTime()
   processedAt!: string;
 }
 
