@@ -5,6 +5,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { PLATE_COLOR_CODES, PLATE_COLORS, canonicalPlatePattern } from '@oc/domain';
+import { dateTimeSchema } from './asyncapi/json-schema';
 
 /** A class whose decorators class-validator holds. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,6 +59,10 @@ const CUSTOM_CONVERTERS: ISchemaConverters = {
     format: 'date-time',
     description: 'RFC 3339 with an offset, e.g. 2025-06-01T08:00:00+08:00 (t, z and a space for T accepted)',
   },
+  // The message classes' time form (libs/contracts/src/message-rules.ts), as the AsyncAPI document says it.
+  isDateTimeWithOffset: (meta) => dateTimeSchema((meta.constraints?.[0] as { fractionDigits: number }).fractionDigits),
+  // singleDriveAxle needs axles ≥ 2: a rule over two fields, which the AsyncAPI document states.
+  requiresAxlesAtLeast: {},
   // The validator's own protocols option (validator.js isURL defaults: http, https, ftp).
   isUrl: (meta) => {
     const protocols = (meta.constraints?.[0] as { protocols?: string[] } | undefined)?.protocols ?? [
