@@ -32,7 +32,15 @@ describe('faults: hostile HTTP input and the authorisation matrix (running gate-
     const issued = await runCli(['station:add', '330500077'], s.env());
     expect(issued.code).toBe(0);
     stationKey = issued.stdout.trim();
-    [gate, staff] = await Promise.all([s.startApp('gate-api'), s.startApp('staff-api', { STAFF_JWT_SECRET: SECRET })]);
+    [gate, staff] = await Promise.all([
+      s.startApp('gate-api'),
+      s.startApp('staff-api', {
+        STAFF_JWT_SECRET: SECRET,
+        // No background walk at start: the verification asked at the end is then the first of the
+        // process and covers every entry written meanwhile (AuditVerificationCache).
+        AUDIT_VERIFICATION_EVERY_SECONDS: '0',
+      }),
+    ]);
     await eventually(
       async () =>
         (await call(gate.url, 'GET', '/v1/gate/decision?plate=浙E12345&plateColor=1', { bearer: stationKey }))
